@@ -1,0 +1,113 @@
+//! The figures the dashboard shows, all computed here.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::api::Kizuna;
+use crate::error::Result;
+use crate::money::Money;
+use crate::prefecture::{AFFECTED, Prefecture};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PrefectureCount {
+    /// JIS code, or "other" for every prefecture outside the three.
+    pub code: String,
+    pub name_en: String,
+    pub name_ja: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PhaseProgress {
+    pub phase_id: String,
+    pub grant_id: String,
+    pub title_en: String,
+    pub title_ja: String,
+    pub start: crate::dates::ProjectDate,
+    pub end: crate::dates::ProjectDate,
+    pub amount: Money,
+    pub spent: Money,
+    pub unspent: Money,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Dashboard {
+    pub office: String,
+    pub members: i64,
+    pub sites: i64,
+    pub active_sites: i64,
+    pub active_sites_by_prefecture: Vec<PrefectureCount>,
+    pub phases: Vec<PhaseProgress>,
+    pub total_granted: Vec<Money>,
+    /// This installation's changes not yet sent to any other replica.
+    pub unsynced_changes: i64,
+}
+
+impl Kizuna {
+    pub fn dashboard(&self) -> Result<Dashboard> {
+        let conn = self.store.conn();
+        let members: i64 = conn.query_row("SELECT count(*) FROM members WHERE deleted = 0", [], |r| r.get(0))?;
+        let sites: i64 = conn.query_row("SELECT count(*) FROM sites WHERE deleted = 0", [], |r| r.get(0))?;
+        let mut by_pref = Vec::new();
+        let mut other = 0;
+        let mut stmt = conn.prepare(
+            "SELECT prefecture_code, count(*) FROM sites WHERE deleted = 0 AND status = 'active' GROUP BY prefecture_code",
+        )?;
+        let counts: Vec<(Option<String>, i64)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        for code in AFFECTED {
+            let p = Prefecture::by_code(code).unwrap_or(Prefecture { code, name_en: code, name_ja: code });
+            let count = counts.iter().find(|(c, _)| c.as_deref() == Some(code)).map_or(0, |(_, n)| *n);
+            by_pref.push(PrefectureCount { code: code.into(), name_en: p.name_en.into(), name_ja: p.name_ja.into(), count });
+        }
+        for (c, n) in &counts {
+            if !AFFECTED.contains(&c.as_deref().unwrap_or("")) {
+                other += n;
+            }
+        }
+        by_pref.push(PrefectureCount { code: "other".into(), name_en: "Other prefectures".into(), name_ja: "その他の都道府県".into(), count: other });
+        let active_sites = counts.iter().map(|(_, n)| n).sum();
+
+        let overview = self.grant_list()?;
+        let phases = overview
+            .grants
+            .iter()
+            .flat_map(|g| g.phases.iter())
+            .map(|p| PhaseProgress {
+                phase_id: p.phase.id.clone(),
+                grant_id: p.phase.grant_id.clone(),
+                title_en: p.phase.title_en.clone(),
+                title_ja: p.phase.title_ja.clone(),
+                start: p.phase.start,
+                end: p.phase.end,
+                amount: p.phase.amount,
+                spent: p.spent_total,
+                unspent: p.unspent,
+            })
+            .collect();
+        Ok(Dashboard {
+            office: self.office_code().to_string(),
+            members,
+            sites,
+            active_sites,
+            active_sites_by_prefecture: by_pref,
+            phases,
+            total_granted: overview.totals,
+            unsynced_changes: self.unsynced_changes()?,
+        })
+    }
+
+    /// Changes made here that no replica has acknowledged yet. Sync records
+    /// the acknowledged position in `local_meta.sent_seq`.
+    pub fn unsynced_changes(&self) -> Result<i64> {
+        let sent: i64 = self.store.meta("sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
+        Ok(self.store.conn().query_row(
+            "SELECT count(*) FROM change_log WHERE origin = ?1 AND seq > ?2",
+            rusqlite::params![self.office_code(), sent],
+            |r| r.get(0),
+        )?)
+    }
+}

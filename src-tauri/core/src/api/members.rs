@@ -1,0 +1,156 @@
+//! The member registry.
+
+use chrono::NaiveDate;
+use rusqlite::{Row, ToSql, params};
+
+use crate::api::{Kizuna, new_id};
+use crate::error::{Error, Result};
+use crate::fold::fold;
+use crate::model::Page;
+use crate::model::member::{Member, MemberInput, MemberQuery, parse_status};
+use crate::model::office::number_prefix;
+use crate::prefecture::Prefecture;
+use crate::store::CellValue;
+
+const MEMBER_COLUMNS: &str = "m.id, m.member_no, m.name_ja, m.name_en, m.reading, m.legal_form, m.contact_person,
+    m.email, m.phone, m.address, m.prefectures, m.status, m.joined_on, m.left_on, m.notes, m.donor_fund_partner,
+    m.office_id,
+    (SELECT count(*) FROM sites s WHERE s.member_id = m.id AND s.deleted = 0) AS site_count,
+    (SELECT count(*) FROM sites s WHERE s.member_id = m.id AND s.deleted = 0 AND s.status = 'active') AS active_count";
+
+pub(crate) fn json_list(s: Option<String>) -> Vec<String> {
+    s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
+}
+
+pub(crate) fn opt_date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
+    Ok(Member {
+        id: r.get(0)?,
+        member_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        name_ja: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        name_en: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        reading: r.get(4)?,
+        legal_form: r.get(5)?,
+        contact_person: r.get(6)?,
+        email: r.get(7)?,
+        phone: r.get(8)?,
+        address: r.get(9)?,
+        prefectures: json_list(r.get(10)?),
+        status: r.get::<_, Option<String>>(11)?.unwrap_or_else(|| "active".into()),
+        joined_on: opt_date(r.get(12)?),
+        left_on: opt_date(r.get(13)?),
+        notes: r.get(14)?,
+        donor_fund_partner: r.get::<_, Option<i64>>(15)?.unwrap_or(0) == 1,
+        office_id: r.get(16)?,
+        site_count: r.get(17)?,
+        active_site_count: r.get(18)?,
+    })
+}
+
+/// Largest page any list returns, whatever the caller asks for.
+pub const MAX_PAGE: i64 = 500;
+
+pub(crate) fn page_bounds(offset: Option<i64>, limit: Option<i64>) -> (i64, i64) {
+    (offset.unwrap_or(0).max(0), limit.unwrap_or(50).clamp(1, MAX_PAGE))
+}
+
+impl Kizuna {
+    pub fn member_add(&mut self, input: &MemberInput) -> Result<Member> {
+        let mut cells = input.to_cells(true, (None, None))?;
+        let office = self.office_code().to_string();
+        let office_id = self.own_office()?.map(|o| o.id);
+        let id = new_id();
+        let stored = id.clone();
+        self.store.write(|w| {
+            let no = next_member_no(w.conn(), &office)?;
+            cells.push(("member_no", CellValue::Text(no)));
+            cells.push(("office_id", CellValue::opt_text(office_id)));
+            w.insert("members", &stored, &cells)?;
+            Ok(())
+        })?;
+        self.member_show(&id)
+    }
+
+    pub fn member_show(&self, id: &str) -> Result<Member> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = ?1 AND m.deleted = 0");
+        self.store.conn().query_row(&sql, [id], member_from_row).map_err(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "member", id: id.to_string() },
+            e => e.into(),
+        })
+    }
+
+    pub fn member_edit(&mut self, id: &str, input: &MemberInput) -> Result<Member> {
+        let current = self.member_show(id)?;
+        let cells = input.to_cells(false, (current.joined_on, current.left_on))?;
+        self.store.write(|w| w.update("members", id, &cells).map(|_| ()))?;
+        self.member_show(id)
+    }
+
+    /// Removes a member. Its sites go with it, in the same transaction, so no
+    /// site is left pointing at a member that is gone.
+    pub fn member_remove(&mut self, id: &str) -> Result<()> {
+        self.member_show(id)?;
+        let site_ids: Vec<String> = {
+            let mut stmt = self.store.conn().prepare("SELECT id FROM sites WHERE member_id = ?1 AND deleted = 0")?;
+            stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        self.store.write(|w| {
+            for s in &site_ids {
+                w.delete("sites", s)?;
+            }
+            w.delete("members", id).map(|_| ())
+        })
+    }
+
+    pub fn member_list(&self, q: &MemberQuery) -> Result<Page<Member>> {
+        let mut filter = String::from("m.deleted = 0");
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(p) = q.prefecture.as_deref().filter(|p| !p.trim().is_empty()) {
+            let code = Prefecture::parse(p)?.code;
+            args.push(Box::new(format!("%\"{code}\"%")));
+            filter.push_str(&format!(" AND m.prefectures LIKE ?{}", args.len()));
+        }
+        if let Some(s) = q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
+            args.push(Box::new(s.trim().to_string()));
+            filter.push_str(&format!(" AND instr(m.search_key, ?{}) > 0", args.len()));
+        }
+        if let Some(st) = q.status.as_deref().filter(|s| !s.trim().is_empty()) {
+            let code = parse_status(st)?.unwrap_or_default();
+            args.push(Box::new(code));
+            filter.push_str(&format!(" AND m.status = ?{}", args.len()));
+        }
+        let order = match q.sort.as_deref().unwrap_or("name_en") {
+            "name_en" => "m.name_en COLLATE NOCASE",
+            "name_ja" => "coalesce(m.reading, m.name_ja)",
+            "member_no" => "m.member_no",
+            "sites" => "site_count",
+            other => return Err(Error::invalid("sort", format!("cannot sort by '{other}': use name_en, name_ja, member_no or sites"))),
+        };
+        let dir = if q.descending.unwrap_or(false) { "DESC" } else { "ASC" };
+        let (offset, limit) = page_bounds(q.offset, q.limit);
+        let conn = self.store.conn();
+        let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+        let total: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM members m WHERE {filter}"), refs.as_slice(), |r| r.get(0))?;
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM members m WHERE {filter} ORDER BY {order} {dir}, m.id LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(refs.as_slice(), member_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Page { total, offset, limit, rows })
+    }
+}
+
+/// Next member number in this office's series: TNO-0001, TNO-0002, ...
+pub(crate) fn next_member_no(conn: &rusqlite::Connection, office: &str) -> Result<String> {
+    let prefix = number_prefix(office);
+    let last: Option<i64> = conn.query_row(
+        "SELECT max(CAST(substr(member_no, 5) AS INTEGER)) FROM members WHERE member_no LIKE ?1",
+        params![format!("{prefix}-%")],
+        |r| r.get(0),
+    )?;
+    Ok(format!("{prefix}-{:04}", last.unwrap_or(0) + 1))
+}

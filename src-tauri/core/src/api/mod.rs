@@ -1,0 +1,132 @@
+//! The core API: the one set of operations the CLI and the desktop shell call.
+
+mod dashboard;
+mod demo;
+mod export;
+mod grants;
+mod members;
+mod offices;
+mod sites;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
+pub use demo::DemoSummary;
+
+use crate::error::{Error, Result};
+use crate::model::office::check_code;
+use crate::store::Store;
+
+pub const DB_FILE: &str = "kizuna.sqlite3";
+
+/// The data folder both the CLI and the desktop app use unless told otherwise:
+/// `$KIZUNA_DATA_DIR`, else the OS data directory (`~/.local/share/kizuna`).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("KIZUNA_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("kizuna")
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InitOptions {
+    /// tokyo, tono, fukushima or sendai; HQ (tokyo) when absent.
+    #[ts(optional)]
+    pub office: Option<String>,
+    /// Create the database without the seed data set.
+    #[ts(optional)]
+    pub empty: Option<bool>,
+}
+
+/// This installation: where its data lives and which office it is.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Installation {
+    pub data_dir: String,
+    pub database: String,
+    pub office: String,
+    pub installation_id: String,
+    pub schema_version: i64,
+}
+
+pub struct Kizuna {
+    store: Store,
+    data_dir: PathBuf,
+}
+
+/// A fresh UUIDv7 for a row created on this machine.
+pub fn new_id() -> String {
+    Uuid::now_v7().to_string()
+}
+
+impl Kizuna {
+    /// Opens an initialised data folder. Never creates anything: a folder
+    /// without a database is reported, not silently made.
+    pub fn open(data_dir: &Path) -> Result<Kizuna> {
+        let db = data_dir.join(DB_FILE);
+        if !db.exists() {
+            return Err(Error::NotInitialised { path: data_dir.display().to_string() });
+        }
+        let store = Store::open(&db)?;
+        if store.origin().is_empty() {
+            return Err(Error::NotInitialised { path: data_dir.display().to_string() });
+        }
+        Ok(Kizuna { store, data_dir: data_dir.to_path_buf() })
+    }
+
+    /// Whether `data_dir` holds an initialised database.
+    pub fn is_initialised(data_dir: &Path) -> Result<bool> {
+        let db = data_dir.join(DB_FILE);
+        if !db.exists() {
+            return Ok(false);
+        }
+        Ok(!Store::open(&db)?.origin().is_empty())
+    }
+
+    /// Creates the database for one office, seeded from the source document
+    /// unless `empty` is set. Refuses an already initialised folder.
+    pub fn init(data_dir: &Path, opts: &InitOptions) -> Result<Kizuna> {
+        let office = check_code(opts.office.as_deref().unwrap_or("tokyo"))?;
+        let db = data_dir.join(DB_FILE);
+        let mut store = Store::open(&db)?;
+        if !store.origin().is_empty() {
+            return Err(Error::AlreadyInitialised { path: data_dir.display().to_string() });
+        }
+        store.write(|w| {
+            w.set_meta("office", office)?;
+            w.set_meta("installation_id", &new_id())?;
+            if !opts.empty.unwrap_or(false) {
+                crate::seed::write_seed(w)?;
+            }
+            Ok(())
+        })?;
+        Ok(Kizuna { store, data_dir: data_dir.to_path_buf() })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn office_code(&self) -> &str {
+        self.store.origin()
+    }
+
+    pub fn installation(&self) -> Result<Installation> {
+        Ok(Installation {
+            data_dir: self.data_dir.display().to_string(),
+            database: self.store.path().display().to_string(),
+            office: self.store.origin().to_string(),
+            installation_id: self.store.meta("installation_id")?.unwrap_or_default(),
+            schema_version: crate::store::SCHEMA_VERSION,
+        })
+    }
+}

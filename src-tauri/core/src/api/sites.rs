@@ -1,0 +1,146 @@
+//! Relief sites.
+
+use std::collections::HashSet;
+
+use rusqlite::{Row, ToSql};
+
+use crate::api::members::{json_list, opt_date, page_bounds};
+use crate::api::{Kizuna, new_id};
+use crate::error::{Error, Result};
+use crate::fold::fold;
+use crate::model::Page;
+use crate::model::site::{Site, SiteInput, SiteQuery, SiteState, parse_sector, parse_status};
+use crate::prefecture::Prefecture;
+use crate::store::CellValue;
+
+const SITE_COLUMNS: &str = "s.id, s.member_id, m.name_en, m.name_ja, s.name, s.name_en, s.prefecture_code,
+    s.municipality, s.address, s.latitude, s.longitude, s.sectors, s.status, s.opened_on, s.closed_on,
+    s.created_on, s.notes";
+
+fn site_from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
+    Ok(Site {
+        id: r.get(0)?,
+        member_id: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        member_name_en: r.get(2)?,
+        member_name_ja: r.get(3)?,
+        name: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+        name_en: r.get(5)?,
+        prefecture_code: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        municipality: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        address: r.get(8)?,
+        latitude: r.get(9)?,
+        longitude: r.get(10)?,
+        sectors: json_list(r.get(11)?),
+        status: r.get::<_, Option<String>>(12)?.unwrap_or_else(|| "active".into()),
+        opened_on: opt_date(r.get(13)?),
+        closed_on: opt_date(r.get(14)?),
+        created_on: opt_date(r.get(15)?),
+        notes: r.get(16)?,
+    })
+}
+
+impl Kizuna {
+    pub fn site_add(&mut self, input: &SiteInput) -> Result<Site> {
+        let ids = self.site_add_many(std::slice::from_ref(input))?;
+        self.site_show(&ids[0])
+    }
+
+    /// Adds many sites in one transaction: all or none. Used by imports,
+    /// the demo data set and benchmarks.
+    pub fn site_add_many(&mut self, inputs: &[SiteInput]) -> Result<Vec<String>> {
+        let today = chrono::Utc::now().date_naive().to_string();
+        let office_id = self.own_office()?.map(|o| o.id);
+        let mut prepared = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let mut cells = input.to_cells(true, &SiteState::default())?;
+            cells.push(("created_on", CellValue::text(&today)));
+            cells.push(("office_id", CellValue::opt_text(office_id.clone())));
+            prepared.push((new_id(), cells));
+        }
+        let mut known_members: HashSet<String> = HashSet::new();
+        self.store.write(|w| {
+            for (id, cells) in &prepared {
+                let member = cells.iter().find(|(c, _)| *c == "member_id").and_then(|(_, v)| v.as_str()).unwrap_or("");
+                if !known_members.contains(member) {
+                    let live: bool = w
+                        .conn()
+                        .prepare_cached("SELECT count(*) FROM members WHERE id = ?1 AND deleted = 0")?
+                        .query_row([member], |r| r.get::<_, i64>(0))?
+                        == 1;
+                    if !live {
+                        return Err(Error::invalid("member", format!("no member with id {member}")));
+                    }
+                    known_members.insert(member.to_string());
+                }
+                w.insert("sites", id, cells)?;
+            }
+            Ok(())
+        })?;
+        Ok(prepared.into_iter().map(|(id, _)| id).collect())
+    }
+
+    pub fn site_show(&self, id: &str) -> Result<Site> {
+        let sql = format!("SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id = ?1 AND s.deleted = 0");
+        self.store.conn().query_row(&sql, [id], site_from_row).map_err(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "site", id: id.to_string() },
+            e => e.into(),
+        })
+    }
+
+    pub fn site_edit(&mut self, id: &str, input: &SiteInput) -> Result<Site> {
+        let current = self.site_show(id)?;
+        let state = SiteState {
+            opened_on: current.opened_on,
+            closed_on: current.closed_on,
+            latitude: current.latitude,
+            longitude: current.longitude,
+        };
+        let cells = input.to_cells(false, &state)?;
+        if let Some(member) = &input.member_id {
+            self.member_show(member.trim()).map_err(|_| Error::invalid("member", format!("no member with id {}", member.trim())))?;
+        }
+        self.store.write(|w| w.update("sites", id, &cells).map(|_| ()))?;
+        self.site_show(id)
+    }
+
+    pub fn site_remove(&mut self, id: &str) -> Result<()> {
+        self.site_show(id)?;
+        self.store.write(|w| w.delete("sites", id).map(|_| ()))
+    }
+
+    pub fn site_list(&self, q: &SiteQuery) -> Result<Page<Site>> {
+        let mut filter = String::from("s.deleted = 0");
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(p) = q.prefecture.as_deref().filter(|p| !p.trim().is_empty()) {
+            args.push(Box::new(Prefecture::parse(p)?.code));
+            filter.push_str(&format!(" AND s.prefecture_code = ?{}", args.len()));
+        }
+        if let Some(m) = q.member_id.as_deref().filter(|m| !m.trim().is_empty()) {
+            args.push(Box::new(m.trim().to_string()));
+            filter.push_str(&format!(" AND s.member_id = ?{}", args.len()));
+        }
+        if let Some(st) = q.status.as_deref().filter(|s| !s.trim().is_empty()) {
+            args.push(Box::new(parse_status(st)?));
+            filter.push_str(&format!(" AND s.status = ?{}", args.len()));
+        }
+        if let Some(sec) = q.sector.as_deref().filter(|s| !s.trim().is_empty()) {
+            args.push(Box::new(format!("%\"{}\"%", parse_sector(sec)?)));
+            filter.push_str(&format!(" AND s.sectors LIKE ?{}", args.len()));
+        }
+        if let Some(s) = q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
+            args.push(Box::new(s.trim().to_string()));
+            filter.push_str(&format!(" AND instr(s.search_key, ?{}) > 0", args.len()));
+        }
+        let (offset, limit) = page_bounds(q.offset, q.limit);
+        let conn = self.store.conn();
+        let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
+        let total: i64 = conn.query_row(&format!("SELECT count(*) FROM sites s WHERE {filter}"), refs.as_slice(), |r| r.get(0))?;
+        let sql = format!(
+            "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id
+             WHERE {filter} ORDER BY s.prefecture_code, s.name, s.id LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(refs.as_slice(), site_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Page { total, offset, limit, rows })
+    }
+}

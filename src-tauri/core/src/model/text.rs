@@ -1,0 +1,46 @@
+//! Checks shared by every text field a person types.
+
+use crate::error::{Error, Result};
+
+pub const MAX_NAME: usize = 200;
+pub const MAX_TEXT: usize = 10_000;
+
+/// Trims, refuses control characters and over-long input; `None` for blank.
+pub fn optional(field: &str, value: &str, max: usize) -> Result<Option<String>> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if v.chars().count() > max {
+        return Err(Error::invalid(field, format!("is longer than {max} characters")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Error::invalid(field, "contains control characters"));
+    }
+    Ok(Some(v.to_string()))
+}
+
+pub fn required(field: &str, value: &str, max: usize) -> Result<String> {
+    optional(field, value, max)?.ok_or_else(|| Error::invalid(field, "is required"))
+}
+
+pub fn email(field: &str, value: &str) -> Result<Option<String>> {
+    let Some(v) = optional(field, value, MAX_NAME)? else { return Ok(None) };
+    let ok = v.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+    }) && !v.contains(char::is_whitespace)
+        && v.matches('@').count() == 1;
+    if !ok {
+        return Err(Error::invalid(field, format!("'{v}' is not an email address")));
+    }
+    Ok(Some(v))
+}
+
+pub fn phone(field: &str, value: &str) -> Result<Option<String>> {
+    let Some(v) = optional(field, value, 40)? else { return Ok(None) };
+    let normal: String = unicode_normalization::UnicodeNormalization::nfkc(v.as_str()).collect();
+    if !normal.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')')) {
+        return Err(Error::invalid(field, format!("'{v}' is not a phone number")));
+    }
+    Ok(Some(normal))
+}

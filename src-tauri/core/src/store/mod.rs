@@ -1,0 +1,109 @@
+//! The local SQLite database: opening, migrating, and the one write path.
+
+mod migrate;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags};
+
+pub use migrate::SCHEMA_VERSION;
+pub use write::{CellValue, Change, Writer};
+
+use crate::error::{Error, Result};
+use crate::fold::fold;
+use crate::hlc::{Clock, Stamp, WallClock, system_millis};
+
+pub struct Store {
+    conn: Connection,
+    clock: Clock,
+    origin: String,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema
+    /// up to date. A database from a newer version is refused untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with_clock(path, system_millis)
+    }
+
+    pub fn open_with_clock(path: &Path, wall: WallClock) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+        }
+        let conn = Connection::open(path)?;
+        Self::from_connection(conn, path.to_path_buf(), wall)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Self::from_connection(Connection::open_in_memory()?, PathBuf::from(":memory:"), system_millis)
+    }
+
+    fn from_connection(mut conn: Connection, path: PathBuf, wall: WallClock) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrate::check_version(&conn)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.create_scalar_function("kz_fold", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
+            let s: Option<String> = ctx.get(0)?;
+            Ok(s.map(|s| fold(&s)))
+        })?;
+        migrate::migrate(&mut conn)?;
+        let last: i64 = conn
+            .query_row("SELECT value FROM local_meta WHERE key = 'hlc'", [], |r| r.get::<_, String>(0))
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let logged: i64 = conn.query_row("SELECT coalesce(max(hlc), 0) FROM change_log", [], |r| r.get(0))?;
+        let origin = conn
+            .query_row("SELECT value FROM local_meta WHERE key = 'office'", [], |r| r.get::<_, String>(0))
+            .optional()?
+            .unwrap_or_default();
+        Ok(Store { conn, clock: Clock::new(Stamp(last.max(logged)), wall), origin, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// For reads. Writes go through [`Store::write`].
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// This installation's office code; empty before `init`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Runs `f` in one transaction. Everything `f` writes, domain rows and
+    /// change-log entries alike, commits together or not at all.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let mut clock = self.clock.clone();
+        let mut w = Writer::new(tx, &mut clock, &self.origin);
+        let out = f(&mut w)?;
+        w.finish()?;
+        self.clock = clock;
+        if self.origin.is_empty() {
+            // `init` records the office inside its first write.
+            self.origin = self.meta("office")?.unwrap_or_default();
+        }
+        Ok(out)
+    }
+}
