@@ -1,0 +1,193 @@
+//! `kizuna`: the command-line face of the core API. Every command is a thin
+//! call into `kizuna_core`; output is human text, or JSON with `--json`.
+
+mod grants;
+mod members;
+mod output;
+mod sites;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use kizuna_core::api::InitOptions;
+use kizuna_core::{Error, Kizuna};
+
+use crate::output::Out;
+
+#[derive(Parser)]
+#[command(name = "kizuna", version, about = "Kizuna (絆): NGO coordination, offline first")]
+struct Cli {
+    /// Data folder (default: the OS data directory, as the desktop app uses)
+    #[arg(long, global = true, env = "KIZUNA_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create this installation's database, seeded from the source document
+    Init {
+        /// tokyo (HQ), tono, fukushima or sendai
+        #[arg(long, default_value = "tokyo")]
+        office: String,
+        /// Create no seed data
+        #[arg(long)]
+        empty: bool,
+    },
+    /// The network's offices
+    Office {
+        #[command(subcommand)]
+        command: OfficeCommand,
+    },
+    /// The coordinating organisation's profile
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+    /// Member NGOs
+    Member {
+        #[command(subcommand)]
+        command: members::MemberCommand,
+    },
+    /// Relief sites
+    Site {
+        #[command(subcommand)]
+        command: sites::SiteCommand,
+    },
+    /// Grants and phases
+    Grant {
+        #[command(subcommand)]
+        command: grants::GrantCommand,
+    },
+    /// Budget lines of a phase
+    Budget {
+        #[command(subcommand)]
+        command: grants::BudgetCommand,
+    },
+    /// Expenditures of a phase
+    Spend {
+        #[command(subcommand)]
+        command: grants::SpendCommand,
+    },
+    /// Headline figures
+    Dashboard,
+    /// Export the shared data
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// Add a deterministic, clearly labelled synthetic data set
+    Demo {
+        #[arg(long, default_value_t = 20)]
+        members: usize,
+        #[arg(long, default_value_t = 200)]
+        sites: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum OfficeCommand {
+    List,
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    Show,
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Canonical JSON dump of every shared table
+    Json {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn run(cli: Cli, out: &Out) -> Result<(), Error> {
+    let dir = cli.data_dir.clone().unwrap_or_else(kizuna_core::default_data_dir);
+    let open = || Kizuna::open(&dir);
+    match cli.command {
+        Command::Init { office, empty } => {
+            let k = Kizuna::init(&dir, &InitOptions { office: Some(office), empty: Some(empty) })?;
+            let inst = k.installation()?;
+            out.emit(&inst, |i| format!("Initialised {} for office {} (schema {})", i.database, i.office, i.schema_version));
+        }
+        Command::Office { command: OfficeCommand::List } => {
+            let offices = open()?.office_list()?;
+            out.emit(&offices, |list| {
+                list.iter()
+                    .map(|o| format!("{:<10} {}  {} / {}{}", o.code, o.name_en, o.locality_en, o.locality_ja, if o.is_hq { "  [HQ]" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Profile { command: ProfileCommand::Show } => {
+            let p = open()?.profile()?;
+            out.emit(&p, |p| {
+                let mut s = format!("{} ({})\n{}\nFounded {}. {}\n", p.name_en, p.acronym, p.name_ja, p.founded_year, p.affiliation_en);
+                s.push_str(&format!("{}\nFocus areas:\n", p.mission_en));
+                for f in &p.focus_areas {
+                    s.push_str(&format!("  - {} / {}\n", f.en, f.ja));
+                }
+                s.push_str("Past disaster responses: ");
+                s.push_str(&p.past_responses.iter().map(|r| format!("{} ({})", r.country_en, r.year)).collect::<Vec<_>>().join(", "));
+                s
+            });
+        }
+        Command::Member { command } => members::run(command, &mut open()?, out)?,
+        Command::Site { command } => sites::run(command, &mut open()?, out)?,
+        Command::Grant { command } => grants::run_grant(command, &open()?, out)?,
+        Command::Budget { command } => grants::run_budget(command, &mut open()?, out)?,
+        Command::Spend { command } => grants::run_spend(command, &mut open()?, out)?,
+        Command::Dashboard => {
+            let d = open()?.dashboard()?;
+            out.emit(&d, |d| {
+                let mut s = format!("Office: {}\nMembers: {}\nSites: {} ({} active)\n", d.office, d.members, d.sites, d.active_sites);
+                for p in &d.active_sites_by_prefecture {
+                    s.push_str(&format!("  {:<18} {}\n", p.name_en, p.count));
+                }
+                for p in &d.phases {
+                    s.push_str(&format!("{}: {} – {}  {}  spent {}\n", p.title_en, p.start, p.end, p.amount, p.spent));
+                }
+                s.push_str(&format!("Changes not yet synced: {}", d.unsynced_changes));
+                s
+            });
+        }
+        Command::Export { command: ExportCommand::Json { out: file } } => {
+            let k = open()?;
+            match file {
+                Some(path) => {
+                    k.export_json_to(&path)?;
+                    out.emit(&serde_json::json!({ "written": path.display().to_string() }), |_| format!("Wrote {}", path.display()));
+                }
+                // The dump is JSON already; --json changes nothing.
+                None => print!("{}", k.export_json()?),
+            }
+        }
+        Command::Demo { members, sites, seed } => {
+            let summary = open()?.demo(members, sites, seed)?;
+            out.emit(&summary, |s| format!("Added {} sample members and {} sample sites (seed {})", s.members_added, s.sites_added, s.seed));
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { json: cli.json };
+    match run(cli, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::FAILURE
+        }
+    }
+}
