@@ -1,5 +1,6 @@
 //! The core API: the one set of operations the CLI and the desktop shell call.
 
+mod choices;
 mod dashboard;
 mod demo;
 mod export;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+pub use choices::{Choices, choices};
 pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
 

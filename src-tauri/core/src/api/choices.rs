@@ -1,0 +1,37 @@
+//! The fixed lists a form offers (prefectures, sectors, statuses, legal forms,
+//! offices), with their labels in both languages, so no front end keeps its
+//! own copy of a code list.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::model::office::OFFICE_CODES;
+use crate::model::{Choice, member, site};
+use crate::prefecture::PREFECTURES;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Choices {
+    /// All 47 prefectures, code = JIS X 0401.
+    pub prefectures: Vec<Choice>,
+    pub sectors: Vec<Choice>,
+    pub site_statuses: Vec<Choice>,
+    pub member_statuses: Vec<Choice>,
+    pub legal_forms: Vec<Choice>,
+    /// Office codes an installation can be initialised as, HQ first.
+    pub offices: Vec<String>,
+}
+
+pub fn choices() -> Choices {
+    Choices {
+        prefectures: PREFECTURES
+            .iter()
+            .map(|p| Choice { code: p.code.into(), en: p.name_en.into(), ja: p.name_ja.into() })
+            .collect(),
+        sectors: site::sector_choices(),
+        site_statuses: site::status_choices(),
+        member_statuses: member::status_choices(),
+        legal_forms: member::legal_form_choices(),
+        offices: OFFICE_CODES.iter().map(|c| c.to_string()).collect(),
+    }
+}

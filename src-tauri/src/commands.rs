@@ -1,0 +1,156 @@
+//! The window's commands. Each one is a thin wrapper over one core API call;
+//! errors cross as `ApiError {code, message, field}`. Async so that a slow
+//! query never runs on the thread that paints the window.
+
+use kizuna_core::api::{Choices, InitOptions, Installation};
+use kizuna_core::api::{Dashboard, choices as core_choices};
+use kizuna_core::model::Page;
+use kizuna_core::model::grant::GrantOverview;
+use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
+use kizuna_core::model::office::Office;
+use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
+use kizuna_core::{ApiError, Error, Kizuna};
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::settings;
+use crate::state::AppState;
+
+type Res<T> = Result<T, ApiError>;
+
+/// This installation, or `null` when the first-start screen must ask for
+/// the office. An unreadable database is an error, not a first start.
+#[tauri::command]
+pub async fn startup(state: State<'_, AppState>) -> Res<Option<Installation>> {
+    if let Some(e) = &state.open_error {
+        return Err(e.clone());
+    }
+    if !state.is_open() {
+        return Ok(None);
+    }
+    state.with(|k| k.installation()).map(Some)
+}
+
+#[tauri::command]
+pub async fn init(state: State<'_, AppState>, office: String) -> Res<Installation> {
+    if state.is_open() {
+        return Err(Error::AlreadyInitialised { path: state.data_dir.display().to_string() }.to_api());
+    }
+    let k = Kizuna::init(&state.data_dir, &InitOptions { office: Some(office), empty: None })?;
+    let installation = k.installation()?;
+    log::info!("initialised {} as office {}", installation.data_dir, installation.office);
+    state.set(k);
+    Ok(installation)
+}
+
+#[tauri::command]
+pub async fn choices() -> Choices {
+    core_choices()
+}
+
+#[tauri::command]
+pub async fn installation(state: State<'_, AppState>) -> Res<Installation> {
+    state.with(|k| k.installation())
+}
+
+#[tauri::command]
+pub async fn office_list(state: State<'_, AppState>) -> Res<Vec<Office>> {
+    state.with(|k| k.office_list())
+}
+
+#[tauri::command]
+pub async fn dashboard(state: State<'_, AppState>) -> Res<Dashboard> {
+    state.with(|k| k.dashboard())
+}
+
+#[tauri::command]
+pub async fn member_list(state: State<'_, AppState>, query: MemberQuery) -> Res<Page<Member>> {
+    state.with(|k| k.member_list(&query))
+}
+
+#[tauri::command]
+pub async fn member_show(state: State<'_, AppState>, id: String) -> Res<Member> {
+    state.with(|k| k.member_show(&id))
+}
+
+#[tauri::command]
+pub async fn member_add(state: State<'_, AppState>, input: MemberInput) -> Res<Member> {
+    state.with(|k| k.member_add(&input))
+}
+
+#[tauri::command]
+pub async fn member_edit(state: State<'_, AppState>, id: String, input: MemberInput) -> Res<Member> {
+    state.with(|k| k.member_edit(&id, &input))
+}
+
+#[tauri::command]
+pub async fn member_remove(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.with(|k| k.member_remove(&id))
+}
+
+#[tauri::command]
+pub async fn site_list(state: State<'_, AppState>, query: SiteQuery) -> Res<Page<Site>> {
+    state.with(|k| k.site_list(&query))
+}
+
+#[tauri::command]
+pub async fn site_show(state: State<'_, AppState>, id: String) -> Res<Site> {
+    state.with(|k| k.site_show(&id))
+}
+
+#[tauri::command]
+pub async fn site_add(state: State<'_, AppState>, input: SiteInput) -> Res<Site> {
+    state.with(|k| k.site_add(&input))
+}
+
+#[tauri::command]
+pub async fn site_edit(state: State<'_, AppState>, id: String, input: SiteInput) -> Res<Site> {
+    state.with(|k| k.site_edit(&id, &input))
+}
+
+#[tauri::command]
+pub async fn site_remove(state: State<'_, AppState>, id: String) -> Res<()> {
+    state.with(|k| k.site_remove(&id))
+}
+
+#[tauri::command]
+pub async fn grant_list(state: State<'_, AppState>) -> Res<GrantOverview> {
+    state.with(|k| k.grant_list())
+}
+
+/// Asks where to save, then writes the canonical JSON export there.
+/// `null` when the person cancels the dialog.
+#[tauri::command]
+pub async fn export_json_save_as(app: AppHandle, state: State<'_, AppState>) -> Res<Option<String>> {
+    let picked = app
+        .dialog()
+        .file()
+        .add_filter("JSON", &["json"])
+        .set_file_name("kizuna-export.json")
+        .blocking_save_file();
+    let Some(picked) = picked else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
+    state.with(|k| k.export_json_to(&path))?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// The saved UI language, `null` before anyone chose one.
+#[tauri::command]
+pub async fn language_get(state: State<'_, AppState>) -> Res<Option<String>> {
+    Ok(settings::load(&state.data_dir).language)
+}
+
+#[tauri::command]
+pub async fn language_set(state: State<'_, AppState>, language: String) -> Res<()> {
+    settings::save_language(&state.data_dir, &language)
+}
+
+/// Called by the UI once the first screen is painted and answers input;
+/// logs (and returns) the milliseconds since the process started, the
+/// figure the cold-start target is measured by.
+#[tauri::command]
+pub async fn ui_ready(state: State<'_, AppState>, screen: String) -> Res<u64> {
+    let ms = state.started.elapsed().as_millis() as u64;
+    log::info!("ready: {screen} interactive {ms} ms after process start");
+    Ok(ms)
+}

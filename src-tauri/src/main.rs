@@ -1,0 +1,84 @@
+//! Kizuna's desktop window. This crate is the only one that imports Tauri;
+//! every command in `commands` is one call into `kizuna_core`.
+
+// Release builds on Windows would open a console without this.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod settings;
+mod state;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tauri::Manager;
+
+use crate::state::AppState;
+
+/// `--data-dir <path>` overrides the data folder; otherwise the core's
+/// default (KIZUNA_DATA_DIR, else the OS data directory) as the CLI uses.
+fn data_dir_from_args() -> PathBuf {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--data-dir")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .unwrap_or_else(kizuna_core::default_data_dir)
+}
+
+fn main() {
+    let started = Instant::now();
+    let state = AppState::open(data_dir_from_args(), started);
+    let app = tauri::Builder::default()
+        // A second launch focuses the running window instead of opening the
+        // same database twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _, _| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unmap_minimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(
+            tauri_plugin_log::Builder::default()
+                .level(log::LevelFilter::Info)
+                .targets([
+                    tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::Stdout),
+                    tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::LogDir { file_name: None }),
+                ])
+                .build(),
+        )
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::startup,
+            commands::init,
+            commands::choices,
+            commands::installation,
+            commands::office_list,
+            commands::dashboard,
+            commands::member_list,
+            commands::member_show,
+            commands::member_add,
+            commands::member_edit,
+            commands::member_remove,
+            commands::site_list,
+            commands::site_show,
+            commands::site_add,
+            commands::site_edit,
+            commands::site_remove,
+            commands::grant_list,
+            commands::export_json_save_as,
+            commands::language_get,
+            commands::language_set,
+            commands::ui_ready,
+        ])
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("kizuna-app: cannot start the window: {e}");
+            std::process::exit(1);
+        }
+    }
+}

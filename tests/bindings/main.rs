@@ -1,0 +1,86 @@
+//! The TypeScript types in ui/src/bindings/ are generated from the Rust types
+//! by ts-rs and committed. This test renders them afresh and fails on any
+//! difference, so the UI can never compile against a stale shape.
+//! `UPDATE_BINDINGS=1 cargo test -p kizuna-core --test bindings` rewrites them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use kizuna_core::ApiError;
+use kizuna_core::api::{Choices, Dashboard, DemoSummary, InitOptions, Installation};
+use kizuna_core::model::Page;
+use kizuna_core::model::grant::{BudgetLineInput, ExpenditureInput, GrantOverview};
+use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
+use kizuna_core::model::office::Office;
+use kizuna_core::model::profile::Profile;
+use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
+use ts_rs::TS;
+
+fn committed_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings")
+}
+
+/// Every type the desktop shell sends or receives; ts-rs adds the types
+/// they depend on (Money, Currency, ProjectDate, ...).
+fn render(into: &Path) {
+    macro_rules! export {
+        ($($t:ty),* $(,)?) => { $( <$t>::export_all_to(into).unwrap_or_else(|e| panic!("exporting {}: {e}", stringify!($t))); )* };
+    }
+    export!(
+        ApiError, Installation, InitOptions, Choices, Dashboard, DemoSummary, Office, Profile,
+        Page<ts_rs::Dummy>, Member, MemberInput, MemberQuery, Site, SiteInput, SiteQuery,
+        GrantOverview, BudgetLineInput, ExpenditureInput,
+    );
+}
+
+fn read_ts(dir: &Path) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.ends_with(".ts") {
+            files.insert(name, std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    files
+}
+
+#[test]
+fn committed_typescript_bindings_match_the_rust_types() {
+    let fresh = tempfile::tempdir().expect("temp dir");
+    render(fresh.path());
+    let rendered = read_ts(fresh.path());
+    assert!(rendered.contains_key("Member.ts") && rendered.contains_key("Money.ts"), "ts-rs rendered nothing: {rendered:?}");
+
+    let dir = committed_dir();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::create_dir_all(&dir).expect("create ui/src/bindings");
+        for (name, _) in read_ts(&dir) {
+            if !rendered.contains_key(&name) {
+                std::fs::remove_file(dir.join(&name)).expect("remove stale binding");
+            }
+        }
+        for (name, text) in &rendered {
+            std::fs::write(dir.join(name), text).expect("write binding");
+        }
+        return;
+    }
+
+    let committed = read_ts(&dir);
+    let mut problems = Vec::new();
+    for (name, text) in &rendered {
+        match committed.get(name) {
+            None => problems.push(format!("missing: {name}")),
+            Some(c) if c != text => problems.push(format!("differs: {name}\n--- committed\n{c}\n--- from Rust\n{text}")),
+            Some(_) => {}
+        }
+    }
+    for name in committed.keys().filter(|n| !rendered.contains_key(*n)) {
+        problems.push(format!("stale (no Rust type any more): {name}"));
+    }
+    assert!(
+        problems.is_empty(),
+        "ui/src/bindings drifted from the Rust types; run `UPDATE_BINDINGS=1 cargo test -p kizuna-core --test bindings` \
+         and commit the result.\n{}",
+        problems.join("\n")
+    );
+}

@@ -1,0 +1,109 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, toFailure } from "./api";
+import { AppContext, type Route } from "./app-context";
+import type { Choices } from "./bindings/Choices";
+import type { Installation } from "./bindings/Installation";
+import { ErrorBanner } from "./components/ErrorBanner";
+import { I18nContext, type Lang, isLang, makeI18n } from "./i18n";
+import { DashboardScreen } from "./screens/Dashboard";
+import { FirstStart } from "./screens/FirstStart";
+import { GrantsScreen } from "./screens/Grants";
+import { MemberPage } from "./screens/MemberPage";
+import { MembersScreen } from "./screens/Members";
+import { SettingsScreen } from "./screens/Settings";
+import { SitesScreen } from "./screens/Sites";
+
+const NAV: Route["screen"][] = ["dashboard", "members", "sites", "grants", "settings"];
+
+function initialLang(): Lang {
+  return navigator.language.toLowerCase().startsWith("en") ? "en" : "ja";
+}
+
+export function App() {
+  const [lang, setLangState] = useState<Lang>(initialLang());
+  // undefined: still asking the shell; null: first start, ask for the office.
+  const [installation, setInstallation] = useState<Installation | null | undefined>(undefined);
+  const [choices, setChoices] = useState<Choices | null>(null);
+  const [route, setRoute] = useState<Route>({ screen: "dashboard" });
+  const [fatal, setFatal] = useState<string | null>(null);
+
+  useEffect(() => {
+    Promise.all([api.languageGet(), api.choices(), api.startup()])
+      .then(([saved, ch, inst]) => {
+        if (isLang(saved)) setLangState(saved);
+        setChoices(ch);
+        setInstallation(inst);
+      })
+      .catch((e) => setFatal(toFailure(e).message));
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  const setLang = (l: Lang) => {
+    setLangState(l);
+    api.languageSet(l).catch((e) => setFatal(toFailure(e).message));
+  };
+
+  const i18n = makeI18n(lang);
+  const { t } = i18n;
+
+  if (fatal && !choices) {
+    return (
+      <I18nContext.Provider value={i18n}>
+        <ErrorBanner message={fatal} />
+      </I18nContext.Provider>
+    );
+  }
+  if (installation === undefined || !choices) {
+    return <div class="loading">{t("common.loading")}</div>;
+  }
+  if (installation === null) {
+    return (
+      <I18nContext.Provider value={i18n}>
+        <FirstStart offices={choices.offices} onLang={setLang} onDone={(inst) => setInstallation(inst)} />
+      </I18nContext.Provider>
+    );
+  }
+
+  const go = (r: Route) => setRoute(r);
+  const current = route.screen === "member" ? "members" : route.screen;
+  return (
+    <I18nContext.Provider value={i18n}>
+      <AppContext.Provider value={{ choices, go, setLang }}>
+        <div class="shell">
+          <nav class="sidebar" aria-label="main">
+            <div class="brand">
+              <span class="mark">絆</span>
+              <span>
+                <strong>Kizuna</strong>
+                <small>{t(`offices.${installation.office}`)}</small>
+              </span>
+            </div>
+            {NAV.map((s) => (
+              <button
+                type="button"
+                class={"nav" + (current === s ? " active" : "")}
+                data-nav={s}
+                aria-current={current === s ? "page" : undefined}
+                onClick={() => go({ screen: s } as Route)}
+              >
+                {t(`nav.${s}`)}
+              </button>
+            ))}
+          </nav>
+          <main class="content">
+            <ErrorBanner message={fatal} />
+            {route.screen === "dashboard" && <DashboardScreen />}
+            {route.screen === "members" && <MembersScreen />}
+            {route.screen === "member" && <MemberPage id={route.id} />}
+            {route.screen === "sites" && <SitesScreen />}
+            {route.screen === "grants" && <GrantsScreen />}
+            {route.screen === "settings" && <SettingsScreen installation={installation} />}
+          </main>
+        </div>
+      </AppContext.Provider>
+    </I18nContext.Provider>
+  );
+}

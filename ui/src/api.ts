@@ -1,0 +1,89 @@
+// The one door to the Rust shell: each function is one Tauri command, which
+// is one core API call. Errors always arrive as an ApiFailure carrying the
+// core's {code, message, field}; the UI switches on `code`, shows `message`.
+import { invoke } from "@tauri-apps/api/core";
+import type { ApiError } from "./bindings/ApiError";
+import type { Choices } from "./bindings/Choices";
+import type { Dashboard } from "./bindings/Dashboard";
+import type { GrantOverview } from "./bindings/GrantOverview";
+import type { Installation } from "./bindings/Installation";
+import type { Member } from "./bindings/Member";
+import type { MemberInput } from "./bindings/MemberInput";
+import type { MemberQuery } from "./bindings/MemberQuery";
+import type { Office } from "./bindings/Office";
+import type { Page } from "./bindings/Page";
+import type { Site } from "./bindings/Site";
+import type { SiteInput } from "./bindings/SiteInput";
+import type { SiteQuery } from "./bindings/SiteQuery";
+
+/** ts-rs types every i64 as `bigint`, but serde_json sends and expects plain
+ * JSON numbers (and JSON.stringify refuses a bigint). Inputs therefore take
+ * numbers; outputs typed `bigint` arrive as numbers and are read via Number(). */
+export type Wire<T> = { [K in keyof T]: T[K] extends bigint ? number : T[K] extends bigint | undefined ? number | undefined : T[K] };
+
+export class ApiFailure extends Error {
+  readonly code: string;
+  readonly field: string | null;
+  constructor(e: ApiError) {
+    super(e.message);
+    this.name = "ApiFailure";
+    this.code = e.code;
+    this.field = e.field;
+  }
+}
+
+function isApiError(e: unknown): e is ApiError {
+  return typeof e === "object" && e !== null && typeof (e as ApiError).code === "string" && typeof (e as ApiError).message === "string";
+}
+
+/** Anything thrown on the way (a core error, a missing command, a bridge
+ * failure) becomes an ApiFailure, so callers handle one shape. */
+export function toFailure(e: unknown): ApiFailure {
+  if (e instanceof ApiFailure) return e;
+  if (isApiError(e)) return new ApiFailure({ code: e.code, message: e.message, field: e.field ?? null });
+  const message = e instanceof Error ? e.message : String(e);
+  return new ApiFailure({ code: "bridge", message, field: null });
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toFailure(e);
+  }
+}
+
+export const api = {
+  startup: () => call<Installation | null>("startup"),
+  init: (office: string) => call<Installation>("init", { office }),
+  choices: () => call<Choices>("choices"),
+  installation: () => call<Installation>("installation"),
+  officeList: () => call<Office[]>("office_list"),
+  dashboard: () => call<Dashboard>("dashboard"),
+  memberList: (query: Wire<MemberQuery>) => call<Page<Member>>("member_list", { query }),
+  memberShow: (id: string) => call<Member>("member_show", { id }),
+  memberAdd: (input: MemberInput) => call<Member>("member_add", { input }),
+  memberEdit: (id: string, input: MemberInput) => call<Member>("member_edit", { id, input }),
+  memberRemove: (id: string) => call<null>("member_remove", { id }),
+  siteList: (query: Wire<SiteQuery>) => call<Page<Site>>("site_list", { query }),
+  siteShow: (id: string) => call<Site>("site_show", { id }),
+  siteAdd: (input: SiteInput) => call<Site>("site_add", { input }),
+  siteEdit: (id: string, input: SiteInput) => call<Site>("site_edit", { id, input }),
+  siteRemove: (id: string) => call<null>("site_remove", { id }),
+  grantList: () => call<GrantOverview>("grant_list"),
+  exportJsonSaveAs: () => call<string | null>("export_json_save_as"),
+  languageGet: () => call<string | null>("language_get"),
+  languageSet: (language: string) => call<null>("language_set", { language }),
+  uiReady: (screen: string) => call<number>("ui_ready", { screen }),
+};
+
+/** Latest-wins for lists fed by keystrokes: a slow answer to an older query
+ * must never replace the rows of a newer one. */
+export function latestOnly<A extends unknown[], T>(fn: (...a: A) => Promise<T>): (...a: A) => Promise<T | undefined> {
+  let seq = 0;
+  return async (...a: A) => {
+    const mine = ++seq;
+    const result = await fn(...a);
+    return mine === seq ? result : undefined;
+  };
+}

@@ -1,0 +1,69 @@
+import { useEffect, useState } from "preact/hooks";
+import { api, toFailure } from "../api";
+import { useApp } from "../app-context";
+import type { Installation } from "../bindings/Installation";
+import type { Office } from "../bindings/Office";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { LANGS, pick, useI18n } from "../i18n";
+
+export function SettingsScreen(props: { installation: Installation }) {
+  const { t, lang } = useI18n();
+  const { setLang } = useApp();
+  const [office, setOffice] = useState<Office | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const inst = props.installation;
+
+  useEffect(() => {
+    api.officeList().then((list) => setOffice(list.find((o) => o.code === inst.office) ?? null), (e) => setError(toFailure(e).message));
+  }, []);
+
+  const exportJson = async () => {
+    setNotice(null);
+    try {
+      const path = await api.exportJsonSaveAs();
+      if (path) setNotice(t("settings.export_done", { path }));
+    } catch (e) {
+      setError(toFailure(e).message);
+    }
+  };
+
+  return (
+    <section data-testid="settings">
+      <h1>{t("settings.title")}</h1>
+      <ErrorBanner message={error} />
+      <fieldset class="card">
+        <legend>{t("settings.language")}</legend>
+        {LANGS.map((l) => (
+          <label class="choice">
+            <input type="radio" name="language" value={l} checked={lang === l} onChange={() => setLang(l)} data-lang={l} />
+            {t(`lang.${l}`)}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset class="card">
+        <legend>{t("settings.office")}</legend>
+        <dl class="details">
+          <dt>{t("settings.office_name")}</dt>
+          <dd data-testid="settings-office">{office ? pick(lang, office.name_ja, office.name_en) : t(`offices.${inst.office}`)}</dd>
+          <dt>{t("settings.installation_id")}</dt>
+          <dd class="mono">{inst.installation_id}</dd>
+          <dt>{t("settings.data_dir")}</dt>
+          <dd class="mono" data-testid="settings-data-dir">{inst.data_dir}</dd>
+          <dt>{t("settings.database")}</dt>
+          <dd class="mono">{inst.database}</dd>
+          <dt>{t("settings.schema")}</dt>
+          <dd>{Number(inst.schema_version)}</dd>
+        </dl>
+      </fieldset>
+      <fieldset class="card">
+        <legend>{t("settings.export")}</legend>
+        <p class="hint">{t("settings.export_hint")}</p>
+        <button type="button" onClick={() => void exportJson()}>
+          {t("settings.export")}
+        </button>
+        {notice && <p class="notice">{notice}</p>}
+      </fieldset>
+    </section>
+  );
+}
