@@ -4,6 +4,7 @@
 mod grants;
 mod members;
 mod output;
+mod report;
 mod sites;
 
 use std::path::PathBuf;
@@ -76,6 +77,11 @@ enum Command {
     },
     /// Headline figures
     Dashboard,
+    /// Direct Relief reports as PDF
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
+    },
     /// Export the shared data
     Export {
         #[command(subcommand)]
@@ -147,6 +153,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Grant { command } => grants::run_grant(command, &open()?, out)?,
         Command::Budget { command } => grants::run_budget(command, &mut open()?, out)?,
         Command::Spend { command } => grants::run_spend(command, &mut open()?, out)?,
+        Command::Report { command } => report::run(command, &open()?, out)?,
         Command::Dashboard => {
             let d = open()?.dashboard()?;
             out.emit(&d, |d| {

@@ -10,6 +10,7 @@ pub mod hlc;
 pub mod model;
 pub mod money;
 pub mod prefecture;
+pub mod report;
 pub mod schema;
 pub mod seed;
 pub mod store;

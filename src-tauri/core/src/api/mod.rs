@@ -7,6 +7,7 @@ mod export;
 mod grants;
 mod members;
 mod offices;
+pub mod reports;
 mod sites;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use uuid::Uuid;
 pub use choices::{Choices, choices};
 pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
+pub use reports::{ReportOptions, ReportProgress, ReportRequest, ReportSaved};
 
 use crate::error::{Error, Result};
 use crate::model::office::check_code;

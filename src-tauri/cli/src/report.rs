@@ -1,0 +1,62 @@
+//! `kizuna report profile|phase ...`: Direct Relief reports as PDF.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use kizuna_core::api::{ReportOptions, ReportRequest};
+use kizuna_core::{Error, Kizuna};
+
+use crate::output::Out;
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// The partner profile: the organisation, its offices and every grant
+    Profile {
+        /// Where to write the PDF
+        #[arg(long)]
+        out: PathBuf,
+        /// en (the donor's edition) or ja
+        #[arg(long)]
+        lang: Option<String>,
+        /// Date the report states it was prepared on (YYYY-MM-DD); default: the latest change in the records
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// A phase report: figures for the period, activities, financial statement, sites
+    Phase {
+        /// The phase's id (see `kizuna grant list`)
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// First day of the reporting period (YYYY-MM-DD); default: the phase's start
+        #[arg(long)]
+        period_start: Option<String>,
+        /// Last day of the reporting period (YYYY-MM-DD); default: the phase's end
+        #[arg(long)]
+        period_end: Option<String>,
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+pub fn run(cmd: ReportCommand, k: &Kizuna, out: &Out) -> Result<(), Error> {
+    let (req, path) = match cmd {
+        ReportCommand::Profile { out, lang, as_of } => (
+            ReportRequest { kind: "profile".into(), phase_id: None, options: ReportOptions { lang, as_of, ..Default::default() } },
+            out,
+        ),
+        ReportCommand::Phase { id, out, period_start, period_end, lang, as_of } => (
+            ReportRequest {
+                kind: "phase".into(),
+                phase_id: Some(id),
+                options: ReportOptions { lang, period_start, period_end, as_of },
+            },
+            out,
+        ),
+    };
+    let saved = k.report_save(&req, &path, &mut |_| {})?;
+    out.emit(&saved, |s| format!("Wrote {} ({} bytes)", s.path, s.bytes));
+    Ok(())
+}

@@ -1,0 +1,451 @@
+//! A small flow layout over printpdf's page operations: A4 pages with a
+//! running header and page numbers, wrapped paragraphs, headings kept with
+//! what follows them, and tables that break across pages with their header
+//! repeated. Positions are tracked from the top of the page in points and
+//! turned into PDF's bottom-up coordinates only when an operation is emitted.
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+    TextRenderingMode,
+};
+
+use super::font::Face;
+use super::wrap::wrap;
+
+pub const PAGE_W: f32 = 595.28;
+pub const PAGE_H: f32 = 841.89;
+pub const MARGIN_X: f32 = 54.0;
+pub const TOP: f32 = 70.0;
+pub const BOTTOM: f32 = 62.0;
+pub const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
+
+pub type Rgb3 = (f32, f32, f32);
+pub const BLACK: Rgb3 = (0.1, 0.1, 0.12);
+pub const GREY: Rgb3 = (0.42, 0.42, 0.45);
+pub const RULE: Rgb3 = (0.78, 0.78, 0.8);
+pub const ACCENT: Rgb3 = (0.11, 0.33, 0.55);
+pub const SHADE: Rgb3 = (0.93, 0.94, 0.96);
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    pub size: f32,
+    pub bold: bool,
+    pub color: Rgb3,
+}
+
+impl Style {
+    pub const fn new(size: f32) -> Style {
+        Style { size, bold: false, color: BLACK }
+    }
+    pub const fn bold(self) -> Style {
+        Style { bold: true, ..self }
+    }
+    pub const fn color(self, color: Rgb3) -> Style {
+        Style { color, ..self }
+    }
+    pub fn leading(self) -> f32 {
+        self.size * 1.42
+    }
+}
+
+pub const BODY: Style = Style::new(9.5);
+pub const SMALL: Style = Style::new(8.0);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+pub struct Column {
+    pub title: String,
+    /// Share of the table's width; the shares of a table add up to 1.
+    pub share: f32,
+    pub align: Align,
+}
+
+impl Column {
+    pub fn new(title: impl Into<String>, share: f32, align: Align) -> Column {
+        Column { title: title.into(), share, align }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Normal,
+    /// Bold, on a shaded band: totals and subtotals.
+    Total,
+}
+
+pub struct Row {
+    pub cells: Vec<String>,
+    pub kind: RowKind,
+}
+
+impl Row {
+    pub fn new(cells: Vec<String>) -> Row {
+        Row { cells, kind: RowKind::Normal }
+    }
+    pub fn total(cells: Vec<String>) -> Row {
+        Row { cells, kind: RowKind::Total }
+    }
+}
+
+#[derive(Default)]
+struct PageBuf {
+    gfx: Vec<Op>,
+    text: Vec<Op>,
+    state: Option<Style>,
+}
+
+pub struct Layout {
+    face: &'static Face,
+    font: FontId,
+    pages: Vec<PageBuf>,
+    /// Distance of the next line's top from the top of the page.
+    y: f32,
+}
+
+const CELL_PAD_X: f32 = 3.5;
+const CELL_PAD_Y: f32 = 2.6;
+
+fn rgb((r, g, b): Rgb3) -> Color {
+    Color::Rgb(Rgb { r, g, b, icc_profile: None })
+}
+
+fn pt(x: f32, y_from_top: f32) -> Point {
+    Point { x: Pt(x), y: Pt(PAGE_H - y_from_top) }
+}
+
+impl Layout {
+    pub fn new(face: &'static Face, font: FontId) -> Layout {
+        let mut l = Layout { face, font, pages: Vec::new(), y: TOP };
+        l.new_page();
+        l
+    }
+
+    pub fn face(&self) -> &'static Face {
+        self.face
+    }
+
+    pub fn y(&self) -> f32 {
+        self.y
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(PageBuf::default());
+        self.y = TOP;
+    }
+
+    /// Room left on the current page.
+    pub fn room(&self) -> f32 {
+        PAGE_H - BOTTOM - self.y
+    }
+
+    /// Starts a new page unless `h` points still fit (or the page is empty).
+    pub fn ensure(&mut self, h: f32) {
+        if h > self.room() && self.y > TOP + 0.5 {
+            self.new_page();
+        }
+    }
+
+    pub fn space(&mut self, h: f32) {
+        self.y += h;
+    }
+
+    fn page(&mut self) -> &mut PageBuf {
+        // `new` always pushes a first page, so there is a last one.
+        let n = self.pages.len() - 1;
+        &mut self.pages[n]
+    }
+
+    pub fn width(&self, s: &str, style: Style) -> f32 {
+        self.face.width(s, style.size)
+    }
+
+    pub fn wrap(&self, s: &str, style: Style, width: f32) -> Vec<String> {
+        wrap(self.face, &self.clean(s), style.size, width)
+    }
+
+    /// Replaces what the font cannot draw, so no empty box is ever printed.
+    fn clean(&self, s: &str) -> String {
+        if s.chars().all(|c| self.face.covers(c) || c == '\n') {
+            return s.to_string();
+        }
+        s.chars().map(|c| if c == '\n' || c == '\t' || self.face.covers(c) { if c == '\t' { ' ' } else { c } } else { '?' }).collect()
+    }
+
+    /// Draws one line of text with its baseline at `baseline` (from the top).
+    pub fn text_at(&mut self, x: f32, baseline: f32, s: &str, style: Style) {
+        if s.is_empty() {
+            return;
+        }
+        let font = self.font.clone();
+        let p = self.page();
+        let prev = p.state;
+        if prev.map(|s| s.size) != Some(style.size) {
+            p.text.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(style.size) });
+        }
+        if prev.map(|s| s.color) != Some(style.color) {
+            p.text.push(Op::SetFillColor { col: rgb(style.color) });
+            p.text.push(Op::SetOutlineColor { col: rgb(style.color) });
+        }
+        if prev.map(|s| s.bold) != Some(style.bold) {
+            // Bold without a second font file: fill and stroke the outlines.
+            let mode = if style.bold { TextRenderingMode::FillStroke } else { TextRenderingMode::Fill };
+            p.text.push(Op::SetTextRenderingMode { mode });
+            if style.bold {
+                p.text.push(Op::SetOutlineThickness { pt: Pt(style.size * 0.035) });
+            }
+        }
+        p.state = Some(style);
+        p.text.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x), Pt(PAGE_H - baseline)) });
+        p.text.push(Op::ShowText { items: vec![TextItem::Text(s.to_string())] });
+    }
+
+    /// Right-aligned text ending at `right`.
+    pub fn text_right(&mut self, right: f32, baseline: f32, s: &str, style: Style) {
+        let w = self.width(s, style);
+        self.text_at(right - w, baseline, s, style);
+    }
+
+    pub fn rect(&mut self, x: f32, top: f32, w: f32, h: f32, fill: Rgb3) {
+        let p = self.page();
+        p.gfx.push(Op::SetFillColor { col: rgb(fill) });
+        p.gfx.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(x),
+                y: Pt(PAGE_H - top - h),
+                width: Pt(w),
+                height: Pt(h),
+                mode: Some(PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+    }
+
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, color: Rgb3) {
+        let p = self.page();
+        p.gfx.push(Op::SetOutlineColor { col: rgb(color) });
+        p.gfx.push(Op::SetOutlineThickness { pt: Pt(width) });
+        p.gfx.push(Op::DrawLine {
+            line: Line {
+                points: vec![LinePoint { p: pt(x1, y1), bezier: false }, LinePoint { p: pt(x2, y2), bezier: false }],
+                is_closed: false,
+            },
+        });
+    }
+
+    /// A polyline through `points` (x, y from the top).
+    pub fn polyline(&mut self, points: &[(f32, f32)], width: f32, color: Rgb3) {
+        if points.len() < 2 {
+            return;
+        }
+        let p = self.page();
+        p.gfx.push(Op::SetOutlineColor { col: rgb(color) });
+        p.gfx.push(Op::SetOutlineThickness { pt: Pt(width) });
+        p.gfx.push(Op::DrawLine {
+            line: Line {
+                points: points.iter().map(|&(x, y)| LinePoint { p: pt(x, y), bezier: false }).collect(),
+                is_closed: false,
+            },
+        });
+    }
+
+    /// Wrapped text flowing down the page, across pages when it must.
+    pub fn paragraph(&mut self, s: &str, style: Style, indent: f32) {
+        let lines = self.wrap(s, style, CONTENT_W - indent);
+        for line in lines {
+            self.ensure(style.leading());
+            let base = self.y + style.size;
+            self.text_at(MARGIN_X + indent, base, &line, style);
+            self.y += style.leading();
+        }
+    }
+
+    /// A paragraph that starts with a bullet hanging in the indent.
+    pub fn bullet(&mut self, s: &str, style: Style, indent: f32) {
+        self.ensure(style.leading() * 2.0);
+        let base = self.y + style.size;
+        self.text_at(MARGIN_X + indent - 9.0, base, "•", style);
+        self.paragraph(s, style, indent);
+    }
+
+    /// A heading, moved to the next page unless `keep` points fit below it.
+    pub fn heading(&mut self, s: &str, level: u8, keep: f32) {
+        let style = match level {
+            0 => Style::new(20.0).bold().color(ACCENT),
+            1 => Style::new(14.0).bold().color(ACCENT),
+            2 => Style::new(11.5).bold(),
+            _ => Style::new(10.0).bold(),
+        };
+        let before = match level {
+            0 => 0.0,
+            1 => 14.0,
+            2 => 9.0,
+            _ => 6.0,
+        };
+        let lines = self.wrap(s, style, CONTENT_W);
+        let h = lines.len() as f32 * style.leading();
+        if self.y > TOP + 0.5 {
+            self.y += before;
+        }
+        self.ensure(h + keep);
+        for line in lines {
+            let base = self.y + style.size;
+            self.text_at(MARGIN_X, base, &line, style);
+            self.y += style.leading();
+        }
+        if level == 1 {
+            let y = self.y + 1.0;
+            self.line(MARGIN_X, y, MARGIN_X + CONTENT_W, y, 0.6, ACCENT);
+            self.y += 5.0;
+        } else {
+            self.y += 2.0;
+        }
+    }
+
+    /// Label and value pairs in two columns, the labels in grey.
+    pub fn facts(&mut self, pairs: &[(String, String)], label_w: f32) {
+        let label = BODY.color(GREY);
+        for (k, v) in pairs {
+            let klines = self.wrap(k, label, label_w - 6.0);
+            let vlines = self.wrap(v, BODY, CONTENT_W - label_w);
+            let n = klines.len().max(vlines.len());
+            self.ensure(n as f32 * BODY.leading());
+            let top = self.y;
+            for (i, l) in klines.iter().enumerate() {
+                self.text_at(MARGIN_X, top + BODY.size + i as f32 * BODY.leading(), l, label);
+            }
+            for (i, l) in vlines.iter().enumerate() {
+                self.text_at(MARGIN_X + label_w, top + BODY.size + i as f32 * BODY.leading(), l, BODY);
+            }
+            self.y = top + n as f32 * BODY.leading() + 1.5;
+        }
+    }
+
+    fn table_header(&mut self, cols: &[Column], xs: &[f32], widths: &[f32], style: Style) {
+        let hstyle = style.bold();
+        let wrapped: Vec<Vec<String>> =
+            cols.iter().zip(widths).map(|(c, w)| self.wrap(&c.title, hstyle, w - 2.0 * CELL_PAD_X)).collect();
+        let n = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+        let h = n as f32 * style.leading() + 2.0 * CELL_PAD_Y;
+        let top = self.y;
+        self.rect(MARGIN_X, top, CONTENT_W, h, SHADE);
+        for (i, lines) in wrapped.iter().enumerate() {
+            for (j, l) in lines.iter().enumerate() {
+                let base = top + CELL_PAD_Y + hstyle.size + j as f32 * style.leading();
+                match cols[i].align {
+                    Align::Left => self.text_at(xs[i] + CELL_PAD_X, base, l, hstyle),
+                    Align::Right => self.text_right(xs[i] + widths[i] - CELL_PAD_X, base, l, hstyle),
+                }
+            }
+        }
+        self.y = top + h;
+        self.line(MARGIN_X, self.y, MARGIN_X + CONTENT_W, self.y, 0.6, GREY);
+    }
+
+    /// A table whose rows never split a line across pages; the header row is
+    /// repeated at the top of every page the table continues on. A row taller
+    /// than a whole page continues on the next one.
+    pub fn table(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style) {
+        let mut xs = Vec::with_capacity(cols.len());
+        let mut widths = Vec::with_capacity(cols.len());
+        let mut x = MARGIN_X;
+        for c in cols {
+            let w = c.share * CONTENT_W;
+            xs.push(x);
+            widths.push(w);
+            x += w;
+        }
+        let lead = style.leading();
+        // The header only starts a page together with at least one row.
+        self.ensure(3.0 * lead + 4.0 * CELL_PAD_Y);
+        self.table_header(cols, &xs, &widths, style);
+        for row in rows {
+            let rstyle = if row.kind == RowKind::Total { style.bold() } else { style };
+            let wrapped: Vec<Vec<String>> = row
+                .cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| self.wrap(c, rstyle, w - 2.0 * CELL_PAD_X))
+                .collect();
+            let n = wrapped.iter().map(Vec::len).max().unwrap_or(1);
+            let mut first = 0;
+            let mut fresh = false;
+            while first < n {
+                let fit = ((self.room() - 2.0 * CELL_PAD_Y) / lead).floor().max(0.0) as usize;
+                let remaining = n - first;
+                // A row moves whole to the next page; only a row taller than
+                // a page is split, filling each page it runs over.
+                if fit < remaining && !fresh {
+                    self.new_page();
+                    self.table_header(cols, &xs, &widths, style);
+                    fresh = true;
+                    continue;
+                }
+                fresh = false;
+                let take = fit.min(remaining).max(1);
+                let h = take as f32 * lead + 2.0 * CELL_PAD_Y;
+                let top = self.y;
+                if row.kind == RowKind::Total {
+                    self.rect(MARGIN_X, top, CONTENT_W, h, SHADE);
+                }
+                for (i, lines) in wrapped.iter().enumerate() {
+                    for (j, l) in lines.iter().enumerate().skip(first).take(take) {
+                        let base = top + CELL_PAD_Y + rstyle.size + (j - first) as f32 * lead;
+                        match cols[i].align {
+                            Align::Left => self.text_at(xs[i] + CELL_PAD_X, base, l, rstyle),
+                            Align::Right => self.text_right(xs[i] + widths[i] - CELL_PAD_X, base, l, rstyle),
+                        }
+                    }
+                }
+                self.y = top + h;
+                self.line(MARGIN_X, self.y, MARGIN_X + CONTENT_W, self.y, 0.3, RULE);
+                first += take;
+            }
+        }
+        self.y += 6.0;
+    }
+
+    /// Adds the running header and "page n of N" footer to every page and
+    /// returns each page's operations.
+    pub fn finish(mut self, header_left: &str, header_right: &str, footer_left: &str, page_label: impl Fn(usize, usize) -> String) -> Vec<Vec<Op>> {
+        let total = self.pages.len();
+        let small = SMALL.color(GREY);
+        let face = self.face;
+        let header_left = wrap(face, header_left, small.size, CONTENT_W * 0.62).into_iter().next().unwrap_or_default();
+        let header_right = wrap(face, header_right, small.size, CONTENT_W * 0.36).into_iter().next().unwrap_or_default();
+        let footer_left = wrap(face, footer_left, small.size, CONTENT_W * 0.75).into_iter().next().unwrap_or_default();
+        for i in 0..total {
+            // Draw onto page i by making it the last one for a moment.
+            let page = std::mem::take(&mut self.pages[i]);
+            let saved = std::mem::replace(&mut self.pages, vec![page]);
+            self.text_at(MARGIN_X, 40.0, &header_left, small);
+            self.text_right(MARGIN_X + CONTENT_W, 40.0, &header_right, small);
+            self.line(MARGIN_X, 46.0, MARGIN_X + CONTENT_W, 46.0, 0.4, RULE);
+            let foot = PAGE_H - 34.0;
+            self.line(MARGIN_X, foot - 12.0, MARGIN_X + CONTENT_W, foot - 12.0, 0.4, RULE);
+            self.text_at(MARGIN_X, foot, &footer_left, small);
+            self.text_right(MARGIN_X + CONTENT_W, foot, &page_label(i + 1, total), small);
+            let page = self.pages.pop().unwrap_or_default();
+            self.pages = saved;
+            self.pages[i] = page;
+        }
+        self.pages
+            .into_iter()
+            .map(|p| {
+                let mut ops = p.gfx;
+                ops.reserve(p.text.len() + 2);
+                ops.push(Op::StartTextSection);
+                ops.extend(p.text);
+                ops.push(Op::EndTextSection);
+                ops
+            })
+            .collect()
+    }
+}

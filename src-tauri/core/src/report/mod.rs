@@ -1,0 +1,160 @@
+//! Direct Relief reports as PDF: the partner profile and the phase report.
+//!
+//! `api::reports` gathers and computes every figure; this module only lays
+//! them out. `layout` is a small flow engine over printpdf's operations,
+//! `pdf` makes the bytes deterministic, `font` embeds Noto Sans JP.
+
+pub mod chart;
+pub mod font;
+pub mod layout;
+pub mod pdf;
+pub mod phase;
+pub mod profile;
+pub mod wrap;
+
+use chrono::{DateTime, Utc};
+
+use crate::api::reports::{PhaseFigures, ReportFigure};
+use crate::dates::ProjectDate;
+use crate::model::grant::{Donor, Grant, GrantOverview, PhaseDetail};
+use crate::model::office::Office;
+use crate::model::profile::Profile;
+use crate::money::{Money, group_thousands};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// The donor's edition: English, Japanese names beside the English ones.
+    En,
+    /// The network's own edition.
+    Ja,
+}
+
+impl Lang {
+    pub fn t<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Ja => ja,
+        }
+    }
+
+    /// A name in the edition's language, with the other beside it when it
+    /// differs: "Sendai (仙台市青葉区)" / "仙台市青葉区".
+    pub fn name(self, en: &str, ja: Option<&str>) -> String {
+        let ja = ja.map(str::trim).filter(|j| !j.is_empty());
+        match (self, ja) {
+            (_, None) => en.to_string(),
+            (Lang::En, Some(j)) if j == en || en.is_empty() => j.to_string(),
+            (Lang::En, Some(j)) => format!("{en} ({j})"),
+            (Lang::Ja, Some(j)) => j.to_string(),
+        }
+    }
+
+    /// Prefer the edition's language, fall back to the other.
+    pub fn pick<'a>(self, en: &'a str, ja: Option<&'a str>) -> &'a str {
+        match (self, ja.map(str::trim).filter(|j| !j.is_empty())) {
+            (Lang::Ja, Some(j)) => j,
+            _ => en,
+        }
+    }
+
+    pub fn date(self, d: ProjectDate) -> String {
+        match self {
+            Lang::En => d.display_en(),
+            Lang::Ja => d.display_ja(),
+        }
+    }
+
+    pub fn range(self, a: ProjectDate, b: ProjectDate) -> String {
+        match self {
+            Lang::En => format!("{} – {}", a.display_en(), b.display_en()),
+            Lang::Ja => format!("{}～{}", a.display_ja(), b.display_ja()),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.t("en", "ja")
+    }
+}
+
+pub fn money(m: Money) -> String {
+    m.to_string()
+}
+
+/// "1,500" from "1500"; anything that is not a plain number is returned as is.
+pub fn number(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        group_thousands(s)
+    } else {
+        s.to_string()
+    }
+}
+
+/// A figure as a sentence fragment: "over 50 organizations" / "50団体以上".
+pub fn figure_value(lang: Lang, f: &ReportFigure) -> String {
+    let n = number(&f.value);
+    let unit_en = f.unit.clone().unwrap_or_default();
+    let unit_ja = match f.unit.as_deref() {
+        Some("organizations") => "団体",
+        Some("sites") => "拠点",
+        Some("donors") => "人",
+        Some("USD") => "米ドル",
+        Some(other) => other,
+        None => "",
+    };
+    match lang {
+        Lang::En => {
+            let body = if unit_en.is_empty() { n } else { format!("{n} {unit_en}") };
+            match f.qualifier.as_deref() {
+                Some("over") => format!("over {body}"),
+                Some("average") => format!("an average of {body}"),
+                Some("about") => format!("about {body}"),
+                _ => body,
+            }
+        }
+        Lang::Ja => {
+            let body = format!("{n}{unit_ja}");
+            match f.qualifier.as_deref() {
+                Some("over") => format!("{body}以上"),
+                Some("average") => format!("平均{body}"),
+                Some("about") => format!("約{body}"),
+                _ => body,
+            }
+        }
+    }
+}
+
+/// A site active in the reporting period, for the appendix.
+#[derive(Debug, Clone)]
+pub struct ReportSite {
+    pub prefecture_code: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub municipality: String,
+    pub member_id: String,
+    pub member_en: Option<String>,
+    pub member_ja: Option<String>,
+}
+
+pub struct PhaseData {
+    pub lang: Lang,
+    pub profile: Profile,
+    pub donor: Donor,
+    pub grant: Grant,
+    pub detail: PhaseDetail,
+    pub figures: PhaseFigures,
+    pub sites: Vec<ReportSite>,
+    pub as_of: DateTime<Utc>,
+}
+
+pub struct ProfileData {
+    pub lang: Lang,
+    pub profile: Profile,
+    pub offices: Vec<Office>,
+    pub relationship: Vec<ReportFigure>,
+    pub overview: GrantOverview,
+    pub as_of: DateTime<Utc>,
+}
+
+pub fn as_of_label(lang: Lang, t: DateTime<Utc>) -> String {
+    lang.date(ProjectDate::Day(t.date_naive()))
+}

@@ -1,0 +1,329 @@
+//! The phase report: what a phase funded and achieved in a period, with its
+//! money, for the donor.
+
+use rust_decimal::prelude::ToPrimitive;
+
+use super::layout::{ACCENT, Align, BODY, CONTENT_W, Column, GREY, Layout, MARGIN_X, Row, SHADE, SMALL, Style};
+use super::profile::{figures_table, lang_text, page_label, quote};
+use super::{Lang, PhaseData, as_of_label, chart, font, money, pdf};
+use crate::api::reports::ReportFigure;
+use crate::error::Result;
+use crate::money::Money;
+use crate::prefecture::Prefecture;
+
+fn pref_name(lang: Lang, code: &str) -> String {
+    match Prefecture::by_code(code) {
+        Some(p) => lang.name(p.name_en, Some(p.name_ja)),
+        None => lang.t("Unknown prefecture", "不明な都道府県").to_string(),
+    }
+}
+
+fn f64_of(m: Money) -> f64 {
+    m.amount.to_f64().unwrap_or(0.0)
+}
+
+fn computed(label_en: &str, label_ja: &str, value: i64) -> ReportFigure {
+    ReportFigure {
+        label_en: label_en.into(),
+        label_ja: label_ja.into(),
+        kind: "computed".into(),
+        value: value.to_string(),
+        qualifier: None,
+        unit: None,
+        source: String::new(),
+    }
+}
+
+/// Three headline numbers in boxes across the page.
+fn headline(l: &mut Layout, items: &[(String, String)]) {
+    let h = 52.0;
+    l.ensure(h + 10.0);
+    let top = l.y();
+    let gap = 10.0;
+    let w = (CONTENT_W - gap * (items.len() as f32 - 1.0)) / items.len() as f32;
+    for (i, (label, value)) in items.iter().enumerate() {
+        let x = MARGIN_X + i as f32 * (w + gap);
+        l.rect(x, top, w, h, SHADE);
+        let value = l.wrap(value, Style::new(15.0), w - 16.0).into_iter().next().unwrap_or_default();
+        l.text_at(x + 8.0, top + 22.0, &value, Style::new(15.0).bold().color(ACCENT));
+        let label = l.wrap(label, SMALL, w - 16.0).into_iter().next().unwrap_or_default();
+        l.text_at(x + 8.0, top + 40.0, &label, SMALL.color(GREY));
+    }
+    l.space(h + 10.0);
+}
+
+pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
+    let face = font::face()?;
+    let lang = d.lang;
+    let p = &d.profile;
+    let ph = &d.detail.phase;
+    let f = &d.figures;
+    let period = lang.range(f.period_start, f.period_end);
+    let mut l = Layout::new(face, pdf::font_id());
+
+    // Cover.
+    let donor = lang.name(&d.donor.name_en, Some(&d.donor.name_ja));
+    let kicker = match lang {
+        Lang::En => format!("GRANT REPORT TO {}", d.donor.name_en.to_uppercase()),
+        Lang::Ja => format!("{}への助成報告書", d.donor.name_ja),
+    };
+    l.space(40.0);
+    l.paragraph(&kicker, Style::new(10.0).bold().color(GREY), 0.0);
+    l.space(6.0);
+    l.heading(lang.pick(&ph.title_en, Some(&ph.title_ja)), 0, 40.0);
+    if lang == Lang::En && !ph.title_ja.is_empty() {
+        l.paragraph(&ph.title_ja, Style::new(12.0).color(GREY), 0.0);
+    }
+    l.space(18.0);
+    l.facts(
+        &[
+            (lang.t("Grantee", "助成先").into(), lang.name(&format!("{} ({})", p.name_en, p.acronym), Some(&p.name_ja))),
+            (lang.t("Donor", "助成元").into(), donor.clone()),
+            (lang.t("Grant", "助成").into(), lang.name(&d.grant.title_en, Some(&d.grant.title_ja))),
+            (lang.t("Phase", "フェーズ").into(), lang.name(&ph.title_en, Some(&ph.title_ja))),
+            (lang.t("Project dates", "事業期間").into(), lang.range(ph.start, ph.end)),
+            (lang.t("Reporting period", "報告期間").into(), period.clone()),
+            (lang.t("Amount granted", "助成額").into(), money(ph.amount)),
+            (lang.t("Records as of", "記録の基準日").into(), as_of_label(lang, d.as_of)),
+        ],
+        130.0,
+    );
+    l.space(16.0);
+    headline(
+        &mut l,
+        &[
+            (lang.t("Sites active in the period", "期間中に活動した拠点").into(), super::number(&f.active_sites.to_string())),
+            (lang.t("Member NGOs in the period", "期間中の会員NGO").into(), super::number(&f.member_ngos.to_string())),
+            (lang.t("Spent in the period", "期間中の支出").into(), money(f.finance.spent_in_period)),
+        ],
+    );
+    progress(0.05);
+
+    // Summary figures.
+    l.new_page();
+    l.heading(lang.t("1. Summary figures for the period", "1. 期間の主要な数値"), 1, 80.0);
+    let method = match lang {
+        Lang::En => format!(
+            "Computed from the network's registry for {period}. A site counts if it was active at any time in the period: from its opening date (or, when it has none, the date it was recorded) until its closing date. Planned sites are not counted. Figures marked \"as reported\" are stated as their source published them."
+        ),
+        Lang::Ja => format!(
+            "{period}について登録データから算出。拠点は期間中に一度でも活動していれば数える（開設日から、開設日がなければ登録日から、終了日まで）。計画中の拠点は含まない。「報告値」は出典の記載のまま。"
+        ),
+    };
+    l.paragraph(&method, SMALL.color(GREY), 0.0);
+    l.space(6.0);
+    let mut figs = vec![
+        computed("Member NGOs (membership overlapping the period)", "会員NGO（期間中に在籍）", f.member_ngos),
+        computed("Member NGOs with a site active in the period", "期間中に活動拠点を持つ会員NGO", f.members_with_active_site),
+        computed("Sites active in the period", "期間中に活動した拠点", f.active_sites),
+    ];
+    for c in &f.sites_by_prefecture {
+        figs.push(computed(
+            &format!("Sites active in {} ({})", c.name_en, c.name_ja),
+            &format!("{}の活動拠点", c.name_ja),
+            c.count,
+        ));
+    }
+    figs.extend(f.indicators.iter().cloned());
+    figures_table(&mut l, lang, &figs);
+    let bars: Vec<(String, f64)> =
+        f.sites_by_prefecture.iter().map(|c| (lang.name(&c.name_en, Some(&c.name_ja)), c.count as f64)).collect();
+    l.space(6.0);
+    chart::hbars(&mut l, lang.t("Sites active in the period, by prefecture", "都道府県別の活動拠点数（期間中）"), &bars);
+    progress(0.1);
+
+    // Activities and narrative.
+    l.heading(lang.t("2. Activities", "2. 活動"), 1, 60.0);
+    if let Some(s) = lang_text(lang, &ph.summary_en, &ph.summary_ja) {
+        l.paragraph(s, BODY, 0.0);
+    }
+    for st in &d.detail.statements {
+        l.space(6.0);
+        quote(&mut l, &st.text_en, &format!("{}, {}", st.person, st.role_en));
+    }
+    l.space(4.0);
+    for a in &d.detail.activities {
+        l.heading(&lang.name(&a.title_en, Some(&a.title_ja)), 3, 30.0);
+        l.paragraph(lang.pick(&a.description_en, a.description_ja.as_deref()), BODY, 0.0);
+    }
+    if !d.detail.partners.is_empty() {
+        l.heading(lang.t("Partners", "パートナー"), 3, 30.0);
+        for pa in &d.detail.partners {
+            let name = lang.name(&pa.name_en, pa.name_ja.as_deref());
+            let role = lang.pick(pa.role_en.as_deref().unwrap_or(""), pa.role_ja.as_deref()).to_string();
+            l.bullet(&if role.is_empty() { name } else { format!("{name}: {role}") }, BODY, 12.0);
+        }
+    }
+    progress(0.15);
+
+    // Money.
+    let fin = &f.finance;
+    let cur = ph.amount.currency;
+    l.heading(lang.t("3. Financial statement", "3. 収支報告"), 1, 90.0);
+    let note = match lang {
+        Lang::En => format!(
+            "All amounts in {cur}. Expenditures made in another currency are converted at the rate recorded with each expenditure, rounded to the cent."
+        ),
+        Lang::Ja => format!("金額はすべて{cur}。他通貨の支出は各支出に記録された換算レートで換算（最小単位で四捨五入）。"),
+    };
+    l.paragraph(&note, SMALL.color(GREY), 0.0);
+    l.space(4.0);
+    let cols = [
+        Column::new(lang.t("Budget line", "予算項目"), 0.32, Align::Left),
+        Column::new(lang.t("Budget", "予算"), 0.17, Align::Right),
+        Column::new(lang.t("Spent in period", "期間中の支出"), 0.17, Align::Right),
+        Column::new(lang.t("Spent to period end", "期末までの支出累計"), 0.17, Align::Right),
+        Column::new(lang.t("Remaining", "残額"), 0.17, Align::Right),
+    ];
+    let mut rows = Vec::new();
+    for line in &fin.lines {
+        let name = lang.name(&line.name_en, line.name_ja.as_deref());
+        let name = match &line.code {
+            Some(c) => format!("{c} {name}"),
+            None => name,
+        };
+        let remaining = line.budget.map(|b| money(Money { amount: b.amount - line.spent_to_date.amount, currency: cur }));
+        rows.push(Row::new(vec![
+            name,
+            line.budget.map(money).unwrap_or_else(|| "—".into()),
+            money(line.spent_in_period),
+            money(line.spent_to_date),
+            remaining.unwrap_or_else(|| "—".into()),
+        ]));
+    }
+    if fin.lines.is_empty() {
+        rows.push(Row::new(vec![lang.t("No budget lines recorded", "予算項目の記録なし").into(), String::new(), String::new(), String::new(), String::new()]));
+    }
+    rows.push(Row::total(vec![
+        lang.t("Total", "合計").into(),
+        money(fin.budget_total),
+        money(fin.spent_in_period),
+        money(fin.spent_to_date),
+        money(Money { amount: fin.budget_total.amount - fin.spent_to_date.amount, currency: cur }),
+    ]));
+    l.table(&cols, rows, SMALL);
+    l.facts(
+        &[
+            (lang.t("Amount granted", "助成額").into(), money(ph.amount)),
+            (lang.t("Spent to the end of the period", "期末までの支出累計").into(), money(fin.spent_to_date)),
+            (lang.t("Unspent balance", "未使用残高").into(), money(fin.unspent)),
+        ],
+        200.0,
+    );
+    l.space(8.0);
+    let months: Vec<(String, f64)> = fin
+        .by_month
+        .iter()
+        .map(|m| {
+            let label = match (m.month.get(..4), m.month.get(5..7)) {
+                (Some(y), Some(mo)) => match lang {
+                    Lang::En => format!("{}/{}", mo, &y[2..]),
+                    Lang::Ja => format!("{}年{}月", &y[2..], mo.trim_start_matches('0')),
+                },
+                _ => m.month.clone(),
+            };
+            (label, f64_of(m.spent))
+        })
+        .collect();
+    if months.iter().any(|m| m.1 > 0.0) {
+        chart::over_time(
+            &mut l,
+            &match lang {
+                Lang::En => format!("Spending over time ({cur})"),
+                Lang::Ja => format!("支出の推移（{cur}）"),
+            },
+            &months,
+            f64_of(ph.amount),
+            (lang.t("Spent in the month", "月間支出"), lang.t("Cumulative, % of amount granted", "累計（助成額に対する%）")),
+        );
+    } else {
+        l.paragraph(lang.t("No expenditure is recorded in the period.", "期間中の支出の記録はない。"), BODY.color(GREY), 0.0);
+    }
+    let start = f.period_start.first_day();
+    let end = f.period_end.last_day();
+    let spent: Vec<_> = d.detail.expenditures.iter().filter(|e| e.spent_on >= start && e.spent_on <= end).collect();
+    if !spent.is_empty() {
+        l.heading(lang.t("Expenditures in the period", "期間中の支出明細"), 3, 40.0);
+        let cols = [
+            Column::new(lang.t("Date", "日付"), 0.13, Align::Left),
+            Column::new(lang.t("Description", "内容"), 0.35, Align::Left),
+            Column::new(lang.t("Amount paid", "支払額"), 0.17, Align::Right),
+            Column::new(lang.t("Rate (date)", "レート（日付）"), 0.17, Align::Right),
+            Column::new(cur.code(), 0.18, Align::Right),
+        ];
+        let rows = spent.iter().map(|e| {
+            let rate = if e.amount.currency == cur {
+                "—".to_string()
+            } else {
+                let date = e.rate_date.map(|d| format!(" ({d})")).unwrap_or_default();
+                format!("{}{date}", e.rate.normalize())
+            };
+            Row::new(vec![e.spent_on.to_string(), e.description.clone(), money(e.amount), rate, money(e.converted)])
+        });
+        l.table(&cols, rows, SMALL);
+    }
+    progress(0.2);
+
+    // Appendix: every site counted above.
+    l.new_page();
+    l.heading(lang.t("Appendix: sites active in the period, by prefecture", "付録: 期間中に活動した拠点（都道府県別）"), 1, 60.0);
+    if d.sites.is_empty() {
+        l.paragraph(lang.t("No site was active in the period.", "期間中に活動した拠点はない。"), BODY.color(GREY), 0.0);
+    }
+    let cols = [
+        Column::new("#", 0.08, Align::Right),
+        Column::new(lang.t("Site", "拠点"), 0.40, Align::Left),
+        Column::new(lang.t("Municipality", "市区町村"), 0.17, Align::Left),
+        Column::new(lang.t("Member NGO", "会員NGO"), 0.35, Align::Left),
+    ];
+    let total = d.sites.len().max(1);
+    let mut done = 0usize;
+    let mut i = 0;
+    while i < d.sites.len() {
+        let code = &d.sites[i].prefecture_code;
+        let j = d.sites[i..].iter().position(|s| &s.prefecture_code != code).map_or(d.sites.len(), |k| i + k);
+        let group = &d.sites[i..j];
+        let title = match lang {
+            Lang::En => format!("{} — {} {}", pref_name(lang, code), super::number(&group.len().to_string()), if group.len() == 1 { "site" } else { "sites" }),
+            Lang::Ja => format!("{}（{}拠点）", pref_name(lang, code), group.len()),
+        };
+        l.heading(&title, 2, 50.0);
+        let rows = group.iter().enumerate().map(|(n, s)| {
+            done += 1;
+            if done % 2000 == 0 {
+                progress(0.2 + 0.75 * done as f32 / total as f32);
+            }
+            let site = match (&s.name_en, lang) {
+                (Some(en), Lang::En) if !en.is_empty() && en != &s.name => format!("{en}\n{}", s.name),
+                _ => s.name.clone(),
+            };
+            let member = match lang {
+                Lang::En => s.member_en.clone().filter(|m| !m.is_empty()).or_else(|| s.member_ja.clone()).unwrap_or_default(),
+                Lang::Ja => s.member_ja.clone().filter(|m| !m.is_empty()).or_else(|| s.member_en.clone()).unwrap_or_default(),
+            };
+            Row::new(vec![(n + 1).to_string(), site, s.municipality.clone(), member])
+        });
+        l.table(&cols, rows, SMALL);
+        i = j;
+    }
+
+    let header_left = match lang {
+        Lang::En => format!("{} — grant report to {}", p.acronym, d.donor.name_en),
+        Lang::Ja => format!("{} — {}への助成報告書", p.acronym, d.donor.name_ja),
+    };
+    let footer = lang.pick(&ph.title_en, Some(&ph.title_ja)).to_string();
+    let pages = l.finish(&header_left, &period, &footer, |n, t| page_label(lang, n, t));
+    let bytes = pdf::render(
+        face,
+        pages,
+        &pdf::Meta {
+            title: &format!("{} — {}", p.acronym, lang.pick(&ph.title_en, Some(&ph.title_ja))),
+            author: &p.name_en,
+            subject: &format!("{} {}", lang.t("Reporting period", "報告期間"), period),
+            lang: lang.code(),
+            created: d.as_of,
+        },
+    )?;
+    progress(1.0);
+    Ok(bytes)
+}
