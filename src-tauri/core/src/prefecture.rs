@@ -76,7 +76,12 @@ impl Prefecture {
     /// Accepts a JIS code (`4`, `04`), an English name in any case (`miyagi`,
     /// `Miyagi-ken`), or a Japanese name with or without its suffix (`宮城県`, `宮城`).
     pub fn parse(input: &str) -> Result<Prefecture> {
-        let raw = fold(input.trim());
+        let exact = input.trim();
+        // Bulk imports pass canonical spellings: answer those without folding.
+        if let Some(p) = PREFECTURES.iter().find(|p| p.code == exact || p.name_en == exact || p.name_ja == exact) {
+            return Ok(*p);
+        }
+        let raw = fold(exact);
         if raw.is_empty() {
             return Err(Error::invalid("prefecture", "is empty"));
         }
