@@ -6,6 +6,7 @@ mod members;
 mod output;
 mod report;
 mod sites;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +40,9 @@ enum Command {
         /// Create no seed data
         #[arg(long)]
         empty: bool,
+        /// Join the network with HQ's invite file (the office comes from the invite)
+        #[arg(long, conflicts_with_all = ["office", "empty"])]
+        join: Option<PathBuf>,
     },
     /// The network's offices
     Office {
@@ -87,6 +91,19 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// Exchange changes with a hub (--hub URL) or by bundle files
+    Sync(sync::SyncArgs),
+    /// Serve this replica as the sync hub for the offices
+    Serve {
+        /// Address to listen on; port 0 picks a free port (printed on start)
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: String,
+        /// Largest request body accepted, in bytes
+        #[arg(long, default_value_t = kizuna_core::sync::hub::DEFAULT_MAX_BODY)]
+        max_body: u64,
+        #[arg(long, default_value_t = 600)]
+        max_future_secs: i64,
+    },
     /// Add a deterministic, clearly labelled synthetic data set
     Demo {
         #[arg(long, default_value_t = 20)]
@@ -101,6 +118,12 @@ enum Command {
 #[derive(Subcommand)]
 enum OfficeCommand {
     List,
+    /// HQ: enrol an office and write its signed invite file
+    Invite {
+        office: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -121,8 +144,11 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
     let dir = cli.data_dir.clone().unwrap_or_else(kizuna_core::default_data_dir);
     let open = || Kizuna::open(&dir);
     match cli.command {
-        Command::Init { office, empty } => {
-            let k = Kizuna::init(&dir, &InitOptions { office: Some(office), empty: Some(empty) })?;
+        Command::Init { office, empty, join } => {
+            let k = match join {
+                Some(file) => sync::join(&dir, &file)?,
+                None => Kizuna::init(&dir, &InitOptions { office: Some(office), empty: Some(empty) })?,
+            };
             let inst = k.installation()?;
             out.emit(&inst, |i| format!("Initialised {} for office {} (schema {})", i.database, i.office, i.schema_version));
         }
@@ -135,6 +161,9 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                     .join("\n")
             });
         }
+        Command::Office { command: OfficeCommand::Invite { office, out: file } } => sync::invite(&mut open()?, &office, &file, out)?,
+        Command::Sync(args) => sync::run(args, &mut open()?, out)?,
+        Command::Serve { listen, max_body, max_future_secs } => sync::serve(&dir, &listen, max_body, max_future_secs)?,
         Command::Profile { command: ProfileCommand::Show } => {
             let p = open()?.profile()?;
             out.emit(&p, |p| {

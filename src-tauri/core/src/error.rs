@@ -34,6 +34,10 @@ pub enum Error {
     #[error("rejected: {0}")]
     Rejected(String),
 
+    /// A sync request or bundle not signed by an enrolled office's key.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+
     #[error("report: {0}")]
     Report(String),
 
@@ -70,6 +74,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::Sync(_) => "sync_failed",
             Error::Rejected(_) => "rejected",
+            Error::Unauthorized(_) => "unauthorized",
             Error::Report(_) => "report_failed",
             Error::Storage(_) => "storage",
             Error::Io { .. } => "io",

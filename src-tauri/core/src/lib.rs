@@ -14,6 +14,7 @@ pub mod report;
 pub mod schema;
 pub mod seed;
 pub mod store;
+pub mod sync;
 
 pub use api::{Kizuna, default_data_dir};
 pub use error::{ApiError, Error, Result};

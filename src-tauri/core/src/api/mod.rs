@@ -112,6 +112,22 @@ impl Kizuna {
         Ok(Kizuna { store, data_dir: data_dir.to_path_buf() })
     }
 
+    /// Creates an office's database from HQ's invite: enrolled, and empty
+    /// until its first sync brings the network's data (seed included).
+    pub fn join(data_dir: &Path, invite: &crate::sync::Invite) -> Result<Kizuna> {
+        let db = data_dir.join(DB_FILE);
+        let mut store = Store::open(&db)?;
+        if !store.origin().is_empty() {
+            return Err(Error::AlreadyInitialised { path: data_dir.display().to_string() });
+        }
+        store.write(|w| {
+            w.set_meta("office", &invite.office)?;
+            w.set_meta("installation_id", &new_id())?;
+            crate::sync::keys::record_join(w, invite)
+        })?;
+        Ok(Kizuna { store, data_dir: data_dir.to_path_buf() })
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -1,5 +1,6 @@
 //! The local SQLite database: opening, migrating, and the one write path.
 
+mod merge;
 mod migrate;
 mod write;
 
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags};
 
 pub use migrate::SCHEMA_VERSION;
+pub use merge::{MergeStats, check_change, is_plain_name};
 pub use write::{CellValue, Change, Writer};
 
 use crate::error::{Error, Result};
@@ -44,9 +46,14 @@ impl Store {
 
     fn from_connection(mut conn: Connection, path: PathBuf, wall: WallClock) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Batched merges prepare one upsert per distinct column set.
+        conn.set_prepared_statement_cache_capacity(256);
         migrate::check_version(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // 64 MiB page cache: bulk writes (imports, sync) otherwise spill pages
+        // to the WAL mid-transaction and rewrite them again at commit.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         conn.create_scalar_function("kz_fold", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
             let s: Option<String> = ctx.get(0)?;
@@ -94,8 +101,17 @@ impl Store {
     /// Runs `f` in one transaction. Everything `f` writes, domain rows and
     /// change-log entries alike, commits together or not at all.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction()?;
+        // Immediate: a deferred transaction that reads first cannot always
+        // upgrade to a writer when another connection wrote meanwhile.
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut clock = self.clock.clone();
+        // Another connection (the hub serving this folder, say) may have
+        // observed newer stamps since this one last wrote.
+        let stored: Option<String> =
+            tx.query_row("SELECT value FROM local_meta WHERE key = 'hlc'", [], |r| r.get(0)).optional()?;
+        if let Some(s) = stored.and_then(|v| v.parse::<i64>().ok()) {
+            clock.observe(Stamp(s));
+        }
         let mut w = Writer::new(tx, &mut clock, &self.origin);
         let out = f(&mut w)?;
         w.finish()?;

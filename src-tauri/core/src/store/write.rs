@@ -13,7 +13,7 @@ use crate::hlc::{Clock, Stamp};
 use crate::schema::{self, Kind, Table};
 
 /// A cell's value as it is logged and sent: JSON null, number or string.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CellValue {
     Null,
@@ -39,7 +39,7 @@ impl CellValue {
         }
     }
 
-    fn fits(&self, kind: Kind) -> bool {
+    pub(crate) fn fits(&self, kind: Kind) -> bool {
         matches!(
             (self, kind),
             (CellValue::Null, _)
@@ -57,6 +57,42 @@ impl CellValue {
             ValueRef::Text(t) => CellValue::Text(String::from_utf8_lossy(t).into_owned()),
             ValueRef::Blob(b) => CellValue::Text(String::from_utf8_lossy(b).into_owned()),
         }
+    }
+}
+
+/// Hand-written rather than `untagged`: sync decodes millions of cells and
+/// serde's untagged buffering costs several times more per value.
+impl<'de> Deserialize<'de> for CellValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<CellValue, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CellValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("null, a number or a string")
+            }
+            fn visit_unit<E>(self) -> std::result::Result<CellValue, E> {
+                Ok(CellValue::Null)
+            }
+            fn visit_none<E>(self) -> std::result::Result<CellValue, E> {
+                Ok(CellValue::Null)
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<CellValue, E> {
+                Ok(CellValue::Integer(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<CellValue, E> {
+                i64::try_from(v).map(CellValue::Integer).map_err(|_| E::custom("integer out of range"))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<CellValue, E> {
+                Ok(CellValue::Real(v))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<CellValue, E> {
+                Ok(CellValue::Text(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> std::result::Result<CellValue, E> {
+                Ok(CellValue::Text(v))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -83,8 +119,8 @@ pub struct Change {
 }
 
 pub struct Writer<'a> {
-    tx: Transaction<'a>,
-    clock: &'a mut Clock,
+    pub(super) tx: Transaction<'a>,
+    pub(super) clock: &'a mut Clock,
     origin: &'a str,
 }
 
@@ -273,7 +309,7 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn refresh_search(&self, t: &Table, id: &str) -> Result<()> {
+    pub(super) fn refresh_search(&self, t: &Table, id: &str) -> Result<()> {
         if t.search.is_empty() {
             return Ok(());
         }

@@ -1,0 +1,171 @@
+//! `kizuna sync ...`, `kizuna serve`, `kizuna office invite` and
+//! `kizuna init --join`: thin wrappers over `kizuna_core::sync`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use kizuna_core::sync::{HubOptions, Invite, SyncConfig};
+use kizuna_core::{Error, Kizuna};
+
+use crate::output::Out;
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    /// Push to and pull from the hub at this URL (http://HOST:PORT)
+    #[arg(long)]
+    hub: Option<String>,
+    /// Hold changes stamped more than this many seconds ahead of this clock
+    #[arg(long, default_value_t = 600, global = true)]
+    max_future_secs: i64,
+    #[command(subcommand)]
+    command: Option<SyncCommand>,
+}
+
+#[derive(Subcommand)]
+pub enum SyncCommand {
+    /// Write a signed bundle of this replica's changes (for a USB stick)
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+        /// Only changes not yet exported for this office
+        #[arg(long)]
+        since_last_for: Option<String>,
+    },
+    /// Verify a bundle completely, then merge it in one transaction
+    Import { file: PathBuf },
+    /// Unsent changes, last sync per peer, quarantined and overwritten values
+    Status,
+    /// Write a value that lost a conflict again (see `sync status`)
+    Restore {
+        #[arg(long)]
+        table: String,
+        #[arg(long)]
+        row: String,
+        #[arg(long)]
+        column: String,
+        #[arg(long)]
+        hlc: i64,
+        #[arg(long)]
+        origin: String,
+    },
+}
+
+fn config(secs: i64) -> Result<SyncConfig, Error> {
+    if secs < 0 {
+        return Err(Error::invalid("max-future-secs", "must not be negative"));
+    }
+    Ok(SyncConfig { max_future_ms: secs.saturating_mul(1000) })
+}
+
+pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
+    let cfg = config(args.max_future_secs)?;
+    match (args.hub, args.command) {
+        (Some(hub), _) => {
+            let json = out.json;
+            let report = k.sync_with_hub(&hub, &cfg, &mut |p| {
+                if !json {
+                    eprintln!("{}: {} changes", p.stage, p.changes);
+                }
+            })?;
+            out.emit(&report, |r| {
+                format!(
+                    "Synced with {}: pushed {}, pulled {} ({} new), quarantined {}, parked {}; digests {}",
+                    r.hub,
+                    r.pushed,
+                    r.pulled,
+                    r.new,
+                    r.quarantined,
+                    r.parked,
+                    if r.digests_match { "match" } else { "DIFFER" }
+                )
+            });
+            if !report.digests_match {
+                return Err(Error::Sync("logs still differ from the hub's after a full exchange; see `kizuna sync status`".into()));
+            }
+        }
+        (None, Some(SyncCommand::Export { out: file, since_last_for })) => {
+            let (bytes, report) = k.sync_export(since_last_for.as_deref())?;
+            kizuna_core::files::write_atomic(&file, &bytes)?;
+            out.emit(&report, |r| format!("Wrote {} changes ({} bytes) to {}", r.changes, r.bytes, file.display()));
+        }
+        (None, Some(SyncCommand::Import { file })) => {
+            let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+            let r = k.sync_import(&bytes, &cfg)?;
+            out.emit(&r, |r| {
+                let mut s = format!(
+                    "Imported {} changes from {}: {} new, {} cells updated, {} parked, {} quarantined",
+                    r.changes, r.from, r.new, r.applied, r.parked, r.quarantined
+                );
+                if r.quarantined > 0 {
+                    s.push_str("\nwarning: some changes are stamped too far in the future and were held back; see `kizuna sync status`");
+                }
+                s
+            });
+        }
+        (None, Some(SyncCommand::Status)) => {
+            let s = k.sync_status()?;
+            out.emit(&s, |s| {
+                let mut t = format!(
+                    "Office: {}{}\nEnrolled offices: {}\nUnsent changes: {}\n",
+                    s.office,
+                    if s.enrolled { "" } else { " (not enrolled)" },
+                    s.enrolled_offices.join(", "),
+                    s.unsent_changes
+                );
+                for p in &s.peers {
+                    let when = p.last_sync_at.and_then(chrono_like).unwrap_or_else(|| "never".into());
+                    t.push_str(&format!("  {:<40} last sync {when}\n", p.peer));
+                }
+                t.push_str(&format!("Quarantined changes: {}\n", s.quarantined.len()));
+                for q in &s.quarantined {
+                    t.push_str(&format!("  {}.{} of {} from {} ({}s ahead)\n", q.table, q.column, q.row_id, q.origin, q.ahead_secs));
+                }
+                t.push_str(&format!("Parked changes (unknown tables/columns): {}\n", s.parked_changes));
+                t.push_str(&format!("Overwritten values: {}", s.overwritten.len()));
+                for o in &s.overwritten {
+                    t.push_str(&format!(
+                        "\n  {}.{} of {}: {:?} from {} lost to {:?} from {} (restore: --hlc {} --origin {})",
+                        o.table, o.column, o.row_id, o.lost_value, o.lost_origin, o.current_value, o.current_origin, o.lost_hlc, o.lost_origin
+                    ));
+                }
+                t
+            });
+        }
+        (None, Some(SyncCommand::Restore { table, row, column, hlc, origin })) => {
+            k.restore_overwritten(&table, &row, &column, hlc, &origin)?;
+            out.emit(&serde_json::json!({ "restored": true }), |_| format!("Restored {table}.{column} of {row}"));
+        }
+        (None, None) => return Err(Error::invalid("hub", "give --hub URL or a subcommand (export, import, status, restore)")),
+    }
+    Ok(())
+}
+
+fn chrono_like(ms: i64) -> Option<String> {
+    kizuna_core::hlc::Stamp::from_parts(ms, 0).time().map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+}
+
+pub fn invite(k: &mut Kizuna, office: &str, file: &Path, out: &Out) -> Result<(), Error> {
+    let bytes = k.office_invite(office)?;
+    kizuna_core::files::write_atomic(file, &bytes)?;
+    out.emit(&serde_json::json!({ "office": office, "invite": file.display().to_string() }), |_| {
+        format!("Enrolled office {office}; invite written to {} (it holds the office's secret key: hand it over in person)", file.display())
+    });
+    Ok(())
+}
+
+pub fn join(dir: &Path, file: &Path) -> Result<Kizuna, Error> {
+    let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+    let invite = Invite::parse(&bytes)?;
+    Kizuna::join(dir, &invite)
+}
+
+pub fn serve(dir: &Path, listen: &str, max_body: u64, max_future_secs: i64) -> Result<(), Error> {
+    let hub = kizuna_core::sync::serve(dir, listen, HubOptions { max_body, config: config(max_future_secs)? })?;
+    // Tests and scripts read the bound address (port 0 picks one) from here.
+    println!("listening on {}", hub.url());
+    let _ = std::io::stdout().flush();
+    hub.wait();
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Sync benchmarks, with the targets:
+//! - initial sync of 100k sites (every cell) to an empty replica, by bundle
+//!   and over loopback HTTP: < 1.8 s each;
+//! - incremental sync of 100 changes over loopback HTTP: < 50 ms;
+//! - merging 1M cell changes: < 5 s.
+//!
+//! `KIZUNA_BENCH_SITES` shrinks the data set for a quick run.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use kizuna_core::Kizuna;
+use kizuna_core::api::InitOptions;
+use kizuna_core::hlc::Stamp;
+use kizuna_core::store::{CellValue, Change};
+use kizuna_core::sync::{HubOptions, Invite, SyncConfig};
+use tempfile::TempDir;
+
+fn sites() -> usize {
+    std::env::var("KIZUNA_BENCH_SITES").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000)
+}
+
+fn site_cells(i: usize) -> Vec<(&'static str, CellValue)> {
+    let t = |s: String| CellValue::Text(s);
+    vec![
+        ("member_id", t(format!("0190a000-0000-7000-8000-{:012}", i % 500))),
+        ("name", t(format!("拠点 {i}"))),
+        ("name_en", t(format!("Site {i}"))),
+        ("prefecture_code", t(["03", "04", "07"][i % 3].into())),
+        ("municipality", t(format!("Town {}", i % 40))),
+        ("address", t(format!("{i} Chome, Somewhere"))),
+        ("latitude", CellValue::Real(38.0 + (i % 1000) as f64 / 1000.0)),
+        ("longitude", CellValue::Real(141.0 + (i % 700) as f64 / 1000.0)),
+        ("sectors", t("[\"shelter\",\"food\"]".into())),
+        ("status", t("active".into())),
+        ("opened_on", t("2011-04-01".into())),
+        ("closed_on", t("2013-03-31".into())),
+        ("created_on", t("2011-03-20".into())),
+        ("notes", t(format!("Synthetic benchmark site {i}"))),
+        ("office_id", t("tokyo".into())),
+    ]
+}
+
+struct Net {
+    hq_dir: TempDir,
+    hq: Kizuna,
+}
+
+fn hq_with_sites(n: usize) -> Net {
+    let hq_dir = tempfile::tempdir().unwrap();
+    let mut hq = Kizuna::init(hq_dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
+    hq.store_mut()
+        .write(|w| {
+            for i in 0..n {
+                w.insert("sites", &format!("0190b000-0000-7000-8000-{i:012}"), &site_cells(i))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    Net { hq_dir, hq }
+}
+
+fn office(net: &mut Net, code: &str) -> (TempDir, Kizuna) {
+    let inv = Invite::parse(&net.hq.office_invite(code).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let k = Kizuna::join(dir.path(), &inv).unwrap();
+    (dir, k)
+}
+
+fn initial(c: &mut Criterion) {
+    let n = sites();
+    let mut net = hq_with_sites(n);
+    let mut g = c.benchmark_group("sync_initial");
+    g.sample_size(10).measurement_time(Duration::from_secs(30)).warm_up_time(Duration::from_secs(1));
+    g.bench_function(format!("bundle_{n}_sites"), |b| {
+        b.iter_batched(
+            || office(&mut net, "tono"),
+            |(dir, mut k)| {
+                let (bytes, _) = net.hq.sync_export(None).unwrap();
+                let r = k.sync_import(&bytes, &SyncConfig::default()).unwrap();
+                assert!(r.new as usize >= n * 15);
+                (dir, k)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let hub = kizuna_core::sync::serve(net.hq_dir.path(), "127.0.0.1:0", HubOptions::default()).unwrap();
+    let url = hub.url();
+    g.bench_function(format!("http_{n}_sites"), |b| {
+        b.iter_batched(
+            || office(&mut net, "fukushima"),
+            |(dir, mut k)| {
+                let r = k.sync_with_hub(&url, &SyncConfig::default(), &mut |_| {}).unwrap();
+                assert!(r.digests_match);
+                (dir, k)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+    hub.stop();
+}
+
+fn incremental(c: &mut Criterion) {
+    let mut net = hq_with_sites(sites());
+    let hub = kizuna_core::sync::serve(net.hq_dir.path(), "127.0.0.1:0", HubOptions::default()).unwrap();
+    let url = hub.url();
+    let (_dir, mut tono) = office(&mut net, "tono");
+    tono.sync_with_hub(&url, &SyncConfig::default(), &mut |_| {}).unwrap();
+    let mut round = 0u64;
+    let mut g = c.benchmark_group("sync_incremental");
+    g.sample_size(20);
+    g.bench_function("http_100_changes", |b| {
+        b.iter_batched(
+            || {
+                round += 1;
+                tono.store_mut()
+                    .write(|w| {
+                        for i in 0..100 {
+                            let id = format!("0190b000-0000-7000-8000-{:012}", i * 7 + 1);
+                            w.update("sites", &id, &[("notes", CellValue::Text(format!("round {round} edit {i}")))])?;
+                        }
+                        Ok(())
+                    })
+                    .unwrap();
+            },
+            |_| {
+                let r = tono.sync_with_hub(&url, &SyncConfig::default(), &mut |_| {}).unwrap();
+                assert_eq!(r.pushed, 100);
+                black_box(r)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+    hub.stop();
+}
+
+fn merge(c: &mut Criterion) {
+    const CELLS: usize = 1_000_000;
+    let now = kizuna_core::hlc::system_millis();
+    let origins = ["tono", "fukushima", "sendai", "tokyo"];
+    // 1M changes over 100k rows: ten cells per row, some cells edited by
+    // several offices, in an interleaved order.
+    let changes: Vec<Change> = (0..CELLS)
+        .map(|i| {
+            let row = (i * 7919) % 100_000;
+            let (col, v) = site_cells(row)[i % 10].clone();
+            Change {
+                hlc: Stamp::from_parts(now - 1_000_000 + (i as i64 % 997), (i % 1000) as i64),
+                origin: origins[(i / 100_000) % 4].into(),
+                table: "sites".into(),
+                row_id: format!("0190c000-0000-7000-8000-{row:012}"),
+                column: col.into(),
+                value: v,
+            }
+        })
+        .collect();
+    let mut g = c.benchmark_group("sync_merge");
+    g.sample_size(10).measurement_time(Duration::from_secs(30)).warm_up_time(Duration::from_secs(1));
+    g.bench_function("apply_batch_1m_cells", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let k = Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
+                (dir, k)
+            },
+            |(dir, mut k)| {
+                let s = k.store_mut().write(|w| w.apply_batch(&changes)).unwrap();
+                assert!(s.new > 0);
+                (dir, k)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, initial, incremental, merge);
+criterion_main!(benches);

@@ -1,0 +1,264 @@
+//! Export and import of bundles, shared by the USB file and the hub: reading
+//! the log in pages, committing a verified batch (with its quarantine split,
+//! certificates and "seen up to" marker) in one transaction.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::api::Kizuna;
+use crate::error::{Error, Result};
+use crate::hlc::Stamp;
+use crate::store::{CellValue, Change, Store, Writer};
+use crate::sync::bundle::{self, Manifest, Opened};
+use crate::sync::keys::{self, Identity, Invite, INVITE_FORMAT};
+
+/// Changes stamped further ahead of this machine's clock than this are held
+/// in quarantine: 10 minutes, as the issue asks; configurable per call.
+pub const DEFAULT_MAX_FUTURE_MS: i64 = 10 * 60 * 1000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct SyncConfig {
+    pub max_future_ms: i64,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig { max_future_ms: DEFAULT_MAX_FUTURE_MS }
+    }
+}
+
+/// The outcome of importing one bundle or hub page.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    pub from: String,
+    pub changes: u64,
+    /// Changes this replica had not seen.
+    pub new: u64,
+    /// Cells whose visible value changed.
+    pub applied: u64,
+    pub parked: u64,
+    pub quarantined: u64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ExportReport {
+    pub changes: u64,
+    pub bytes: u64,
+    pub upto_seq: i64,
+}
+
+pub(crate) fn peer_office(code: &str) -> String {
+    format!("office:{code}")
+}
+
+/// Change-log entries after `after_seq`, in log order, at most `limit`.
+pub(crate) fn read_log(conn: &Connection, after_seq: i64, limit: usize) -> Result<(Vec<Change>, i64)> {
+    let mut q = conn.prepare_cached(
+        "SELECT seq, hlc, origin, tbl, row_id, col, value FROM change_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let mut rows = q.query(params![after_seq, limit as i64])?;
+    let mut out = Vec::new();
+    let mut last = after_seq;
+    while let Some(r) = rows.next()? {
+        last = r.get(0)?;
+        out.push(Change {
+            hlc: Stamp(r.get(1)?),
+            origin: r.get(2)?,
+            table: r.get(3)?,
+            row_id: r.get(4)?,
+            column: r.get(5)?,
+            value: CellValue::from_value_ref(r.get_ref(6)?),
+        });
+    }
+    Ok((out, last))
+}
+
+pub(crate) fn max_seq(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT coalesce(max(seq), 0) FROM change_log", [], |r| r.get(0))?)
+}
+
+pub(crate) fn marker(conn: &Connection, peer: &str) -> Result<(i64, i64)> {
+    Ok(conn
+        .query_row("SELECT sent_upto, received_upto FROM sync_peers WHERE peer = ?1", [peer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, 0)))
+}
+
+pub(crate) fn set_sent(w: &Writer<'_>, peer: &str, upto: i64) -> Result<()> {
+    w.conn().execute(
+        "INSERT INTO sync_peers (peer, sent_upto, last_sync_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (peer) DO UPDATE SET sent_upto = max(sent_upto, excluded.sent_upto), last_sync_at = excluded.last_sync_at",
+        params![peer, upto, crate::hlc::system_millis()],
+    )?;
+    let sent: i64 = w
+        .conn()
+        .query_row("SELECT value FROM local_meta WHERE key = 'sent_seq'", [], |r| r.get::<_, String>(0))
+        .optional()?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    if upto > sent {
+        w.set_meta("sent_seq", &upto.to_string())?;
+    }
+    Ok(())
+}
+
+pub(crate) fn set_received(w: &Writer<'_>, peer: &str, upto: i64) -> Result<()> {
+    w.conn().execute(
+        "INSERT INTO sync_peers (peer, received_upto, last_sync_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (peer) DO UPDATE SET received_upto = max(received_upto, excluded.received_upto),
+             last_sync_at = excluded.last_sync_at",
+        params![peer, upto, crate::hlc::system_millis()],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn identity_of(store: &mut Store) -> Result<Identity> {
+    store.write(keys::ensure_identity)
+}
+
+/// Commits a verified batch: certificates, quarantine, merge and marker
+/// together. `after` runs inside the same transaction (markers), given the
+/// log's last position before the merge.
+pub(crate) fn commit(
+    store: &mut Store,
+    opened: Opened,
+    cfg: &SyncConfig,
+    via: &str,
+    after: impl FnOnce(&Writer<'_>, &Manifest, i64) -> Result<()>,
+) -> Result<ImportReport> {
+    let Opened { manifest, changes, certs } = opened;
+    let total = changes.len() as u64;
+    let (now_ok, future): (Vec<Change>, Vec<Change>) = {
+        let clock = store.clock();
+        changes.into_iter().partition(|c| clock.drift_ms(c.hlc) <= cfg.max_future_ms)
+    };
+    let mut report = ImportReport { from: manifest.from.clone(), changes: total, ..Default::default() };
+    store.write(|w| {
+        for c in &certs {
+            keys::record_cert(w.conn(), c)?;
+        }
+        let now = crate::hlc::system_millis();
+        let mut q = w.conn().prepare_cached(
+            "INSERT OR IGNORE INTO sync_quarantine (hlc, origin, tbl, row_id, col, value, received_at, via)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for c in &future {
+            // Already logged means it was accepted earlier: not news.
+            let logged: bool = w.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND col = ?3 AND hlc = ?4 AND origin = ?5)",
+                params![c.table, c.row_id, c.column, c.hlc.0, c.origin],
+                |r| r.get(0),
+            )?;
+            if !logged {
+                report.quarantined += q.execute(params![c.hlc.0, c.origin, c.table, c.row_id, c.column, c.value, now, via])? as u64;
+            }
+        }
+        drop(q);
+        let before = max_seq(w.conn())?;
+        let stats = w.apply_batch(&now_ok)?;
+        report.new = stats.new;
+        report.applied = stats.won;
+        report.parked = stats.parked;
+        after(w, &manifest, before)
+    })?;
+    Ok(report)
+}
+
+/// Applies quarantined changes that are no longer too far ahead of the clock.
+pub(crate) fn release_quarantine(store: &mut Store, cfg: &SyncConfig) -> Result<u64> {
+    let limit_millis = store.clock().drift_ms(Stamp(0)).saturating_neg().saturating_add(cfg.max_future_ms);
+    let held: Vec<Change> = {
+        let mut q = store.conn().prepare(
+            "SELECT hlc, origin, tbl, row_id, col, value FROM sync_quarantine WHERE (hlc >> 16) <= ?1",
+        )?;
+        let rows = q.query_map([limit_millis], |r| {
+            Ok(Change {
+                hlc: Stamp(r.get(0)?),
+                origin: r.get(1)?,
+                table: r.get(2)?,
+                row_id: r.get(3)?,
+                column: r.get(4)?,
+                value: CellValue::from_value_ref(r.get_ref(5)?),
+            })
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if held.is_empty() {
+        return Ok(0);
+    }
+    store.write(|w| {
+        w.apply_batch(&held)?;
+        w.conn().execute("DELETE FROM sync_quarantine WHERE (hlc >> 16) <= ?1", [limit_millis])?;
+        Ok(held.len() as u64)
+    })
+}
+
+/// Start of every sync: release what the clock has caught up with, and
+/// materialise parked changes this version now understands.
+pub(crate) fn housekeeping(store: &mut Store, cfg: &SyncConfig) -> Result<()> {
+    release_quarantine(store, cfg)?;
+    let parked: i64 = store.conn().query_row("SELECT count(*) FROM sync_parked", [], |r| r.get(0))?;
+    if parked > 0 {
+        store.write(|w| w.replay_parked())?;
+    }
+    Ok(())
+}
+
+impl Kizuna {
+    /// HQ only: enrols `office` with a fresh key pair and returns the invite
+    /// file's bytes. The invite holds the office's secret key.
+    pub fn office_invite(&mut self, office: &str) -> Result<Vec<u8>> {
+        let office = crate::model::office::check_code(office)?;
+        if self.office_code() != keys::HQ_OFFICE {
+            return Err(Error::Unauthorized("only HQ (tokyo) can enrol offices".into()));
+        }
+        if office == keys::HQ_OFFICE {
+            return Err(Error::invalid("office", "HQ cannot invite itself"));
+        }
+        let key = keys::generate()?;
+        let cert = self.store_mut().write(|w| {
+            let id = keys::ensure_identity(w)?;
+            let cert = keys::Cert::issue(&id.key, office, &key.verifying_key(), crate::hlc::system_millis());
+            keys::record_cert(w.conn(), &cert)?;
+            Ok(cert)
+        })?;
+        let inv = Invite { format: INVITE_FORMAT.into(), office: office.into(), secret_key: hex::encode(key.to_bytes()), cert };
+        serde_json::to_vec_pretty(&inv).map_err(|e| Error::Sync(e.to_string()))
+    }
+
+    /// A signed bundle of this replica's change log (its own changes and all
+    /// it relays). With `for_office`, only what was not yet exported to that
+    /// office; the marker moves in the same transaction that reads the log.
+    pub fn sync_export(&mut self, for_office: Option<&str>) -> Result<(Vec<u8>, ExportReport)> {
+        housekeeping(self.store_mut(), &SyncConfig::default())?;
+        let id = identity_of(self.store_mut())?;
+        let peer = for_office.map(|o| crate::model::office::check_code(o).map(peer_office)).transpose()?;
+        self.store_mut().write(|w| {
+            let since = match &peer {
+                Some(p) => marker(w.conn(), p)?.0,
+                None => 0,
+            };
+            let (changes, upto) = read_log(w.conn(), since, usize::MAX >> 1)?;
+            let bytes = bundle::seal(&id, keys::certs(w.conn())?, &changes, since, upto, false)?;
+            if let Some(p) = &peer {
+                set_sent(w, p, upto)?;
+            } else {
+                set_sent(w, "bundle", upto)?;
+            }
+            let report = ExportReport { changes: changes.len() as u64, bytes: bytes.len() as u64, upto_seq: upto };
+            Ok((bytes, report))
+        })
+    }
+
+    /// Verifies a bundle completely, then merges it in one transaction.
+    /// Any fault rejects the whole bundle and writes nothing.
+    pub fn sync_import(&mut self, bytes: &[u8], cfg: &SyncConfig) -> Result<ImportReport> {
+        housekeeping(self.store_mut(), cfg)?;
+        let id = identity_of(self.store_mut())?;
+        let opened = bundle::open(self.store().conn(), &id, bytes)?;
+        commit(self.store_mut(), opened, cfg, "bundle", |w, m, _| set_received(w, &peer_office(&m.from), m.upto_seq))
+    }
+}

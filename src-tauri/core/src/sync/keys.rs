@@ -1,0 +1,186 @@
+//! Office keys, enrolment certificates and invites.
+//!
+//! HQ's Ed25519 key is the network's root: it signs one certificate per
+//! office, binding the office code to that office's public key. Every replica
+//! keeps HQ's public key (the "network key") and accepts a signer only with a
+//! certificate that verifies against it. An invite carries the office's new
+//! secret key together with its certificate, so enrolment needs no round trip;
+//! an invite file is therefore a secret, to be carried like a password.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store::Writer;
+
+pub const META_SECRET: &str = "sync.secret_key";
+pub const META_NETWORK: &str = "sync.network_key";
+pub const HQ_OFFICE: &str = "tokyo";
+
+/// HQ's signature binding an office code to a public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cert {
+    pub network: String,
+    pub office: String,
+    pub public_key: String,
+    pub issued_at: i64,
+    pub signature: String,
+}
+
+impl Cert {
+    fn signed_text(network: &str, office: &str, public_key: &str, issued_at: i64) -> String {
+        format!("kizuna-cert 1\n{network}\n{office}\n{public_key}\n{issued_at}")
+    }
+
+    pub fn issue(root: &SigningKey, office: &str, public_key: &VerifyingKey, issued_at: i64) -> Cert {
+        let network = hex::encode(root.verifying_key().as_bytes());
+        let pk = hex::encode(public_key.as_bytes());
+        let signature = hex::encode(root.sign(Self::signed_text(&network, office, &pk, issued_at).as_bytes()).to_bytes());
+        Cert { network, office: office.to_string(), public_key: pk, issued_at, signature }
+    }
+
+    /// Checks HQ's signature and that the certificate belongs to `network`.
+    pub fn verify(&self, network: &str) -> Result<VerifyingKey> {
+        if self.network != network {
+            return Err(Error::Unauthorized(format!("office '{}' is enrolled in another network", self.office)));
+        }
+        let root = parse_public(network)?;
+        let sig = parse_signature(&self.signature)?;
+        root.verify(Self::signed_text(&self.network, &self.office, &self.public_key, self.issued_at).as_bytes(), &sig)
+            .map_err(|_| Error::Unauthorized(format!("enrolment certificate of office '{}' is not signed by HQ", self.office)))?;
+        parse_public(&self.public_key)
+    }
+}
+
+/// What `kizuna office invite` writes and `kizuna init --join` reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invite {
+    pub format: String,
+    pub office: String,
+    pub secret_key: String,
+    pub cert: Cert,
+}
+
+pub const INVITE_FORMAT: &str = "kizuna-invite 1";
+
+impl Invite {
+    pub fn parse(bytes: &[u8]) -> Result<Invite> {
+        let inv: Invite = serde_json::from_slice(bytes)
+            .map_err(|e| Error::Rejected(format!("not a Kizuna invite file: {e}")))?;
+        if inv.format != INVITE_FORMAT {
+            return Err(Error::Rejected(format!("unsupported invite format '{}'", inv.format)));
+        }
+        let pk = inv.cert.verify(&inv.cert.network)?;
+        if inv.cert.office != inv.office || signing_key(&inv.secret_key)?.verifying_key() != pk {
+            return Err(Error::Rejected("the invite's key does not match its certificate".into()));
+        }
+        crate::model::office::check_code(&inv.office)?;
+        Ok(inv)
+    }
+}
+
+pub fn parse_public(hex_key: &str) -> Result<VerifyingKey> {
+    let bytes: [u8; 32] = hex::decode(hex_key)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::Rejected("malformed public key".into()))?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| Error::Rejected("malformed public key".into()))
+}
+
+pub fn parse_signature(hex_sig: &str) -> Result<Signature> {
+    let bytes: [u8; 64] = hex::decode(hex_sig.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::Rejected("malformed signature".into()))?;
+    Ok(Signature::from_bytes(&bytes))
+}
+
+fn signing_key(hex_key: &str) -> Result<SigningKey> {
+    let bytes: [u8; 32] = hex::decode(hex_key)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| Error::Rejected("malformed secret key".into()))?;
+    Ok(SigningKey::from_bytes(&bytes))
+}
+
+pub fn generate() -> Result<SigningKey> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| Error::Sync(format!("no system randomness for a new key: {e}")))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// This replica's identity for signing, once it has one.
+pub struct Identity {
+    pub office: String,
+    pub key: SigningKey,
+    pub network: String,
+}
+
+pub fn identity(conn: &Connection, office: &str) -> Result<Option<Identity>> {
+    let get = |k: &str| -> Result<Option<String>> {
+        Ok(conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [k], |r| r.get(0)).optional()?)
+    };
+    match (get(META_SECRET)?, get(META_NETWORK)?) {
+        (Some(s), Some(n)) => Ok(Some(Identity { office: office.to_string(), key: signing_key(&s)?, network: n })),
+        _ => Ok(None),
+    }
+}
+
+/// Records a verified certificate; a newer one for the same office replaces
+/// the older (re-enrolment after a lost machine).
+pub fn record_cert(conn: &Connection, cert: &Cert) -> Result<()> {
+    let json = serde_json::to_string(cert).map_err(|e| Error::Sync(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO sync_offices (code, public_key, cert, issued_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (code) DO UPDATE SET public_key = excluded.public_key, cert = excluded.cert,
+             issued_at = excluded.issued_at
+         WHERE excluded.issued_at > sync_offices.issued_at",
+        params![cert.office, cert.public_key, json, cert.issued_at],
+    )?;
+    Ok(())
+}
+
+pub fn certs(conn: &Connection) -> Result<Vec<Cert>> {
+    let mut q = conn.prepare("SELECT cert FROM sync_offices ORDER BY code")?;
+    let rows = q.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(serde_json::from_str(&r?).map_err(|e| Error::Sync(format!("stored certificate unreadable: {e}")))?);
+    }
+    Ok(out)
+}
+
+pub fn office_key(conn: &Connection, office: &str) -> Result<Option<VerifyingKey>> {
+    let hex_key: Option<String> =
+        conn.query_row("SELECT public_key FROM sync_offices WHERE code = ?1", [office], |r| r.get(0)).optional()?;
+    hex_key.map(|k| parse_public(&k)).transpose()
+}
+
+/// Gives HQ its root key on first use; other offices get theirs by joining.
+pub fn ensure_identity(w: &mut Writer<'_>) -> Result<Identity> {
+    let office = w.origin().to_string();
+    if let Some(id) = identity(w.conn(), &office)? {
+        return Ok(id);
+    }
+    if office != HQ_OFFICE {
+        return Err(Error::Unauthorized(format!(
+            "office '{office}' is not enrolled in a network: ask HQ for an invite and run `kizuna init --join FILE`"
+        )));
+    }
+    let key = generate()?;
+    let network = hex::encode(key.verifying_key().as_bytes());
+    w.set_meta(META_SECRET, &hex::encode(key.to_bytes()))?;
+    w.set_meta(META_NETWORK, &network)?;
+    let cert = Cert::issue(&key, &office, &key.verifying_key(), crate::hlc::system_millis());
+    record_cert(w.conn(), &cert)?;
+    Ok(Identity { office, key, network })
+}
+
+/// Writes a joining office's identity from a verified invite.
+pub fn record_join(w: &mut Writer<'_>, inv: &Invite) -> Result<()> {
+    w.set_meta(META_SECRET, &inv.secret_key)?;
+    w.set_meta(META_NETWORK, &inv.cert.network)?;
+    // HQ's own certificate arrives with the first bundle HQ signs.
+    record_cert(w.conn(), &inv.cert)
+}

@@ -1,0 +1,50 @@
+//! Offline sync between the field offices and HQ.
+//!
+//! # Merge rule
+//! Every write appends one change per cell to `change_log`, stamped with the
+//! hybrid logical clock and the origin office. A cell's value is the change
+//! with the highest `(hlc, origin)` (origin compared as bytes); merging is a
+//! set union of logs followed by that choice, so applying changes in any
+//! order, grouping or number of times gives the same state, and concurrent
+//! edits to different cells of one row all survive. The batched merge is in
+//! `store::merge`, the single-change reference in `Writer::apply`.
+//!
+//! # Deletes
+//! A delete is the `deleted` cell set to 1: a last-writer-wins tombstone like
+//! any other cell. Edits to other cells never touch `deleted`, so an edit
+//! made concurrently with (or after) a delete is merged into the hidden row
+//! but never brings it back. Nothing in this version writes `deleted = 0`
+//! after a delete, so there is no undelete; if one is added, it is an
+//! explicit `deleted = 0` change that wins or loses by the same rule.
+//!
+//! # Clock
+//! The HLC never goes backwards and, after a merge, exceeds every stamp
+//! merged. A change stamped more than [`SyncConfig::max_future_ms`] ahead of
+//! the local wall clock is held in `sync_quarantine`, reported by
+//! [`Kizuna::sync_status`], not applied and not observed by the clock; it is
+//! released by a later sync once the clock has caught up.
+//!
+//! # Trust
+//! See [`keys`]: HQ's key signs each office's enrolment certificate; bundles
+//! and hub requests are signed by the sender's office key; changes are
+//! accepted only from enrolled origins, and "seed" changes only if they are
+//! exactly the embedded seed data set. A joining office is created empty and
+//! receives everything, seed included, from HQ; since seed rows have fixed
+//! ids and stamps, a replica that seeded itself holds the same changes and
+//! merging never duplicates them.
+//!
+//! # Transports
+//! [`bundle`] is the signed file format; [`exchange`] exports and imports it;
+//! [`hub`] carries the same bundles over HTTP. Unknown tables and columns are
+//! parked (see `store::merge`) and replayed after an upgrade.
+
+pub mod bundle;
+pub mod exchange;
+pub mod hub;
+pub mod keys;
+pub mod status;
+
+pub use exchange::{DEFAULT_MAX_FUTURE_MS, ExportReport, ImportReport, SyncConfig};
+pub use hub::{Hub, HubOptions, HubSyncReport, LogDigest, SyncProgress, serve};
+pub use keys::Invite;
+pub use status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};

@@ -1,0 +1,238 @@
+//! End-to-end sync with real processes: the `kizuna` binary as a black box,
+//! office data folders in temp dirs, the hub on 127.0.0.1:0.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+fn kizuna(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kizuna")).arg("--data-dir").arg(dir).args(args).output().expect("run kizuna")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = kizuna(dir, args);
+    assert!(o.status.success(), "kizuna {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let o = kizuna(dir, args);
+    assert!(!o.status.success(), "kizuna {args:?} should have failed");
+    String::from_utf8(o.stderr).unwrap()
+}
+
+fn dump(dir: &Path) -> String {
+    ok(dir, &["export", "json"])
+}
+
+struct Net {
+    _tmp: TempDir,
+    hq: PathBuf,
+    offices: Vec<PathBuf>,
+}
+
+fn network(offices: &[&str]) -> Net {
+    let tmp = tempfile::tempdir().unwrap();
+    let hq = tmp.path().join("hq");
+    ok(&hq, &["init"]);
+    let mut dirs = vec![];
+    for o in offices {
+        let inv = tmp.path().join(format!("{o}.invite"));
+        ok(&hq, &["office", "invite", o, "--out", inv.to_str().unwrap()]);
+        let d = tmp.path().join(o);
+        ok(&d, &["init", "--join", inv.to_str().unwrap()]);
+        dirs.push(d);
+    }
+    Net { _tmp: tmp, hq, offices: dirs }
+}
+
+struct Hub(Child, String);
+
+impl Hub {
+    fn start(dir: &Path) -> Hub {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kizuna"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start hub");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
+        assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+        Hub(child, url)
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn offices_join_and_converge_over_http_with_the_hub_on_port_zero() {
+    let net = network(&["tono", "sendai"]);
+    let hub = Hub::start(&net.hq);
+    let (tono, sendai) = (&net.offices[0], &net.offices[1]);
+    // Joined offices start empty and get the seed from HQ exactly once.
+    ok(tono, &["sync", "--hub", &hub.1]);
+    assert_eq!(dump(tono), dump(&net.hq));
+    ok(tono, &["demo", "--members", "3", "--sites", "25", "--seed", "7"]);
+    let status = ok(tono, &["--json", "sync", "status"]);
+    let v: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert!(v["unsent_changes"].as_i64().unwrap() > 0, "{status}");
+    let out = ok(tono, &["sync", "--hub", &hub.1]);
+    assert!(out.contains("digests match"), "{out}");
+    ok(sendai, &["sync", "--hub", &hub.1]);
+    let hq = dump(&net.hq);
+    assert_eq!(dump(tono), hq);
+    assert_eq!(dump(sendai), hq);
+    let members: serde_json::Value = serde_json::from_str(&ok(sendai, &["--json", "member", "list"])).unwrap();
+    let hq_members: serde_json::Value = serde_json::from_str(&ok(&net.hq, &["--json", "member", "list"])).unwrap();
+    assert_eq!(members, hq_members);
+    let v: serde_json::Value = serde_json::from_str(&ok(tono, &["--json", "sync", "status"])).unwrap();
+    assert_eq!(v["unsent_changes"], 0);
+}
+
+#[test]
+fn usb_bundles_carry_changes_both_ways() {
+    let net = network(&["fukushima"]);
+    let fks = &net.offices[0];
+    let file = net.hq.parent().unwrap().join("to-fks.bundle");
+    ok(&net.hq, &["sync", "export", "--out", file.to_str().unwrap(), "--since-last-for", "fukushima"]);
+    ok(fks, &["sync", "import", file.to_str().unwrap()]);
+    ok(fks, &["demo", "--members", "2", "--sites", "10", "--seed", "3"]);
+    let back = net.hq.parent().unwrap().join("to-hq.bundle");
+    ok(fks, &["sync", "export", "--out", back.to_str().unwrap()]);
+    let out = ok(&net.hq, &["sync", "import", back.to_str().unwrap()]);
+    assert!(out.contains("from fukushima"), "{out}");
+    assert_eq!(dump(fks), dump(&net.hq));
+    // Since-last-for: the second export for the same office holds only what is new.
+    let again = net.hq.parent().unwrap().join("again.bundle");
+    let out = ok(&net.hq, &["--json", "sync", "export", "--out", again.to_str().unwrap(), "--since-last-for", "fukushima"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["changes"].as_u64().unwrap() > 0, "fukushima's own changes relayed back are included: {out}");
+    let out = ok(&net.hq, &["--json", "sync", "export", "--out", again.to_str().unwrap(), "--since-last-for", "fukushima"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["changes"], 0, "{out}");
+}
+
+#[test]
+fn tampered_bundles_are_rejected_by_the_cli_and_change_nothing() {
+    let net = network(&["tono"]);
+    let tono = &net.offices[0];
+    let file = net.hq.parent().unwrap().join("b.bundle");
+    ok(&net.hq, &["sync", "export", "--out", file.to_str().unwrap()]);
+    let bytes = std::fs::read(&file).unwrap();
+    let before = dump(tono);
+    let bad = net.hq.parent().unwrap().join("bad.bundle");
+    let mut flipped = bytes.clone();
+    let n = flipped.len() - 10;
+    flipped[n] ^= 0x04;
+    std::fs::write(&bad, &flipped).unwrap();
+    let err = fails(tono, &["sync", "import", bad.to_str().unwrap()]);
+    assert!(err.contains("error[rejected]") && err.contains("digest"), "{err}");
+    std::fs::write(&bad, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    let err = fails(tono, &["sync", "import", bad.to_str().unwrap()]);
+    assert!(err.contains("truncated"), "{err}");
+    // A bundle from another network's HQ.
+    let other = net.hq.parent().unwrap().join("other");
+    ok(&other, &["init"]);
+    ok(&other, &["office", "invite", "tono", "--out", net.hq.parent().unwrap().join("x.invite").to_str().unwrap()]);
+    ok(&other, &["sync", "export", "--out", bad.to_str().unwrap()]);
+    let err = fails(tono, &["sync", "import", bad.to_str().unwrap()]);
+    assert!(err.contains("error[unauthorized]"), "{err}");
+    assert_eq!(dump(tono), before);
+    // The genuine file still imports.
+    ok(tono, &["sync", "import", file.to_str().unwrap()]);
+    assert_eq!(dump(tono), dump(&net.hq));
+}
+
+#[test]
+fn an_unenrolled_office_is_refused_by_the_hub() {
+    let net = network(&[]);
+    let hub = Hub::start(&net.hq);
+    // Tono enrolled by a different HQ: the hub does not know its key.
+    let tmp = tempfile::tempdir().unwrap();
+    let other = tmp.path().join("other-hq");
+    ok(&other, &["init"]);
+    let inv = tmp.path().join("tono.invite");
+    ok(&other, &["office", "invite", "tono", "--out", inv.to_str().unwrap()]);
+    let stranger = tmp.path().join("tono");
+    ok(&stranger, &["init", "--join", inv.to_str().unwrap()]);
+    let before = dump(&net.hq);
+    let err = fails(&stranger, &["sync", "--hub", &hub.1]);
+    assert!(err.contains("error[unauthorized]"), "{err}");
+    // A standalone office without an invite cannot sync at all.
+    let lone = tmp.path().join("lone");
+    ok(&lone, &["init", "--office", "sendai"]);
+    let err = fails(&lone, &["sync", "--hub", &hub.1]);
+    assert!(err.contains("not enrolled"), "{err}");
+    assert_eq!(dump(&net.hq), before);
+}
+
+#[test]
+fn an_office_killed_mid_import_converges_on_rerun_with_nothing_lost() {
+    let net = network(&["tono"]);
+    let tono = &net.offices[0];
+    // Tono starts from HQ's seed and has its own unsent work, which must survive.
+    let local = net.hq.parent().unwrap().join("local.bundle");
+    ok(tono, &["sync", "import", local_seed(&net, &local).to_str().unwrap()]);
+    ok(tono, &["demo", "--members", "1", "--sites", "5", "--seed", "5"]);
+    let tono_before = dump(tono);
+    ok(&net.hq, &["demo", "--members", "20", "--sites", "20000", "--seed", "11"]);
+    let file = net.hq.parent().unwrap().join("big.bundle");
+    ok(&net.hq, &["sync", "export", "--out", file.to_str().unwrap()]);
+
+    let mut killed = false;
+    for delay_ms in [800u64, 400, 1500, 200, 100, 50] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kizuna"))
+            .arg("--data-dir")
+            .arg(tono)
+            .args(["sync", "import", file.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(delay_ms) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            let status = child.wait().unwrap();
+            assert!(!status.success());
+            killed = true;
+            break;
+        }
+    }
+    assert!(killed, "the import always finished before it could be killed");
+    // Killed mid-import: either nothing or everything of the batch committed.
+    let mid = dump(tono);
+    assert!(mid == tono_before || mid.len() > tono_before.len());
+    ok(tono, &["sync", "import", file.to_str().unwrap()]);
+    // Tono's own work goes back to HQ; afterwards both hold everything.
+    let back = net.hq.parent().unwrap().join("back.bundle");
+    ok(tono, &["sync", "export", "--out", back.to_str().unwrap()]);
+    let count = |d: &Path| -> usize {
+        let v: serde_json::Value = serde_json::from_str(&dump(d)).unwrap();
+        v["tables"]["sites"].as_array().unwrap().len()
+    };
+    let hq_sites = count(&net.hq);
+    ok(&net.hq, &["sync", "import", back.to_str().unwrap()]);
+    assert_eq!(dump(tono), dump(&net.hq));
+    assert_eq!(count(&net.hq), hq_sites + 5, "HQ's sites and tono's 5 new ones");
+}
+
+/// HQ's current data as a bundle, so the office starts from the seed.
+fn local_seed(net: &Net, path: &Path) -> PathBuf {
+    ok(&net.hq, &["sync", "export", "--out", path.to_str().unwrap()]);
+    path.to_path_buf()
+}

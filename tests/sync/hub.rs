@@ -1,0 +1,154 @@
+//! The hub over loopback HTTP, in process: sync, resume, and refusals.
+
+use ed25519_dalek::Signer;
+use kizuna_core::hlc::Stamp;
+use kizuna_core::store::{CellValue, Change};
+use kizuna_core::sync::{self, bundle, keys, HubOptions, SyncConfig};
+use sha2::{Digest, Sha256};
+
+use crate::net::*;
+
+fn serve(r: &Replica) -> sync::Hub {
+    sync::serve(r.dir.path(), "127.0.0.1:0", HubOptions { max_body: 1 << 20, config: SyncConfig::default() }).expect("serve")
+}
+
+fn sync_with(r: &mut Replica, hub: &sync::Hub) -> sync::HubSyncReport {
+    let mut stages = Vec::new();
+    let rep = r.k.sync_with_hub(&hub.url(), &SyncConfig::default(), &mut |p| stages.push(p.stage)).expect("sync");
+    assert!(stages.iter().any(|s| s == "verify"), "progress reported: {stages:?}");
+    rep
+}
+
+#[test]
+fn offices_converge_through_the_hub_and_port_zero_works() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    let mut sendai = join(&mut hq, "sendai");
+    let hub = serve(&hq);
+    assert_ne!(hub.addr().port(), 0);
+    assert!(sync_with(&mut tono, &hub).digests_match);
+    add_site(&mut tono, "a", "Tono A");
+    add_site(&mut hq, "b", "HQ B");
+    let r = sync_with(&mut tono, &hub);
+    assert!(r.digests_match);
+    assert!(r.pushed >= 3, "tono's new site pushed: {r:?}");
+    assert!(sync_with(&mut sendai, &hub).digests_match);
+    assert_eq!(dump(&sendai), dump(&hq));
+    assert_eq!(dump(&tono), dump(&hq));
+    assert_eq!(cell(&sendai, "a", "name"), text("Tono A"));
+    // Nothing new: nothing pushed back (pulled changes are not echoed).
+    let again = sync_with(&mut tono, &hub);
+    assert_eq!((again.pushed, again.new), (0, 0));
+    let st = tono.k.sync_status().unwrap();
+    assert_eq!(st.unsent_changes, 0);
+    assert!(st.peers.iter().any(|p| p.peer.starts_with("hub:") && p.last_sync_at.is_some()));
+    hub.stop();
+}
+
+fn call(base: &str, id: &keys::Identity, method: &str, path: &str, body: &[u8], tamper_after_signing: bool) -> (u16, String) {
+    let time = kizuna_core::hlc::system_millis();
+    let text = format!("kizuna-request 1\n{method}\n{path}\n{time}\n{}", hex::encode(Sha256::digest(body)));
+    let sig = hex::encode(id.key.sign(text.as_bytes()).to_bytes());
+    let mut body = body.to_vec();
+    if tamper_after_signing && !body.is_empty() {
+        let n = body.len() - 2;
+        body[n] ^= 1;
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let url = format!("{base}{path}");
+    let mut resp = if method == "POST" {
+        agent
+            .post(&url)
+            .header("x-kizuna-office", &id.office)
+            .header("x-kizuna-time", time.to_string())
+            .header("x-kizuna-signature", &sig)
+            .send(&body[..])
+            .unwrap()
+    } else {
+        agent
+            .get(&url)
+            .header("x-kizuna-office", &id.office)
+            .header("x-kizuna-time", time.to_string())
+            .header("x-kizuna-signature", &sig)
+            .call()
+            .unwrap()
+    };
+    let status = resp.status().as_u16();
+    (status, resp.body_mut().read_to_string().unwrap_or_default())
+}
+
+#[test]
+fn the_hub_refuses_unenrolled_tampered_hostile_and_oversized_requests_writing_nothing() {
+    let mut hq = hq();
+    let tono = join(&mut hq, "tono");
+    let hub = serve(&hq);
+    let base = hub.url();
+    let before = dump(&hq);
+    let count = |r: &Replica| -> i64 { r.k.store().conn().query_row("SELECT count(*) FROM change_log", [], |x| x.get(0)).unwrap() };
+    let log_before = count(&hq);
+    let tono_id = keys::identity(tono.k.store().conn(), "tono").unwrap().unwrap();
+    let certs = keys::certs(tono.k.store().conn()).unwrap();
+    let ch = |table: &str, v: &str| Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0), origin: "tono".into(), table: table.into(), row_id: "r".into(), column: "name".into(), value: CellValue::text(v) };
+    let good = bundle::seal(&tono_id, certs.clone(), &[ch("sites", "ok")], 0, 1, false).unwrap();
+
+    // Properly signed pull works.
+    assert_eq!(call(&base, &tono_id, "GET", "/v1/digest", &[], false).0, 200);
+    // Unenrolled office (another network's key calling itself sendai).
+    let rogue = keys::Identity { office: "sendai".into(), key: keys::generate().unwrap(), network: tono_id.network.clone() };
+    let (s, body) = call(&base, &rogue, "POST", "/v1/push", &good, false);
+    assert_eq!(s, 401, "{body}");
+    // A known office name with the wrong key.
+    let forged = keys::Identity { office: "tono".into(), key: keys::generate().unwrap(), network: tono_id.network.clone() };
+    assert_eq!(call(&base, &forged, "GET", "/v1/pull?since=0", &[], false).0, 401);
+    // Body altered after signing.
+    assert_eq!(call(&base, &tono_id, "POST", "/v1/push", &good, true).0, 401);
+    // Correctly signed request carrying a hostile bundle.
+    let hostile = bundle::seal(&tono_id, certs.clone(), &[ch("sites; DROP TABLE sites", "x")], 0, 1, false).unwrap();
+    let (s, body) = call(&base, &tono_id, "POST", "/v1/push", &hostile, false);
+    assert_eq!(s, 400, "{body}");
+    assert!(body.contains("invalid table or column name"), "{body}");
+    // A bundle signed by someone else, pushed by tono.
+    let hq_id = keys::identity(hq.k.store().conn(), "tokyo").unwrap().unwrap();
+    let other = bundle::seal(&hq_id, keys::certs(hq.k.store().conn()).unwrap(), &[ch("sites", "x")], 0, 1, false).unwrap();
+    assert_eq!(call(&base, &tono_id, "POST", "/v1/push", &other, false).0, 401);
+    // Oversized body (limit 1 MiB here).
+    let big = vec![b'x'; (1 << 20) + 10];
+    assert_eq!(call(&base, &tono_id, "POST", "/v1/push", &big, false).0, 413);
+    // Unsigned request.
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    assert_eq!(agent.get(&format!("{base}/v1/pull?since=0")).call().unwrap().status().as_u16(), 401);
+
+    assert_eq!(dump(&hq), before);
+    assert_eq!(count(&hq), log_before);
+    // And the good push does land.
+    assert_eq!(call(&base, &tono_id, "POST", "/v1/push", &good, false).0, 200);
+    assert_eq!(cell(&hq, "r", "name"), text("ok"));
+    hub.stop();
+}
+
+#[test]
+fn an_interrupted_sync_resumes_and_markers_only_move_after_commit() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    let hub = serve(&hq);
+    let url = hub.url();
+    sync_with(&mut tono, &hub);
+    hub.stop();
+    // Hub down: the sync fails and no marker moves.
+    add_site(&mut tono, "z", "offline edit");
+    let markers = |r: &Replica| -> Vec<(String, i64, i64)> {
+        r.k.store().conn().prepare("SELECT peer, sent_upto, received_upto FROM sync_peers ORDER BY peer").unwrap()
+            .query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let m = markers(&tono);
+    let e = tono.k.sync_with_hub(&url, &SyncConfig::default(), &mut |_| {}).unwrap_err();
+    assert_eq!(e.code(), "sync_failed", "{e}");
+    assert_eq!(markers(&tono), m);
+    assert!(tono.k.sync_status().unwrap().unsent_changes > 0);
+    let hub = serve(&hq);
+    let r = sync_with(&mut tono, &hub);
+    assert!(r.digests_match);
+    assert_eq!(tono.k.sync_status().unwrap().unsent_changes, 0);
+    assert_eq!(cell(&hq, "z", "name"), text("offline edit"));
+    hub.stop();
+}

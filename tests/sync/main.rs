@@ -1,0 +1,9 @@
+//! Sync between replicas, through the core API: merge properties, trust and
+//! tamper checks, the hub over loopback HTTP, and the convergence property
+//! test (four replicas plus the hub).
+
+mod convergence;
+mod hub;
+mod net;
+mod tamper;
+mod trust;
