@@ -327,15 +327,14 @@ fn bad_options_are_refused_and_write_nothing() {
     let dir = seeded();
     let file = dir.path().join("r.pdf");
     let path = file.to_str().unwrap();
+    let p1 = seed_id("phase:erp-1");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["report", "phase", "no-such-phase", "--out", path], "not_found"),
-        (vec!["report", "phase", &seed_id("phase:erp-1"), "--out", path, "--period-start", "2012-01-01", "--period-end", "2011-12-31"], "period_end"),
-        (vec!["report", "phase", &seed_id("phase:erp-1"), "--out", path, "--period-start", "2011-02-30"], "period_start"),
-        (vec!["report", "phase", &seed_id("phase:erp-1"), "--out", path, "--lang", "fr"], "lang"),
+        (vec!["report", "phase", &p1, "--out", path, "--period-start", "2012-01-01", "--period-end", "2011-12-31"], "period_end"),
+        (vec!["report", "phase", &p1, "--out", path, "--period-start", "2011-02-30"], "period_start"),
+        (vec!["report", "phase", &p1, "--out", path, "--lang", "fr"], "lang"),
         (vec!["report", "profile", "--out", path, "--as-of", "yesterday"], "as_of"),
     ];
-    let p1 = seed_id("phase:erp-1");
-    let _ = &p1;
     for (args, expect) in &cases {
         let out = kizuna(dir.path(), args);
         let err = String::from_utf8_lossy(&out.stderr);

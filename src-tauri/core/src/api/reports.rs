@@ -188,10 +188,10 @@ impl Kizuna {
     /// The date a report states, from the options or from the records: the
     /// latest change made on any office, else the latest date of the seeded
     /// grants (seed changes carry a fixed stamp that is no real date).
-    fn report_as_of(&self, opts: &ReportOptions, overview: &[GrantDetail]) -> Result<DateTime<Utc>> {
+    fn report_as_of(&self, opts: &ReportOptions, overview: &[GrantDetail]) -> Result<(DateTime<Utc>, bool)> {
         if let Some(s) = opts.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let d = parse_day("as_of", s)?;
-            return Ok(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+            return Ok((d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(), true));
         }
         let latest: Option<i64> = self.store.conn().query_row(
             "SELECT max(hlc) FROM change_log WHERE origin <> ?1",
@@ -199,10 +199,10 @@ impl Kizuna {
             |r| r.get(0),
         )?;
         if let Some(t) = latest.and_then(|h| crate::hlc::Stamp(h).time()) {
-            return Ok(t);
+            return Ok((t, true));
         }
         let last_day = overview.iter().flat_map(|g| g.phases.iter()).map(|p| p.phase.end.last_day()).max();
-        Ok(last_day.unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+        Ok((last_day.unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(), false))
     }
 
     fn sites_active_in(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<ReportSite>> {
@@ -360,10 +360,10 @@ impl Kizuna {
         let lang = Self::report_lang(opts)?;
         let (grant, detail) = self.phase_for_report(phase_id)?;
         let period = Self::report_period(&detail, opts)?;
-        let as_of = self.report_as_of(opts, std::slice::from_ref(&grant))?;
+        let (as_of, dated) = self.report_as_of(opts, std::slice::from_ref(&grant))?;
         let sites = self.sites_active_in(period.start, period.end)?;
         let figures = self.figures_for(&detail, &period, &sites)?;
-        Ok(PhaseData { lang, profile: self.profile()?, donor: grant.donor.clone(), grant: grant.grant.clone(), detail, figures, sites, as_of })
+        Ok(PhaseData { lang, profile: self.profile()?, donor: grant.donor.clone(), grant: grant.grant.clone(), detail, figures, sites, as_of, dated })
     }
 
     fn profile_data(&self, opts: &ReportOptions) -> Result<ProfileData> {
@@ -372,7 +372,7 @@ impl Kizuna {
             return Err(Error::invalid("period_start", "the partner profile covers the whole relationship and takes no period"));
         }
         let overview = self.grant_list()?;
-        let as_of = self.report_as_of(opts, &overview.grants)?;
+        let (as_of, dated) = self.report_as_of(opts, &overview.grants)?;
         Ok(ProfileData {
             lang,
             profile: self.profile()?,
@@ -380,6 +380,7 @@ impl Kizuna {
             relationship: self.indicators_for(None)?.iter().map(|i| figure_of(i, 0, 0)).collect(),
             overview,
             as_of,
+            dated,
         })
     }
 

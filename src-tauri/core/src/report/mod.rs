@@ -144,6 +144,8 @@ pub struct PhaseData {
     pub figures: PhaseFigures,
     pub sites: Vec<ReportSite>,
     pub as_of: DateTime<Utc>,
+    /// False when the records are the untouched seed: no date is stated then.
+    pub dated: bool,
 }
 
 pub struct ProfileData {
@@ -153,8 +155,13 @@ pub struct ProfileData {
     pub relationship: Vec<ReportFigure>,
     pub overview: GrantOverview,
     pub as_of: DateTime<Utc>,
+    /// False when the records are the untouched seed: no date is stated then.
+    pub dated: bool,
 }
 
-pub fn as_of_label(lang: Lang, t: DateTime<Utc>) -> String {
+pub fn as_of_label(lang: Lang, t: DateTime<Utc>, dated: bool) -> String {
+    if !dated {
+        return lang.t("the embedded source data set", "収録の出典データ").to_string();
+    }
     lang.date(ProjectDate::Day(t.date_naive()))
 }

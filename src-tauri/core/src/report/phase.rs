@@ -84,7 +84,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             (lang.t("Project dates", "事業期間").into(), lang.range(ph.start, ph.end)),
             (lang.t("Reporting period", "報告期間").into(), period.clone()),
             (lang.t("Amount granted", "助成額").into(), money(ph.amount)),
-            (lang.t("Records as of", "記録の基準日").into(), as_of_label(lang, d.as_of)),
+            (lang.t("Records as of", "記録の基準日").into(), as_of_label(lang, d.as_of, d.dated)),
         ],
         130.0,
     );

@@ -42,7 +42,7 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
             lang.t("Prepared for", "提出先:"),
             donors.join(", "),
             lang.t("Records as of", "記録の基準日:"),
-            as_of_label(lang, d.as_of)
+            as_of_label(lang, d.as_of, d.dated)
         ),
         BODY.color(GREY),
         0.0,
@@ -242,7 +242,7 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
     }
 
     let header_left = format!("{} — {}", p.acronym, lang.t("Partner profile", "パートナー・プロフィール"));
-    let header_right = format!("{} {}", lang.t("Records as of", "基準日"), as_of_label(lang, d.as_of));
+    let header_right = format!("{} {}", lang.t("Records as of", "基準日"), as_of_label(lang, d.as_of, d.dated));
     let footer = lang.pick(&p.name_en, Some(&p.name_ja)).to_string();
     let pages = l.finish(&header_left, &header_right, &footer, |n, t| page_label(lang, n, t));
     pdf::render(
