@@ -34,7 +34,7 @@ fn main() {
         // same database twice.
         .plugin(tauri_plugin_single_instance::init(|app, _, _| {
             if let Some(w) = app.get_webview_window("main") {
-                let _ = w.unmap_minimize();
+                let _ = w.unminimize();
                 let _ = w.set_focus();
             }
         }))
