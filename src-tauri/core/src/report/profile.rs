@@ -10,7 +10,8 @@ use crate::money::Money;
 use crate::prefecture::{AFFECTED, Prefecture};
 
 fn affected_list(lang: Lang) -> String {
-    let names: Vec<&str> = AFFECTED
+    // The source document's order: Miyagi, Iwate and Fukushima.
+    let names: Vec<&str> = [AFFECTED[1], AFFECTED[0], AFFECTED[2]]
         .iter()
         .filter_map(|c| Prefecture::by_code(c))
         .map(|p| lang.t(p.name_en, p.name_ja))
