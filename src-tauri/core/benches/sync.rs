@@ -7,9 +7,9 @@
 //! `KIZUNA_BENCH_SITES` shrinks the data set for a quick run.
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_main};
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::hlc::Stamp;
@@ -72,18 +72,21 @@ fn initial(c: &mut Criterion) {
     let n = sites();
     let mut net = hq_with_sites(n);
     let mut g = c.benchmark_group("sync_initial");
-    g.sample_size(10).measurement_time(Duration::from_secs(30)).warm_up_time(Duration::from_secs(1));
+    // Flat: each sample is one full sync; ten samples, not 55 iterations.
+    g.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_millis(1));
     g.bench_function(format!("bundle_{n}_sites"), |b| {
-        b.iter_batched(
-            || office(&mut net, "tono"),
-            |(dir, mut k)| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let (_dir, mut k) = office(&mut net, "tono");
+                let t = Instant::now();
                 let (bytes, _) = net.hq.sync_export(None).unwrap();
                 let r = k.sync_import(&bytes, &SyncConfig::default()).unwrap();
+                total += t.elapsed();
                 assert!(r.new as usize >= n * 15);
-                (dir, k)
-            },
-            BatchSize::PerIteration,
-        )
+            }
+            total
+        })
     });
     let hub = kizuna_core::sync::serve(net.hq_dir.path(), "127.0.0.1:0", HubOptions::default()).unwrap();
     let url = hub.url();
@@ -112,8 +115,9 @@ fn incremental(c: &mut Criterion) {
     let mut g = c.benchmark_group("sync_incremental");
     g.sample_size(20);
     g.bench_function("http_100_changes", |b| {
-        b.iter_batched(
-            || {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
                 round += 1;
                 tono.store_mut()
                     .write(|w| {
@@ -124,14 +128,14 @@ fn incremental(c: &mut Criterion) {
                         Ok(())
                     })
                     .unwrap();
-            },
-            |_| {
+                let t = Instant::now();
                 let r = tono.sync_with_hub(&url, &SyncConfig::default(), &mut |_| {}).unwrap();
+                total += t.elapsed();
                 assert_eq!(r.pushed, 100);
-                black_box(r)
-            },
-            BatchSize::PerIteration,
-        )
+                black_box(r);
+            }
+            total
+        })
     });
     g.finish();
     hub.stop();
@@ -158,7 +162,8 @@ fn merge(c: &mut Criterion) {
         })
         .collect();
     let mut g = c.benchmark_group("sync_merge");
-    g.sample_size(10).measurement_time(Duration::from_secs(30)).warm_up_time(Duration::from_secs(1));
+    // Flat: each sample is one full sync; ten samples, not 55 iterations.
+    g.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_millis(1));
     g.bench_function("apply_batch_1m_cells", |b| {
         b.iter_batched(
             || {

@@ -100,8 +100,8 @@ impl Kizuna {
         })
     }
 
-    /// Changes made here that no replica has acknowledged yet. Sync records
-    /// the acknowledged position in `local_meta.sent_seq`.
+    /// Changes made here not yet sent: sync moves `local_meta.sent_seq` when
+    /// a hub has committed a pushed page, or when a bundle is written.
     pub fn unsynced_changes(&self) -> Result<i64> {
         let sent: i64 = self.store.meta("sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
         Ok(self.store.conn().query_row(
