@@ -6,7 +6,9 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 const MIGRATIONS: &[&str] =
-    &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_sync.sql")];
+    &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_sync.sql"),
+        include_str!("../../migrations/0003_search_index.sql"),
+    ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
