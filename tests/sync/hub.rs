@@ -152,3 +152,34 @@ fn an_interrupted_sync_resumes_and_markers_only_move_after_commit() {
     assert_eq!(cell(&hq, "z", "name"), text("offline edit"));
     hub.stop();
 }
+
+/// Migration 4 starts the running digest from a log that already exists
+/// (including cells logged as NULL, which the scan's sum skipped), and the
+/// trigger keeps it equal to a full scan through local writes and merges.
+#[test]
+fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    add_site(&mut hq, "b", "HQ B");
+    edit(&mut hq, "b", "notes", text("n"));
+    edit(&mut hq, "b", "notes", CellValue::Null);
+    let path = hq.k.store().path().to_path_buf();
+    let before = sync::hub::scan_digest(hq.k.store().conn()).unwrap();
+    assert!(before.count > 0);
+    drop(hq.k);
+    {
+        // As a database written by a version before migration 4.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("DROP TRIGGER change_log_digest; DROP TABLE sync_log_digest; PRAGMA user_version = 3;").unwrap();
+    }
+    hq.k = kizuna_core::Kizuna::open(hq.dir.path()).expect("reopen");
+    let c = hq.k.store().conn();
+    assert_eq!(sync::hub::digest(c).unwrap(), before);
+    add_site(&mut tono, "a", "Tono A");
+    carry(&mut tono, &mut hq);
+    add_site(&mut hq, "c", "HQ C");
+    let c = hq.k.store().conn();
+    let after = sync::hub::digest(c).unwrap();
+    assert!(after.count > before.count);
+    assert_eq!(after, sync::hub::scan_digest(c).unwrap());
+}

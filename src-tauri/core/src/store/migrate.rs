@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] =
     &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_sync.sql"),
         include_str!("../../migrations/0003_search_index.sql"),
+        include_str!("../../migrations/0004_log_digest.sql"),
     ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

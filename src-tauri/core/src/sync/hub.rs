@@ -46,7 +46,16 @@ pub struct LogDigest {
     pub checksum: i64,
 }
 
+/// Read from the running digest migration 4 keeps in step with every insert
+/// into `change_log`; [`scan_digest`] is what it must always equal.
 pub fn digest(conn: &rusqlite::Connection) -> Result<LogDigest> {
+    Ok(conn.query_row("SELECT count, checksum FROM sync_log_digest WHERE id = 1", [], |r| {
+        Ok(LogDigest { count: r.get(0)?, checksum: r.get(1)? })
+    })?)
+}
+
+/// The digest computed from the whole log (slow: a full scan).
+pub fn scan_digest(conn: &rusqlite::Connection) -> Result<LogDigest> {
     Ok(conn.query_row(
         "SELECT count(*), coalesce(sum((hlc % 1000000007) * 3 + length(row_id) * 31 + length(col) * 17
                  + unicode(origin) * 7 + length(tbl) + length(CAST(value AS TEXT))), 0)
