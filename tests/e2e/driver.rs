@@ -64,11 +64,20 @@ impl App {
         let mut caps = serde_json::Map::new();
         caps.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_kizuna-app") }));
         caps.insert("browserName".into(), json!("wry"));
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("WebDriver session with the app");
+        // The previous window of the same data folder may still be closing;
+        // a session refused meanwhile is retried rather than failed.
+        let mut attempt = 0;
+        let client = loop {
+            match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+                Ok(c) => break c,
+                Err(e) if attempt < 3 => {
+                    attempt += 1;
+                    eprintln!("session attempt {attempt} failed ({e}); retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => panic!("WebDriver session with the app: {e}"),
+            }
+        };
         App { client, driver }
     }
 
@@ -102,8 +111,19 @@ impl App {
         !self.all(css).await.is_empty()
     }
 
+    /// Clicks `css`, finding it afresh if a re-render replaced the element
+    /// between finding and clicking.
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        for attempt in 0.. {
+            match self.find(css).await.click().await {
+                Ok(()) => return,
+                Err(e) if attempt < 5 => {
+                    eprintln!("click {css} failed ({e}); retrying");
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     pub async fn text(&self, css: &str) -> String {

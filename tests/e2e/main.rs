@@ -95,7 +95,8 @@ async fn add_a_japanese_member_find_it_by_katakana_add_a_miyagi_site_and_it_all_
     }
     app.screenshot("registry-ja").await;
 
-    app.click("[data-testid=member-table] tbody tr").await;
+    // Rows open with Enter (keyboard use); WebKitWebDriver refuses clicks on <tr>.
+    app.press("[data-testid=member-table] tbody tr", Key::Enter).await;
     app.find("[data-testid=member-page]").await;
     app.click("[data-testid=member-add-site]").await;
     app.find("[data-testid=site-form]").await;
@@ -120,7 +121,8 @@ async fn add_a_japanese_member_find_it_by_katakana_add_a_miyagi_site_and_it_all_
     nav(&app, "members").await;
     app.fill("input[name=search]", "いしのまき").await;
     app.wait_count("[data-testid=member-table] tbody tr", 1).await;
-    app.click("[data-testid=member-table] tbody tr").await;
+    app.press("[data-testid=member-table] tbody tr", Key::Enter).await;
+    app.find("[data-testid=member-page]").await;
     app.wait_count("[data-testid=site-table] tbody tr", 1).await;
     assert!(app.text("[data-testid=site-table] tbody tr").await.contains("渡波地区支援拠点"));
     app.quit().await;
