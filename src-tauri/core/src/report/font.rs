@@ -16,6 +16,10 @@ pub struct Face {
     pub parsed: ParsedFont,
     /// Advance of each BMP code point in thousandths of an em; 0 where the font has no glyph.
     widths: Vec<u16>,
+    /// Glyph id of each BMP code point; 0 where the font has none. printpdf
+    /// looks a character's glyph up by a linear scan of the font's cmap, three
+    /// times per character written, so reports hand it glyph ids instead.
+    gids: Vec<u16>,
     /// Advance used for characters the table does not cover.
     fallback: u16,
 }
@@ -27,12 +31,14 @@ fn load() -> std::result::Result<Face, String> {
         .ok_or_else(|| "the embedded Noto Sans JP font could not be parsed".to_string())?;
     let upem = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
     let mut widths = vec![0u16; 0x1_0000];
-    for (cp, slot) in widths.iter_mut().enumerate() {
+    let mut gids = vec![0u16; 0x1_0000];
+    for (cp, (slot, g)) in widths.iter_mut().zip(gids.iter_mut()).enumerate() {
         if let Some(gid) = parsed.lookup_glyph_index(cp as u32) {
             *slot = (f32::from(parsed.get_horizontal_advance(gid)) * 1000.0 / upem).round() as u16;
+            *g = gid;
         }
     }
-    Ok(Face { parsed, widths, fallback: 1000 })
+    Ok(Face { parsed, widths, gids, fallback: 1000 })
 }
 
 /// The parsed face, loaded on first use.
@@ -51,6 +57,12 @@ impl Face {
     pub fn covers(&self, c: char) -> bool {
         let cp = c as usize;
         cp < self.widths.len() && (self.widths[cp] != 0 || c == ' ')
+    }
+
+    /// The font's glyph for `c`; 0 (.notdef) where it has none.
+    pub fn glyph(&self, c: char) -> u16 {
+        let cp = c as usize;
+        if cp < self.gids.len() { self.gids[cp] } else { self.parsed.lookup_glyph_index(cp as u32).unwrap_or(0) }
     }
 
     /// Width of `s` in points at `size`.

@@ -5,7 +5,7 @@
 //! turned into PDF's bottom-up coordinates only when an operation is emitted.
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+    Codepoint, Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem,
     TextRenderingMode,
 };
 
@@ -96,6 +96,10 @@ struct PageBuf {
     gfx: Vec<Op>,
     text: Vec<Op>,
     state: Option<Style>,
+    /// Start of the current text line in hundredths of a point: text is
+    /// placed with relative `Td` moves, which are shorter than a full matrix
+    /// and keep printpdf from splitting the line into one string per glyph.
+    origin: (i32, i32),
 }
 
 pub struct Layout {
@@ -106,7 +110,7 @@ pub struct Layout {
     y: f32,
 }
 
-const CELL_PAD_X: f32 = 3.5;
+pub const CELL_PAD_X: f32 = 3.5;
 const CELL_PAD_Y: f32 = 2.6;
 
 fn rgb((r, g, b): Rgb3) -> Color {
@@ -185,6 +189,7 @@ impl Layout {
             return;
         }
         let font = self.font.clone();
+        let face = self.face;
         let p = self.page();
         let prev = p.state;
         if prev.map(|s| s.size) != Some(style.size) {
@@ -203,8 +208,12 @@ impl Layout {
             }
         }
         p.state = Some(style);
-        p.text.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x), Pt(PAGE_H - baseline)) });
-        p.text.push(Op::ShowText { items: vec![TextItem::Text(s.to_string())] });
+        let to = ((x * 100.0).round() as i32, ((PAGE_H - baseline) * 100.0).round() as i32);
+        let (dx, dy) = (to.0 - p.origin.0, to.1 - p.origin.1);
+        p.origin = to;
+        p.text.push(Op::SetTextCursor { pos: Point { x: Pt(dx as f32 / 100.0), y: Pt(dy as f32 / 100.0) } });
+        let glyphs = s.chars().map(|c| Codepoint { gid: face.glyph(c), offset: 0.0, cid: Some(c.to_string()) }).collect();
+        p.text.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
     }
 
     /// Right-aligned text ending at `right`.
@@ -353,6 +362,17 @@ impl Layout {
     /// repeated at the top of every page the table continues on. A row taller
     /// than a whole page continues on the next one.
     pub fn table(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style) {
+        self.table_with(cols, rows, style, true);
+    }
+
+    /// A table without a rule under each row, for long lists: the rules were
+    /// a third of a long report's page content and the cell padding already
+    /// sets the rows apart.
+    pub fn list(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style) {
+        self.table_with(cols, rows, style, false);
+    }
+
+    fn table_with(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, rules: bool) {
         let mut xs = Vec::with_capacity(cols.len());
         let mut widths = Vec::with_capacity(cols.len());
         let mut x = MARGIN_X;
@@ -405,7 +425,9 @@ impl Layout {
                     }
                 }
                 self.y = top + h;
-                self.line(MARGIN_X, self.y, MARGIN_X + CONTENT_W, self.y, 0.3, RULE);
+                if rules {
+                    self.line(MARGIN_X, self.y, MARGIN_X + CONTENT_W, self.y, 0.3, RULE);
+                }
                 first += take;
             }
         }

@@ -3,7 +3,7 @@
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::layout::{ACCENT, Align, BODY, CONTENT_W, Column, GREY, Layout, MARGIN_X, Row, SHADE, SMALL, Style};
+use super::layout::{ACCENT, Align, BODY, CELL_PAD_X, CONTENT_W, Column, GREY, Layout, MARGIN_X, Row, SHADE, SMALL, Style};
 use super::profile::{figures_table, lang_text, page_label, quote};
 use super::{Lang, PhaseData, as_of_label, chart, font, money, pdf};
 use crate::api::reports::ReportFigure;
@@ -271,11 +271,12 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         l.paragraph(lang.t("No site was active in the period.", "期間中に活動した拠点はない。"), BODY.color(GREY), 0.0);
     }
     let cols = [
-        Column::new("#", 0.08, Align::Right),
-        Column::new(lang.t("Site", "拠点"), 0.40, Align::Left),
-        Column::new(lang.t("Municipality", "市区町村"), 0.17, Align::Left),
-        Column::new(lang.t("Member NGO", "会員NGO"), 0.35, Align::Left),
+        Column::new("#", 0.07, Align::Right),
+        Column::new(lang.t("Site", "拠点"), 0.52, Align::Left),
+        Column::new(lang.t("Municipality", "市区町村"), 0.14, Align::Left),
+        Column::new(lang.t("Member NGO", "会員NGO"), 0.27, Align::Left),
     ];
+    let site_w = cols[1].share * CONTENT_W - 2.0 * CELL_PAD_X;
     let total = d.sites.len().max(1);
     let mut done = 0usize;
     let mut i = 0;
@@ -293,8 +294,12 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             if done % 2000 == 0 {
                 progress(0.2 + 0.75 * done as f32 / total as f32);
             }
+            // The Japanese name goes beside the English one when both fit on a line.
             let site = match (&s.name_en, lang) {
-                (Some(en), Lang::En) if !en.is_empty() && en != &s.name => format!("{en}\n{}", s.name),
+                (Some(en), Lang::En) if !en.is_empty() && en != &s.name => {
+                    let beside = lang.name(en, Some(&s.name));
+                    if face.width(&beside, SMALL.size) <= site_w { beside } else { format!("{en}\n{}", s.name) }
+                }
                 _ => s.name.clone(),
             };
             let member = match lang {
@@ -303,7 +308,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             };
             Row::new(vec![(n + 1).to_string(), site, s.municipality.clone(), member])
         });
-        l.table(&cols, rows, SMALL);
+        l.list(&cols, rows, SMALL);
         i = j;
     }
 
