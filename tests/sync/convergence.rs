@@ -150,7 +150,7 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
         }
     }
     hub.stop();
-    // The running digest (kept by a trigger) never drifts from a full scan.
+    // The running digest (kept by the writer) never drifts from a full scan.
     for r in &reps {
         let c = r.k.store().conn();
         prop_assert_eq!(sync::hub::digest(c).unwrap(), sync::hub::scan_digest(c).unwrap(), "on {}", r.k.office_code());

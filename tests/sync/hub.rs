@@ -155,7 +155,7 @@ fn an_interrupted_sync_resumes_and_markers_only_move_after_commit() {
 
 /// Migration 4 starts the running digest from a log that already exists
 /// (including cells logged as NULL, which the scan's sum skipped), and the
-/// trigger keeps it equal to a full scan through local writes and merges.
+/// writer keeps it equal to a full scan through local writes and merges.
 #[test]
 fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
     let mut hq = hq();
@@ -170,7 +170,7 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
     {
         // As a database written by a version before migration 4.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("DROP TRIGGER change_log_digest; DROP TABLE sync_log_digest; PRAGMA user_version = 3;").unwrap();
+        conn.execute_batch("DROP TABLE sync_log_digest; PRAGMA user_version = 3;").unwrap();
     }
     hq.k = kizuna_core::Kizuna::open(hq.dir.path()).expect("reopen");
     let c = hq.k.store().conn();

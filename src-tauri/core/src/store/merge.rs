@@ -120,6 +120,7 @@ impl Writer<'_> {
         for &i in idx {
             let ch = &changes[i];
             if log.execute(params![ch.hlc.0, ch.origin, ch.table, ch.row_id, ch.column, ch.value])? == 1 {
+                self.note_logged(ch.hlc.0, &ch.origin, &ch.table, &ch.row_id, &ch.column, &ch.value)?;
                 parked.execute([])?;
                 stats.new += 1;
                 stats.parked += 1;
@@ -159,6 +160,7 @@ impl Writer<'_> {
                 if log.execute(params![ch.hlc.0, ch.origin, t.name, row_id, col, ch.value])? != 1 {
                     continue;
                 }
+                self.note_logged(ch.hlc.0, &ch.origin, t.name, row_id, col, &ch.value)?;
                 stats.new += 1;
                 let key = (ch.hlc, ch.origin.as_str());
                 if best.get(col).is_some_and(|b| (b.0, b.1.as_str()) > key) {

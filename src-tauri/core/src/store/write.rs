@@ -122,6 +122,15 @@ pub struct Writer<'a> {
     pub(super) tx: Transaction<'a>,
     pub(super) clock: &'a mut Clock,
     origin: &'a str,
+    /// Count and checksum of what this transaction appended to `change_log`,
+    /// added to `sync_log_digest` at commit. A `Cell` so it can be noted
+    /// while a prepared statement borrows the transaction.
+    logged: std::cell::Cell<(i64, i64)>,
+}
+
+/// SQLite's `length()` of a text: characters before the first NUL.
+fn sql_length(s: &str) -> i64 {
+    s.chars().take_while(|c| *c != '\0').count() as i64
 }
 
 fn known_table(name: &str) -> Result<&'static Table> {
@@ -139,10 +148,44 @@ fn checked_column(t: &Table, col: &str, value: &CellValue) -> Result<&'static st
 
 impl<'a> Writer<'a> {
     pub(super) fn new(tx: Transaction<'a>, clock: &'a mut Clock, origin: &'a str) -> Writer<'a> {
-        Writer { tx, clock, origin }
+        Writer { tx, clock, origin, logged: std::cell::Cell::new((0, 0)) }
+    }
+
+    /// Notes one entry appended to `change_log`. Its checksum term is the one
+    /// `sync::hub::scan_digest` sums over the log, computed here instead: a
+    /// NULL anywhere in the term (a NULL value) makes it count for nothing.
+    pub(super) fn note_logged(&self, hlc: i64, origin: &str, tbl: &str, row_id: &str, col: &str, value: &CellValue) -> Result<()> {
+        let value_len = match value {
+            CellValue::Null => None,
+            CellValue::Integer(i) => Some(i.to_string().len() as i64),
+            CellValue::Text(t) => Some(sql_length(t)),
+            // SQLite's own rendering of a real as text ("%!.15g").
+            CellValue::Real(_) => Some(
+                self.tx.prepare_cached("SELECT length(CAST(?1 AS TEXT))")?.query_row([value], |r| r.get::<_, i64>(0))?,
+            ),
+        };
+        let term = match (value_len, origin.chars().next()) {
+            (Some(v), Some(first)) => (hlc % 1_000_000_007) * 3
+                + sql_length(row_id) * 31
+                + sql_length(col) * 17
+                + first as i64 * 7
+                + sql_length(tbl)
+                + v,
+            _ => 0,
+        };
+        let (n, sum) = self.logged.get();
+        self.logged.set((n + 1, sum + term));
+        Ok(())
     }
 
     pub(super) fn finish(self) -> Result<()> {
+        let (n, sum) = self.logged.get();
+        if n > 0 {
+            self.tx.execute(
+                "UPDATE sync_log_digest SET count = count + ?1, checksum = checksum + ?2 WHERE id = 1",
+                [n, sum],
+            )?;
+        }
         self.tx.execute(
             "INSERT INTO local_meta (key, value) VALUES ('hlc', ?1)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -242,6 +285,7 @@ impl<'a> Writer<'a> {
         for (c, v) in cols.iter().zip(cells.iter().map(|(_, v)| v)) {
             if !v.is_null() {
                 log.execute(params![stamp.0, origin, t.name, id, c, v])?;
+                self.note_logged(stamp.0, origin, t.name, id, c, v)?;
             }
         }
         Ok(())
@@ -303,6 +347,7 @@ impl<'a> Writer<'a> {
                 "INSERT INTO change_log (hlc, origin, tbl, row_id, col, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![stamp.0, origin, t.name, id, col, v])?;
+        self.note_logged(stamp.0, origin, t.name, id, col, v)?;
         self.tx
             .prepare_cached(&format!("UPDATE {} SET {col} = ?1 WHERE id = ?2", t.name))?
             .execute(params![v, id])?;
@@ -340,6 +385,7 @@ impl<'a> Writer<'a> {
         if !new {
             return Ok(false);
         }
+        self.note_logged(ch.hlc.0, &ch.origin, t.name, &ch.row_id, col, &ch.value)?;
         let (hlc, origin): (i64, String) = self
             .tx
             .prepare_cached(

@@ -46,8 +46,8 @@ pub struct LogDigest {
     pub checksum: i64,
 }
 
-/// Read from the running digest migration 4 keeps in step with every insert
-/// into `change_log`; [`scan_digest`] is what it must always equal.
+/// Read from the running digest (migration 4) that every write transaction
+/// updates with what it appended to `change_log`; [`scan_digest`] is what it must always equal.
 pub fn digest(conn: &rusqlite::Connection) -> Result<LogDigest> {
     Ok(conn.query_row("SELECT count, checksum FROM sync_log_digest WHERE id = 1", [], |r| {
         Ok(LogDigest { count: r.get(0)?, checksum: r.get(1)? })
