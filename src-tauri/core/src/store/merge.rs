@@ -200,19 +200,7 @@ impl Writer<'_> {
                 "SELECT p.seq, c.hlc, c.origin, c.tbl, c.row_id, c.col, c.value
                  FROM sync_parked p JOIN change_log c ON c.seq = p.seq",
             )?;
-            let rows = q.query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    Change {
-                        hlc: Stamp(r.get(1)?),
-                        origin: r.get(2)?,
-                        table: r.get(3)?,
-                        row_id: r.get(4)?,
-                        column: r.get(5)?,
-                        value: CellValue::from_value_ref(r.get_ref(6)?),
-                    },
-                ))
-            })?;
+            let rows = q.query_map([], |r| Ok((r.get(0)?, Change::from_row(r, 1)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut replayed = 0;

@@ -118,6 +118,21 @@ pub struct Change {
     pub value: CellValue,
 }
 
+impl Change {
+    /// Reads `hlc, origin, tbl, row_id, col, value` from six consecutive
+    /// columns starting at `first`, as every query over logged changes selects them.
+    pub fn from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Change> {
+        Ok(Change {
+            hlc: Stamp(r.get(first)?),
+            origin: r.get(first + 1)?,
+            table: r.get(first + 2)?,
+            row_id: r.get(first + 3)?,
+            column: r.get(first + 4)?,
+            value: CellValue::from_value_ref(r.get_ref(first + 5)?),
+        })
+    }
+}
+
 pub struct Writer<'a> {
     pub(super) tx: Transaction<'a>,
     pub(super) clock: &'a mut Clock,

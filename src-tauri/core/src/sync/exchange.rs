@@ -9,7 +9,7 @@ use ts_rs::TS;
 use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
-use crate::store::{CellValue, Change, Store, Writer};
+use crate::store::{Change, Store, Writer};
 use crate::sync::bundle::{self, Manifest, Opened};
 use crate::sync::keys::{self, Identity, Invite, INVITE_FORMAT};
 
@@ -64,14 +64,7 @@ pub(crate) fn read_log(conn: &Connection, after_seq: i64, limit: usize) -> Resul
     let mut last = after_seq;
     while let Some(r) = rows.next()? {
         last = r.get(0)?;
-        out.push(Change {
-            hlc: Stamp(r.get(1)?),
-            origin: r.get(2)?,
-            table: r.get(3)?,
-            row_id: r.get(4)?,
-            column: r.get(5)?,
-            value: CellValue::from_value_ref(r.get_ref(6)?),
-        });
+        out.push(Change::from_row(r, 1)?);
     }
     Ok((out, last))
 }
@@ -174,16 +167,7 @@ pub(crate) fn release_quarantine(store: &mut Store, cfg: &SyncConfig) -> Result<
         let mut q = store.conn().prepare(
             "SELECT hlc, origin, tbl, row_id, col, value FROM sync_quarantine WHERE (hlc >> 16) <= ?1",
         )?;
-        let rows = q.query_map([limit_millis], |r| {
-            Ok(Change {
-                hlc: Stamp(r.get(0)?),
-                origin: r.get(1)?,
-                table: r.get(2)?,
-                row_id: r.get(3)?,
-                column: r.get(4)?,
-                value: CellValue::from_value_ref(r.get_ref(5)?),
-            })
-        })?;
+        let rows = q.query_map([limit_millis], |r| Change::from_row(r, 0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     if held.is_empty() {
