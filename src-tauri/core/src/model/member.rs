@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::dates::{check_order, parse_day};
 use crate::error::{Error, Result};
-use crate::model::Choice;
+use crate::model::{Choice, choices, pick};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
 use crate::prefecture::Prefecture;
 use crate::store::CellValue;
@@ -106,26 +106,11 @@ pub const STATUSES: [(&str, &str, &str); 3] =
     [("active", "Active", "活動中"), ("suspended", "Suspended", "休止中"), ("withdrawn", "Withdrawn", "退会")];
 
 pub fn legal_form_choices() -> Vec<Choice> {
-    LEGAL_FORMS.iter().map(|(c, en, ja)| Choice { code: c.to_string(), en: en.to_string(), ja: ja.to_string() }).collect()
+    choices(&LEGAL_FORMS)
 }
 
 pub fn status_choices() -> Vec<Choice> {
-    STATUSES.iter().map(|(c, en, ja)| Choice { code: c.to_string(), en: en.to_string(), ja: ja.to_string() }).collect()
-}
-
-fn pick(field: &str, value: &str, table: &[(&str, &str, &str)]) -> Result<Option<String>> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    table
-        .iter()
-        .find(|(c, en, ja)| v.eq_ignore_ascii_case(c) || v.eq_ignore_ascii_case(en) || v == *ja)
-        .map(|(c, _, _)| Some(c.to_string()))
-        .ok_or_else(|| {
-            let codes: Vec<&str> = table.iter().map(|(c, _, _)| *c).collect();
-            Error::invalid(field, format!("unknown value '{v}': use one of {}", codes.join(", ")))
-        })
+    choices(&STATUSES)
 }
 
 pub fn parse_status(value: &str) -> Result<Option<String>> {

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::dates::{check_order, parse_day};
 use crate::error::{Error, Result};
-use crate::model::Choice;
+use crate::model::{Choice, CodeTable, choices, pick};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
 use crate::prefecture::Prefecture;
 use crate::store::CellValue;
@@ -102,10 +102,6 @@ pub const SECTORS: [(&str, &str, &str); 11] = [
     ("community", "Community building", "コミュニティ支援"),
 ];
 
-fn choices(table: &[(&str, &str, &str)]) -> Vec<Choice> {
-    table.iter().map(|(c, en, ja)| Choice { code: c.to_string(), en: en.to_string(), ja: ja.to_string() }).collect()
-}
-
 pub fn sector_choices() -> Vec<Choice> {
     choices(&SECTORS)
 }
@@ -114,24 +110,16 @@ pub fn status_choices() -> Vec<Choice> {
     choices(&SITE_STATUSES)
 }
 
-fn pick(field: &str, v: &str, table: &[(&str, &str, &str)]) -> Result<String> {
-    let v = v.trim();
-    table
-        .iter()
-        .find(|(c, en, ja)| v.eq_ignore_ascii_case(c) || v.eq_ignore_ascii_case(en) || v == *ja)
-        .map(|(c, _, _)| c.to_string())
-        .ok_or_else(|| {
-            let codes: Vec<&str> = table.iter().map(|(c, _, _)| *c).collect();
-            Error::invalid(field, format!("unknown value '{v}': use one of {}", codes.join(", ")))
-        })
+fn pick_required(field: &str, v: &str, table: &CodeTable) -> Result<String> {
+    pick(field, v, table)?.ok_or_else(|| Error::invalid(field, "is empty"))
 }
 
 pub fn parse_status(v: &str) -> Result<String> {
-    pick("status", v, &SITE_STATUSES)
+    pick_required("status", v, &SITE_STATUSES)
 }
 
 pub fn parse_sector(v: &str) -> Result<String> {
-    pick("sector", v, &SECTORS)
+    pick_required("sector", v, &SECTORS)
 }
 
 fn coordinate(field: &str, v: &str, limit: f64) -> Result<Option<f64>> {
