@@ -170,7 +170,12 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
     {
         // As a database written by a version before migration 4.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("DROP TABLE sync_log_digest; PRAGMA user_version = 3;").unwrap();
+        conn.execute_batch(
+            "DROP TABLE sync_log_digest; DROP INDEX sites_member_status;
+             CREATE INDEX sites_member ON sites (member_id); CREATE INDEX sites_search ON sites (deleted, search_key);
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
     }
     hq.k = kizuna_core::Kizuna::open(hq.dir.path()).expect("reopen");
     let c = hq.k.store().conn();

@@ -15,9 +15,8 @@ use crate::store::CellValue;
 const MEMBER_COLUMNS: &str = "m.id, m.member_no, m.name_ja, m.name_en, m.reading, m.legal_form, m.contact_person,
     m.email, m.phone, m.address, m.prefectures, m.status, m.joined_on, m.left_on, m.notes, m.donor_fund_partner,
     m.office_id,
-    -- `+s.deleted` keeps the planner on sites_member rather than sites_search.
-    (SELECT count(*) FROM sites s WHERE s.member_id = m.id AND +s.deleted = 0) AS site_count,
-    (SELECT count(*) FROM sites s WHERE s.member_id = m.id AND +s.deleted = 0 AND s.status = 'active') AS active_count";
+    (SELECT count(*) FROM sites s WHERE s.member_id = m.id AND s.deleted = 0) AS site_count,
+    (SELECT count(*) FROM sites s WHERE s.member_id = m.id AND s.deleted = 0 AND s.status = 'active') AS active_count";
 
 pub(crate) fn json_list(s: Option<String>) -> Vec<String> {
     s.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()

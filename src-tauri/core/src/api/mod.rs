@@ -8,6 +8,7 @@ mod grants;
 mod members;
 mod offices;
 pub mod reports;
+mod site_index;
 mod sites;
 
 use std::path::{Path, PathBuf};
@@ -61,6 +62,8 @@ pub struct Installation {
 pub struct Kizuna {
     store: Store,
     data_dir: PathBuf,
+    /// Built on the first site search, rebuilt after the data changes.
+    site_index: std::cell::RefCell<Option<site_index::SiteIndex>>,
 }
 
 /// A fresh UUIDv7 for a row created on this machine.
@@ -80,7 +83,7 @@ impl Kizuna {
         if store.origin().is_empty() {
             return Err(Error::NotInitialised { path: data_dir.display().to_string() });
         }
-        Ok(Kizuna { store, data_dir: data_dir.to_path_buf() })
+        Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
     }
 
     /// Whether `data_dir` holds an initialised database.
@@ -109,7 +112,7 @@ impl Kizuna {
             }
             Ok(())
         })?;
-        Ok(Kizuna { store, data_dir: data_dir.to_path_buf() })
+        Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
     }
 
     /// Creates an office's database from HQ's invite: enrolled, and empty
@@ -125,7 +128,7 @@ impl Kizuna {
             w.set_meta("installation_id", &new_id())?;
             crate::sync::keys::record_join(w, invite)
         })?;
-        Ok(Kizuna { store, data_dir: data_dir.to_path_buf() })
+        Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
     }
 
     pub fn store(&self) -> &Store {

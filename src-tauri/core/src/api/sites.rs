@@ -2,9 +2,10 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{Row, ToSql};
+use rusqlite::Row;
 
 use crate::api::members::{json_list, opt_date, page_bounds};
+use crate::api::site_index::{Filters, SiteIndex};
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -109,38 +110,73 @@ impl Kizuna {
     }
 
     pub fn site_list(&self, q: &SiteQuery) -> Result<Page<Site>> {
+        let f = Filters {
+            prefecture: q.prefecture.as_deref().filter(|p| !p.trim().is_empty()).map(Prefecture::parse).transpose()?.map(|p| p.code.to_string()),
+            member: q.member_id.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_string),
+            status: q.status.as_deref().filter(|s| !s.trim().is_empty()).map(parse_status).transpose()?,
+            sector: q.sector.as_deref().filter(|s| !s.trim().is_empty()).map(parse_sector).transpose()?,
+        };
+        let (offset, limit) = page_bounds(q.offset, q.limit);
+        match q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
+            Some(needle) => self.site_search(needle.trim(), &f, offset, limit),
+            None => self.site_page(&f, offset, limit),
+        }
+    }
+
+    fn site_page(&self, f: &Filters, offset: i64, limit: i64) -> Result<Page<Site>> {
         let mut filter = String::from("s.deleted = 0");
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(p) = q.prefecture.as_deref().filter(|p| !p.trim().is_empty()) {
-            args.push(Box::new(Prefecture::parse(p)?.code));
-            filter.push_str(&format!(" AND s.prefecture_code = ?{}", args.len()));
+        let mut args: Vec<String> = Vec::new();
+        for (value, condition) in [
+            (&f.prefecture, "s.prefecture_code = ?"),
+            (&f.member, "s.member_id = ?"),
+            (&f.status, "s.status = ?"),
+        ] {
+            if let Some(v) = value {
+                args.push(v.clone());
+                filter.push_str(&format!(" AND {condition}{}", args.len()));
+            }
         }
-        if let Some(m) = q.member_id.as_deref().filter(|m| !m.trim().is_empty()) {
-            args.push(Box::new(m.trim().to_string()));
-            filter.push_str(&format!(" AND s.member_id = ?{}", args.len()));
-        }
-        if let Some(st) = q.status.as_deref().filter(|s| !s.trim().is_empty()) {
-            args.push(Box::new(parse_status(st)?));
-            filter.push_str(&format!(" AND s.status = ?{}", args.len()));
-        }
-        if let Some(sec) = q.sector.as_deref().filter(|s| !s.trim().is_empty()) {
-            args.push(Box::new(format!("%\"{}\"%", parse_sector(sec)?)));
+        if let Some(sec) = &f.sector {
+            args.push(format!("%\"{sec}\"%"));
             filter.push_str(&format!(" AND s.sectors LIKE ?{}", args.len()));
         }
-        if let Some(s) = q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
-            args.push(Box::new(s.trim().to_string()));
-            filter.push_str(&format!(" AND instr(s.search_key, ?{}) > 0", args.len()));
-        }
-        let (offset, limit) = page_bounds(q.offset, q.limit);
         let conn = self.store.conn();
-        let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
-        let total: i64 = conn.query_row(&format!("SELECT count(*) FROM sites s WHERE {filter}"), refs.as_slice(), |r| r.get(0))?;
+        let params = rusqlite::params_from_iter(args.iter());
+        let total: i64 = conn.query_row(&format!("SELECT count(*) FROM sites s WHERE {filter}"), params.clone(), |r| r.get(0))?;
         let sql = format!(
             "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id
              WHERE {filter} ORDER BY s.prefecture_code, s.name, s.id LIMIT {limit} OFFSET {offset}"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(refs.as_slice(), site_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt.query_map(params, site_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Page { total, offset, limit, rows })
+    }
+
+    /// A text search, answered from the in-memory index (see `site_index`);
+    /// only the page's rows are read from the database.
+    fn site_search(&self, needle: &str, f: &Filters, offset: i64, limit: i64) -> Result<Page<Site>> {
+        let stamp = self.store.data_stamp()?;
+        let mut cached = self.site_index.borrow_mut();
+        let index = match cached.take() {
+            Some(index) if index.is_current(stamp) => index,
+            _ => SiteIndex::build(self.store.conn(), stamp)?,
+        };
+        let found = index.search(needle, f);
+        let total = found.len() as i64;
+        let page: Vec<&str> = found.into_iter().skip(offset as usize).take(limit as usize).collect();
+        let rows = if page.is_empty() {
+            Vec::new()
+        } else {
+            let marks = vec!["?"; page.len()].join(", ");
+            let sql = format!(
+                "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id IN ({marks})"
+            );
+            let mut stmt = self.store.conn().prepare_cached(&sql)?;
+            let mut rows = stmt.query_map(rusqlite::params_from_iter(page.iter()), site_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
+            rows
+        };
+        *cached = Some(index);
         Ok(Page { total, offset, limit, rows })
     }
 }

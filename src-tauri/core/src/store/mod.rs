@@ -21,6 +21,9 @@ pub struct Store {
     clock: Clock,
     origin: String,
     path: PathBuf,
+    /// Counts this connection's committed writes: with `PRAGMA data_version`
+    /// (other connections' commits) it tells caches whether the data changed.
+    generation: u64,
 }
 
 impl Store {
@@ -70,7 +73,7 @@ impl Store {
             .query_row("SELECT value FROM local_meta WHERE key = 'office'", [], |r| r.get::<_, String>(0))
             .optional()?
             .unwrap_or_default();
-        Ok(Store { conn, clock: Clock::new(Stamp(last.max(logged)), wall), origin, path })
+        Ok(Store { conn, clock: Clock::new(Stamp(last.max(logged)), wall), origin, path, generation: 0 })
     }
 
     pub fn path(&self) -> &Path {
@@ -89,6 +92,13 @@ impl Store {
     /// This installation's office code; empty before `init`.
     pub fn origin(&self) -> &str {
         &self.origin
+    }
+
+    /// Changes whenever the database's content may have changed, through
+    /// this connection or any other (a hub process serving the same folder).
+    pub fn data_stamp(&self) -> Result<(u64, i64)> {
+        let version: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((self.generation, version))
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -116,6 +126,7 @@ impl Store {
         let out = f(&mut w)?;
         w.finish()?;
         self.clock = clock;
+        self.generation += 1;
         if self.origin.is_empty() {
             // `init` records the office inside its first write.
             self.origin = self.meta("office")?.unwrap_or_default();

@@ -1,0 +1,102 @@
+//! An in-memory index of the live sites' search keys.
+//!
+//! A site search is a substring match on folded text, which no B-tree index
+//! can serve: SQLite scanning 100k keys costs tens of milliseconds per
+//! keystroke, one `memmem` pass over a contiguous buffer about one. The index
+//! is rebuilt lazily, on the first search after the database changed (through
+//! this connection or another), so it can never answer from stale data.
+
+use memchr::memmem;
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// The filters a search combines with its text, with the same meaning as
+/// the SQL `site_list` runs without a search.
+#[derive(Default)]
+pub(crate) struct Filters {
+    pub prefecture: Option<String>,
+    pub member: Option<String>,
+    pub status: Option<String>,
+    /// A canonical sector code: matches sites listing it.
+    pub sector: Option<String>,
+}
+
+struct Entry {
+    id: String,
+    prefecture: Option<String>,
+    member: Option<String>,
+    status: Option<String>,
+    sectors: Option<String>,
+}
+
+pub(crate) struct SiteIndex {
+    stamp: (u64, i64),
+    /// Every live site's search key, each followed by a newline (folded keys
+    /// hold none), in `site_list`'s order.
+    keys: Vec<u8>,
+    /// Where entry i's key ends in `keys`.
+    ends: Vec<usize>,
+    entries: Vec<Entry>,
+}
+
+impl SiteIndex {
+    pub(crate) fn build(conn: &Connection, stamp: (u64, i64)) -> Result<SiteIndex> {
+        let mut stmt = conn.prepare(
+            "SELECT id, prefecture_code, member_id, status, sectors, search_key FROM sites
+             WHERE deleted = 0 ORDER BY prefecture_code, name, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut index = SiteIndex { stamp, keys: Vec::new(), ends: Vec::new(), entries: Vec::new() };
+        while let Some(r) = rows.next()? {
+            if let Some(key) = r.get::<_, Option<String>>(5)? {
+                // Whitespace folds to a space, but a key written by another
+                // version must not be able to straddle two entries.
+                index.keys.extend(key.bytes().map(|b| if b == b'\n' { b' ' } else { b }));
+            }
+            index.keys.push(b'\n');
+            index.ends.push(index.keys.len());
+            index.entries.push(Entry {
+                id: r.get(0)?,
+                prefecture: r.get(1)?,
+                member: r.get(2)?,
+                status: r.get(3)?,
+                sectors: r.get(4)?,
+            });
+        }
+        Ok(index)
+    }
+
+    pub(crate) fn is_current(&self, stamp: (u64, i64)) -> bool {
+        self.stamp == stamp
+    }
+
+    /// Ids of the sites whose key contains `needle` (already folded and
+    /// trimmed) and that pass `f`, in `site_list`'s order.
+    pub(crate) fn search(&self, needle: &str, f: &Filters) -> Vec<&str> {
+        let sector = f.sector.as_ref().map(|s| format!("\"{s}\""));
+        let mut out = Vec::new();
+        let mut last = usize::MAX;
+        for pos in memmem::find_iter(&self.keys, needle.as_bytes()) {
+            let i = self.ends.partition_point(|&end| end <= pos);
+            if i == last {
+                continue;
+            }
+            last = i;
+            let e = &self.entries[i];
+            let pass = same(&f.prefecture, &e.prefecture)
+                && same(&f.member, &e.member)
+                && same(&f.status, &e.status)
+                && sector.as_ref().is_none_or(|s| e.sectors.as_deref().is_some_and(|list| list.contains(s.as_str())));
+            if pass {
+                out.push(e.id.as_str());
+            }
+        }
+        out
+    }
+}
+
+/// A filter that is set matches only an equal, non-null value, as `=` in SQL.
+fn same(filter: &Option<String>, value: &Option<String>) -> bool {
+    filter.as_ref().is_none_or(|f| value.as_ref() == Some(f))
+}
