@@ -75,14 +75,16 @@ impl SiteIndex {
     /// trimmed) and that pass `f`, in `site_list`'s order.
     pub(crate) fn search(&self, needle: &str, f: &Filters) -> Vec<&str> {
         let sector = f.sector.as_ref().map(|s| format!("\"{s}\""));
+        let finder = memmem::Finder::new(needle.as_bytes());
         let mut out = Vec::new();
-        let mut last = usize::MAX;
-        for pos in memmem::find_iter(&self.keys, needle.as_bytes()) {
-            let i = self.ends.partition_point(|&end| end <= pos);
-            if i == last {
-                continue;
+        let (mut i, mut from) = (0, 0);
+        while let Some(found) = finder.find(&self.keys[from..]) {
+            let pos = from + found;
+            // Matches come in order, so the entry holding one is found by
+            // walking on from the last, never by searching from the start.
+            while self.ends[i] <= pos {
+                i += 1;
             }
-            last = i;
             let e = &self.entries[i];
             let pass = same(&f.prefecture, &e.prefecture)
                 && same(&f.member, &e.member)
@@ -90,6 +92,12 @@ impl SiteIndex {
                 && sector.as_ref().is_none_or(|s| e.sectors.as_deref().is_some_and(|list| list.contains(s.as_str())));
             if pass {
                 out.push(e.id.as_str());
+            }
+            // One hit per entry: go on from the next key.
+            from = self.ends[i];
+            i += 1;
+            if i == self.entries.len() {
+                break;
             }
         }
         out
