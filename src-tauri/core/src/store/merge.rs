@@ -11,6 +11,7 @@
 //! a table or column at all are rejected: they never reach SQL text.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use rusqlite::ToSql;
 
@@ -104,42 +105,81 @@ impl Writer<'_> {
         for e in entries {
             tables.push(check_entry(e)?.0);
         }
+        // Group by row, rows in (table, row id) order so that inserts into
+        // the log's and the tables' indexes go to neighbouring pages, entries
+        // in input order. Only the distinct rows are sorted by their strings.
+        let mut rows: HashMap<(&str, &str), u32> = HashMap::with_capacity(entries.len());
+        let mut keys: Vec<(&str, &str)> = Vec::new();
+        let mut row_of = Vec::with_capacity(entries.len());
+        for e in entries {
+            let key = (e.table.as_str(), e.row_id.as_str());
+            let next = rows.len() as u32;
+            let id = *rows.entry(key).or_insert(next);
+            if id == next {
+                keys.push(key);
+            }
+            row_of.push(id);
+        }
+        let mut by_key: Vec<u32> = (0..keys.len() as u32).collect();
+        by_key.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        let mut rank = vec![0u32; keys.len()];
+        for (r, &id) in by_key.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
         let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&entries[a], &entries[b]);
-            (x.table.as_str(), x.row_id.as_str()).cmp(&(y.table.as_str(), y.row_id.as_str()))
-        });
+        order.sort_by_key(|&i| rank[row_of[i] as usize]);
+        // A table with no entry yet (an initial sync) has no row to look up.
+        let mut empty: HashMap<&str, bool> = HashMap::new();
+        for e in entries {
+            if !empty.contains_key(e.table.as_str()) {
+                let any: bool = self
+                    .tx
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM change_log WHERE tbl = ?1)")?
+                    .query_row([&e.table], |r| r.get(0))?;
+                empty.insert(e.table.as_str(), !any);
+            }
+        }
         let mut stats = MergeStats::default();
         let mut max_seen = Stamp(0);
         let mut start = 0;
         while start < order.len() {
-            let first = &entries[order[start]];
+            let first = order[start];
             let mut end = start + 1;
-            while end < order.len() {
-                let e = &entries[order[end]];
-                if e.table != first.table || e.row_id != first.row_id {
-                    break;
-                }
+            while end < order.len() && row_of[order[end]] == row_of[first] {
                 end += 1;
             }
             let group = &order[start..end];
             for &i in group {
                 max_seen = max_seen.max(entries[i].hlc);
             }
-            self.merge_row(tables[order[start]], entries, group, &mut stats)?;
+            let none_stored = empty.get(entries[first].table.as_str()).copied().unwrap_or(false);
+            self.merge_row(tables[first], entries, group, none_stored, &mut stats)?;
             start = end;
         }
         self.clock.observe(max_seen);
         Ok(stats)
     }
 
-    fn merge_row(&mut self, t: Option<&'static Table>, entries: &[Entry], idx: &[usize], stats: &mut MergeStats) -> Result<()> {
+    fn merge_row(
+        &mut self,
+        t: Option<&'static Table>,
+        entries: &[Entry],
+        idx: &[usize],
+        none_stored: bool,
+        stats: &mut MergeStats,
+    ) -> Result<()> {
         let Some(&first) = idx.first() else { return Ok(()) };
         let (tbl, row_id) = (entries[first].table.as_str(), entries[first].row_id.as_str());
-        let stored = self.stored_entries(tbl, row_id)?;
+        // Stored entries older than every arriving one can beat none of its
+        // cells: only the others are read and unpacked (usually none).
+        let oldest = idx.iter().map(|&i| (entries[i].hlc, entries[i].origin.as_str())).min();
+        let (any_stored, stored) = match oldest {
+            Some(oldest) if !none_stored => self.stored_entries_since(tbl, row_id, oldest)?,
+            _ => (false, Vec::new()),
+        };
         // The row had no entry, so it has no row yet either (every row is
         // created by a logged write): the common case of an initial sync.
-        let fresh_row = stored.is_empty();
+        let fresh_row = !any_stored;
         let mut row: Vec<RowEntry<'_>> = stored
             .iter()
             .enumerate()

@@ -363,6 +363,32 @@ impl<'a> Writer<'a> {
         Ok(out)
     }
 
+    /// Whether the row has any entry, and those of its entries whose
+    /// `(hlc, origin)` is at least `from`. Keys come from the log's index
+    /// alone; only the entries returned are read and unpacked.
+    pub(crate) fn stored_entries_since(&self, tbl: &str, row_id: &str, from: (Stamp, &str)) -> Result<(bool, Vec<Stored>)> {
+        let mut keys: Vec<(i64, Stamp, String)> = Vec::new();
+        let mut any = false;
+        {
+            let mut q = self.tx.prepare_cached("SELECT seq, hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
+            let mut rows = q.query(params![tbl, row_id])?;
+            while let Some(r) = rows.next()? {
+                any = true;
+                let (hlc, origin) = (Stamp(r.get(1)?), r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?);
+                if (hlc, origin) >= from {
+                    keys.push((r.get(0)?, hlc, origin.to_string()));
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(keys.len());
+        for (seq, hlc, origin) in keys {
+            let cells: String =
+                self.tx.prepare_cached("SELECT cells FROM change_log WHERE seq = ?1")?.query_row([seq], |r| r.get(0))?;
+            out.push(Stored { seq, hlc, origin, cells: parse_cells(&cells)? });
+        }
+        Ok((any, out))
+    }
+
     pub(super) fn finish(self) -> Result<()> {
         let (n, sum) = self.logged.get();
         if n != 0 || sum != 0 {
