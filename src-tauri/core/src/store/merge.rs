@@ -95,15 +95,17 @@ struct RowEntry<'e> {
     /// The stored copy this entry extends (it gained cells), if stored.
     stored: Option<usize>,
     changed: bool,
+    /// For an arriving entry: whether this version knows all its columns.
+    known: bool,
 }
 
 impl Writer<'_> {
     /// Merges `entries` (checked by the caller with [`check_entry`], which
     /// this repeats). Order, grouping and repeats do not change the outcome.
     pub fn apply_batch(&mut self, entries: &[Entry]) -> Result<MergeStats> {
-        let mut tables = Vec::with_capacity(entries.len());
+        let mut checked = Vec::with_capacity(entries.len());
         for e in entries {
-            tables.push(check_entry(e)?.0);
+            checked.push(check_entry(e)?);
         }
         // Group by row, rows in (table, row id) order so that inserts into
         // the log's and the tables' indexes go to neighbouring pages, entries
@@ -153,22 +155,24 @@ impl Writer<'_> {
                 max_seen = max_seen.max(entries[i].hlc);
             }
             let none_stored = empty.get(entries[first].table.as_str()).copied().unwrap_or(false);
-            self.merge_row(tables[first], entries, group, none_stored, &mut stats)?;
+            self.merge_row(&checked, entries, group, none_stored, &mut stats)?;
             start = end;
         }
         self.clock.observe(max_seen);
         Ok(stats)
     }
 
+    /// `checked[i]` is [`check_entry`]'s verdict on `entries[i]`.
     fn merge_row(
         &mut self,
-        t: Option<&'static Table>,
+        checked: &[(Option<&'static Table>, bool)],
         entries: &[Entry],
         idx: &[usize],
         none_stored: bool,
         stats: &mut MergeStats,
     ) -> Result<()> {
         let Some(&first) = idx.first() else { return Ok(()) };
+        let t = checked[first].0;
         let (tbl, row_id) = (entries[first].table.as_str(), entries[first].row_id.as_str());
         // Stored entries older than every arriving one can beat none of its
         // cells: only the others are read and unpacked (usually none).
@@ -190,6 +194,7 @@ impl Writer<'_> {
                 cells: s.cells.iter().map(|(c, v)| (Cow::Borrowed(c.as_str()), Cow::Borrowed(v), false)).collect(),
                 stored: Some(i),
                 changed: false,
+                known: true,
             })
             .collect();
         for &i in idx {
@@ -207,6 +212,7 @@ impl Writer<'_> {
                     }
                 }
                 None => row.push(RowEntry {
+                    known: checked[i].1,
                     seq: 0,
                     hlc: e.hlc,
                     origin: Cow::Borrowed(e.origin.as_str()),
@@ -220,9 +226,10 @@ impl Writer<'_> {
         for r in row.iter_mut().filter(|r| r.changed) {
             cells.clear();
             cells.extend(r.cells.iter().map(|(c, v, _)| (c.as_ref(), v.as_ref())));
-            let parked = match t {
-                Some(t) => r.cells.iter().any(|(c, ..)| t.column(c).is_none()),
-                None => true,
+            let parked = match (t, r.stored) {
+                (Some(t), Some(_)) => r.cells.iter().any(|(c, ..)| t.column(c).is_none()),
+                (Some(_), None) => !r.known,
+                (None, _) => true,
             };
             match r.stored {
                 Some(s) => {
@@ -249,7 +256,8 @@ impl Writer<'_> {
             for (c, v, new) in &r.cells {
                 let Some((col, _)) = t.column(c) else { continue };
                 let key = (r.hlc, r.origin.as_ref());
-                match best.iter_mut().find(|b| b.0 == col) {
+                // Schema names are one static str each: compare addresses.
+                match best.iter_mut().find(|b| std::ptr::eq(b.0, col)) {
                     Some(b) if b.1 > key => {}
                     Some(b) => *b = (col, key, v.as_ref(), *new),
                     None => best.push((col, key, v.as_ref(), *new)),

@@ -34,9 +34,9 @@ use crate::sync::keys::{self, Identity};
 pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
 /// Entries per push or pull page: each page is one transaction on each side.
 pub const PAGE: usize = 100_000;
-/// A page stops growing at this many payload bytes, well inside the hub's
-/// default body limit however large the entries are.
-pub const PAGE_BYTES: usize = 24 * 1024 * 1024;
+/// A page stops growing at this many payload bytes, inside the hub's default
+/// body limit however large the entries are (100k sites are about 50 MB).
+pub const PAGE_BYTES: usize = 40 * 1024 * 1024;
 /// Signed requests older or newer than this are refused (replays).
 const REQUEST_WINDOW_MS: i64 = 10 * 60 * 1000;
 
