@@ -8,8 +8,11 @@ use kizuna_core::store::{CellValue, parse_cells};
 use crate::fresh;
 use crate::registry::{member, site};
 
-/// Local entries in log order: (hlc, origin, table, row id, cells).
-fn log(k: &kizuna_core::Kizuna) -> Vec<(i64, String, String, String, Vec<(String, CellValue)>)> {
+/// (hlc, origin, table, row id, cells) of a change-log entry.
+pub type Logged = (i64, String, String, String, Vec<(String, CellValue)>);
+
+/// Local entries in log order.
+fn log(k: &kizuna_core::Kizuna) -> Vec<Logged> {
     let mut stmt = k
         .store()
         .conn()

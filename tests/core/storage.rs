@@ -161,7 +161,7 @@ fn migration_6_turns_the_per_cell_log_into_one_entry_per_write_and_row() {
         c.prepare("SELECT name FROM pragma_table_info('change_log')").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
     assert_eq!(cols, ["seq", "hlc", "origin", "tbl", "row_id", "cells"]);
 
-    let entries: Vec<(i64, i64, String, String, String, Vec<(String, CellValue)>)> = c
+    let entries: Vec<(i64, crate::changelog::Logged)> = c
         .prepare("SELECT seq, hlc, origin, tbl, row_id, cells FROM change_log ORDER BY seq")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, String>(5)?)))
@@ -170,16 +170,16 @@ fn migration_6_turns_the_per_cell_log_into_one_entry_per_write_and_row() {
             let (seq, hlc, o, t, id, cells) = r.unwrap();
             let mut cells = parse_cells(&cells).unwrap();
             cells.sort_by(|a, b| a.0.cmp(&b.0));
-            (seq, hlc, o, t, id, cells)
+            (seq, (hlc, o, t, id, cells))
         })
         .collect();
-    let seqs: Vec<(i64, &str)> = entries.iter().map(|e| (e.0, e.4.as_str())).collect();
+    let seqs: Vec<(i64, &str)> = entries.iter().map(|e| (e.0, e.1.3.as_str())).collect();
     // Each entry takes its last cell's position: s1's write ends at 6, so a
     // marker at 2 (inside it) lies before it and the whole entry is resent.
     assert_eq!(seqs, [(3, "s2"), (6, "s1"), (7, "h1"), (8, "s1")]);
     let text = CellValue::text;
     assert_eq!(
-        entries[1].5,
+        entries[1].1.4,
         vec![
             ("deleted".to_string(), CellValue::Integer(0)),
             ("latitude".to_string(), CellValue::Real(38.123_456_789_012_345)),
@@ -189,8 +189,8 @@ fn migration_6_turns_the_per_cell_log_into_one_entry_per_write_and_row() {
         ],
         "every value keeps its exact type and value"
     );
-    assert_eq!((entries[1].1, entries[1].2.as_str()), (100 << 16, "tono"));
-    assert_eq!(entries[0].5, vec![("name".to_string(), text("Other"))]);
+    assert_eq!((entries[1].1.0, entries[1].1.1.as_str()), (100 << 16, "tono"));
+    assert_eq!(entries[0].1.4, vec![("name".to_string(), text("Other"))]);
     let parked: Vec<i64> =
         c.prepare("SELECT seq FROM sync_parked ORDER BY seq").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
     assert_eq!(parked, [7, 8]);

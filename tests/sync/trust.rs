@@ -258,7 +258,7 @@ fn an_entry_with_an_unknown_column_is_parked_whole_and_its_known_cells_applied()
         row_id: "m1".into(),
         cells: vec![("name".into(), text("Known part")), ("wheelchair_access".into(), CellValue::Integer(1))],
     };
-    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &[e.clone()], 0, 1, false).unwrap();
+    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), std::slice::from_ref(&e), 0, 1, false).unwrap();
     let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.parked, r.applied), (1, 1, 1));
     assert_eq!(cell(&tono, "m1", "name"), text("Known part"));

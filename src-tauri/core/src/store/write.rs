@@ -495,7 +495,11 @@ impl<'a> Writer<'a> {
             }
             other => other?,
         };
-        self.log_entry(stamp, origin, t.name, id, cols.iter().filter(|(_, v)| !v.is_null()).map(|(c, v)| (*c, *v)))?;
+        // A row of nulls only logs nothing, as absent is the initial state.
+        let logged = cols.iter().filter(|(_, v)| !v.is_null()).map(|(c, v)| (*c, *v));
+        if logged.clone().next().is_some() {
+            self.log_entry(stamp, origin, t.name, id, logged)?;
+        }
         Ok(())
     }
 
