@@ -1,21 +1,34 @@
-//! Every write goes through the change log, stamped with a strictly
-//! increasing hybrid logical clock and the originating office.
+//! Every write goes through the change log, one entry per written row,
+//! stamped with a strictly increasing hybrid logical clock and the
+//! originating office.
 
 use kizuna_core::model::member::MemberInput;
+use kizuna_core::store::{CellValue, parse_cells};
 
 use crate::fresh;
 use crate::registry::{member, site};
 
-fn log(k: &kizuna_core::Kizuna) -> Vec<(i64, String, String, String, String)> {
+/// (hlc, origin, table, row id, cells) of a change-log entry.
+pub type Logged = (i64, String, String, String, Vec<(String, CellValue)>);
+
+/// Local entries in log order.
+fn log(k: &kizuna_core::Kizuna) -> Vec<Logged> {
     let mut stmt = k
         .store()
         .conn()
-        .prepare("SELECT hlc, origin, tbl, row_id, col FROM change_log WHERE origin <> 'seed' ORDER BY seq")
+        .prepare("SELECT hlc, origin, tbl, row_id, cells FROM change_log WHERE origin <> 'seed' ORDER BY seq")
         .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)))
         .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+        .map(|r| {
+            let (h, o, t, id, cells) = r.unwrap();
+            (h, o, t, id, parse_cells(&cells).unwrap())
+        })
+        .collect()
+}
+
+fn has(cells: &[(String, CellValue)], col: &str) -> bool {
+    cells.iter().any(|(c, _)| c == col)
 }
 
 #[test]
@@ -23,21 +36,26 @@ fn every_write_including_deletes_is_logged_with_increasing_stamps() {
     let (_d, mut k) = fresh("tono");
     let m = k.member_add(&member("遠野の会", "Tono Group", "トオノノカイ")).unwrap();
     let after_add = log(&k);
-    assert!(after_add.iter().any(|(_, _, t, r, c)| t == "members" && *r == m.id && c == "name_ja"));
-    assert!(after_add.iter().all(|(_, o, ..)| o == "tono"));
+    assert_eq!(after_add.len(), 1, "one entry for the new row");
+    let (_, origin, t, r, cells) = &after_add[0];
+    assert!(origin == "tono" && t == "members" && *r == m.id);
+    assert!(cells.contains(&("name_ja".to_string(), CellValue::text("遠野の会"))));
+    assert!(cells.iter().all(|(_, v)| !v.is_null()), "absent cells are not logged");
 
     k.member_edit(&m.id, &MemberInput { email: Some("a@b.jp".into()), ..Default::default() }).unwrap();
     let s = k.site_add(&site(&m.id, "Iwate", "遠野拠点")).unwrap();
     k.site_remove(&s.id).unwrap();
     let all = log(&k);
-    let edit: Vec<_> = all.iter().filter(|(_, _, t, _, c)| t == "members" && c == "email").collect();
-    assert_eq!(edit.len(), 1, "only the changed field is logged");
-    assert!(all.iter().any(|(_, _, t, r, c)| t == "sites" && *r == s.id && c == "deleted"), "the delete is logged");
+    assert_eq!(all.len(), 4, "add, edit, site add, site remove: one entry each");
+    let edit = &all[1];
+    assert_eq!((edit.2.as_str(), edit.3.as_str()), ("members", m.id.as_str()));
+    assert_eq!(edit.4, vec![("email".to_string(), CellValue::text("a@b.jp"))], "only the changed field is logged");
+    assert!(all[2].2 == "sites" && all[2].3 == s.id && has(&all[2].4, "prefecture_code"));
+    assert_eq!(all[3].4, vec![("deleted".to_string(), CellValue::Integer(1))], "the delete is logged");
+    assert_eq!(all[3].3, s.id);
 
     // One stamp per write, strictly increasing from write to write.
-    let mut stamps: Vec<i64> = all.iter().map(|(h, ..)| *h).collect();
-    stamps.dedup();
-    assert_eq!(stamps.len(), 4, "add, edit, site add, site remove");
+    let stamps: Vec<i64> = all.iter().map(|(h, ..)| *h).collect();
     assert!(stamps.windows(2).all(|w| w[0] < w[1]), "{stamps:?}");
     // Seed stamps sit below every local one.
     let seed_max: i64 = k.store().conn().query_row("SELECT max(hlc) FROM change_log WHERE origin = 'seed'", [], |r| r.get(0)).unwrap();
@@ -62,7 +80,8 @@ fn domain_state_can_be_rebuilt_from_the_log() {
         .store()
         .conn()
         .query_row(
-            "SELECT value FROM change_log WHERE tbl = 'members' AND row_id = ?1 AND col = 'name_en' ORDER BY hlc DESC, origin DESC LIMIT 1",
+            "SELECT cells ->> 'name_en' FROM change_log WHERE tbl = 'members' AND row_id = ?1 AND cells ->> 'name_en' IS NOT NULL
+             ORDER BY hlc DESC, origin DESC LIMIT 1",
             [&m.id],
             |r| r.get(0),
         )

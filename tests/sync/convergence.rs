@@ -3,8 +3,8 @@
 //! duplicated, reordered) and over HTTP in random order. After a final full
 //! exchange every replica's export is byte-identical, a reference model of
 //! the merge rule agrees on every cell, and a fifth replica fed every change
-//! one at a time through the single-change `Writer::apply`, in a shuffled
-//! order, is identical too (the batched merge keeps the same semantics).
+//! one at a time through the single-entry `Writer::apply`, in a shuffled
+//! order (whole and split into single cells), is identical too (the batched merge keeps the same semantics).
 //!
 //! `KIZUNA_SYNC_CASES` sets the number of cases (default 100; thousands for
 //! a nightly run).
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use kizuna_core::api::InitOptions;
 use kizuna_core::hlc::Stamp;
-use kizuna_core::store::{CellValue, Change};
+use kizuna_core::store::{CellValue, Entry, parse_cells};
 use kizuna_core::sync::{self, HubOptions, SyncConfig};
 use kizuna_core::Kizuna;
 use proptest::prelude::*;
@@ -172,17 +172,28 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
         }
     }
 
-    // The single-change reference path, in a shuffled order, twice over.
-    let all: Vec<Change> = {
+    // The single-entry reference path, in a shuffled order, twice over:
+    // every entry whole, and every cell of it again as an entry of its own
+    // (as a log converted from per-cell form holds them), so that copies of
+    // an entry carrying different cells are united.
+    let whole: Vec<Entry> = {
         let c = reps[0].k.store().conn();
-        let mut q = c.prepare("SELECT hlc, origin, tbl, row_id, col, value FROM change_log").unwrap();
-        q.query_map([], |r| {
-            Ok(Change { hlc: Stamp(r.get(0)?), origin: r.get(1)?, table: r.get(2)?, row_id: r.get(3)?, column: r.get(4)?, value: CellValue::from_value_ref(r.get_ref(5)?) })
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+        let mut q = c.prepare("SELECT hlc, origin, tbl, row_id, cells FROM change_log").unwrap();
+        q.query_map([], |r| Ok((Stamp(r.get(0)?), r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?)))
+            .unwrap()
+            .map(|r| {
+                let (hlc, origin, table, row_id, cells) = r.unwrap();
+                Entry { hlc, origin, table, row_id, cells: parse_cells(&cells).unwrap() }
+            })
+            .collect()
     };
+    let split: Vec<Entry> = whole
+        .iter()
+        .flat_map(|e| {
+            e.cells.iter().map(|(c, v)| Entry { cells: vec![(c.clone(), v.clone())], ..e.clone() })
+        })
+        .collect();
+    let all: Vec<Entry> = whole.into_iter().chain(split.iter().cloned()).collect();
     let mut order: Vec<usize> = (0..all.len()).chain(0..all.len() / 3).collect();
     let mut x = shuffle_seed | 1;
     for i in (1..order.len()).rev() {
@@ -205,6 +216,21 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     prop_assert!(reference.export_json().unwrap() == dumps[0], "one-at-a-time apply differs from the batched merge");
     let c = reference.store().conn();
     prop_assert_eq!(sync::hub::digest(c).unwrap(), sync::hub::scan_digest(c).unwrap(), "on the one-at-a-time replica");
+    prop_assert_eq!(sync::hub::digest(c).unwrap(), sync::hub::digest(reps[0].k.store().conn()).unwrap());
+
+    // The batched merge of the split cells, in two shuffled batches, unites
+    // them into the same entries.
+    let dir = tempfile::tempdir().unwrap();
+    let mut united = Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
+    let shuffled: Vec<Entry> = order.iter().filter(|&&i| i < all.len()).map(|&i| all[i].clone()).collect();
+    let (a, b) = shuffled.split_at(shuffled.len() / 2);
+    for batch in [a, b] {
+        united.store_mut().write(|w| w.apply_batch(batch).map(|_| ())).unwrap();
+    }
+    prop_assert!(united.export_json().unwrap() == dumps[0], "batched merge of split entries differs");
+    let c = united.store().conn();
+    prop_assert_eq!(sync::hub::digest(c).unwrap(), sync::hub::scan_digest(c).unwrap(), "on the united replica");
+    prop_assert_eq!(sync::hub::digest(c).unwrap(), sync::hub::digest(reps[0].k.store().conn()).unwrap());
     Ok(())
 }
 

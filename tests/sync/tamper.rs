@@ -73,12 +73,12 @@ fn a_bundle_from_an_unknown_office_or_network_is_rejected() {
     let network = hq_identity(&hq).network;
     let rogue = Identity { office: "sendai".into(), key: keys::generate().unwrap(), network };
     let ch = Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0), origin: "sendai".into(), table: "sites".into(), row_id: "x".into(), column: "name".into(), value: CellValue::text("rogue") };
-    let b = bundle::seal(&rogue, vec![], &[ch.clone()], 0, 1, false).unwrap();
+    let b = bundle::seal(&rogue, vec![], &[ch.clone().into()], 0, 1, false).unwrap();
     let e = rejected(&mut tono, &b);
     assert_eq!(e.code(), "unauthorized", "{e}");
     // Sendai enrolled later: the rogue key still does not match its certificate.
     let _ = invite(&mut hq, "sendai");
-    let b = bundle::seal(&rogue, keys::certs(hq.k.store().conn()).unwrap(), &[ch], 0, 1, false).unwrap();
+    let b = bundle::seal(&rogue, keys::certs(hq.k.store().conn()).unwrap(), &[ch.into()], 0, 1, false).unwrap();
     let e = rejected(&mut tono, &b);
     assert_eq!(e.code(), "unauthorized", "{e}");
     // Another network's HQ.
@@ -95,10 +95,10 @@ fn changes_passed_off_as_seed_data_or_from_unenrolled_origins_are_rejected() {
     let id = hq_identity(&hq);
     let certs = keys::certs(hq.k.store().conn()).unwrap();
     let fake_seed = Change { hlc: Stamp::from_parts(1_299_801_600_000, 1), origin: "seed".into(), table: "profiles".into(), row_id: kizuna_core::seed::seed_id(kizuna_core::seed::PROFILE_KEY), column: "name_en".into(), value: CellValue::text("Forged") };
-    let e = rejected(&mut tono, &bundle::seal(&id, certs.clone(), &[fake_seed], 0, 1, false).unwrap());
+    let e = rejected(&mut tono, &bundle::seal(&id, certs.clone(), &[fake_seed.into()], 0, 1, false).unwrap());
     assert_eq!(e.code(), "unauthorized", "{e}");
     let relayed = Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0), origin: "sendai".into(), table: "sites".into(), row_id: "x".into(), column: "name".into(), value: CellValue::text("?") };
-    let e = rejected(&mut tono, &bundle::seal(&id, certs, &[relayed], 0, 1, false).unwrap());
+    let e = rejected(&mut tono, &bundle::seal(&id, certs, &[relayed.into()], 0, 1, false).unwrap());
     assert!(e.to_string().contains("not an enrolled office"), "{e}");
 }
 
@@ -120,7 +120,7 @@ fn hostile_names_and_wrong_types_are_rejected_before_anything_is_written() {
     for (i, (table, column, value)) in cases.into_iter().enumerate() {
         let bad = Change { hlc: Stamp::from_parts(now, 1 + i as i64), origin: "tokyo".into(), table: table.into(), row_id: "h".into(), column: column.into(), value };
         // A good change first: the whole bundle goes, not just the bad one.
-        let b = bundle::seal(&id, certs.clone(), &[ok.clone(), bad], 0, 2, false).unwrap();
+        let b = bundle::seal(&id, certs.clone(), &[ok.clone().into(), bad.into()], 0, 2, false).unwrap();
         let e = rejected(&mut tono, &b);
         assert_eq!(e.code(), "rejected", "{table}.{column}: {e}");
     }

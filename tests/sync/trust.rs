@@ -2,7 +2,7 @@
 //! bundles, tombstones, the clock, quarantine and parked changes.
 
 use kizuna_core::hlc::Stamp;
-use kizuna_core::store::{CellValue, Change};
+use kizuna_core::store::{CellValue, Change, Entry, parse_cells};
 use kizuna_core::sync::bundle;
 use kizuna_core::sync::keys::{self, Identity};
 use kizuna_core::sync::SyncConfig;
@@ -106,7 +106,7 @@ fn the_clock_exceeds_every_stamp_received() {
     let ahead = Stamp::from_parts(kizuna_core::hlc::system_millis() + 5 * 60_000, 3);
     let id = hq_identity(&hq);
     let ch = Change { hlc: ahead, origin: "tokyo".into(), table: "sites".into(), row_id: "s3".into(), column: "notes".into(), value: text("ahead") };
-    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &[ch], 0, 1, false).unwrap();
+    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &[ch.into()], 0, 1, false).unwrap();
     let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.quarantined), (1, 0));
     add_site(&mut tono, "s4", "Tono");
@@ -127,7 +127,7 @@ fn far_future_changes_are_quarantined_reported_and_released_later() {
     let far = Stamp::from_parts(kizuna_core::hlc::system_millis() + 3_600_000, 0);
     let id = hq_identity(&hq);
     let ch = Change { hlc: far, origin: "tokyo".into(), table: "sites".into(), row_id: "s9".into(), column: "name".into(), value: text("from the future") };
-    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &[ch], 0, 1, false).unwrap();
+    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &[ch.into()], 0, 1, false).unwrap();
     let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.quarantined), (0, 1));
     assert_eq!(dump(&tono), before, "a quarantined change is not applied");
@@ -157,7 +157,7 @@ fn unknown_tables_and_columns_are_parked_relayed_and_replayed() {
         Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 1), origin: "tokyo".into(), table: "shelters".into(), row_id: "h1".into(), column: "capacity".into(), value: CellValue::Integer(40) },
         Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 2), origin: "tokyo".into(), table: "sites".into(), row_id: "s1".into(), column: "wheelchair_access".into(), value: CellValue::Integer(1) },
     ];
-    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &future, 0, 2, false).unwrap();
+    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &Entry::group(future), 0, 2, false).unwrap();
     let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.parked), (2, 2));
     assert_eq!(dump(&tono), before, "parked changes touch no table");
@@ -172,7 +172,7 @@ fn unknown_tables_and_columns_are_parked_relayed_and_replayed() {
     let seq: i64 = {
         let c = tono.k.store().conn();
         c.execute(
-            "INSERT INTO change_log (hlc, origin, tbl, row_id, col, value) VALUES (?1, 'tokyo', 'sites', 'p1', 'name', 'parked by an old version')",
+            "INSERT INTO change_log (hlc, origin, tbl, row_id, cells) VALUES (?1, 'tokyo', 'sites', 'p1', '{\"name\":\"parked by an old version\"}')",
             [Stamp::from_parts(kizuna_core::hlc::system_millis(), 9).0],
         )
         .unwrap();
@@ -185,4 +185,88 @@ fn unknown_tables_and_columns_are_parked_relayed_and_replayed() {
     tono.k.sync_export(None).unwrap();
     assert_eq!(cell(&tono, "p1", "name"), text("parked by an old version"));
     assert_eq!(tono.k.sync_status().unwrap().parked_changes, 2);
+}
+
+#[test]
+fn a_copy_of_an_entry_with_more_cells_is_united_with_the_stored_one_and_relayed() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    carry(&mut hq, &mut tono);
+    let id = hq_identity(&hq);
+    let certs = keys::certs(hq.k.store().conn()).unwrap();
+    let stamp = Stamp::from_parts(kizuna_core::hlc::system_millis(), 5);
+    let entry = |cells: Vec<(&str, CellValue)>| Entry {
+        hlc: stamp,
+        origin: "tokyo".into(),
+        table: "sites".into(),
+        row_id: "u1".into(),
+        cells: cells.into_iter().map(|(c, v)| (c.to_string(), v)).collect(),
+    };
+    // What a log converted from per-cell form may hold: part of a write.
+    let part = entry(vec![("name", text("United"))]);
+    let whole = entry(vec![("name", text("United")), ("status", text("closed"))]);
+    let send = |tono: &mut Replica, e: &Entry| {
+        let b = bundle::seal(&id, certs.clone(), std::slice::from_ref(e), 0, 1, false).unwrap();
+        tono.k.sync_import(&b, &SyncConfig::default()).unwrap()
+    };
+    let logged = |r: &Replica| -> Vec<(i64, String)> {
+        r.k.store()
+            .conn()
+            .prepare("SELECT seq, cells FROM change_log WHERE row_id = 'u1'")
+            .unwrap()
+            .query_map([], |x| Ok((x.get(0)?, x.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!((send(&mut tono, &part).new, cell(&tono, "u1", "status")), (1, CellValue::Null));
+    let before = logged(&tono);
+    assert_eq!(before.len(), 1);
+    // Everything so far has gone to sendai.
+    let first = tono.k.sync_export(Some("sendai")).unwrap().1;
+    assert!(first.changes > 0);
+
+    let r = send(&mut tono, &whole);
+    assert_eq!((r.new, r.applied), (1, 1), "the missing cell is news and takes effect");
+    assert_eq!(cell(&tono, "u1", "status"), text("closed"));
+    let after = logged(&tono);
+    assert_eq!(after.len(), 1, "still one entry for one write");
+    assert_eq!(parse_cells(&after[0].1).unwrap(), whole.cells);
+    assert!(after[0].0 > first.upto_seq, "renumbered past what was sent: {} vs {}", after[0].0, first.upto_seq);
+    let next = tono.k.sync_export(Some("sendai")).unwrap().1;
+    assert_eq!(next.changes, 1, "the united entry is relayed");
+
+    // Copies with the same or fewer cells change nothing.
+    for e in [&whole, &part] {
+        assert_eq!(send(&mut tono, e).new, 0);
+    }
+    assert_eq!(logged(&tono), after);
+    let c = tono.k.store().conn();
+    assert_eq!(kizuna_core::sync::hub::digest(c).unwrap(), kizuna_core::sync::hub::scan_digest(c).unwrap());
+}
+
+#[test]
+fn an_entry_with_an_unknown_column_is_parked_whole_and_its_known_cells_applied() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    carry(&mut hq, &mut tono);
+    let id = hq_identity(&hq);
+    let e = Entry {
+        hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 1),
+        origin: "tokyo".into(),
+        table: "sites".into(),
+        row_id: "m1".into(),
+        cells: vec![("name".into(), text("Known part")), ("wheelchair_access".into(), CellValue::Integer(1))],
+    };
+    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), std::slice::from_ref(&e), 0, 1, false).unwrap();
+    let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
+    assert_eq!((r.new, r.parked, r.applied), (1, 1, 1));
+    assert_eq!(cell(&tono, "m1", "name"), text("Known part"));
+    assert_eq!(tono.k.sync_status().unwrap().parked_changes, 1);
+    // Logged whole, so relayed whole.
+    let cells: String = tono.k.store().conn().query_row("SELECT cells FROM change_log WHERE row_id = 'm1'", [], |x| x.get(0)).unwrap();
+    assert_eq!(parse_cells(&cells).unwrap(), e.cells);
+    // Still unknown after a replay: it stays parked.
+    tono.k.sync_export(None).unwrap();
+    assert_eq!(tono.k.sync_status().unwrap().parked_changes, 1);
 }

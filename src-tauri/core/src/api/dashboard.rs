@@ -100,8 +100,9 @@ impl Kizuna {
         })
     }
 
-    /// Changes made here not yet sent: sync moves `local_meta.sent_seq` when
-    /// a hub has committed a pushed page, or when a bundle is written.
+    /// Changes made here not yet sent (change-log entries: one per written
+    /// row): sync moves `local_meta.sent_seq` when a hub has committed a
+    /// pushed page, or when a bundle is written.
     pub fn unsynced_changes(&self) -> Result<i64> {
         let sent: i64 = self.store.meta("sent_seq")?.and_then(|s| s.parse().ok()).unwrap_or(0);
         Ok(self.store.conn().query_row(

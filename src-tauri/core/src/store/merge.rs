@@ -1,32 +1,35 @@
-//! Batched merge of changes made elsewhere. Same rule as [`Writer::apply`]
-//! (a cell holds the change with the highest `(hlc, origin)` in its log), but
-//! it reads each row's log once, inserts the log entries, and writes each row
-//! once, instead of three statements per cell. The property test in
-//! `tests/sync` checks that both paths give byte-identical replicas.
+//! Batched merge of entries made elsewhere. Same rule as [`Writer::apply`]
+//! (a cell holds the value of the entry with the highest `(hlc, origin)`
+//! among the row's entries that carry that column), but it reads each row's
+//! entries once and writes each row once. The property test in `tests/sync`
+//! checks that both paths give byte-identical replicas.
 //!
-//! Changes for a table or column this version does not know are logged like
-//! any other (so they are relayed and counted in digests) and listed in
-//! `sync_parked`; [`Writer::replay_parked`] materialises them once an upgrade
-//! knows their names. Names that could not be a table or column at all are
-//! rejected: they never reach SQL text.
+//! Entries for a table or with columns this version does not know are logged
+//! whole (so they are relayed and counted in digests), their known cells are
+//! applied, and they are listed in `sync_parked`; [`Writer::replay_parked`]
+//! applies the rest once an upgrade knows the names. Names that could not be
+//! a table or column at all are rejected: they never reach SQL text.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use rusqlite::params;
+use rusqlite::ToSql;
 
 use crate::error::{Error, Result};
+use crate::fold::fold;
 use crate::hlc::Stamp;
 use crate::schema::{self, Table};
-use crate::store::write::{CellValue, Change, Writer};
+use crate::store::write::{CellValue, Entry, Writer};
 
 /// What a merge did, for reports and progress.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MergeStats {
-    /// Changes this replica had not seen before.
+    /// Entries this replica had not seen before (or had seen without some
+    /// of their cells).
     pub new: u64,
     /// Cells whose visible value changed.
     pub won: u64,
-    /// New changes for tables or columns this version does not know.
+    /// New entries for a table or with columns this version does not know.
     pub parked: u64,
 }
 
@@ -40,187 +43,337 @@ pub fn is_plain_name(s: &str) -> bool {
         && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
 }
 
-/// Checks one change before anything is written; `Ok(false)` means it is
-/// well formed but names something this version does not know (to be parked).
-pub fn check_change(ch: &Change) -> Result<bool> {
-    if ch.row_id.is_empty() || ch.row_id.len() > 200 || ch.origin.is_empty() || ch.origin.len() > 64 {
-        return Err(Error::Rejected(format!("change with a missing or oversized row id or origin in {}", ch.table)));
+/// More columns than any table could have: a corrupt or hostile entry.
+const MAX_CELLS: usize = 256;
+
+/// Checks one entry before anything is written. Returns its table if this
+/// version knows it, and whether this version knows every column it sets
+/// (if not, the entry is parked).
+pub fn check_entry(e: &Entry) -> Result<(Option<&'static Table>, bool)> {
+    if e.row_id.is_empty() || e.row_id.len() > 200 || e.origin.is_empty() || e.origin.len() > 64 {
+        return Err(Error::Rejected(format!("change with a missing or oversized row id or origin in {}", truncate(&e.table))));
     }
-    if !is_plain_name(&ch.table) || !is_plain_name(&ch.column) {
-        return Err(Error::Rejected(format!(
-            "invalid table or column name {:?}.{:?}",
-            truncate(&ch.table),
-            truncate(&ch.column)
-        )));
+    if e.cells.is_empty() || e.cells.len() > MAX_CELLS {
+        return Err(Error::Rejected(format!("change to {} with no or too many cells", truncate(&e.table))));
     }
-    let Some(t) = schema::table(&ch.table) else { return Ok(false) };
-    let Some((_, kind)) = t.column(&ch.column) else { return Ok(false) };
-    if !ch.value.fits(kind) || (ch.column == "deleted" && !matches!(ch.value, CellValue::Integer(0 | 1))) {
-        return Err(Error::Rejected(format!("value of wrong type for {}.{}", ch.table, ch.column)));
+    if !is_plain_name(&e.table) {
+        return Err(Error::Rejected(format!("invalid table or column name {:?}", truncate(&e.table))));
     }
-    Ok(true)
+    let t = schema::table(&e.table);
+    let mut known = t.is_some();
+    for (i, (c, v)) in e.cells.iter().enumerate() {
+        if !is_plain_name(c) {
+            return Err(Error::Rejected(format!("invalid table or column name {:?}.{:?}", truncate(&e.table), truncate(c))));
+        }
+        if e.cells[..i].iter().any(|(k, _)| k == c) {
+            return Err(Error::Rejected(format!("change sets {}.{c} twice", e.table)));
+        }
+        match t.and_then(|t| t.column(c)) {
+            Some((_, kind)) => {
+                if !v.fits(kind) || (c == "deleted" && !matches!(v, CellValue::Integer(0 | 1))) {
+                    return Err(Error::Rejected(format!("value of wrong type for {}.{c}", e.table)));
+                }
+            }
+            None => known = false,
+        }
+    }
+    Ok((t, known))
 }
 
 fn truncate(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
-type Key<'c> = (Stamp, &'c str);
+/// One entry of the row being merged: stored, or arriving in this batch.
+struct RowEntry<'e> {
+    /// 0 for an entry not yet logged.
+    seq: i64,
+    hlc: Stamp,
+    origin: Cow<'e, str>,
+    /// Each cell with whether it is new to this replica.
+    cells: Vec<(Cow<'e, str>, Cow<'e, CellValue>, bool)>,
+    /// The stored copy this entry extends (it gained cells), if stored.
+    stored: Option<usize>,
+    changed: bool,
+    /// For an arriving entry: whether this version knows all its columns.
+    known: bool,
+}
 
 impl Writer<'_> {
-    /// Merges `changes` (checked by the caller with [`check_change`], which
+    /// Merges `entries` (checked by the caller with [`check_entry`], which
     /// this repeats). Order, grouping and repeats do not change the outcome.
-    pub fn apply_batch(&mut self, changes: &[Change]) -> Result<MergeStats> {
-        let mut known = Vec::with_capacity(changes.len());
-        for ch in changes {
-            known.push(check_change(ch)?);
+    pub fn apply_batch(&mut self, entries: &[Entry]) -> Result<MergeStats> {
+        let mut checked = Vec::with_capacity(entries.len());
+        for e in entries {
+            checked.push(check_entry(e)?);
         }
-        let mut order: Vec<usize> = (0..changes.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&changes[a], &changes[b]);
-            (x.table.as_str(), x.row_id.as_str()).cmp(&(y.table.as_str(), y.row_id.as_str()))
-        });
+        // Group by row, rows in (table, row id) order so that inserts into
+        // the log's and the tables' indexes go to neighbouring pages, entries
+        // in input order. Only the distinct rows are sorted by their strings.
+        let mut rows: HashMap<(&str, &str), u32> = HashMap::with_capacity(entries.len());
+        let mut keys: Vec<(&str, &str)> = Vec::new();
+        let mut row_of = Vec::with_capacity(entries.len());
+        for e in entries {
+            let key = (e.table.as_str(), e.row_id.as_str());
+            let next = rows.len() as u32;
+            let id = *rows.entry(key).or_insert(next);
+            if id == next {
+                keys.push(key);
+            }
+            row_of.push(id);
+        }
+        let mut by_key: Vec<u32> = (0..keys.len() as u32).collect();
+        by_key.sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+        let mut rank = vec![0u32; keys.len()];
+        for (r, &id) in by_key.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        order.sort_by_key(|&i| rank[row_of[i] as usize]);
+        // A table with no entry yet (an initial sync) has no row to look up.
+        let mut empty: HashMap<&str, bool> = HashMap::new();
+        for e in entries {
+            if !empty.contains_key(e.table.as_str()) {
+                let any: bool = self
+                    .tx
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM change_log WHERE tbl = ?1)")?
+                    .query_row([&e.table], |r| r.get(0))?;
+                empty.insert(e.table.as_str(), !any);
+            }
+        }
         let mut stats = MergeStats::default();
         let mut max_seen = Stamp(0);
         let mut start = 0;
         while start < order.len() {
-            let first = &changes[order[start]];
+            let first = order[start];
             let mut end = start + 1;
-            while end < order.len() {
-                let c = &changes[order[end]];
-                if c.table != first.table || c.row_id != first.row_id {
-                    break;
-                }
+            while end < order.len() && row_of[order[end]] == row_of[first] {
                 end += 1;
             }
             let group = &order[start..end];
             for &i in group {
-                max_seen = max_seen.max(changes[i].hlc);
+                max_seen = max_seen.max(entries[i].hlc);
             }
-            match schema::table(&first.table) {
-                Some(t) if group.iter().all(|&i| known[i]) => self.merge_row(t, changes, group, &mut stats)?,
-                Some(t) => {
-                    let (k, p): (Vec<usize>, Vec<usize>) = group.iter().copied().partition(|&i| known[i]);
-                    self.merge_row(t, changes, &k, &mut stats)?;
-                    self.park(changes, &p, &mut stats)?;
-                }
-                None => self.park(changes, group, &mut stats)?,
-            }
+            let none_stored = empty.get(entries[first].table.as_str()).copied().unwrap_or(false);
+            self.merge_row(&checked, entries, group, none_stored, &mut stats)?;
             start = end;
         }
         self.clock.observe(max_seen);
         Ok(stats)
     }
 
-    fn park(&mut self, changes: &[Change], idx: &[usize], stats: &mut MergeStats) -> Result<()> {
-        let mut log = self.tx.prepare_cached(
-            "INSERT OR IGNORE INTO change_log (hlc, origin, tbl, row_id, col, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        let mut parked = self.tx.prepare_cached("INSERT INTO sync_parked (seq) VALUES (last_insert_rowid())")?;
+    /// `checked[i]` is [`check_entry`]'s verdict on `entries[i]`.
+    fn merge_row(
+        &mut self,
+        checked: &[(Option<&'static Table>, bool)],
+        entries: &[Entry],
+        idx: &[usize],
+        none_stored: bool,
+        stats: &mut MergeStats,
+    ) -> Result<()> {
+        let Some(&first) = idx.first() else { return Ok(()) };
+        let t = checked[first].0;
+        let (tbl, row_id) = (entries[first].table.as_str(), entries[first].row_id.as_str());
+        // Stored entries older than every arriving one can beat none of its
+        // cells: only the others are read and unpacked (usually none).
+        let oldest = idx.iter().map(|&i| (entries[i].hlc, entries[i].origin.as_str())).min();
+        let (any_stored, stored) = match oldest {
+            Some(oldest) if !none_stored => self.stored_entries_since(tbl, row_id, oldest)?,
+            _ => (false, Vec::new()),
+        };
+        // The row had no entry, so it has no row yet either (every row is
+        // created by a logged write): the common case of an initial sync.
+        let fresh_row = !any_stored;
+        let mut row: Vec<RowEntry<'_>> = stored
+            .iter()
+            .enumerate()
+            .map(|(i, s)| RowEntry {
+                seq: s.seq,
+                hlc: s.hlc,
+                origin: Cow::Borrowed(s.origin.as_str()),
+                cells: s.cells.iter().map(|(c, v)| (Cow::Borrowed(c.as_str()), Cow::Borrowed(v), false)).collect(),
+                stored: Some(i),
+                changed: false,
+                known: true,
+            })
+            .collect();
         for &i in idx {
-            let ch = &changes[i];
-            if log.execute(params![ch.hlc.0, ch.origin, ch.table, ch.row_id, ch.column, ch.value])? == 1 {
-                self.note_logged(ch.hlc.0, &ch.origin, &ch.table, &ch.row_id, &ch.column, &ch.value)?;
-                parked.execute([])?;
-                stats.new += 1;
-                stats.parked += 1;
+            let e = &entries[i];
+            match row.iter_mut().find(|r| r.hlc == e.hlc && r.origin == e.origin.as_str()) {
+                // A copy of an entry seen before: news only for cells the
+                // stored copy lacks (a log converted from per-cell form, or a
+                // replica that received part of an entry).
+                Some(r) => {
+                    for (c, v) in &e.cells {
+                        if !r.cells.iter().any(|(k, ..)| k == c) {
+                            r.cells.push((Cow::Borrowed(c.as_str()), Cow::Borrowed(v), true));
+                            r.changed = true;
+                        }
+                    }
+                }
+                None => row.push(RowEntry {
+                    known: checked[i].1,
+                    seq: 0,
+                    hlc: e.hlc,
+                    origin: Cow::Borrowed(e.origin.as_str()),
+                    cells: e.cells.iter().map(|(c, v)| (Cow::Borrowed(c.as_str()), Cow::Borrowed(v), true)).collect(),
+                    stored: None,
+                    changed: true,
+                }),
             }
         }
-        Ok(())
-    }
-
-    fn merge_row(&mut self, t: &'static Table, changes: &[Change], idx: &[usize], stats: &mut MergeStats) -> Result<()> {
-        let Some(&first) = idx.first() else { return Ok(()) };
-        let row_id = changes[first].row_id.as_str();
-        // The current winner of each cell of this row, from the log.
-        let mut best: HashMap<&'static str, (Stamp, String)> = HashMap::new();
-        {
-            let mut q = self.tx.prepare_cached("SELECT col, hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
-            let mut rows = q.query(params![t.name, row_id])?;
-            while let Some(r) = rows.next()? {
-                let col: String = r.get(0)?;
-                let Some((name, _)) = t.column(&col) else { continue };
-                let key = (Stamp(r.get(1)?), r.get::<_, String>(2)?);
-                match best.get(name) {
-                    Some(b) if (b.0, b.1.as_str()) >= (key.0, key.1.as_str()) => {}
-                    _ => {
-                        best.insert(name, key);
+        let mut cells: Vec<(&str, &CellValue)> = Vec::new();
+        for r in row.iter_mut().filter(|r| r.changed) {
+            cells.clear();
+            cells.extend(r.cells.iter().map(|(c, v, _)| (c.as_ref(), v.as_ref())));
+            let parked = match (t, r.stored) {
+                (Some(t), Some(_)) => r.cells.iter().any(|(c, ..)| t.column(c).is_none()),
+                (Some(_), None) => !r.known,
+                (None, _) => true,
+            };
+            match r.stored {
+                Some(s) => {
+                    r.seq = self.relog_entry(&stored[s], tbl, row_id, &cells)?;
+                    if parked {
+                        self.tx.prepare_cached("INSERT OR IGNORE INTO sync_parked (seq) VALUES (?1)")?.execute([r.seq])?;
+                    }
+                }
+                None => {
+                    r.seq = self.log_entry(r.hlc, &r.origin, tbl, row_id, cells.iter().copied())?;
+                    if parked {
+                        self.tx.prepare_cached("INSERT INTO sync_parked (seq) VALUES (?1)")?.execute([r.seq])?;
+                        stats.parked += 1;
                     }
                 }
             }
+            stats.new += 1;
         }
-        let mut winners: Vec<(&'static str, Key<'_>, &CellValue)> = Vec::new();
-        {
-            let mut log = self.tx.prepare_cached(
-                "INSERT OR IGNORE INTO change_log (hlc, origin, tbl, row_id, col, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for &i in idx {
-                let ch = &changes[i];
-                let Some((col, _)) = t.column(&ch.column) else { continue };
-                if log.execute(params![ch.hlc.0, ch.origin, t.name, row_id, col, ch.value])? != 1 {
-                    continue;
-                }
-                self.note_logged(ch.hlc.0, &ch.origin, t.name, row_id, col, &ch.value)?;
-                stats.new += 1;
-                let key = (ch.hlc, ch.origin.as_str());
-                if best.get(col).is_some_and(|b| (b.0, b.1.as_str()) > key) {
-                    continue;
-                }
-                match winners.iter_mut().find(|w| w.0 == col) {
-                    Some(w) if w.1 > key => {}
-                    Some(w) => *w = (col, key, &ch.value),
-                    None => winners.push((col, key, &ch.value)),
+        let Some(t) = t else { return Ok(()) };
+        // Each column's winner over all the row's entries; written if it is
+        // a cell this replica did not have.
+        let mut best: Vec<(&'static str, (Stamp, &str), &CellValue, bool)> = Vec::new();
+        for r in &row {
+            for (c, v, new) in &r.cells {
+                let Some((col, _)) = t.column(c) else { continue };
+                let key = (r.hlc, r.origin.as_ref());
+                // Schema names are one static str each: compare addresses.
+                match best.iter_mut().find(|b| std::ptr::eq(b.0, col)) {
+                    Some(b) if b.1 > key => {}
+                    Some(b) => *b = (col, key, v.as_ref(), *new),
+                    None => best.push((col, key, v.as_ref(), *new)),
                 }
             }
         }
-        if winners.is_empty() {
+        best.retain(|b| b.3);
+        if best.is_empty() {
             return Ok(());
         }
-        stats.won += winners.len() as u64;
-        winners.sort_by_key(|w| w.0);
-        let cols: Vec<&str> = winners.iter().map(|w| w.0).collect();
-        let sql = upsert_sql(t, &cols);
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(winners.len() + 1);
-        values.push(&row_id);
-        for w in &winners {
-            values.push(w.2);
+        stats.won += best.len() as u64;
+        best.sort_by_key(|b| b.0);
+        let winners: Vec<(&'static str, &CellValue)> = best.iter().map(|b| (b.0, b.2)).collect();
+        if fresh_row && self.insert_row(t, row_id, &winners)? {
+            return Ok(());
         }
-        self.tx.prepare_cached(&sql)?.execute(values.as_slice())?;
+        self.upsert_cells(t, row_id, &winners)
+    }
+
+    /// Creates a row from its cells, its search key computed here rather
+    /// than by a second UPDATE. Returns false if the row exists after all.
+    fn insert_row(&self, t: &Table, row_id: &str, cells: &[(&'static str, &CellValue)]) -> Result<bool> {
+        let search = (!t.search.is_empty()).then(|| {
+            let parts: Vec<&str> = t
+                .search
+                .iter()
+                .map(|s| cells.iter().find(|(c, _)| c == s).and_then(|(_, v)| v.as_str()).unwrap_or(""))
+                .collect();
+            fold(&parts.join(" "))
+        });
+        let mut names = String::from("id");
+        let mut marks = String::from("?1");
+        for (i, (c, _)) in cells.iter().enumerate() {
+            names.push_str(", ");
+            names.push_str(c);
+            marks.push_str(&format!(", ?{}", i + 2));
+        }
+        if search.is_some() {
+            names.push_str(", search_key");
+            marks.push_str(&format!(", ?{}", cells.len() + 2));
+        }
+        let sql = format!("INSERT INTO {} ({names}) VALUES ({marks})", t.name);
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 2);
+        values.push(&row_id);
+        for (_, v) in cells {
+            values.push(*v);
+        }
+        if let Some(s) = &search {
+            values.push(s);
+        }
+        match self.tx.prepare_cached(&sql)?.execute(values.as_slice()) {
+            Ok(_) => Ok(true),
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Writes cells of a row, creating it if a cell arrives before the
+    /// row's other cells.
+    fn upsert_cells(&self, t: &Table, row_id: &str, cells: &[(&'static str, &CellValue)]) -> Result<()> {
+        let cols: Vec<&str> = cells.iter().map(|c| c.0).collect();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 1);
+        values.push(&row_id);
+        for (_, v) in cells {
+            values.push(*v);
+        }
+        self.tx.prepare_cached(&upsert_sql(t, &cols))?.execute(values.as_slice())?;
         if cols.iter().any(|c| t.search.contains(c)) {
             self.refresh_search(t, row_id)?;
         }
         Ok(())
     }
 
-    /// Materialises parked changes whose table and column this version knows
-    /// (after an upgrade). Returns how many were replayed.
+    /// Applies the cells of parked entries whose table and columns this
+    /// version knows (after an upgrade), where they are their cell's winner.
+    /// An entry stays parked while it has a column this version does not
+    /// know. Returns how many entries were fully replayed.
     pub fn replay_parked(&mut self) -> Result<u64> {
-        let parked: Vec<(i64, Change)> = {
-            let mut q = self.tx.prepare(
-                "SELECT p.seq, c.hlc, c.origin, c.tbl, c.row_id, c.col, c.value
-                 FROM sync_parked p JOIN change_log c ON c.seq = p.seq",
-            )?;
-            let rows = q.query_map([], |r| Ok((r.get(0)?, Change::from_row(r, 1)?)))?;
+        let parked: Vec<(i64, String, String)> = {
+            let mut q = self
+                .tx
+                .prepare("SELECT p.seq, c.tbl, c.row_id FROM sync_parked p JOIN change_log c ON c.seq = p.seq")?;
+            let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
         let mut replayed = 0;
-        for (seq, ch) in parked {
-            let Some(t) = schema::table(&ch.table) else { continue };
-            let Some((col, _)) = t.column(&ch.column) else { continue };
-            let (hlc, origin): (i64, String) = self.tx.query_row(
-                "SELECT hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND col = ?3
-                 ORDER BY hlc DESC, origin DESC LIMIT 1",
-                params![t.name, ch.row_id, col],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            if hlc == ch.hlc.0 && origin == ch.origin && check_change(&ch)? {
-                self.tx.prepare_cached(&upsert_sql(t, &[col]))?.execute(params![ch.row_id, ch.value])?;
-                if t.search.contains(&col) {
-                    self.refresh_search(t, &ch.row_id)?;
+        for (seq, tbl, row_id) in parked {
+            let Some(t) = schema::table(&tbl) else { continue };
+            let stored = self.stored_entries(t.name, &row_id)?;
+            let Some(this) = stored.iter().find(|s| s.seq == seq) else { continue };
+            let mut all_known = true;
+            let mut winners: Vec<(&'static str, &CellValue)> = Vec::new();
+            for (c, v) in &this.cells {
+                let Some((col, kind)) = t.column(c) else {
+                    all_known = false;
+                    continue;
+                };
+                // Written by a version that did not check it against this schema.
+                if !v.fits(kind) || (col == "deleted" && !matches!(v, CellValue::Integer(0 | 1))) {
+                    continue;
+                }
+                let beaten = stored.iter().any(|s| {
+                    (s.hlc, s.origin.as_str()) > (this.hlc, this.origin.as_str()) && s.cells.iter().any(|(k, _)| k == col)
+                });
+                if !beaten {
+                    winners.push((col, v));
                 }
             }
-            self.tx.execute("DELETE FROM sync_parked WHERE seq = ?1", [seq])?;
-            replayed += 1;
+            if !winners.is_empty() {
+                winners.sort_by_key(|w| w.0);
+                self.upsert_cells(t, &row_id, &winners)?;
+            }
+            if all_known {
+                self.tx.execute("DELETE FROM sync_parked WHERE seq = ?1", [seq])?;
+                replayed += 1;
+            }
         }
         Ok(replayed)
     }

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags};
 
 pub use migrate::SCHEMA_VERSION;
-pub use merge::{MergeStats, check_change, is_plain_name};
-pub use write::{CellValue, Change, Writer};
+pub use merge::{MergeStats, check_entry, is_plain_name};
+pub use write::{CellValue, Change, Entry, Writer, parse_cells};
+pub(crate) use write::{Cells, write_cells_json};
 
 use crate::error::{Error, Result};
 use crate::fold::fold;

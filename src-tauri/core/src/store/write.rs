@@ -1,7 +1,10 @@
 //! The one mutation path. Every write to a domain table happens here and, in
-//! the same transaction, appends each changed cell to `change_log` with its
-//! HLC stamp and origin office. Sync merges through [`Writer::apply`], the
-//! same path, so a replica's state is always a function of its change log.
+//! the same transaction, appends one entry per written row to `change_log`:
+//! the changed cells, stamped with one HLC and the origin office. Sync merges
+//! through [`Writer::apply_batch`] (and its reference, [`Writer::apply`]), so
+//! a replica's state is always a function of its change log.
+
+use std::collections::HashMap;
 
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Transaction, ToSql, params};
@@ -107,7 +110,8 @@ impl ToSql for CellValue {
     }
 }
 
-/// One logged cell change, as stored and as exchanged between replicas.
+/// One cell change: how quarantine and the sync panel list changes, and the
+/// simplest way to build a one-cell [`Entry`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub hlc: Stamp,
@@ -120,7 +124,7 @@ pub struct Change {
 
 impl Change {
     /// Reads `hlc, origin, tbl, row_id, col, value` from six consecutive
-    /// columns starting at `first`, as every query over logged changes selects them.
+    /// columns starting at `first`, as every query over single cells selects them.
     pub fn from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Change> {
         Ok(Change {
             hlc: Stamp(r.get(first)?),
@@ -133,19 +137,157 @@ impl Change {
     }
 }
 
-pub struct Writer<'a> {
-    pub(super) tx: Transaction<'a>,
-    pub(super) clock: &'a mut Clock,
-    origin: &'a str,
-    /// Count and checksum of what this transaction appended to `change_log`,
-    /// added to `sync_log_digest` at commit. A `Cell` so it can be noted
-    /// while a prepared statement borrows the transaction.
-    logged: std::cell::Cell<(i64, i64)>,
+/// One write to one row, as logged and as exchanged between replicas: every
+/// cell it set, under one stamp. `(table, row_id, hlc, origin)` identifies
+/// it on every replica.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub hlc: Stamp,
+    pub origin: String,
+    pub table: String,
+    pub row_id: String,
+    pub cells: Vec<(String, CellValue)>,
+}
+
+impl From<Change> for Entry {
+    fn from(c: Change) -> Entry {
+        Entry { hlc: c.hlc, origin: c.origin, table: c.table, row_id: c.row_id, cells: vec![(c.column, c.value)] }
+    }
+}
+
+impl Entry {
+    /// Groups cell changes into entries by `(table, row_id, hlc, origin)`,
+    /// in order of first appearance.
+    pub fn group(changes: impl IntoIterator<Item = Change>) -> Vec<Entry> {
+        let mut at: HashMap<(String, String, i64, String), usize> = HashMap::new();
+        let mut out: Vec<Entry> = Vec::new();
+        for c in changes {
+            let key = (c.table.clone(), c.row_id.clone(), c.hlc.0, c.origin.clone());
+            match at.get(&key) {
+                Some(&i) => out[i].cells.push((c.column, c.value)),
+                None => {
+                    at.insert(key, out.len());
+                    out.push(c.into());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn cell(&self, column: &str) -> Option<&CellValue> {
+        self.cells.iter().find(|(c, _)| c == column).map(|(_, v)| v)
+    }
+}
+
+/// Writes a log entry's `cells` text: a JSON object {column: value}, which
+/// keeps each value's type. Column names are schema or checked plain names.
+pub(crate) fn write_cells_json<'c>(out: &mut Vec<u8>, cells: impl IntoIterator<Item = (&'c str, &'c CellValue)>) {
+    out.push(b'{');
+    for (i, (c, v)) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Serialising a str or a number into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, c);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut *out, v);
+    }
+    out.push(b'}');
+}
+
+pub(crate) fn cells_json<'c>(cells: impl IntoIterator<Item = (&'c str, &'c CellValue)>) -> String {
+    let mut out = Vec::with_capacity(256);
+    write_cells_json(&mut out, cells);
+    // Only str and numbers were written: valid UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A JSON object of cells, in the order written.
+pub(crate) struct Cells(pub Vec<(String, CellValue)>);
+
+impl<'de> Deserialize<'de> for Cells {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Cells, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Cells;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of column: value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> std::result::Result<Cells, A::Error> {
+                let mut out = Vec::with_capacity(m.size_hint().unwrap_or(8));
+                while let Some(kv) = m.next_entry::<String, CellValue>()? {
+                    out.push(kv);
+                }
+                Ok(Cells(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Reads a log entry's `cells` text.
+pub fn parse_cells(json: &str) -> Result<Vec<(String, CellValue)>> {
+    serde_json::from_str::<Cells>(json)
+        .map(|c| c.0)
+        .map_err(|e| Error::Sync(format!("change-log entry unreadable: {e}")))
 }
 
 /// SQLite's `length()` of a text: characters before the first NUL.
 fn sql_length(s: &str) -> i64 {
-    s.chars().take_while(|c| *c != '\0').count() as i64
+    let b = s.as_bytes();
+    let b = b.iter().position(|c| *c == 0).map_or(b, |n| &b[..n]);
+    // Characters are the bytes that do not continue a UTF-8 sequence.
+    b.iter().filter(|c| (**c as i8) >= -0x40).count() as i64
+}
+
+/// Length of an integer's decimal text, as SQLite's `length()` counts it.
+fn int_length(n: i64) -> i64 {
+    let u = n.unsigned_abs();
+    let digits = u.checked_ilog10().map_or(1, |d| d + 1) as i64;
+    digits + i64::from(n < 0)
+}
+
+/// One entry's term of the log digest: exactly what migration 7 and
+/// `sync::hub::scan_digest` compute in SQL. A sum over the cells, so the
+/// order of the cells does not matter.
+pub(crate) fn entry_term<'c>(
+    hlc: i64,
+    origin: &str,
+    tbl: &str,
+    row_id: &str,
+    cells: impl IntoIterator<Item = (&'c str, &'c CellValue)>,
+) -> i64 {
+    let Some(first) = origin.chars().next() else { return 0 };
+    let mut term = (hlc % 1_000_000_007) * 3 + sql_length(row_id) * 31 + first as i64 * 7 + sql_length(tbl);
+    for (c, v) in cells {
+        term += sql_length(c) * 17
+            + match v {
+                CellValue::Null => 0,
+                CellValue::Integer(i) => int_length(*i),
+                // SQLite's CAST saturates like Rust's `as`.
+                CellValue::Real(f) => int_length(*f as i64),
+                CellValue::Text(t) => sql_length(t),
+            };
+    }
+    term
+}
+
+/// An entry as stored: its position in this replica's log and its cells.
+pub(crate) struct Stored {
+    pub seq: i64,
+    pub hlc: Stamp,
+    pub origin: String,
+    pub cells: Vec<(String, CellValue)>,
+}
+
+pub struct Writer<'a> {
+    pub(super) tx: Transaction<'a>,
+    pub(super) clock: &'a mut Clock,
+    origin: &'a str,
+    /// Count and checksum of what this transaction changed in `change_log`,
+    /// added to `sync_log_digest` at commit. A `Cell` so it can be noted
+    /// while a prepared statement borrows the transaction.
+    logged: std::cell::Cell<(i64, i64)>,
 }
 
 fn known_table(name: &str) -> Result<&'static Table> {
@@ -161,41 +303,95 @@ fn checked_column(t: &Table, col: &str, value: &CellValue) -> Result<&'static st
     Ok(name)
 }
 
+const LOG_INSERT: &str = "INSERT INTO change_log (hlc, origin, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)";
+
 impl<'a> Writer<'a> {
     pub(super) fn new(tx: Transaction<'a>, clock: &'a mut Clock, origin: &'a str) -> Writer<'a> {
         Writer { tx, clock, origin, logged: std::cell::Cell::new((0, 0)) }
     }
 
-    /// Notes one entry appended to `change_log`. Its checksum term is the one
-    /// `sync::hub::scan_digest` sums over the log, computed here instead: a
-    /// NULL anywhere in the term (a NULL value) makes it count for nothing.
-    pub(super) fn note_logged(&self, hlc: i64, origin: &str, tbl: &str, row_id: &str, col: &str, value: &CellValue) -> Result<()> {
-        let value_len = match value {
-            CellValue::Null => None,
-            CellValue::Integer(i) => Some(i.to_string().len() as i64),
-            CellValue::Text(t) => Some(sql_length(t)),
-            // SQLite's own rendering of a real as text ("%!.15g").
-            CellValue::Real(_) => Some(
-                self.tx.prepare_cached("SELECT length(CAST(?1 AS TEXT))")?.query_row([value], |r| r.get::<_, i64>(0))?,
-            ),
-        };
-        let term = match (value_len, origin.chars().next()) {
-            (Some(v), Some(first)) => (hlc % 1_000_000_007) * 3
-                + sql_length(row_id) * 31
-                + sql_length(col) * 17
-                + first as i64 * 7
-                + sql_length(tbl)
-                + v,
-            _ => 0,
-        };
+    /// Notes `entries` more entries in `change_log` and `term` more checksum.
+    fn note_logged(&self, entries: i64, term: i64) {
         let (n, sum) = self.logged.get();
-        self.logged.set((n + 1, sum + term));
-        Ok(())
+        self.logged.set((n + entries, sum.wrapping_add(term)));
+    }
+
+    /// Appends one entry; returns its `seq`.
+    pub(super) fn log_entry<'c>(
+        &self,
+        hlc: Stamp,
+        origin: &str,
+        tbl: &str,
+        row_id: &str,
+        cells: impl IntoIterator<Item = (&'c str, &'c CellValue)> + Clone,
+    ) -> Result<i64> {
+        let json = cells_json(cells.clone());
+        self.tx.prepare_cached(LOG_INSERT)?.execute(params![hlc.0, origin, tbl, row_id, json])?;
+        self.note_logged(1, entry_term(hlc.0, origin, tbl, row_id, cells));
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Replaces a stored entry's cells with `cells` (a superset: the union
+    /// with a copy of the same entry that carried cells this one lacked) and
+    /// moves it to the end of the log, so that peers already sent up to its
+    /// old position receive it again. Returns its new `seq`.
+    pub(super) fn relog_entry(&self, old: &Stored, tbl: &str, row_id: &str, cells: &[(&str, &CellValue)]) -> Result<i64> {
+        let json = cells_json(cells.iter().copied());
+        let seq: i64 = self.tx.query_row("SELECT max(seq) + 1 FROM change_log", [], |r| r.get(0))?;
+        self.tx
+            .prepare_cached("UPDATE change_log SET seq = ?1, cells = ?2 WHERE seq = ?3")?
+            .execute(params![seq, json, old.seq])?;
+        self.tx.prepare_cached("UPDATE sync_parked SET seq = ?1 WHERE seq = ?2")?.execute([seq, old.seq])?;
+        let before = entry_term(old.hlc.0, &old.origin, tbl, row_id, old.cells.iter().map(|(c, v)| (c.as_str(), v)));
+        let after = entry_term(old.hlc.0, &old.origin, tbl, row_id, cells.iter().copied());
+        self.note_logged(0, after - before);
+        Ok(seq)
+    }
+
+    /// Every entry of one row, read through the log's (tbl, row_id) index.
+    pub(crate) fn stored_entries(&self, tbl: &str, row_id: &str) -> Result<Vec<Stored>> {
+        let mut q = self.tx.prepare_cached("SELECT seq, hlc, origin, cells FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
+        let mut rows = q.query(params![tbl, row_id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let cells = match r.get_ref(3)? {
+                ValueRef::Text(t) => parse_cells(std::str::from_utf8(t).map_err(|e| Error::Sync(e.to_string()))?)?,
+                _ => Vec::new(),
+            };
+            out.push(Stored { seq: r.get(0)?, hlc: Stamp(r.get(1)?), origin: r.get(2)?, cells });
+        }
+        Ok(out)
+    }
+
+    /// Whether the row has any entry, and those of its entries whose
+    /// `(hlc, origin)` is at least `from`. Keys come from the log's index
+    /// alone; only the entries returned are read and unpacked.
+    pub(crate) fn stored_entries_since(&self, tbl: &str, row_id: &str, from: (Stamp, &str)) -> Result<(bool, Vec<Stored>)> {
+        let mut keys: Vec<(i64, Stamp, String)> = Vec::new();
+        let mut any = false;
+        {
+            let mut q = self.tx.prepare_cached("SELECT seq, hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
+            let mut rows = q.query(params![tbl, row_id])?;
+            while let Some(r) = rows.next()? {
+                any = true;
+                let (hlc, origin) = (Stamp(r.get(1)?), r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?);
+                if (hlc, origin) >= from {
+                    keys.push((r.get(0)?, hlc, origin.to_string()));
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(keys.len());
+        for (seq, hlc, origin) in keys {
+            let cells: String =
+                self.tx.prepare_cached("SELECT cells FROM change_log WHERE seq = ?1")?.query_row([seq], |r| r.get(0))?;
+            out.push(Stored { seq, hlc, origin, cells: parse_cells(&cells)? });
+        }
+        Ok((any, out))
     }
 
     pub(super) fn finish(self) -> Result<()> {
         let (n, sum) = self.logged.get();
-        if n > 0 {
+        if n != 0 || sum != 0 {
             self.tx.execute(
                 "UPDATE sync_log_digest SET count = count + ?1, checksum = checksum + ?2 WHERE id = 1",
                 [n, sum],
@@ -256,33 +452,38 @@ impl<'a> Writer<'a> {
         let t = known_table(table)?;
         let mut cols = Vec::with_capacity(cells.len());
         for (c, v) in cells {
-            cols.push(checked_column(t, c, v)?);
+            cols.push((checked_column(t, c, v)?, v));
         }
         self.clock.observe(stamp);
         let search = (!t.search.is_empty()).then(|| {
             let parts: Vec<&str> = t
                 .search
                 .iter()
-                .filter_map(|s| cells.iter().find(|(c, _)| c == s).and_then(|(_, v)| v.as_str()))
+                .filter_map(|s| cols.iter().find(|(c, _)| c == s).and_then(|(_, v)| v.as_str()))
                 .collect();
             fold(&parts.join(" "))
         });
-        let mut names = String::from("id");
-        let mut marks = String::from("?1");
-        for (i, c) in cols.iter().enumerate() {
-            names.push_str(", ");
-            names.push_str(c);
-            marks.push_str(&format!(", ?{}", i + 2));
+        let mut sql = String::with_capacity(64 + cols.len() * 24);
+        sql.push_str("INSERT INTO ");
+        sql.push_str(t.name);
+        sql.push_str(" (id");
+        for (c, _) in &cols {
+            sql.push_str(", ");
+            sql.push_str(c);
         }
         if search.is_some() {
-            names.push_str(", search_key");
-            marks.push_str(&format!(", ?{}", cols.len() + 2));
+            sql.push_str(", search_key");
         }
-        let sql = format!("INSERT INTO {} ({names}) VALUES ({marks})", t.name);
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 2);
+        sql.push_str(") VALUES (?1");
+        for i in 0..cols.len() + usize::from(search.is_some()) {
+            sql.push_str(", ?");
+            sql.push_str(&(i + 2).to_string());
+        }
+        sql.push(')');
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cols.len() + 2);
         values.push(&id);
-        for (_, v) in cells {
-            values.push(v);
+        for (_, v) in &cols {
+            values.push(*v);
         }
         if let Some(s) = &search {
             values.push(s);
@@ -294,14 +495,10 @@ impl<'a> Writer<'a> {
             }
             other => other?,
         };
-        let mut log = self.tx.prepare_cached(
-            "INSERT INTO change_log (hlc, origin, tbl, row_id, col, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for (c, v) in cols.iter().zip(cells.iter().map(|(_, v)| v)) {
-            if !v.is_null() {
-                log.execute(params![stamp.0, origin, t.name, id, c, v])?;
-                self.note_logged(stamp.0, origin, t.name, id, c, v)?;
-            }
+        // A row of nulls only logs nothing, as absent is the initial state.
+        let logged = cols.iter().filter(|(_, v)| !v.is_null()).map(|(c, v)| (*c, *v));
+        if logged.clone().next().is_some() {
+            self.log_entry(stamp, origin, t.name, id, logged)?;
         }
         Ok(())
     }
@@ -312,14 +509,14 @@ impl<'a> Writer<'a> {
         let t = known_table(table)?;
         self.require_live(t, id)?;
         // Only cells whose value actually changes are logged.
-        let mut changed = Vec::with_capacity(cells.len());
+        let mut changed: Vec<(&'static str, &CellValue)> = Vec::with_capacity(cells.len());
         for (c, v) in cells {
             let col = checked_column(t, c, v)?;
             let old = self
                 .tx
                 .prepare_cached(&format!("SELECT {col} FROM {} WHERE id = ?1", t.name))?
                 .query_row([id], |r| Ok(CellValue::from_value_ref(r.get_ref(0)?)))?;
-            if old != *v {
+            if old != *v && !changed.iter().any(|(c, _)| *c == col) {
                 changed.push((col, v));
             }
         }
@@ -327,10 +524,11 @@ impl<'a> Writer<'a> {
             return Ok(None);
         }
         let stamp = self.clock.tick()?;
-        for (col, v) in changed {
-            self.log_and_set(t, id, col, v, stamp, origin)?;
+        self.log_entry(stamp, origin, t.name, id, changed.iter().copied())?;
+        self.set_cells(t, id, &changed)?;
+        if changed.iter().any(|(c, _)| t.search.contains(c)) {
+            self.refresh_search(t, id)?;
         }
-        self.refresh_search(t, id)?;
         Ok(Some(stamp))
     }
 
@@ -340,7 +538,9 @@ impl<'a> Writer<'a> {
         let t = known_table(table)?;
         self.require_live(t, id)?;
         let stamp = self.clock.tick()?;
-        self.log_and_set(t, id, "deleted", &CellValue::Integer(1), stamp, origin)?;
+        let cells = [("deleted", &CellValue::Integer(1))];
+        self.log_entry(stamp, origin, t.name, id, cells)?;
+        self.set_cells(t, id, &cells)?;
         Ok(stamp)
     }
 
@@ -356,16 +556,16 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn log_and_set(&self, t: &Table, id: &str, col: &str, v: &CellValue, stamp: Stamp, origin: &str) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO change_log (hlc, origin, tbl, row_id, col, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![stamp.0, origin, t.name, id, col, v])?;
-        self.note_logged(stamp.0, origin, t.name, id, col, v)?;
-        self.tx
-            .prepare_cached(&format!("UPDATE {} SET {col} = ?1 WHERE id = ?2", t.name))?
-            .execute(params![v, id])?;
+    /// Sets cells of an existing row (schema column names only).
+    fn set_cells(&self, t: &Table, id: &str, cells: &[(&str, &CellValue)]) -> Result<()> {
+        let sets: Vec<String> = cells.iter().enumerate().map(|(i, (c, _))| format!("{c} = ?{}", i + 2)).collect();
+        let sql = format!("UPDATE {} SET {} WHERE id = ?1", t.name, sets.join(", "));
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 1);
+        values.push(&id);
+        for (_, v) in cells {
+            values.push(*v);
+        }
+        self.tx.prepare_cached(&sql)?.execute(values.as_slice())?;
         Ok(())
     }
 
@@ -379,45 +579,64 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Merges a change made elsewhere. Returns whether it was new to this
-    /// replica. It takes effect only if it is the cell's winner: the highest
-    /// (hlc, origin) seen for that cell. Order, grouping and repeats of calls
-    /// do not change the outcome.
-    pub fn apply(&mut self, ch: &Change) -> Result<bool> {
-        let t = known_table(&ch.table)?;
-        let col = checked_column(t, &ch.column, &ch.value)?;
-        if ch.row_id.is_empty() || ch.origin.is_empty() {
+    /// Merges one entry made elsewhere, the simplest way: the reference that
+    /// the batched merge ([`Writer::apply_batch`]) must agree with. Returns
+    /// whether the entry was new to this replica (or carried cells its
+    /// stored copy lacked). Each cell takes effect only if it is the cell's
+    /// winner: the highest (hlc, origin) among the row's entries carrying
+    /// that column. Order, grouping and repeats of calls do not change the outcome.
+    pub fn apply(&mut self, e: &Entry) -> Result<bool> {
+        let t = known_table(&e.table)?;
+        let mut cells: Vec<(&'static str, &CellValue)> = Vec::with_capacity(e.cells.len());
+        for (c, v) in &e.cells {
+            cells.push((checked_column(t, c, v)?, v));
+        }
+        if e.row_id.is_empty() || e.origin.is_empty() {
             return Err(Error::Rejected("change without row id or origin".into()));
         }
-        let new = self
-            .tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO change_log (hlc, origin, tbl, row_id, col, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![ch.hlc.0, ch.origin, t.name, ch.row_id, col, ch.value])?
-            == 1;
-        self.clock.observe(ch.hlc);
-        if !new {
-            return Ok(false);
-        }
-        self.note_logged(ch.hlc.0, &ch.origin, t.name, &ch.row_id, col, &ch.value)?;
-        let (hlc, origin): (i64, String) = self
-            .tx
-            .prepare_cached(
-                "SELECT hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND col = ?3
-                 ORDER BY hlc DESC, origin DESC LIMIT 1",
-            )?
-            .query_row(params![t.name, ch.row_id, col], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if hlc == ch.hlc.0 && origin == ch.origin {
-            self.tx
-                .prepare_cached(&format!("INSERT OR IGNORE INTO {} (id) VALUES (?1)", t.name))?
-                .execute([&ch.row_id])?;
-            self.tx
-                .prepare_cached(&format!("UPDATE {} SET {col} = ?1 WHERE id = ?2", t.name))?
-                .execute(params![ch.value, ch.row_id])?;
-            if t.search.contains(&col) {
-                self.refresh_search(t, &ch.row_id)?;
+        self.clock.observe(e.hlc);
+        let stored = self.stored_entries(t.name, &e.row_id)?;
+        let union: Vec<(&str, &CellValue)> = match stored.iter().find(|s| s.hlc == e.hlc && s.origin == e.origin) {
+            None => {
+                self.log_entry(e.hlc, &e.origin, t.name, &e.row_id, cells.iter().copied())?;
+                cells
             }
+            Some(s) => {
+                let mut union: Vec<(&str, &CellValue)> = s.cells.iter().map(|(c, v)| (c.as_str(), v)).collect();
+                let before = union.len();
+                for (c, v) in &cells {
+                    if !union.iter().any(|(k, _)| k == c) {
+                        union.push((c, v));
+                    }
+                }
+                if union.len() == before {
+                    return Ok(false);
+                }
+                self.relog_entry(s, t.name, &e.row_id, &union)?;
+                union
+            }
+        };
+        let mut searched = false;
+        for (c, v) in union {
+            let Some((col, _)) = t.column(c) else { continue };
+            let (hlc, origin): (i64, String) = self
+                .tx
+                .prepare_cached(
+                    "SELECT e.hlc, e.origin FROM change_log e, json_each(e.cells) j
+                     WHERE e.tbl = ?1 AND e.row_id = ?2 AND j.key = ?3
+                     ORDER BY e.hlc DESC, e.origin DESC LIMIT 1",
+                )?
+                .query_row(params![t.name, e.row_id, col], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if hlc == e.hlc.0 && origin == e.origin {
+                self.tx
+                    .prepare_cached(&format!("INSERT OR IGNORE INTO {} (id) VALUES (?1)", t.name))?
+                    .execute([&e.row_id])?;
+                self.set_cells(t, &e.row_id, &[(col, v)])?;
+                searched |= t.search.contains(&col);
+            }
+        }
+        if searched {
+            self.refresh_search(t, &e.row_id)?;
         }
         Ok(true)
     }

@@ -2,16 +2,18 @@
 //! file, or the body of a hub request or response).
 //!
 //! ```text
-//! kizuna-bundle 1\n
+//! kizuna-bundle 2\n
 //! {manifest JSON}\n
 //! {Ed25519 signature of the two lines above, hex}\n
-//! {payload: JSON array of [table, row_id, hlc, origin, [[column, value], ...]]}
+//! {payload: JSON array of change-log entries [table, row_id, hlc, origin, {column: value, ...}]}
 //! ```
 //!
 //! The manifest names the signing office, carries the enrolment certificates
 //! the receiver may need, and states the payload's length and SHA-256, so the
 //! signature covers every byte. [`open`] checks all of it, and every name and
-//! value, before the caller writes anything.
+//! value, before the caller writes anything. Version 2 carries one entry per
+//! (write, row) whose cells object is the log's own `cells` text, copied
+//! into the payload as it is stored.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -24,10 +26,10 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::seed::SEED_ORIGIN;
-use crate::store::{CellValue, Change, Store, check_change};
+use crate::store::{CellValue, Cells, Entry, Store, check_entry, parse_cells, write_cells_json};
 use crate::sync::keys::{self, Cert, Identity};
 
-pub const MAGIC: &str = "kizuna-bundle 1";
+pub const MAGIC: &str = "kizuna-bundle 2";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -38,35 +40,60 @@ pub struct Manifest {
     /// The signer's change-log positions this bundle covers: (from_seq, upto_seq].
     pub from_seq: i64,
     pub upto_seq: i64,
-    /// More changes follow in a later page (hub pulls).
+    /// More entries follow in a later page (hub pulls).
     pub more: bool,
-    pub changes: u64,
+    pub entries: u64,
     pub payload_bytes: u64,
     pub payload_sha256: String,
     pub certs: Vec<Cert>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Group(String, String, i64, String, Vec<(String, CellValue)>);
+#[derive(Deserialize)]
+struct WireEntry(String, String, i64, String, Cells);
 
-/// Writes `changes` (in log order) as a bundle signed by `id`.
-pub fn seal(id: &Identity, certs: Vec<Cert>, changes: &[Change], from_seq: i64, upto_seq: i64, more: bool) -> Result<Vec<u8>> {
-    let mut groups: Vec<Group> = Vec::new();
-    for ch in changes {
-        match groups.last_mut() {
-            Some(g) if g.0 == ch.table && g.1 == ch.row_id && g.2 == ch.hlc.0 && g.3 == ch.origin => {
-                g.4.push((ch.column.clone(), ch.value.clone()));
-            }
-            _ => groups.push(Group(
-                ch.table.clone(),
-                ch.row_id.clone(),
-                ch.hlc.0,
-                ch.origin.clone(),
-                vec![(ch.column.clone(), ch.value.clone())],
-            )),
+/// Appends one entry to a payload being built (`[` and commas are the
+/// caller's): `cells` is a JSON object, as the log stores it.
+pub(crate) fn push_entry(out: &mut Vec<u8>, table: &str, row_id: &str, hlc: i64, origin: &str, cells: &[u8]) {
+    // Serialising a str into a Vec cannot fail.
+    out.push(b'[');
+    let _ = serde_json::to_writer(&mut *out, table);
+    out.push(b',');
+    let _ = serde_json::to_writer(&mut *out, row_id);
+    out.push(b',');
+    out.extend_from_slice(hlc.to_string().as_bytes());
+    out.push(b',');
+    let _ = serde_json::to_writer(&mut *out, origin);
+    out.push(b',');
+    out.extend_from_slice(cells);
+    out.push(b']');
+}
+
+/// Writes `entries` (in log order) as a bundle signed by `id`.
+pub fn seal(id: &Identity, certs: Vec<Cert>, entries: &[Entry], from_seq: i64, upto_seq: i64, more: bool) -> Result<Vec<u8>> {
+    let mut payload = vec![b'['];
+    let mut cells = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            payload.push(b',');
         }
+        cells.clear();
+        write_cells_json(&mut cells, e.cells.iter().map(|(c, v)| (c.as_str(), v)));
+        push_entry(&mut payload, &e.table, &e.row_id, e.hlc.0, &e.origin, &cells);
     }
-    let payload = serde_json::to_vec(&groups).map_err(|e| Error::Sync(e.to_string()))?;
+    payload.push(b']');
+    seal_payload(id, certs, payload, entries.len() as u64, from_seq, upto_seq, more)
+}
+
+/// Signs a payload built with [`push_entry`] (`entries` of them, in a JSON array).
+pub(crate) fn seal_payload(
+    id: &Identity,
+    certs: Vec<Cert>,
+    payload: Vec<u8>,
+    entries: u64,
+    from_seq: i64,
+    upto_seq: i64,
+    more: bool,
+) -> Result<Vec<u8>> {
     let manifest = Manifest {
         from: id.office.clone(),
         network: id.network.clone(),
@@ -74,7 +101,7 @@ pub fn seal(id: &Identity, certs: Vec<Cert>, changes: &[Change], from_seq: i64, 
         from_seq,
         upto_seq,
         more,
-        changes: changes.len() as u64,
+        entries,
         payload_bytes: payload.len() as u64,
         payload_sha256: hex::encode(Sha256::digest(&payload)),
         certs,
@@ -94,7 +121,7 @@ pub fn seal(id: &Identity, certs: Vec<Cert>, changes: &[Change], from_seq: i64, 
 #[derive(Debug)]
 pub struct Opened {
     pub manifest: Manifest,
-    pub changes: Vec<Change>,
+    pub entries: Vec<Entry>,
     /// Certificates (verified) to record with the batch.
     pub certs: Vec<Cert>,
 }
@@ -155,53 +182,56 @@ pub fn open(conn: &Connection, id: &Identity, bytes: &[u8]) -> Result<Opened> {
     if hex::encode(Sha256::digest(payload)) != manifest.payload_sha256 {
         return Err(bad("SHA-256 digest mismatch: the file was altered"));
     }
-    let groups: Vec<Group> = serde_json::from_slice(payload).map_err(|e| bad(&format!("payload unreadable: {e}")))?;
-    let mut changes = Vec::with_capacity(manifest.changes as usize);
-    for Group(table, row_id, hlc, origin, cells) in groups {
-        for (column, value) in cells {
-            changes.push(Change { hlc: Stamp(hlc), origin: origin.clone(), table: table.clone(), row_id: row_id.clone(), column, value });
-        }
+    let wire: Vec<WireEntry> = serde_json::from_slice(payload).map_err(|e| bad(&format!("payload unreadable: {e}")))?;
+    if wire.len() as u64 != manifest.entries {
+        return Err(bad(&format!("holds {} entries, manifest says {}", wire.len(), manifest.entries)));
     }
-    if changes.len() as u64 != manifest.changes {
-        return Err(bad(&format!("holds {} changes, manifest says {}", changes.len(), manifest.changes)));
-    }
+    let entries: Vec<Entry> = wire
+        .into_iter()
+        .map(|WireEntry(table, row_id, hlc, origin, cells)| Entry { hlc: Stamp(hlc), origin, table, row_id, cells: cells.0 })
+        .collect();
     let mut checked_origins: HashSet<&str> = HashSet::new();
-    for ch in &changes {
-        check_change(ch).map_err(|e| bad(&e.to_string()))?;
-        if ch.origin == SEED_ORIGIN {
-            if !is_seed_change(ch) {
+    for e in &entries {
+        check_entry(e).map_err(|err| bad(&err.to_string()))?;
+        if e.origin == SEED_ORIGIN {
+            if let Some((column, _)) = e.cells.iter().find(|(c, v)| !is_seed_cell(e, c, v)) {
                 return Err(Error::Unauthorized(format!(
-                    "change to {}.{} claims to be seed data but is not part of the seed data set",
-                    ch.table, ch.column
+                    "change to {}.{column} claims to be seed data but is not part of the seed data set",
+                    e.table
                 )));
             }
-        } else if !checked_origins.contains(ch.origin.as_str()) {
-            if !enrolled.contains_key(&ch.origin) {
-                return Err(Error::Unauthorized(format!("bundle holds changes from '{}', which is not an enrolled office", ch.origin)));
+        } else if !checked_origins.contains(e.origin.as_str()) {
+            if !enrolled.contains_key(&e.origin) {
+                return Err(Error::Unauthorized(format!("bundle holds changes from '{}', which is not an enrolled office", e.origin)));
             }
-            checked_origins.insert(ch.origin.as_str());
+            checked_origins.insert(e.origin.as_str());
         }
     }
-    Ok(Opened { manifest, changes, certs })
+    Ok(Opened { manifest, entries, certs })
 }
 
 type SeedKey = (i64, String, String, String);
 
-/// Whether `ch` is one of the embedded seed data set's own changes: nobody
-/// can pass off edits as seed data.
-fn is_seed_change(ch: &Change) -> bool {
+/// Whether a cell of entry `e` is one of the embedded seed data set's own
+/// cells: nobody can pass off edits as seed data.
+fn is_seed_cell(e: &Entry, column: &str, value: &CellValue) -> bool {
     static SEED: OnceLock<HashMap<SeedKey, CellValue>> = OnceLock::new();
     let seed = SEED.get_or_init(|| {
         let build = || -> Result<HashMap<SeedKey, CellValue>> {
             let mut s = Store::open_in_memory()?;
             s.write(|w| crate::seed::write_seed(w))?;
-            let mut q = s.conn().prepare("SELECT hlc, tbl, row_id, col, value FROM change_log")?;
-            let rows = q.query_map([], |r| {
-                Ok(((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?), CellValue::from_value_ref(r.get_ref(4)?)))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            let mut q = s.conn().prepare("SELECT hlc, tbl, row_id, cells FROM change_log")?;
+            let rows = q.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+            let mut out = HashMap::new();
+            for row in rows {
+                let (hlc, tbl, row_id, cells) = row?;
+                for (c, v) in parse_cells(&cells)? {
+                    out.insert((hlc, tbl.clone(), row_id.clone(), c), v);
+                }
+            }
+            Ok(out)
         };
         build().unwrap_or_default()
     });
-    seed.get(&(ch.hlc.0, ch.table.clone(), ch.row_id.clone(), ch.column.clone())) == Some(&ch.value)
+    seed.get(&(e.hlc.0, e.table.clone(), e.row_id.clone(), column.to_string())) == Some(value)
 }

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
-use crate::store::{Change, Store, Writer};
+use crate::store::{Change, Entry, Store, Writer, parse_cells};
 use crate::sync::bundle::{self, Manifest, Opened};
 use crate::sync::keys::{self, Identity, Invite, INVITE_FORMAT};
 
@@ -33,8 +33,9 @@ impl Default for SyncConfig {
 #[ts(export)]
 pub struct ImportReport {
     pub from: String,
+    /// Change-log entries (one per written row) the bundle or page held.
     pub changes: u64,
-    /// Changes this replica had not seen.
+    /// Entries this replica had not seen.
     pub new: u64,
     /// Cells whose visible value changed.
     pub applied: u64,
@@ -54,19 +55,38 @@ pub(crate) fn peer_office(code: &str) -> String {
     format!("office:{code}")
 }
 
-/// Change-log entries after `after_seq`, in log order, at most `limit`.
-pub(crate) fn read_log(conn: &Connection, after_seq: i64, limit: usize) -> Result<(Vec<Change>, i64)> {
+/// A page of the change log, already in the bundle's payload form.
+pub(crate) struct LogPage {
+    pub payload: Vec<u8>,
+    pub entries: u64,
+    /// The last position read (`after_seq` if none).
+    pub upto: i64,
+}
+
+/// Change-log entries after `after_seq`, in log order: at most `limit` of
+/// them, and no more once the payload has reached `max_bytes`. Each entry's
+/// cells text goes into the payload as stored, without being parsed.
+pub(crate) fn read_log(conn: &Connection, after_seq: i64, limit: usize, max_bytes: usize) -> Result<LogPage> {
     let mut q = conn.prepare_cached(
-        "SELECT seq, hlc, origin, tbl, row_id, col, value FROM change_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        "SELECT seq, hlc, origin, tbl, row_id, cells FROM change_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
-    let mut rows = q.query(params![after_seq, limit as i64])?;
-    let mut out = Vec::new();
-    let mut last = after_seq;
+    let mut rows = q.query(params![after_seq, limit.min(i64::MAX as usize) as i64])?;
+    let mut page = LogPage { payload: vec![b'['], entries: 0, upto: after_seq };
+    let text = |r: &rusqlite::Row<'_>, i: usize| -> Result<String> { Ok(r.get(i)?) };
     while let Some(r) = rows.next()? {
-        last = r.get(0)?;
-        out.push(Change::from_row(r, 1)?);
+        if page.entries > 0 {
+            if page.payload.len() >= max_bytes {
+                break;
+            }
+            page.payload.push(b',');
+        }
+        let cells = r.get_ref(5)?.as_str().map_err(|e| Error::Sync(format!("change-log entry unreadable: {e}")))?;
+        bundle::push_entry(&mut page.payload, &text(r, 3)?, &text(r, 4)?, r.get(1)?, &text(r, 2)?, cells.as_bytes());
+        page.entries += 1;
+        page.upto = r.get(0)?;
     }
-    Ok((out, last))
+    page.payload.push(b']');
+    Ok(page)
 }
 
 pub(crate) fn max_seq(conn: &Connection) -> Result<i64> {
@@ -122,11 +142,11 @@ pub(crate) fn commit(
     via: &str,
     after: impl FnOnce(&Writer<'_>, &Manifest, i64) -> Result<()>,
 ) -> Result<ImportReport> {
-    let Opened { manifest, changes, certs } = opened;
-    let total = changes.len() as u64;
-    let (now_ok, future): (Vec<Change>, Vec<Change>) = {
+    let Opened { manifest, entries, certs } = opened;
+    let total = entries.len() as u64;
+    let (now_ok, future): (Vec<Entry>, Vec<Entry>) = {
         let clock = store.clock();
-        changes.into_iter().partition(|c| clock.drift_ms(c.hlc) <= cfg.max_future_ms)
+        entries.into_iter().partition(|e| clock.drift_ms(e.hlc) <= cfg.max_future_ms)
     };
     let mut report = ImportReport { from: manifest.from.clone(), changes: total, ..Default::default() };
     store.write(|w| {
@@ -138,16 +158,24 @@ pub(crate) fn commit(
             "INSERT OR IGNORE INTO sync_quarantine (hlc, origin, tbl, row_id, col, value, received_at, via)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        for c in &future {
-            // Already logged means it was accepted earlier: not news.
-            let logged: bool = w.conn().query_row(
-                "SELECT EXISTS (SELECT 1 FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND col = ?3 AND hlc = ?4 AND origin = ?5)",
-                params![c.table, c.row_id, c.column, c.hlc.0, c.origin],
-                |r| r.get(0),
-            )?;
-            if !logged {
-                report.quarantined += q.execute(params![c.hlc.0, c.origin, c.table, c.row_id, c.column, c.value, now, via])? as u64;
+        for e in &future {
+            // Cells already logged were accepted earlier: not news.
+            let logged: Option<String> = w
+                .conn()
+                .query_row(
+                    "SELECT cells FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND hlc = ?3 AND origin = ?4",
+                    params![e.table, e.row_id, e.hlc.0, e.origin],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let logged = logged.map(|c| parse_cells(&c)).transpose()?.unwrap_or_default();
+            let mut held = 0;
+            for (c, v) in &e.cells {
+                if !logged.iter().any(|(k, _)| k == c) {
+                    held += q.execute(params![e.hlc.0, e.origin, e.table, e.row_id, c, v, now, via])?;
+                }
             }
+            report.quarantined += u64::from(held > 0);
         }
         drop(q);
         let before = max_seq(w.conn())?;
@@ -173,10 +201,11 @@ pub(crate) fn release_quarantine(store: &mut Store, cfg: &SyncConfig) -> Result<
     if held.is_empty() {
         return Ok(0);
     }
+    let n = held.len() as u64;
     store.write(|w| {
-        w.apply_batch(&held)?;
+        w.apply_batch(&Entry::group(held))?;
         w.conn().execute("DELETE FROM sync_quarantine WHERE (hlc >> 16) <= ?1", [limit_millis])?;
-        Ok(held.len() as u64)
+        Ok(n)
     })
 }
 
@@ -225,14 +254,15 @@ impl Kizuna {
                 Some(p) => marker(w.conn(), p)?.0,
                 None => 0,
             };
-            let (changes, upto) = read_log(w.conn(), since, usize::MAX >> 1)?;
-            let bytes = bundle::seal(&id, keys::certs(w.conn())?, &changes, since, upto, false)?;
+            let page = read_log(w.conn(), since, usize::MAX, usize::MAX)?;
+            let (entries, upto) = (page.entries, page.upto);
+            let bytes = bundle::seal_payload(&id, keys::certs(w.conn())?, page.payload, entries, since, upto, false)?;
             if let Some(p) = &peer {
                 set_sent(w, p, upto)?;
             } else {
                 set_sent(w, "bundle", upto)?;
             }
-            let report = ExportReport { changes: changes.len() as u64, bytes: bytes.len() as u64, upto_seq: upto };
+            let report = ExportReport { changes: entries, bytes: bytes.len() as u64, upto_seq: upto };
             Ok((bytes, report))
         })
     }

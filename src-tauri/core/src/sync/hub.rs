@@ -32,13 +32,16 @@ use crate::sync::keys::{self, Identity};
 
 /// Largest request body the hub reads; larger ones get 413 unread.
 pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
-/// Changes per push or pull page: each page is one transaction on each side.
+/// Entries per push or pull page: each page is one transaction on each side.
 pub const PAGE: usize = 100_000;
+/// A page stops growing at this many payload bytes, inside the hub's default
+/// body limit however large the entries are (100k sites are about 50 MB).
+pub const PAGE_BYTES: usize = 40 * 1024 * 1024;
 /// Signed requests older or newer than this are refused (replays).
 const REQUEST_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// Count and checksum of a replica's change log; equal on two replicas that
-/// hold the same changes.
+/// hold the same entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LogDigest {
@@ -46,20 +49,27 @@ pub struct LogDigest {
     pub checksum: i64,
 }
 
-/// Read from the running digest (migration 4) that every write transaction
-/// updates with what it appended to `change_log`; [`scan_digest`] is what it must always equal.
+/// Read from the running digest (migrations 4 and 6) that every write
+/// transaction updates with what it changed in `change_log`; [`scan_digest`]
+/// is what it must always equal.
 pub fn digest(conn: &rusqlite::Connection) -> Result<LogDigest> {
     Ok(conn.query_row("SELECT count, checksum FROM sync_log_digest WHERE id = 1", [], |r| {
         Ok(LogDigest { count: r.get(0)?, checksum: r.get(1)? })
     })?)
 }
 
-/// The digest computed from the whole log (slow: a full scan).
+/// The digest computed from the whole log (slow: a full scan). The same
+/// query as migration 7; `store::write::entry_term` is its per-entry term.
 pub fn scan_digest(conn: &rusqlite::Connection) -> Result<LogDigest> {
     Ok(conn.query_row(
-        "SELECT count(*), coalesce(sum((hlc % 1000000007) * 3 + length(row_id) * 31 + length(col) * 17
-                 + unicode(origin) * 7 + length(tbl) + length(CAST(value AS TEXT))), 0)
-         FROM change_log",
+        "SELECT count(*), coalesce(sum(
+             (e.hlc % 1000000007) * 3 + length(e.row_id) * 31 + unicode(e.origin) * 7 + length(e.tbl)
+             + (SELECT coalesce(sum(length(j.key) * 17 + CASE j.type
+                                        WHEN 'null' THEN 0
+                                        WHEN 'real' THEN length(CAST(CAST(j.value AS INTEGER) AS TEXT))
+                                        ELSE length(j.value) END), 0)
+                FROM json_each(e.cells) j)), 0)
+         FROM change_log e",
         [],
         |r| Ok(LogDigest { count: r.get(0)?, checksum: r.get(1)? }),
     )?)
@@ -226,10 +236,11 @@ fn route(k: &mut Kizuna, req: &tiny_http::Request, body: &[u8], opts: &HubOption
             let since = query_param(req.url(), "since").unwrap_or(0).max(0);
             let limit = query_param(req.url(), "limit").unwrap_or(PAGE as i64).clamp(1, PAGE as i64) as usize;
             let id = identity_of(store)?;
-            let (changes, upto) = read_log(store.conn(), since, limit)?;
-            let more = upto < max_seq(store.conn())?;
+            let page = read_log(store.conn(), since, limit, PAGE_BYTES)?;
+            let more = page.upto < max_seq(store.conn())?;
             let certs = keys::certs(store.conn())?;
-            Ok((bundle::seal(&id, certs, &changes, since, upto, more)?, "application/octet-stream"))
+            let bytes = bundle::seal_payload(&id, certs, page.payload, page.entries, since, page.upto, more)?;
+            Ok((bytes, "application/octet-stream"))
         }
         _ => Ok((serde_json::to_vec(&digest(store.conn())?).map_err(|e| Error::Sync(e.to_string()))?, "application/json")),
     }
@@ -318,16 +329,17 @@ fn push(store: &mut Store, c: &Client<'_>, peer: &str, progress: &mut dyn FnMut(
     let mut pushed = 0;
     loop {
         let (sent, _) = marker(store.conn(), peer)?;
-        let (changes, upto) = read_log(store.conn(), sent, PAGE)?;
-        if changes.is_empty() {
+        let page = read_log(store.conn(), sent, PAGE, PAGE_BYTES)?;
+        if page.entries == 0 {
             return Ok(pushed);
         }
+        let (entries, upto) = (page.entries, page.upto);
         let more = upto < max_seq(store.conn())?;
-        let body = bundle::seal(c.id, keys::certs(store.conn())?, &changes, sent, upto, more)?;
+        let body = bundle::seal_payload(c.id, keys::certs(store.conn())?, page.payload, entries, sent, upto, more)?;
         c.call("POST", "/v1/push", &body)?;
         // The hub committed: only now does the marker move.
         store.write(|w| set_sent(w, peer, upto))?;
-        pushed += changes.len() as u64;
+        pushed += entries;
         progress(SyncProgress { stage: "push".into(), changes: pushed, total: None });
     }
 }
@@ -338,7 +350,7 @@ fn pull(store: &mut Store, c: &Client<'_>, peer: &str, cfg: &SyncConfig, report:
         let bytes = c.call("GET", &format!("/v1/pull?since={received}&limit={PAGE}"), &[])?;
         let opened = bundle::open(store.conn(), c.id, &bytes)?;
         let more = opened.manifest.more;
-        let n = opened.changes.len() as u64;
+        let n = opened.entries.len() as u64;
         let r: ImportReport = commit(store, opened, cfg, "hub", |w, m, before| {
             set_received(w, peer, m.upto_seq)?;
             // What this page added came from the hub: never push it back,

@@ -1,13 +1,17 @@
 //! Offline sync between the field offices and HQ.
 //!
 //! # Merge rule
-//! Every write appends one change per cell to `change_log`, stamped with the
-//! hybrid logical clock and the origin office. A cell's value is the change
-//! with the highest `(hlc, origin)` (origin compared as bytes); merging is a
-//! set union of logs followed by that choice, so applying changes in any
-//! order, grouping or number of times gives the same state, and concurrent
-//! edits to different cells of one row all survive. The batched merge is in
-//! `store::merge`, the single-change reference in `Writer::apply`.
+//! Every write appends one entry per written row to `change_log`: the cells
+//! it set, stamped with one hybrid logical clock value and the origin office.
+//! A cell's value is the one from the entry with the highest `(hlc, origin)`
+//! (origin compared as bytes) among the row's entries that carry the cell;
+//! merging is a set union of logs followed by that choice, so applying
+//! entries in any order, grouping or number of times gives the same state,
+//! and concurrent edits to different cells of one row all survive. Two
+//! copies of one entry (same row, stamp and origin) with different cells,
+//! which only a log converted from the per-cell form can produce, are united.
+//! The batched merge is in `store::merge`, the single-entry reference in
+//! `Writer::apply`.
 //!
 //! # Deletes
 //! A delete is the `deleted` cell set to 1: a last-writer-wins tombstone like

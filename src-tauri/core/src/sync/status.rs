@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::schema;
 use crate::seed::SEED_ORIGIN;
-use crate::store::CellValue;
+use crate::store::{CellValue, parse_cells};
 use crate::sync::keys;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -124,14 +124,19 @@ impl Kizuna {
     /// conflicts and are left out.
     pub fn overwritten(&self, limit: usize) -> Result<Vec<OverwrittenValue>> {
         let conn = self.store().conn();
+        // Only rows written by more than one office can hold a conflict:
+        // found through the log's (tbl, row_id, ...) index before any
+        // entry's cells are unpacked.
         let mut q = conn.prepare(
-            "WITH ranked AS (
-                 SELECT tbl, row_id, col, hlc, origin, value,
-                        row_number() OVER (PARTITION BY tbl, row_id, col ORDER BY hlc DESC, origin DESC) AS rank
-                 FROM change_log
-                 WHERE origin <> ?1 AND (tbl, row_id, col) IN (
-                     SELECT tbl, row_id, col FROM change_log WHERE origin <> ?1
-                     GROUP BY tbl, row_id, col HAVING count(DISTINCT origin) > 1))
+            "WITH contested AS (
+                 SELECT tbl, row_id FROM change_log WHERE origin <> ?1
+                 GROUP BY tbl, row_id HAVING count(DISTINCT origin) > 1),
+             ranked AS (
+                 SELECT e.tbl, e.row_id, j.key AS col, e.hlc, e.origin, j.value AS value,
+                        row_number() OVER (PARTITION BY e.tbl, e.row_id, j.key ORDER BY e.hlc DESC, e.origin DESC) AS rank
+                 FROM contested c
+                 JOIN change_log e ON e.tbl = c.tbl AND e.row_id = c.row_id, json_each(e.cells) j
+                 WHERE e.origin <> ?1)
              SELECT l.tbl, l.row_id, l.col, l.value, l.origin, l.hlc, w.value, w.origin
              FROM ranked l JOIN ranked w ON w.tbl = l.tbl AND w.row_id = l.row_id AND w.col = l.col AND w.rank = 1
              WHERE l.rank > 1 AND l.origin <> w.origin
@@ -158,18 +163,20 @@ impl Kizuna {
     pub fn restore_overwritten(&mut self, table: &str, row_id: &str, column: &str, hlc: i64, origin: &str) -> Result<()> {
         let t = schema::table(table).ok_or_else(|| Error::invalid("table", format!("unknown table '{table}'")))?;
         let (col, _) = t.column(column).ok_or_else(|| Error::invalid("column", format!("unknown column '{column}'")))?;
-        let value = self
+        let not_found = || Error::NotFound { entity: "logged change", id: format!("{table}.{column} of {row_id} at {hlc} from {origin}") };
+        let cells: String = self
             .store()
             .conn()
             .query_row(
-                "SELECT value FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND col = ?3 AND hlc = ?4 AND origin = ?5",
-                params![t.name, row_id, col, hlc, origin],
-                |r| Ok(CellValue::from_value_ref(r.get_ref(0)?)),
+                "SELECT cells FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND hlc = ?3 AND origin = ?4",
+                params![t.name, row_id, hlc, origin],
+                |r| r.get(0),
             )
             .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "logged change", id: format!("{table}.{column} of {row_id} at {hlc} from {origin}") },
+                rusqlite::Error::QueryReturnedNoRows => not_found(),
                 e => e.into(),
             })?;
+        let value = parse_cells(&cells)?.into_iter().find(|(c, _)| c == col).map(|(_, v)| v).ok_or_else(not_found)?;
         self.store_mut().write(|w| {
             if col == "deleted" {
                 return Err(Error::invalid("column", "deletions are restored by editing, not by this operation"));
