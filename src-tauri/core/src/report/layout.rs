@@ -318,12 +318,18 @@ impl Layout {
         }
     }
 
-    /// Label and value pairs in two columns, the labels in grey.
+    /// Label and value pairs in two columns, the labels in grey. The block
+    /// is kept on one page when it fits on one: a statement's totals read
+    /// as one figure ("granted, spent, unspent") and lose sense when split.
     pub fn facts(&mut self, pairs: &[(String, String)], label_w: f32) {
         let label = BODY.color(GREY);
-        for (k, v) in pairs {
-            let klines = self.wrap(k, label, label_w - 6.0);
-            let vlines = self.wrap(v, BODY, CONTENT_W - label_w);
+        let wrapped: Vec<(Vec<String>, Vec<String>)> =
+            pairs.iter().map(|(k, v)| (self.wrap(k, label, label_w - 6.0), self.wrap(v, BODY, CONTENT_W - label_w))).collect();
+        let block: f32 = wrapped.iter().map(|(k, v)| k.len().max(v.len()) as f32 * BODY.leading() + 1.5).sum();
+        if block <= PAGE_H - BOTTOM - TOP {
+            self.ensure(block);
+        }
+        for (klines, vlines) in &wrapped {
             let n = klines.len().max(vlines.len());
             self.ensure(n as f32 * BODY.leading());
             let top = self.y;
@@ -362,17 +368,18 @@ impl Layout {
     /// repeated at the top of every page the table continues on. A row taller
     /// than a whole page continues on the next one.
     pub fn table(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style) {
-        self.table_with(cols, rows, style, true);
+        self.table_with(cols, rows, style, true, None);
     }
 
     /// A table without a rule under each row, for long lists: the rules were
     /// a third of a long report's page content and the cell padding already
-    /// sets the rows apart.
-    pub fn list(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style) {
-        self.table_with(cols, rows, style, false);
+    /// sets the rows apart. Every further page starts with `caption`
+    /// ("Iwate — 51 sites (continued)"): its rows' group heading may be pages back.
+    pub fn list_continued(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, caption: &str) {
+        self.table_with(cols, rows, style, false, Some(caption));
     }
 
-    fn table_with(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, rules: bool) {
+    fn table_with(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, rules: bool, caption: Option<&str>) {
         let mut xs = Vec::with_capacity(cols.len());
         let mut widths = Vec::with_capacity(cols.len());
         let mut x = MARGIN_X;
@@ -404,6 +411,12 @@ impl Layout {
                 // a page is split, filling each page it runs over.
                 if fit < remaining && !fresh {
                     self.new_page();
+                    if let Some(c) = caption {
+                        let cap = SMALL.bold().color(GREY);
+                        let top = self.y;
+                        self.text_at(MARGIN_X, top + cap.size, c, cap);
+                        self.y = top + cap.leading() + 2.0;
+                    }
                     self.table_header(cols, &xs, &widths, style);
                     fresh = true;
                     continue;

@@ -308,7 +308,8 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             };
             Row::new(vec![(n + 1).to_string(), site, s.municipality.clone(), member])
         });
-        l.list(&cols, rows, SMALL);
+        let continued = format!("{title} {}", lang.t("(continued)", "（続き）"));
+        l.list_continued(&cols, rows, SMALL, &continued);
         i = j;
     }
 
