@@ -4,12 +4,14 @@
 
 use kizuna_core::api::{Choices, InitOptions, Installation};
 use kizuna_core::api::{Dashboard, choices as core_choices};
+use kizuna_core::api::{ReportProgress, ReportRequest, ReportSaved};
 use kizuna_core::model::Page;
 use kizuna_core::model::grant::GrantOverview;
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::Office;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::{ApiError, Error, Kizuna};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -132,6 +134,39 @@ pub async fn export_json_save_as(app: AppHandle, state: State<'_, AppState>) -> 
     let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
     state.with(|k| k.export_json_to(&path))?;
     Ok(Some(path.display().to_string()))
+}
+
+/// Asks where to save a report, suggesting `file_name`; `null` when the
+/// person cancels. It only answers a path: writing is `report_save`, so the
+/// path can also be typed (and the e2e test, which cannot drive a native
+/// dialog, exports through the same screen).
+#[tauri::command]
+pub async fn report_pick_path(app: AppHandle, file_name: String) -> Res<Option<String>> {
+    let picked = app.dialog().file().add_filter("PDF", &["pdf"]).set_file_name(&file_name).blocking_save_file();
+    let Some(picked) = picked else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Makes a report and writes it to `path`, telling the window how far it got.
+/// The page may only name an absolute `.pdf` path, so a command meant for
+/// reports cannot be turned into a way to overwrite any other file.
+#[tauri::command]
+pub async fn report_save(
+    state: State<'_, AppState>,
+    request: ReportRequest,
+    path: String,
+    on_progress: Channel<ReportProgress>,
+) -> Res<ReportSaved> {
+    let path = std::path::PathBuf::from(path.trim());
+    let is_pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if !path.is_absolute() || !is_pdf {
+        return Err(Error::invalid("path", format!("'{}' is not an absolute path to a .pdf file", path.display())).to_api());
+    }
+    // A window closed mid-report only stops listening; the file is still written.
+    state.with(|k| k.report_save(&request, &path, &mut |p| {
+        let _ = on_progress.send(p.clone());
+    }))
 }
 
 /// The saved UI language, `null` before anyone chose one.

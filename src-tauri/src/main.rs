@@ -69,6 +69,8 @@ fn main() {
             commands::site_remove,
             commands::grant_list,
             commands::export_json_save_as,
+            commands::report_pick_path,
+            commands::report_save,
             commands::language_get,
             commands::language_set,
             commands::ui_ready,

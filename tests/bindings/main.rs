@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use kizuna_core::ApiError;
-use kizuna_core::api::{Choices, Dashboard, DemoSummary, InitOptions, Installation};
+use kizuna_core::api::{Choices, Dashboard, DemoSummary, InitOptions, Installation, ReportProgress, ReportRequest, ReportSaved};
 use kizuna_core::model::Page;
 use kizuna_core::model::grant::{BudgetLineInput, ExpenditureInput, GrantOverview};
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
@@ -29,7 +29,7 @@ fn render(into: &Path) {
     export!(
         ApiError, Installation, InitOptions, Choices, Dashboard, DemoSummary, Office, Profile,
         Page<ts_rs::Dummy>, Member, MemberInput, MemberQuery, Site, SiteInput, SiteQuery,
-        GrantOverview, BudgetLineInput, ExpenditureInput,
+        GrantOverview, BudgetLineInput, ExpenditureInput, ReportRequest, ReportProgress, ReportSaved,
     );
 }
 

@@ -201,3 +201,70 @@ async fn the_language_switches_at_once_and_is_remembered_and_screens_are_capture
     app.wait_text("[data-testid=dashboard] h1", "Dashboard").await;
     app.quit().await;
 }
+
+fn pdf_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success(), "pdftotext {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The save dialog only answers a path; the export is a separate call, so
+/// the test types the path the dialog would have given and exports from the
+/// keyboard, as a person may.
+#[tokio::test]
+async fn reports_export_the_profile_and_a_japanese_phase_report_with_progress() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "en", "tokyo").await;
+    nav(&app, "reports").await;
+
+    app.click("input[name=kind][value=profile]").await;
+    let profile = dir.path().join("partner profile.pdf");
+    app.fill("[data-testid=reports] input[name=path]", &profile.display().to_string()).await;
+    app.press("[data-testid=reports] input[name=path]", Key::Enter).await;
+    let saved = app.text("[data-testid=report-saved]").await;
+    assert!(saved.contains(&profile.display().to_string()), "{saved}");
+    let bytes = std::fs::metadata(&profile).expect("the profile PDF was written").len();
+    assert!(saved.contains(&format!("{:.1} KB", bytes as f64 / 1024.0)), "size not shown: {saved}");
+    let value = app
+        .client
+        .execute("return document.querySelector('[data-testid=report-progress]').value", vec![])
+        .await
+        .expect("progress value");
+    assert_eq!(value, serde_json::json!(1));
+    app.wait_text(".report-progress span", "Done.").await;
+    let text = pdf_text(&profile);
+    assert!(text.contains("698,709.00 USD"), "the total granted is missing from the profile:\n{text}");
+    app.screenshot("reports-en").await;
+
+    // The phase report in the Japanese edition; a typed path gets its .pdf.
+    app.click("input[name=kind][value=phase]").await;
+    app.find("[data-testid=reports] select[name=phase] option").await;
+    app.click("input[name=report_lang][value=ja]").await;
+    let phase = dir.path().join("phase-ja");
+    app.fill("[data-testid=reports] input[name=path]", &phase.display().to_string()).await;
+    app.click("[data-testid=report-export]").await;
+    let phase = dir.path().join("phase-ja.pdf");
+    let started = std::time::Instant::now();
+    while !phase.exists() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(15), "{} was not written", phase.display());
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let kb = std::fs::metadata(&phase).expect("the phase PDF").len() as f64 / 1024.0;
+    app.wait_text("[data-testid=report-saved]", &format!("Saved {} ({kb:.1} KB).", phase.display())).await;
+    let text = pdf_text(&phase);
+    assert!(text.contains("宮城県") && text.contains("収支報告"), "not the Japanese phase report:\n{text}");
+
+    // A path the shell refuses is shown under the field and writes nothing.
+    app.fill("[data-testid=reports] input[name=path]", "relative/report.pdf").await;
+    app.click("[data-testid=report-export]").await;
+    app.wait_text(".field.has-error .field-error", "path: 'relative/report.pdf' is not an absolute path to a .pdf file").await;
+    app.screenshot("reports-error-en").await;
+    app.quit().await;
+}

@@ -10,10 +10,11 @@ import { FirstStart } from "./screens/FirstStart";
 import { GrantsScreen } from "./screens/Grants";
 import { MemberPage } from "./screens/MemberPage";
 import { MembersScreen } from "./screens/Members";
+import { ReportsScreen } from "./screens/Reports";
 import { SettingsScreen } from "./screens/Settings";
 import { SitesScreen } from "./screens/Sites";
 
-const NAV: Route["screen"][] = ["dashboard", "members", "sites", "grants", "settings"];
+const NAV: Route["screen"][] = ["dashboard", "members", "sites", "grants", "reports", "settings"];
 
 function initialLang(): Lang {
   return navigator.language.toLowerCase().startsWith("en") ? "en" : "ja";
@@ -100,6 +101,7 @@ export function App() {
             {route.screen === "member" && <MemberPage id={route.id} />}
             {route.screen === "sites" && <SitesScreen />}
             {route.screen === "grants" && <GrantsScreen />}
+            {route.screen === "reports" && <ReportsScreen />}
             {route.screen === "settings" && <SettingsScreen installation={installation} />}
           </main>
         </div>

@@ -1,7 +1,7 @@
 // The one door to the Rust shell: each function is one Tauri command, which
 // is one core API call. Errors always arrive as an ApiFailure carrying the
 // core's {code, message, field}; the UI switches on `code`, shows `message`.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
 import type { Choices } from "./bindings/Choices";
 import type { Dashboard } from "./bindings/Dashboard";
@@ -12,6 +12,9 @@ import type { MemberInput } from "./bindings/MemberInput";
 import type { MemberQuery } from "./bindings/MemberQuery";
 import type { Office } from "./bindings/Office";
 import type { Page } from "./bindings/Page";
+import type { ReportProgress } from "./bindings/ReportProgress";
+import type { ReportRequest } from "./bindings/ReportRequest";
+import type { ReportSaved } from "./bindings/ReportSaved";
 import type { Site } from "./bindings/Site";
 import type { SiteInput } from "./bindings/SiteInput";
 import type { SiteQuery } from "./bindings/SiteQuery";
@@ -72,6 +75,13 @@ export const api = {
   siteRemove: (id: string) => call<null>("site_remove", { id }),
   grantList: () => call<GrantOverview>("grant_list"),
   exportJsonSaveAs: () => call<string | null>("export_json_save_as"),
+  reportPickPath: (fileName: string) => call<string | null>("report_pick_path", { fileName }),
+  /** Writes the report to `path`; `onProgress` hears each stage as it happens. */
+  reportSave: (request: ReportRequest, path: string, onProgress: (p: ReportProgress) => void) => {
+    const channel = new Channel<ReportProgress>();
+    channel.onmessage = onProgress;
+    return call<Wire<ReportSaved>>("report_save", { request, path, onProgress: channel });
+  },
   languageGet: () => call<string | null>("language_get"),
   languageSet: (language: string) => call<null>("language_set", { language }),
   uiReady: (screen: string) => call<number>("ui_ready", { screen }),

@@ -11,6 +11,7 @@ export type Route =
   | { screen: "member"; id: string }
   | { screen: "sites" }
   | { screen: "grants" }
+  | { screen: "reports" }
   | { screen: "settings" };
 
 export interface AppCtx {

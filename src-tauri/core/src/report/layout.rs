@@ -1,13 +1,16 @@
-//! A small flow layout over printpdf's page operations: A4 pages with a
-//! running header and page numbers, wrapped paragraphs, headings kept with
+//! A small flow layout that writes PDF page content directly: A4 pages with
+//! a running header and page numbers, wrapped paragraphs, headings kept with
 //! what follows them, and tables that break across pages with their header
 //! repeated. Positions are tracked from the top of the page in points and
-//! turned into PDF's bottom-up coordinates only when an operation is emitted.
+//! turned into PDF's bottom-up coordinates only when an operator is written.
+//!
+//! The operators are written as bytes rather than built as printpdf `Op`s:
+//! turning `Op`s into a content stream (an object per operand, a string per
+//! glyph) was a third of a report's time, growing with every row. Text is
+//! written with the font's own glyph ids; `pdf::render` renumbers them to the
+//! embedded subset's.
 
-use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, Point, Pt, Rect, Rgb, TextItem,
-    TextRenderingMode,
-};
+use std::io::Write;
 
 use super::font::Face;
 use super::wrap::wrap;
@@ -93,8 +96,10 @@ impl Row {
 
 #[derive(Default)]
 struct PageBuf {
-    gfx: Vec<Op>,
-    text: Vec<Op>,
+    /// Rectangles and rules, painted under the text.
+    gfx: Vec<u8>,
+    /// Text operators, inside one BT/ET pair.
+    text: Vec<u8>,
     state: Option<Style>,
     /// Start of the current text line in hundredths of a point: text is
     /// placed with relative `Td` moves, which are shorter than a full matrix
@@ -104,8 +109,11 @@ struct PageBuf {
 
 pub struct Layout {
     face: &'static Face,
-    font: FontId,
+    font: String,
     pages: Vec<PageBuf>,
+    /// The character each glyph id was first written for (0: unused), for the
+    /// subset and its ToUnicode map.
+    used: Vec<u32>,
     /// Distance of the next line's top from the top of the page.
     y: f32,
 }
@@ -113,17 +121,56 @@ pub struct Layout {
 pub const CELL_PAD_X: f32 = 3.5;
 const CELL_PAD_Y: f32 = 2.6;
 
-fn rgb((r, g, b): Rgb3) -> Color {
-    Color::Rgb(Rgb { r, g, b, icc_profile: None })
+/// Pages as content streams, and the glyphs they show.
+pub struct Pages {
+    pub contents: Vec<Vec<u8>>,
+    /// (glyph id, character), ascending by glyph id.
+    pub glyphs: Vec<(u16, char)>,
 }
 
-fn pt(x: f32, y_from_top: f32) -> Point {
-    Point { x: Pt(x), y: Pt(PAGE_H - y_from_top) }
+/// `v` to the hundredth of a point, without trailing zeros: "54", "721.89", "-0.5".
+fn num(out: &mut Vec<u8>, v: f32) {
+    let c = (f64::from(v) * 100.0).round() as i64;
+    if c < 0 {
+        out.push(b'-');
+    }
+    let c = c.unsigned_abs();
+    let _ = write!(out, "{}", c / 100);
+    match c % 100 {
+        0 => {}
+        f if f % 10 == 0 => {
+            let _ = write!(out, ".{}", f / 10);
+        }
+        f => {
+            let _ = write!(out, ".{f:02}");
+        }
+    }
 }
+
+fn color(out: &mut Vec<u8>, (r, g, b): Rgb3, op: &[u8]) {
+    for v in [r, g, b] {
+        num(out, v);
+        out.push(b' ');
+    }
+    out.extend_from_slice(op);
+    out.push(b'\n');
+}
+
+fn point(out: &mut Vec<u8>, x: f32, y_from_top: f32, op: &[u8]) {
+    num(out, x);
+    out.push(b' ');
+    num(out, PAGE_H - y_from_top);
+    out.push(b' ');
+    out.extend_from_slice(op);
+    out.push(b'\n');
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 impl Layout {
-    pub fn new(face: &'static Face, font: FontId) -> Layout {
-        let mut l = Layout { face, font, pages: Vec::new(), y: TOP };
+    /// `font` is the resource name the pages' text refers to.
+    pub fn new(face: &'static Face, font: &str) -> Layout {
+        let mut l = Layout { face, font: font.to_string(), pages: Vec::new(), used: vec![0; 0x1_0000], y: TOP };
         l.new_page();
         l
     }
@@ -188,32 +235,53 @@ impl Layout {
         if s.is_empty() {
             return;
         }
-        let font = self.font.clone();
         let face = self.face;
+        for c in s.chars() {
+            let slot = &mut self.used[usize::from(face.glyph(c))];
+            if *slot == 0 {
+                *slot = c as u32;
+            }
+        }
+        let font = std::mem::take(&mut self.font);
         let p = self.page();
+        let out = &mut p.text;
         let prev = p.state;
         if prev.map(|s| s.size) != Some(style.size) {
-            p.text.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(style.size) });
+            out.push(b'/');
+            out.extend_from_slice(font.as_bytes());
+            out.push(b' ');
+            num(out, style.size);
+            out.extend_from_slice(b" Tf\n");
         }
         if prev.map(|s| s.color) != Some(style.color) {
-            p.text.push(Op::SetFillColor { col: rgb(style.color) });
-            p.text.push(Op::SetOutlineColor { col: rgb(style.color) });
+            color(out, style.color, b"rg");
+            color(out, style.color, b"RG");
         }
         if prev.map(|s| s.bold) != Some(style.bold) {
             // Bold without a second font file: fill and stroke the outlines.
-            let mode = if style.bold { TextRenderingMode::FillStroke } else { TextRenderingMode::Fill };
-            p.text.push(Op::SetTextRenderingMode { mode });
             if style.bold {
-                p.text.push(Op::SetOutlineThickness { pt: Pt(style.size * 0.035) });
+                out.extend_from_slice(b"2 Tr\n");
+                num(out, style.size * 0.035);
+                out.extend_from_slice(b" w\n");
+            } else {
+                out.extend_from_slice(b"0 Tr\n");
             }
         }
         p.state = Some(style);
+        // Relative `Td` moves are shorter than a full text matrix.
         let to = ((x * 100.0).round() as i32, ((PAGE_H - baseline) * 100.0).round() as i32);
         let (dx, dy) = (to.0 - p.origin.0, to.1 - p.origin.1);
         p.origin = to;
-        p.text.push(Op::SetTextCursor { pos: Point { x: Pt(dx as f32 / 100.0), y: Pt(dy as f32 / 100.0) } });
-        let glyphs = s.chars().map(|c| Codepoint { gid: face.glyph(c), offset: 0.0, cid: Some(c.to_string()) }).collect();
-        p.text.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+        num(out, dx as f32 / 100.0);
+        out.push(b' ');
+        num(out, dy as f32 / 100.0);
+        out.extend_from_slice(b" Td\n<");
+        for c in s.chars() {
+            let g = face.glyph(c);
+            out.extend([HEX[usize::from(g >> 12)], HEX[usize::from((g >> 8) & 15)], HEX[usize::from((g >> 4) & 15)], HEX[usize::from(g & 15)]]);
+        }
+        out.extend_from_slice(b"> Tj\n");
+        self.font = font;
     }
 
     /// Right-aligned text ending at `right`.
@@ -223,46 +291,33 @@ impl Layout {
     }
 
     pub fn rect(&mut self, x: f32, top: f32, w: f32, h: f32, fill: Rgb3) {
-        let p = self.page();
-        p.gfx.push(Op::SetFillColor { col: rgb(fill) });
-        p.gfx.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x),
-                y: Pt(PAGE_H - top - h),
-                width: Pt(w),
-                height: Pt(h),
-                mode: Some(PaintMode::Fill),
-                winding_order: None,
-            },
-        });
+        let out = &mut self.page().gfx;
+        color(out, fill, b"rg");
+        for v in [x, PAGE_H - top - h, w] {
+            num(out, v);
+            out.push(b' ');
+        }
+        num(out, h);
+        out.extend_from_slice(b" re\nf\n");
     }
 
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, color: Rgb3) {
-        let p = self.page();
-        p.gfx.push(Op::SetOutlineColor { col: rgb(color) });
-        p.gfx.push(Op::SetOutlineThickness { pt: Pt(width) });
-        p.gfx.push(Op::DrawLine {
-            line: Line {
-                points: vec![LinePoint { p: pt(x1, y1), bezier: false }, LinePoint { p: pt(x2, y2), bezier: false }],
-                is_closed: false,
-            },
-        });
+        self.polyline(&[(x1, y1), (x2, y2)], width, color);
     }
 
     /// A polyline through `points` (x, y from the top).
-    pub fn polyline(&mut self, points: &[(f32, f32)], width: f32, color: Rgb3) {
+    pub fn polyline(&mut self, points: &[(f32, f32)], width: f32, rgb: Rgb3) {
         if points.len() < 2 {
             return;
         }
-        let p = self.page();
-        p.gfx.push(Op::SetOutlineColor { col: rgb(color) });
-        p.gfx.push(Op::SetOutlineThickness { pt: Pt(width) });
-        p.gfx.push(Op::DrawLine {
-            line: Line {
-                points: points.iter().map(|&(x, y)| LinePoint { p: pt(x, y), bezier: false }).collect(),
-                is_closed: false,
-            },
-        });
+        let out = &mut self.page().gfx;
+        color(out, rgb, b"RG");
+        num(out, width);
+        out.extend_from_slice(b" w\n");
+        for (i, &(x, y)) in points.iter().enumerate() {
+            point(out, x, y, if i == 0 { b"m" } else { b"l" });
+        }
+        out.extend_from_slice(b"S\n");
     }
 
     /// Wrapped text flowing down the page, across pages when it must.
@@ -318,12 +373,18 @@ impl Layout {
         }
     }
 
-    /// Label and value pairs in two columns, the labels in grey.
+    /// Label and value pairs in two columns, the labels in grey. The block
+    /// is kept on one page when it fits on one: a statement's totals read
+    /// as one figure ("granted, spent, unspent") and lose sense when split.
     pub fn facts(&mut self, pairs: &[(String, String)], label_w: f32) {
         let label = BODY.color(GREY);
-        for (k, v) in pairs {
-            let klines = self.wrap(k, label, label_w - 6.0);
-            let vlines = self.wrap(v, BODY, CONTENT_W - label_w);
+        let wrapped: Vec<(Vec<String>, Vec<String>)> =
+            pairs.iter().map(|(k, v)| (self.wrap(k, label, label_w - 6.0), self.wrap(v, BODY, CONTENT_W - label_w))).collect();
+        let block: f32 = wrapped.iter().map(|(k, v)| k.len().max(v.len()) as f32 * BODY.leading() + 1.5).sum();
+        if block <= PAGE_H - BOTTOM - TOP {
+            self.ensure(block);
+        }
+        for (klines, vlines) in &wrapped {
             let n = klines.len().max(vlines.len());
             self.ensure(n as f32 * BODY.leading());
             let top = self.y;
@@ -362,17 +423,18 @@ impl Layout {
     /// repeated at the top of every page the table continues on. A row taller
     /// than a whole page continues on the next one.
     pub fn table(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style) {
-        self.table_with(cols, rows, style, true);
+        self.table_with(cols, rows, style, true, None);
     }
 
     /// A table without a rule under each row, for long lists: the rules were
     /// a third of a long report's page content and the cell padding already
-    /// sets the rows apart.
-    pub fn list(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style) {
-        self.table_with(cols, rows, style, false);
+    /// sets the rows apart. Every further page starts with `caption`
+    /// ("Iwate — 51 sites (continued)"): its rows' group heading may be pages back.
+    pub fn list_continued(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, caption: &str) {
+        self.table_with(cols, rows, style, false, Some(caption));
     }
 
-    fn table_with(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, rules: bool) {
+    fn table_with(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, rules: bool, caption: Option<&str>) {
         let mut xs = Vec::with_capacity(cols.len());
         let mut widths = Vec::with_capacity(cols.len());
         let mut x = MARGIN_X;
@@ -404,6 +466,12 @@ impl Layout {
                 // a page is split, filling each page it runs over.
                 if fit < remaining && !fresh {
                     self.new_page();
+                    if let Some(c) = caption {
+                        let cap = SMALL.bold().color(GREY);
+                        let top = self.y;
+                        self.text_at(MARGIN_X, top + cap.size, c, cap);
+                        self.y = top + cap.leading() + 2.0;
+                    }
                     self.table_header(cols, &xs, &widths, style);
                     fresh = true;
                     continue;
@@ -436,7 +504,7 @@ impl Layout {
 
     /// Adds the running header and "page n of N" footer to every page and
     /// returns each page's operations.
-    pub fn finish(mut self, header_left: &str, header_right: &str, footer_left: &str, page_label: impl Fn(usize, usize) -> String) -> Vec<Vec<Op>> {
+    pub fn finish(mut self, header_left: &str, header_right: &str, footer_left: &str, page_label: impl Fn(usize, usize) -> String) -> Pages {
         let total = self.pages.len();
         let small = SMALL.color(GREY);
         let face = self.face;
@@ -458,16 +526,24 @@ impl Layout {
             self.pages = saved;
             self.pages[i] = page;
         }
-        self.pages
+        let contents = self
+            .pages
             .into_iter()
             .map(|p| {
-                let mut ops = p.gfx;
-                ops.reserve(p.text.len() + 2);
-                ops.push(Op::StartTextSection);
-                ops.extend(p.text);
-                ops.push(Op::EndTextSection);
-                ops
+                let mut out = p.gfx;
+                out.reserve(p.text.len() + 6);
+                out.extend_from_slice(b"BT\n");
+                out.extend(p.text);
+                out.extend_from_slice(b"ET\n");
+                out
             })
-            .collect()
+            .collect();
+        let glyphs = self
+            .used
+            .iter()
+            .enumerate()
+            .filter_map(|(g, &c)| Some((u16::try_from(g).ok()?, char::from_u32(c).filter(|_| c != 0)?)))
+            .collect();
+        Pages { contents, glyphs }
     }
 }

@@ -1,26 +1,27 @@
 //! Turns laid-out pages into PDF bytes that depend only on their input.
 //!
-//! printpdf names fonts and the document by a process-wide counter, so the
-//! same report made twice in one process would differ. Here the font gets a
-//! fixed resource id, the creation date comes from the caller (the data's own
-//! date), and the trailer /ID is a digest of the finished content.
+//! printpdf builds the document, the embedded font subset with its widths and
+//! ToUnicode map; the pages' content streams are the layout's own (see
+//! `layout`). printpdf names fonts and the document by a process-wide
+//! counter, so the same report made twice in one process would differ. Here
+//! the font gets a fixed resource id, the creation date comes from the caller
+//! (the data's own date), and the trailer /ID is a digest of the finished content.
 
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
-use lopdf::{Object, StringFormat};
-use printpdf::{FontId, Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
+use lopdf::{Dictionary, Object, Stream, StringFormat};
+use printpdf::{Codepoint, FontId, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem};
 use sha2::{Digest, Sha256};
 
 use super::font::Face;
+use super::layout::Pages;
 use crate::error::{Error, Result};
 
 /// The font's resource name; its first six letters become the subset tag.
-pub fn font_id() -> FontId {
-    FontId("KZNAJP".to_string())
-}
+pub const FONT: &str = "KZNAJP";
 
 pub struct Meta<'a> {
     pub title: &'a str,
@@ -34,7 +35,7 @@ fn pdf_date(t: DateTime<Utc>) -> Result<printpdf::OffsetDateTime> {
     printpdf::OffsetDateTime::from_unix_timestamp(t.timestamp()).map_err(|e| Error::Report(format!("creation date: {e}")))
 }
 
-pub fn render(face: &Face, pages: Vec<Vec<Op>>, meta: &Meta<'_>) -> Result<Vec<u8>> {
+pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
     info.author = meta.author.to_string();
@@ -44,8 +45,28 @@ pub fn render(face: &Face, pages: Vec<Vec<Op>>, meta: &Meta<'_>) -> Result<Vec<u
     info.creation_date = pdf_date(meta.created)?;
     info.modification_date = info.creation_date;
     info.metadata_date = info.creation_date;
-    doc.resources.fonts.map.insert(font_id(), PdfFont::new(face.parsed.clone()));
-    doc.with_pages(pages.into_iter().map(|ops| PdfPage::new(Mm(210.0), Mm(297.0), ops)).collect());
+    doc.resources.fonts.map.insert(FontId(FONT.to_string()), PdfFont::new(face.parsed.clone()));
+    // printpdf learns which glyphs to embed from one run showing each used
+    // glyph once, on the first page; every page's content is replaced below.
+    let mut first = Vec::new();
+    if !pages.glyphs.is_empty() {
+        first = vec![
+            Op::StartTextSection,
+            Op::SetFont { font: PdfFontHandle::External(FontId(FONT.to_string())), size: Pt(10.0) },
+            Op::ShowText {
+                items: vec![TextItem::GlyphIds(
+                    pages.glyphs.iter().map(|&(gid, c)| Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) }).collect(),
+                )],
+            },
+            Op::EndTextSection,
+        ];
+    }
+    let count = pages.contents.len();
+    doc.with_pages(
+        (0..count)
+            .map(|i| PdfPage::new(Mm(210.0), Mm(297.0), if i == 0 { std::mem::take(&mut first) } else { Vec::new() }))
+            .collect(),
+    );
 
     let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
     let mut warnings = Vec::new();
@@ -54,16 +75,46 @@ pub fn render(face: &Face, pages: Vec<Vec<Op>>, meta: &Meta<'_>) -> Result<Vec<u
         return Err(Error::Report(format!("PDF writer: {}", w.msg)));
     }
 
+    // The subset renumbers glyphs; how is read back from the run printpdf
+    // wrote for them, in the order they were given.
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    if page_ids.len() != count {
+        return Err(Error::Report(format!("PDF writer made {} pages of {count}", page_ids.len())));
+    }
+    let mut code = vec![0u16; 0x1_0000];
+    if let Some(&page) = page_ids.first() {
+        let shown = page_stream(&lo, page)?.map(|id| stream_bytes(&lo, id)).transpose()?.unwrap_or_default();
+        let codes = hex_codes(&shown);
+        if codes.len() != pages.glyphs.len() {
+            return Err(Error::Report(format!("font subset: {} glyph codes for {} glyphs", codes.len(), pages.glyphs.len())));
+        }
+        for (&(gid, _), c) in pages.glyphs.iter().zip(codes) {
+            code[usize::from(gid)] = c;
+        }
+    }
+    for (&page, content) in page_ids.iter().zip(pages.contents) {
+        let content = renumber(&content, &code);
+        match page_stream(&lo, page)? {
+            Some(id) => {
+                if let Ok(Object::Stream(s)) = lo.get_object_mut(id) {
+                    s.dict = Dictionary::new();
+                    s.set_content(content);
+                }
+            }
+            None => {
+                let id = lo.add_object(Stream::new(Dictionary::new(), content));
+                if let Ok(Object::Dictionary(d)) = lo.get_object_mut(page) {
+                    d.set("Contents", Object::Reference(id));
+                }
+            }
+        }
+    }
+
     // Deflate at a middle level: level 9 (lopdf's choice) costs several times
     // the time for a few per cent of size on these streams.
-    let contents: std::collections::HashSet<lopdf::ObjectId> =
-        lo.get_pages().values().flat_map(|&page| lo.get_page_contents(page)).collect();
     let mut digest = Sha256::new();
-    for (id, obj) in lo.objects.iter_mut() {
+    for obj in lo.objects.values_mut() {
         if let Object::Stream(stream) = obj {
-            if contents.contains(id) && stream.dict.get(b"Filter").is_err() {
-                stream.set_content(join_glyph_runs(&stream.content));
-            }
             if stream.dict.get(b"Filter").is_err() && stream.allows_compression {
                 let mut enc = ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 4), Compression::new(6));
                 enc.write_all(&stream.content).map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
@@ -94,39 +145,80 @@ pub fn render(face: &Face, pages: Vec<Vec<Op>>, meta: &Meta<'_>) -> Result<Vec<u
     Ok(out)
 }
 
-/// printpdf writes text given as glyph ids as one hex string per glyph,
-/// `[<0012><0034>] TJ`; one string per run, `<00120034> Tj`, shows the same
-/// glyphs in a third fewer bytes. Arrays holding anything else (kerning
-/// numbers) are left as they are.
-fn join_glyph_runs(s: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        if s[i..].starts_with(b"[<") {
-            if let Some(end) = s[i..].windows(5).position(|w| w == b">] TJ") {
-                let inner = &s[i + 1..i + end + 1];
-                if inner.iter().all(|&b| b.is_ascii_hexdigit() || b == b'<' || b == b'>') {
-                    out.push(b'<');
-                    out.extend(inner.iter().filter(|b| b.is_ascii_hexdigit()));
-                    out.extend_from_slice(b"> Tj");
-                    i += end + 5;
-                    continue;
+/// The one content stream of `page`, if it has one.
+fn page_stream(lo: &lopdf::Document, page: lopdf::ObjectId) -> Result<Option<lopdf::ObjectId>> {
+    match lo.get_page_contents(page).as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        more => Err(Error::Report(format!("PDF writer: {} content streams on one page", more.len()))),
+    }
+}
+
+fn stream_bytes(lo: &lopdf::Document, id: lopdf::ObjectId) -> Result<Vec<u8>> {
+    match lo.get_object(id) {
+        Ok(Object::Stream(s)) => s.decompressed_content().or_else(|_| Ok(s.content.clone())),
+        _ => Err(Error::Report("PDF writer: a page's content is not a stream".into())),
+    }
+}
+
+/// The two-byte codes of every hex string in a content stream, in order.
+fn hex_codes(content: &[u8]) -> Vec<u16> {
+    let mut codes = Vec::new();
+    let (mut inside, mut acc, mut n) = (false, 0u16, 0);
+    for &b in content {
+        match b {
+            b'<' => (inside, acc, n) = (true, 0, 0),
+            b'>' => inside = false,
+            _ if inside => {
+                if let Some(d) = (b as char).to_digit(16) {
+                    acc = (acc << 4) | d as u16;
+                    n += 1;
+                    if n == 4 {
+                        codes.push(acc);
+                        (acc, n) = (0, 0);
+                    }
                 }
             }
+            _ => {}
         }
-        out.push(s[i]);
+    }
+    codes
+}
+
+/// The layout's content with each glyph id in a `<...>` string replaced by
+/// its code in the subset. The layout writes `<` only to open such strings.
+fn renumber(content: &[u8], code: &[u16]) -> Vec<u8> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = Vec::with_capacity(content.len());
+    let mut i = 0;
+    while i < content.len() {
+        let b = content[i];
+        out.push(b);
         i += 1;
+        if b != b'<' {
+            continue;
+        }
+        while i + 4 <= content.len() && content[i] != b'>' {
+            let gid = content[i..i + 4].iter().fold(0usize, |a, &h| (a << 4) | (h as char).to_digit(16).unwrap_or(0) as usize);
+            let c = code.get(gid).copied().unwrap_or(0);
+            out.extend([HEX[usize::from(c >> 12)], HEX[usize::from((c >> 8) & 15)], HEX[usize::from((c >> 4) & 15)], HEX[usize::from(c & 15)]]);
+            i += 4;
+        }
     }
     out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::join_glyph_runs;
+    use super::{hex_codes, renumber};
 
     #[test]
-    fn glyph_runs_become_one_string_and_kerned_arrays_stay() {
-        let s = b"54 721.89 Td\n[<001A><0024>] TJ\n[<0001> -250 <0002>] TJ\n";
-        assert_eq!(join_glyph_runs(s), b"54 721.89 Td\n<001A0024> Tj\n[<0001> -250 <0002>] TJ\n".to_vec());
+    fn glyph_codes_are_read_in_order_and_renumbered_in_place() {
+        assert_eq!(hex_codes(b"BT /KZNAJP 10 Tf [<0001><00A2> -250 <0003>] TJ <00040005> Tj ET"), vec![1, 0xA2, 3, 4, 5]);
+        let mut code = vec![0u16; 0x1_0000];
+        code[0x1A] = 1;
+        code[0x24] = 0x2B;
+        let s = b"0.1 0.1 0.12 rg\n54 721.89 Td\n<001A0024001A> Tj\n";
+        assert_eq!(renumber(s, &code), b"0.1 0.1 0.12 rg\n54 721.89 Td\n<0001002B0001> Tj\n".to_vec());
     }
 }

@@ -59,7 +59,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     let ph = &d.detail.phase;
     let f = &d.figures;
     let period = lang.range(f.period_start, f.period_end);
-    let mut l = Layout::new(face, pdf::font_id());
+    let mut l = Layout::new(face, pdf::FONT);
 
     // Cover.
     let donor = lang.name(&d.donor.name_en, Some(&d.donor.name_ja));
@@ -308,7 +308,8 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             };
             Row::new(vec![(n + 1).to_string(), site, s.municipality.clone(), member])
         });
-        l.list(&cols, rows, SMALL);
+        let continued = format!("{title} {}", lang.t("(continued)", "（続き）"));
+        l.list_continued(&cols, rows, SMALL, &continued);
         i = j;
     }
 

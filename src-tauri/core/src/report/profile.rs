@@ -26,7 +26,7 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
     let face = font::face()?;
     let lang = d.lang;
     let p = &d.profile;
-    let mut l = Layout::new(face, pdf::font_id());
+    let mut l = Layout::new(face, pdf::FONT);
     let org = lang.name(&format!("{} ({})", p.name_en, p.acronym), Some(&p.name_ja));
 
     l.heading(lang.t("Partner profile", "パートナー・プロフィール"), 0, 60.0);
