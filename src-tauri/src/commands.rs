@@ -151,6 +151,7 @@ pub async fn language_set(state: State<'_, AppState>, language: String) -> Res<(
 #[tauri::command]
 pub async fn ui_ready(state: State<'_, AppState>, screen: String) -> Res<u64> {
     let ms = state.started.elapsed().as_millis() as u64;
+    crate::webview::trim();
     log::info!("ready: {screen} interactive {ms} ms after process start");
     Ok(ms)
 }

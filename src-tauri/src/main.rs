@@ -7,6 +7,7 @@
 mod commands;
 mod settings;
 mod state;
+mod webview;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -28,6 +29,7 @@ fn data_dir_from_args() -> PathBuf {
 
 fn main() {
     let started = Instant::now();
+    webview::before_webkit();
     let state = AppState::open(data_dir_from_args(), started);
     let app = tauri::Builder::default()
         // A second launch focuses the running window instead of opening the
