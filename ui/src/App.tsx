@@ -12,8 +12,9 @@ import { MemberPage } from "./screens/MemberPage";
 import { MembersScreen } from "./screens/Members";
 import { SettingsScreen } from "./screens/Settings";
 import { SitesScreen } from "./screens/Sites";
+import { SyncScreen } from "./screens/Sync";
 
-const NAV: Route["screen"][] = ["dashboard", "members", "sites", "grants", "settings"];
+const NAV: Route["screen"][] = ["dashboard", "members", "sites", "grants", "sync", "settings"];
 
 function initialLang(): Lang {
   return navigator.language.toLowerCase().startsWith("en") ? "en" : "ja";
@@ -101,6 +102,7 @@ export function App() {
             {route.screen === "sites" && <SitesScreen />}
             {route.screen === "grants" && <GrantsScreen />}
             {route.screen === "settings" && <SettingsScreen installation={installation} />}
+            {route.screen === "sync" && <SyncScreen />}
           </main>
         </div>
       </AppContext.Provider>

@@ -11,7 +11,8 @@ export type Route =
   | { screen: "member"; id: string }
   | { screen: "sites" }
   | { screen: "grants" }
-  | { screen: "settings" };
+  | { screen: "settings" }
+  | { screen: "sync" };
 
 export interface AppCtx {
   choices: Choices;
