@@ -2,10 +2,8 @@
 //! (same crate config, plugins left out), showing a one-line page. Prints the
 //! RSS and PSS of its process tree after 8 s and exits.
 //!   xvfb-run -a cargo run --release -p kizuna-app --example floor
-//! KIZUNA_FLOOR_TUNED=1 applies the app's WebKit setting (src/webview.rs).
-
-#[path = "../src/webview.rs"]
-mod webview;
+//! Run it with WEBKIT_DISABLE_COMPOSITING_MODE=1 for the floor without the
+//! GL compositor.
 
 use std::time::Duration;
 
@@ -28,10 +26,6 @@ fn tree(pid: u32) -> Vec<u32> {
 }
 
 fn main() {
-    let tuned = std::env::var_os("KIZUNA_FLOOR_TUNED").is_some();
-    if tuned {
-        webview::before_webkit();
-    }
     let mut context = tauri::generate_context!();
     context.config_mut().app.windows.clear();
     tauri::Builder::default()
@@ -41,7 +35,7 @@ fn main() {
                 .body(b"<!doctype html><p>floor</p>".to_vec())
                 .expect("a response")
         })
-        .setup(move |app| {
+        .setup(|app| {
             // about:blank would not start a web process at all.
             let url = "floor://localhost/".parse().expect("a URL");
             tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::CustomProtocol(url))

@@ -30,7 +30,6 @@ fn data_dir_from_args() -> PathBuf {
 
 fn main() {
     let started = Instant::now();
-    webview::before_webkit();
     let state = AppState::open(data_dir_from_args(), started);
     let (data_dir, hub) = (state.data_dir.clone(), settings::load(&state.data_dir).hub_url);
     let app = tauri::Builder::default()
