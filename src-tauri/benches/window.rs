@@ -16,45 +16,22 @@ use std::time::Duration;
 
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
+use kizuna_core::model::member::MemberQuery;
+use kizuna_core::model::site::SiteQuery;
 
-use crate::driver::App;
+use crate::driver::{App, process_tree, rss_kib};
 
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
-        .unwrap_or(0)
-}
-
-fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// The app process (by its executable) and every process below it.
-fn app_processes() -> Vec<(u32, String, u64)> {
-    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_kizuna-app")).unwrap_or_default();
-    let pids: Vec<u32> = std::fs::read_dir("/proc")
+/// The instance this session launched and every process below it (its
+/// WebKit web and network processes), with name and RSS.
+fn app_processes(app: &App) -> Vec<(u32, String, u64)> {
+    let Some(root) = app.app_pid() else { return Vec::new() };
+    process_tree(root)
         .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse().ok())
-        .collect();
-    let roots: Vec<u32> =
-        pids.iter().copied().filter(|p| std::fs::read_link(format!("/proc/{p}/exe")).ok().as_deref() == Some(exe.as_path())).collect();
-    let mut out = Vec::new();
-    for &p in &pids {
-        let mut cur = Some(p);
-        while let Some(c) = cur {
-            if roots.contains(&c) {
-                let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default().trim().to_string();
-                out.push((p, name, rss_kib(p)));
-                break;
-            }
-            cur = parent_of(c).filter(|&pp| pp > 1);
-        }
-    }
-    out
+        .map(|p| {
+            let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default().trim().to_string();
+            (p, name, rss_kib(p))
+        })
+        .collect()
 }
 
 async fn ready_ms(app: &App) -> f64 {
@@ -69,27 +46,36 @@ async fn ready_ms(app: &App) -> f64 {
     panic!("the UI never reported ready");
 }
 
-/// Types `query` one key at a time; returns the keystroke → rows figure of each key.
-async fn type_and_time(app: &App, css: &str, query: &str) -> Vec<f64> {
+/// Types `query` one key at a time; returns the keystroke → rows figure of
+/// each key, and the page's split of each (input → request sent, request →
+/// answer, answer → frame).
+async fn type_and_time(app: &App, css: &str, query: &str) -> (Vec<f64>, Vec<String>) {
     let input = app.find(css).await;
     input.clear().await.expect("clear");
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let mut out = Vec::new();
+    let (mut out, mut phases) = (Vec::new(), Vec::new());
     for ch in query.chars() {
-        app.client.execute("delete document.body.dataset.rowsMs", vec![]).await.expect("reset");
+        app.client.execute("delete document.body.dataset.rowsMs; delete document.body.dataset.rowsPhases", vec![]).await.expect("reset");
         input.send_keys(&ch.to_string()).await.expect("type");
         let mut got = None;
         for _ in 0..400 {
-            let v = app.client.execute("return document.body.dataset.rowsMs || null", vec![]).await.unwrap_or_default();
-            if let Some(ms) = v.as_str().and_then(|s| s.parse::<f64>().ok()) {
+            let v = app.client.execute("return [document.body.dataset.rowsMs || null, document.body.dataset.rowsPhases || '']", vec![]).await.unwrap_or_default();
+            if let Some(ms) = v[0].as_str().and_then(|s| s.parse::<f64>().ok()) {
                 got = Some(ms);
+                phases.push(v[1].as_str().unwrap_or_default().to_string());
                 break;
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         out.push(got.expect("rows painted after a keystroke"));
     }
-    out
+    (out, phases)
+}
+
+fn report(what: &str, (ms, phases): (Vec<f64>, Vec<String>)) {
+    println!("{what}:");
+    println!("  {}", summary(&ms));
+    println!("  input→request/request→answer/answer→frame ms: {}", phases.join(", "));
 }
 
 fn summary(v: &[f64]) -> String {
@@ -107,45 +93,92 @@ fn seeded(dir: &Path, sites: usize) {
     }
 }
 
+fn median_ms(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// The core's share of a keystroke: the very queries the screens send for
+/// each prefix typed (registry: name_ja order, 50 rows; sites: all
+/// prefectures, 50 rows), median of 5 runs each, in this process.
+fn core_times(dir: &Path) {
+    let k = Kizuna::open(dir).expect("open");
+    let time = |f: &dyn Fn()| median_ms((0..5).map(|_| { let t = std::time::Instant::now(); f(); t.elapsed().as_secs_f64() * 1e3 }).collect());
+    let prefixes = |q: &str| q.char_indices().map(|(i, c)| q[..i + c.len_utf8()].to_string()).collect::<Vec<_>>();
+    let members: Vec<String> = prefixes("NGO 000012")
+        .iter()
+        .map(|p| {
+            let q = MemberQuery { search: Some(p.clone()), sort: Some("name_ja".into()), limit: Some(50), ..Default::default() };
+            format!("{:.1}", time(&|| { k.member_list(&q).expect("member list"); }))
+        })
+        .collect();
+    println!("core member_list per prefix of 'NGO 000012', ms: {}", members.join(", "));
+    let sites: Vec<String> = prefixes("拠点 01234")
+        .iter()
+        .map(|p| {
+            let q = SiteQuery { search: Some(p.clone()), limit: Some(50), ..Default::default() };
+            format!("{:.1}", time(&|| { k.site_list(&q).expect("site list"); }))
+        })
+        .collect();
+    println!("core site_list per prefix of '拠点 01234', ms: {}", sites.join(", "));
+}
+
 #[tokio::main]
 async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo test --benches` asks benches to list themselves.
     }
-    let small = tempfile::tempdir().expect("temp dir");
-    seeded(small.path(), 0);
-    println!("cold start to interactive dashboard (seeded default database):");
-    let mut starts = Vec::new();
-    for _ in 0..5 {
-        let app = App::launch(small.path()).await;
-        starts.push(ready_ms(&app).await);
-        app.quit().await;
+    // `cargo bench ... -- memory` runs only the parts whose name contains
+    // an argument (cold, memory, keystroke); no argument runs them all.
+    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let wants = |part: &str| only.is_empty() || only.iter().any(|o| part.contains(o.as_str()));
+    if wants("cold") {
+        let small = tempfile::tempdir().expect("temp dir");
+        seeded(small.path(), 0);
+        println!("cold start to interactive dashboard (seeded default database):");
+        let mut starts = Vec::new();
+        for _ in 0..5 {
+            let app = App::launch(small.path()).await;
+            starts.push(ready_ms(&app).await);
+            app.quit().await;
+        }
+        println!("  {}", summary(&starts).replace("keystrokes", "launches"));
     }
-    println!("  {}", summary(&starts).replace("keystrokes", "launches"));
+    if !wants("memory") && !wants("keystroke") {
+        return;
+    }
 
     let big = tempfile::tempdir().expect("temp dir");
     let t = std::time::Instant::now();
     seeded(big.path(), 100_000);
     println!("seeded 1,000 members and 100,000 sites in {:.1} s", t.elapsed().as_secs_f64());
 
+    if wants("keystroke") {
+        core_times(big.path());
+    }
+
     let app = App::launch(big.path()).await;
     let ms = ready_ms(&app).await;
     println!("cold start with 100,000 sites: {ms:.0} ms");
-    tokio::time::sleep(Duration::from_secs(5)).await;
-    let procs = app_processes();
-    let total: u64 = procs.iter().map(|p| p.2).sum();
-    println!("idle RSS after 5 s on the dashboard: {:.1} MiB total", total as f64 / 1024.0);
-    for (pid, name, kib) in &procs {
-        println!("  {pid:>7} {name:<20} {:.1} MiB", *kib as f64 / 1024.0);
+    if wants("memory") {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let procs = app_processes(&app);
+        let total: u64 = procs.iter().map(|p| p.2).sum();
+        println!("idle RSS after 5 s on the dashboard: {:.1} MiB total", total as f64 / 1024.0);
+        for (pid, name, kib) in &procs {
+            println!("  {pid:>7} {name:<20} {:.1} MiB", *kib as f64 / 1024.0);
+        }
+    }
+    if !wants("keystroke") {
+        app.quit().await;
+        return;
     }
 
     app.click("[data-nav=members]").await;
     app.find("[data-testid=members]").await;
-    println!("registry (1,000 members over 100,000 sites), search 'NGO 000012':");
-    println!("  {}", summary(&type_and_time(&app, "input[name=search]", "NGO 000012").await));
+    report("registry (1,000 members over 100,000 sites), search 'NGO 000012'", type_and_time(&app, "input[name=search]", "NGO 000012").await);
     app.click("[data-nav=sites]").await;
     app.find("[data-testid=sites]").await;
-    println!("site list (100,000 sites), search '拠点 01234':");
-    println!("  {}", summary(&type_and_time(&app, "input[name=search]", "拠点 01234").await));
+    report("site list (100,000 sites), search '拠点 01234'", type_and_time(&app, "input[name=search]", "拠点 01234").await);
     app.quit().await;
 }

@@ -10,6 +10,7 @@ use kizuna_core::model::grant::GrantOverview;
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::Office;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
+use kizuna_core::sync::SyncStatus;
 use kizuna_core::{ApiError, Error, Kizuna};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -17,8 +18,17 @@ use tauri_plugin_dialog::DialogExt;
 
 use crate::settings;
 use crate::state::AppState;
+use crate::sync::{AutoSync, SyncWorker};
 
 type Res<T> = Result<T, ApiError>;
+
+/// A local write that committed is synced soon after.
+fn wrote<T>(sync: &SyncWorker, r: Res<T>) -> Res<T> {
+    if r.is_ok() {
+        sync.after_write();
+    }
+    r
+}
 
 /// This installation, or `null` when the first-start screen must ask for
 /// the office. An unreadable database is an error, not a first start.
@@ -76,18 +86,18 @@ pub async fn member_show(state: State<'_, AppState>, id: String) -> Res<Member> 
 }
 
 #[tauri::command]
-pub async fn member_add(state: State<'_, AppState>, input: MemberInput) -> Res<Member> {
-    state.with(|k| k.member_add(&input))
+pub async fn member_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: MemberInput) -> Res<Member> {
+    wrote(&sync, state.with(|k| k.member_add(&input)))
 }
 
 #[tauri::command]
-pub async fn member_edit(state: State<'_, AppState>, id: String, input: MemberInput) -> Res<Member> {
-    state.with(|k| k.member_edit(&id, &input))
+pub async fn member_edit(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String, input: MemberInput) -> Res<Member> {
+    wrote(&sync, state.with(|k| k.member_edit(&id, &input)))
 }
 
 #[tauri::command]
-pub async fn member_remove(state: State<'_, AppState>, id: String) -> Res<()> {
-    state.with(|k| k.member_remove(&id))
+pub async fn member_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.member_remove(&id)))
 }
 
 #[tauri::command]
@@ -101,18 +111,18 @@ pub async fn site_show(state: State<'_, AppState>, id: String) -> Res<Site> {
 }
 
 #[tauri::command]
-pub async fn site_add(state: State<'_, AppState>, input: SiteInput) -> Res<Site> {
-    state.with(|k| k.site_add(&input))
+pub async fn site_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: SiteInput) -> Res<Site> {
+    wrote(&sync, state.with(|k| k.site_add(&input)))
 }
 
 #[tauri::command]
-pub async fn site_edit(state: State<'_, AppState>, id: String, input: SiteInput) -> Res<Site> {
-    state.with(|k| k.site_edit(&id, &input))
+pub async fn site_edit(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String, input: SiteInput) -> Res<Site> {
+    wrote(&sync, state.with(|k| k.site_edit(&id, &input)))
 }
 
 #[tauri::command]
-pub async fn site_remove(state: State<'_, AppState>, id: String) -> Res<()> {
-    state.with(|k| k.site_remove(&id))
+pub async fn site_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.site_remove(&id)))
 }
 
 #[tauri::command]
@@ -186,6 +196,48 @@ pub async fn language_set(state: State<'_, AppState>, language: String) -> Res<(
 #[tauri::command]
 pub async fn ui_ready(state: State<'_, AppState>, screen: String) -> Res<u64> {
     let ms = state.started.elapsed().as_millis() as u64;
+    crate::webview::trim();
     log::info!("ready: {screen} interactive {ms} ms after process start");
     Ok(ms)
+}
+
+/// Changes not yet sent, peers, quarantine and overwritten values.
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> Res<SyncStatus> {
+    state.with(|k| k.sync_status())
+}
+
+/// The background sync: hub, running, last result, next attempt.
+#[tauri::command]
+pub async fn sync_state(sync: State<'_, SyncWorker>) -> Res<AutoSync> {
+    Ok(sync.state())
+}
+
+/// Saves the hub address (blank: no hub) and syncs with it at once.
+#[tauri::command]
+pub async fn sync_hub_set(state: State<'_, AppState>, sync: State<'_, SyncWorker>, url: String) -> Res<AutoSync> {
+    let hub = settings::save_hub_url(&state.data_dir, &url)?;
+    sync.set_hub(hub);
+    Ok(sync.state())
+}
+
+/// "Sync now": returns at once; progress and the outcome arrive as events.
+#[tauri::command]
+pub async fn sync_now(sync: State<'_, SyncWorker>) -> Res<AutoSync> {
+    sync.now();
+    Ok(sync.state())
+}
+
+/// Writes a value that lost a conflict again, as a new local edit.
+#[tauri::command]
+pub async fn sync_restore(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    table: String,
+    row_id: String,
+    column: String,
+    hlc: i64,
+    origin: String,
+) -> Res<()> {
+    wrote(&sync, state.with(|k| k.restore_overwritten(&table, &row_id, &column, hlc, &origin)))
 }

@@ -7,6 +7,8 @@
 mod commands;
 mod settings;
 mod state;
+mod sync;
+mod webview;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -29,6 +31,7 @@ fn data_dir_from_args() -> PathBuf {
 fn main() {
     let started = Instant::now();
     let state = AppState::open(data_dir_from_args(), started);
+    let (data_dir, hub) = (state.data_dir.clone(), settings::load(&state.data_dir).hub_url);
     let app = tauri::Builder::default()
         // A second launch focuses the running window instead of opening the
         // same database twice.
@@ -50,6 +53,10 @@ fn main() {
         )
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .setup(move |app| {
+            app.manage(sync::SyncWorker::start(app.handle().clone(), data_dir, hub));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::startup,
             commands::init,
@@ -74,6 +81,11 @@ fn main() {
             commands::language_get,
             commands::language_set,
             commands::ui_ready,
+            commands::sync_status,
+            commands::sync_state,
+            commands::sync_hub_set,
+            commands::sync_now,
+            commands::sync_restore,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -1,5 +1,5 @@
-//! Preferences of this window that are not network data (today: the UI
-//! language). Kept in a small JSON file in the data folder, next to the
+//! Preferences of this window that are not network data: the UI language
+//! and the sync hub's address. Kept in a small JSON file in the data folder, next to the
 //! database, so a data folder carries its own settings and tests that use a
 //! temporary folder start clean.
 
@@ -15,6 +15,8 @@ pub const LANGUAGES: [&str; 2] = ["ja", "en"];
 pub struct UiSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_url: Option<String>,
 }
 
 fn path(data_dir: &Path) -> PathBuf {
@@ -31,10 +33,33 @@ pub fn save_language(data_dir: &Path, language: &str) -> Result<(), ApiError> {
     if !LANGUAGES.contains(&language) {
         return Err(Error::invalid("language", format!("unknown language '{language}': use ja or en")).to_api());
     }
-    std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e).to_api())?;
     let mut s = load(data_dir);
     s.language = Some(language.to_string());
-    let text = serde_json::to_string_pretty(&s).map_err(|e| Error::Rejected(e.to_string()).to_api())?;
+    save(data_dir, &s)
+}
+
+/// The hub this window syncs with; blank clears it. Only the form is
+/// checked here: whether a hub answers there shows on the first sync.
+pub fn save_hub_url(data_dir: &Path, url: &str) -> Result<Option<String>, ApiError> {
+    let url = url.trim().trim_end_matches('/');
+    let hub = if url.is_empty() {
+        None
+    } else {
+        let host = url.strip_prefix("http://").unwrap_or_default();
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return Err(Error::invalid("hub_url", format!("'{url}' is not a hub address: use http://HOST:PORT")).to_api());
+        }
+        Some(url.to_string())
+    };
+    let mut s = load(data_dir);
+    s.hub_url = hub.clone();
+    save(data_dir, &s)?;
+    Ok(hub)
+}
+
+fn save(data_dir: &Path, s: &UiSettings) -> Result<(), ApiError> {
+    std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e).to_api())?;
+    let text = serde_json::to_string_pretty(s).map_err(|e| Error::Rejected(e.to_string()).to_api())?;
     kizuna_core::files::write_atomic(&path(data_dir), text.as_bytes()).map_err(ApiError::from)
 }
 
@@ -51,5 +76,22 @@ mod tests {
         let err = save_language(dir.path(), "fr").unwrap_err();
         assert_eq!((err.code.as_str(), err.field.as_deref()), ("invalid_input", Some("language")));
         assert_eq!(load(dir.path()).language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn hub_url_is_kept_beside_the_language_and_blank_clears_it() {
+        let dir = tempfile::tempdir().unwrap();
+        save_language(dir.path(), "ja").unwrap();
+        assert_eq!(save_hub_url(dir.path(), " http://127.0.0.1:7070/ ").unwrap().as_deref(), Some("http://127.0.0.1:7070"));
+        let s = load(dir.path());
+        assert_eq!((s.language.as_deref(), s.hub_url.as_deref()), (Some("ja"), Some("http://127.0.0.1:7070")));
+        for bad in ["https://hq.example", "127.0.0.1:7070", "http://", "http://a b"] {
+            let err = save_hub_url(dir.path(), bad).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("hub_url"), "{bad}");
+        }
+        assert_eq!(load(dir.path()).hub_url.as_deref(), Some("http://127.0.0.1:7070"));
+        assert_eq!(save_hub_url(dir.path(), "").unwrap(), None);
+        assert_eq!(load(dir.path()).hub_url, None);
+        assert_eq!(load(dir.path()).language.as_deref(), Some("ja"));
     }
 }

@@ -14,6 +14,7 @@ use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::Office;
 use kizuna_core::model::profile::Profile;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
+use kizuna_core::sync::{HubSyncReport, SyncProgress, SyncStatus};
 use ts_rs::TS;
 
 fn committed_dir() -> PathBuf {
@@ -30,6 +31,7 @@ fn render(into: &Path) {
         ApiError, Installation, InitOptions, Choices, Dashboard, DemoSummary, Office, Profile,
         Page<ts_rs::Dummy>, Member, MemberInput, MemberQuery, Site, SiteInput, SiteQuery,
         GrantOverview, BudgetLineInput, ExpenditureInput, ReportRequest, ReportProgress, ReportSaved,
+        SyncStatus, SyncProgress, HubSyncReport,
     );
 }
 

@@ -35,6 +35,50 @@ pub fn shots_dir() -> PathBuf {
     dir
 }
 
+/// Resident set size of one process in KiB (0 once it has gone).
+#[allow(dead_code)] // the window bench reads it; the e2e tests do not
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn alive(pid: u32) -> bool {
+    // A zombie still has a /proc entry but holds no memory and no window.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| s.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().next().map(|st| st != "Z")))
+        .unwrap_or(false)
+}
+
+/// `root` and every process below it, `root` first.
+pub fn process_tree(root: u32) -> Vec<u32> {
+    let pids: Vec<u32> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .collect();
+    let mut out = vec![root];
+    for &p in &pids {
+        let mut cur = parent_of(p);
+        while let Some(c) = cur.filter(|&c| c > 1) {
+            if c == root {
+                out.push(p);
+                break;
+            }
+            cur = parent_of(c);
+        }
+    }
+    out
+}
+
 pub struct App {
     pub client: Client,
     driver: Child,
@@ -81,8 +125,20 @@ impl App {
         App { client, driver }
     }
 
-    /// Closes the window (the app process ends) and stops the driver.
+    /// The kizuna-app process this session started (a descendant of our
+    /// tauri-driver), never another instance that happens to be running.
+    pub fn app_pid(&self) -> Option<u32> {
+        let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_kizuna-app")).ok()?;
+        process_tree(self.driver.id())
+            .into_iter()
+            .find(|p| std::fs::read_link(format!("/proc/{p}/exe")).ok().as_deref() == Some(exe.as_path()))
+    }
+
+    /// Closes the window and stops the driver, and returns only once the app
+    /// and its WebKit processes have exited, so the next launch (or a memory
+    /// reading) never overlaps an instance that is still closing.
     pub async fn quit(mut self) {
+        let tree = self.app_pid().map(process_tree).unwrap_or_default();
         let _ = self.client.close().await;
         // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would orphan it.
         let _ = Command::new("kill").args(["-TERM", &self.driver.id().to_string()]).status();
@@ -92,6 +148,10 @@ impl App {
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let started = Instant::now();
+        while tree.iter().any(|&p| alive(p)) && started.elapsed() < WAIT {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn find(&self, css: &str) -> Element {

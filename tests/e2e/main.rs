@@ -268,3 +268,117 @@ async fn reports_export_the_profile_and_a_japanese_phase_report_with_progress() 
     app.screenshot("reports-error-en").await;
     app.quit().await;
 }
+
+/// The `kizuna` CLI from the same build as the app (tests/cli and the sync
+/// tests build it); built here when this suite runs first.
+fn cli_bin() -> std::path::PathBuf {
+    let bin = Path::new(env!("CARGO_BIN_EXE_kizuna-app")).with_file_name("kizuna");
+    if !bin.exists() {
+        let release = bin.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "release");
+        let mut build = std::process::Command::new(env!("CARGO"));
+        build.args(["build", "-p", "kizuna-cli", "--bin", "kizuna"]);
+        if release {
+            build.arg("--release");
+        }
+        assert!(build.status().expect("run cargo").success(), "cargo build -p kizuna-cli failed");
+    }
+    bin
+}
+
+fn cli(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(cli_bin()).arg("--data-dir").arg(dir).args(args).output().expect("run kizuna");
+    assert!(out.status.success(), "kizuna {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// `kizuna serve --listen 127.0.0.1:0` on `dir`; stopped on drop.
+struct Hub(std::process::Child, String);
+
+impl Hub {
+    fn start(dir: &Path) -> Hub {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(cli_bin())
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start the hub");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("hub stdout")).read_line(&mut line).expect("hub's first line");
+        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_string();
+        Hub(child, url)
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn hub_members(hq: &Path, search: &str) -> usize {
+    let out = cli(hq, &["--json", "member", "list", "--search", search]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("member list JSON");
+    v["rows"].as_array().map_or(0, |rows| rows.len())
+}
+
+#[tokio::test]
+async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquarters() {
+    let _one = serial();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (hq, tono) = (tmp.path().join("hq"), tmp.path().join("tono"));
+    let invite = tmp.path().join("tono.invite");
+    cli(&hq, &["init"]);
+    cli(&hq, &["office", "invite", "tono", "--out", invite.to_str().expect("utf-8 path")]);
+    cli(&tono, &["init", "--join", invite.to_str().expect("utf-8 path")]);
+    let hub = Hub::start(&hq);
+
+    let app = App::launch(&tono).await;
+    app.find("[data-testid=dashboard]").await;
+    nav(&app, "settings").await;
+    app.click(".card [data-lang=en]").await;
+    nav(&app, "sync").await;
+    assert!(app.text("[data-testid=sync-auto]").await.starts_with("No hub configured"));
+
+    // A malformed address is refused with the shell's message; nothing is saved.
+    app.fill("input[name=hub_url]", "hq.example:7070").await;
+    app.click("[data-testid=hub-save]").await;
+    assert!(app.text("[data-testid=hub-error]").await.contains("http://HOST:PORT"));
+
+    // The real hub: the first exchange brings the network's data (the seed from HQ).
+    app.fill("input[name=hub_url]", &hub.1).await;
+    app.click("[data-testid=hub-save]").await;
+    app.find("[data-testid=sync-report]").await;
+    let started = std::time::Instant::now();
+    while !app.text("[data-testid=sync-auto]").await.starts_with("Last synced") {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "no successful sync: {}", app.text("[data-testid=sync-auto]").await);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.find(&format!("[data-testid=sync-peers] tr[data-peer='hub:{}']", hub.1)).await;
+    app.wait_text("[data-testid=sync-unsent]", "0").await;
+    app.screenshot("sync-en").await;
+
+    // A member added in the window reaches the hub by itself (sync after a write).
+    nav(&app, "members").await;
+    app.click("[data-testid=member-add]").await;
+    app.fill("[data-testid=member-form] input[name=name_ja]", "遠野まごころネット同期").await;
+    app.fill("[data-testid=member-form] input[name=name_en]", "Tono Magokoro Sync Test").await;
+    app.click("[data-testid=member-form] input[name=pref-03]").await;
+    app.press("[data-testid=member-form] input[name=name_en]", Key::Enter).await;
+    app.wait_text("[data-testid=member-name]", "遠野まごころネット同期").await;
+    assert_eq!(hub_members(&hq, "Magokoro Sync"), 0, "the hub had the member before any sync");
+    let started = std::time::Instant::now();
+    while hub_members(&hq, "Magokoro Sync") == 0 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the app's new member never reached the hub");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    // ...and the dashboard's "not yet synced" falls back to 0 on its own.
+    nav(&app, "dashboard").await;
+    app.wait_text("[data-testid=dash-unsynced]", "0").await;
+    nav(&app, "sync").await;
+    app.wait_text("[data-testid=sync-unsent]", "0").await;
+    app.screenshot("sync-after-write-en").await;
+    app.quit().await;
+}

@@ -13,8 +13,9 @@ import { MembersScreen } from "./screens/Members";
 import { ReportsScreen } from "./screens/Reports";
 import { SettingsScreen } from "./screens/Settings";
 import { SitesScreen } from "./screens/Sites";
+import { SyncScreen } from "./screens/Sync";
 
-const NAV: Route["screen"][] = ["dashboard", "members", "sites", "grants", "reports", "settings"];
+const NAV: Route["screen"][] = ["dashboard", "members", "sites", "grants", "reports", "sync", "settings"];
 
 function initialLang(): Lang {
   return navigator.language.toLowerCase().startsWith("en") ? "en" : "ja";
@@ -103,6 +104,7 @@ export function App() {
             {route.screen === "grants" && <GrantsScreen />}
             {route.screen === "reports" && <ReportsScreen />}
             {route.screen === "settings" && <SettingsScreen installation={installation} />}
+            {route.screen === "sync" && <SyncScreen />}
           </main>
         </div>
       </AppContext.Provider>

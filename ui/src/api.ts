@@ -18,6 +18,25 @@ import type { ReportSaved } from "./bindings/ReportSaved";
 import type { Site } from "./bindings/Site";
 import type { SiteInput } from "./bindings/SiteInput";
 import type { SiteQuery } from "./bindings/SiteQuery";
+import type { HubSyncReport } from "./bindings/HubSyncReport";
+import type { SyncStatus } from "./bindings/SyncStatus";
+
+/** The shell's background sync (src-tauri/src/sync.rs `AutoSync`, an
+ * app-only type built from generated ones). */
+export interface AutoSync {
+  hub: string | null;
+  running: boolean;
+  /** UTC milliseconds of the last exchange that ended well. */
+  last_ok_at: number | null;
+  last_report: HubSyncReport | null;
+  last_error: ApiError | null;
+  /** Seconds until the next attempt, when one is planned. */
+  next_in_secs: number | null;
+}
+
+/** Events the shell emits while syncing. */
+export const SYNC_STATE_EVENT = "sync-state";
+export const SYNC_PROGRESS_EVENT = "sync-progress";
 
 /** ts-rs types every i64 as `bigint`, but serde_json sends and expects plain
  * JSON numbers (and JSON.stringify refuses a bigint). Inputs therefore take
@@ -85,6 +104,12 @@ export const api = {
   languageGet: () => call<string | null>("language_get"),
   languageSet: (language: string) => call<null>("language_set", { language }),
   uiReady: (screen: string) => call<number>("ui_ready", { screen }),
+  syncStatus: () => call<SyncStatus>("sync_status"),
+  syncState: () => call<AutoSync>("sync_state"),
+  syncHubSet: (url: string) => call<AutoSync>("sync_hub_set", { url }),
+  syncNow: () => call<AutoSync>("sync_now"),
+  syncRestore: (v: { table: string; rowId: string; column: string; hlc: number; origin: string }) =>
+    call<null>("sync_restore", { ...v }),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

@@ -12,7 +12,8 @@ export type Route =
   | { screen: "sites" }
   | { screen: "grants" }
   | { screen: "reports" }
-  | { screen: "settings" };
+  | { screen: "settings" }
+  | { screen: "sync" };
 
 export interface AppCtx {
   choices: Choices;

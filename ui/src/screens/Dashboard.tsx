@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, toFailure } from "../api";
+import { listen } from "@tauri-apps/api/event";
+import { type AutoSync, SYNC_STATE_EVENT, api, toFailure } from "../api";
 import type { Dashboard } from "../bindings/Dashboard";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { formatCount, formatMoney, formatRange } from "../format";
@@ -34,6 +35,14 @@ export function DashboardScreen() {
         reportReady();
       })
       .catch((e) => setError(toFailure(e).message));
+    // Each finished background sync changes "not yet synced" (and may bring
+    // other offices' records): read the figures again.
+    const stop = listen<AutoSync>(SYNC_STATE_EVENT, (e) => {
+      if (!e.payload.running) api.dashboard().then(setData, () => undefined);
+    });
+    return () => {
+      stop.then((f) => f());
+    };
   }, []);
   if (error) return <ErrorBanner message={error} />;
   if (!data) return <p class="loading">{t("common.loading")}</p>;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { api, latestOnly, toFailure } from "../api";
 import { label, useApp } from "../app-context";
 import type { Member } from "../bindings/Member";
@@ -7,7 +7,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
 import { pick, useI18n } from "../i18n";
-import { markInput, markRowsPainted } from "../timing";
+import { markAnswer, markInput, markRequest, markRowsPainted } from "../timing";
 import { MemberForm } from "./MemberForm";
 
 const LIMIT = 50;
@@ -27,9 +27,13 @@ export function MembersScreen() {
   const [adding, setAdding] = useState(false);
   const searchBox = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
+  // Layout effects, not effects: Preact runs an effect only after the next
+  // frame, which put two idle frames between a keystroke and its rows.
+  useLayoutEffect(() => {
+    markRequest();
     listMembers({ search, prefecture, sort, descending, offset, limit: LIMIT })
       .then((p) => {
+        markAnswer();
         if (p) {
           setPage(p);
           setError(null);
@@ -38,7 +42,7 @@ export function MembersScreen() {
       .catch((e) => setError(toFailure(e).message));
   }, [search, prefecture, sort, descending, offset]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (page) markRowsPainted("members");
   }, [page]);
 

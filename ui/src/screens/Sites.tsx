@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 import { api, latestOnly, toFailure } from "../api";
 import { useApp } from "../app-context";
 import type { Page } from "../bindings/Page";
@@ -7,7 +7,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
 import { pick, useI18n } from "../i18n";
-import { markInput, markRowsPainted } from "../timing";
+import { markAnswer, markInput, markRequest, markRowsPainted } from "../timing";
 import { SiteForm } from "./SiteForm";
 import { SiteTable } from "./SiteTable";
 
@@ -31,9 +31,13 @@ export function SitesScreen() {
   const [reload, setReload] = useState(0);
   const prefecture = tab === "other" ? otherPref : tab;
 
-  useEffect(() => {
+  // Layout effects, not effects: Preact runs an effect only after the next
+  // frame, which put two idle frames between a keystroke and its rows.
+  useLayoutEffect(() => {
+    markRequest();
     listSites({ prefecture, sector, status, search, offset, limit: LIMIT })
       .then((p) => {
+        markAnswer();
         if (p) {
           setPage(p);
           setError(null);
@@ -42,7 +46,7 @@ export function SitesScreen() {
       .catch((e) => setError(toFailure(e).message));
   }, [prefecture, sector, status, search, offset, reload]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (page) markRowsPainted("sites");
   }, [page]);
 

@@ -131,6 +131,14 @@ impl Kizuna {
         Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
     }
 
+    /// Caps SQLite's page cache of this handle at `kib` KiB. The core's
+    /// default is large for bulk writes (imports, sync); a long-lived window
+    /// that mostly pages through lists can keep less resident.
+    pub fn set_page_cache_kib(&self, kib: u32) -> Result<()> {
+        self.store.conn().pragma_update(None, "cache_size", -i64::from(kib))?;
+        Ok(())
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }
