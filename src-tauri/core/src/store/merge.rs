@@ -43,6 +43,10 @@ pub fn is_plain_name(s: &str) -> bool {
         && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
 }
 
+/// Rows arriving for an empty table from which its secondary indexes are
+/// built after the load rather than during it.
+const BULK_ROWS: usize = 10_000;
+
 /// More columns than any table could have: a corrupt or hostile entry.
 const MAX_CELLS: usize = 256;
 
@@ -141,9 +145,11 @@ impl Writer<'_> {
                 empty.insert(e.table.as_str(), !any);
             }
         }
+        let rebuild = self.drop_indexes_for_bulk_load(entries, &checked, &keys)?;
         let mut stats = MergeStats::default();
         let mut max_seen = Stamp(0);
         let mut start = 0;
+        let mut merged = Ok(());
         while start < order.len() {
             let first = order[start];
             let mut end = start + 1;
@@ -155,11 +161,65 @@ impl Writer<'_> {
                 max_seen = max_seen.max(entries[i].hlc);
             }
             let none_stored = empty.get(entries[first].table.as_str()).copied().unwrap_or(false);
-            self.merge_row(&checked, entries, group, none_stored, &mut stats)?;
+            merged = self.merge_row(&checked, entries, group, none_stored, &mut stats);
+            if merged.is_err() {
+                break;
+            }
             start = end;
         }
+        // Recreated even after a failure, in case the caller carries on in
+        // this transaction; a kill before commit restores them anyway.
+        for sql in rebuild {
+            self.tx.execute_batch(&sql)?;
+        }
+        merged?;
         self.clock.observe(max_seen);
         Ok(stats)
+    }
+
+    /// Drops the secondary indexes of every known table that is empty and
+    /// about to receive at least [`BULK_ROWS`] rows (an initial sync), and
+    /// returns the statements that recreate them. Building an index by one
+    /// sort at the end costs far less than keeping it up to date row by row
+    /// in random key order. Unique indexes stay: they are constraints.
+    fn drop_indexes_for_bulk_load(
+        &self,
+        entries: &[Entry],
+        checked: &[(Option<&'static Table>, bool)],
+        keys: &[(&str, &str)],
+    ) -> Result<Vec<String>> {
+        let mut rows: HashMap<&str, usize> = HashMap::new();
+        for (tbl, _) in keys {
+            *rows.entry(tbl).or_default() += 1;
+        }
+        let mut tables: Vec<&'static Table> = Vec::new();
+        for (e, (t, _)) in entries.iter().zip(checked) {
+            let Some(t) = t else { continue };
+            if rows.get(e.table.as_str()).is_some_and(|n| *n >= BULK_ROWS) && !tables.iter().any(|k| std::ptr::eq(*k, *t)) {
+                tables.push(t);
+            }
+        }
+        let mut rebuild = Vec::new();
+        for t in tables {
+            let empty: bool =
+                self.tx.query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {})", t.name), [], |r| r.get(0))?;
+            if !empty {
+                continue;
+            }
+            let indexes: Vec<(String, String)> = {
+                let mut q = self.tx.prepare(
+                    "SELECT name, sql FROM sqlite_schema
+                     WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+                )?;
+                let rows = q.query_map([t.name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (name, sql) in indexes {
+                self.tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+                rebuild.push(sql);
+            }
+        }
+        Ok(rebuild)
     }
 
     /// `checked[i]` is [`check_entry`]'s verdict on `entries[i]`.

@@ -17,6 +17,10 @@ use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::hlc::{Clock, Stamp, WallClock, system_millis};
 
+/// A write that logs at least this many entries leaves its checkpoint to a
+/// background connection (see [`Store::write`]).
+const LARGE_WRITE_ENTRIES: i64 = 10_000;
+
 pub struct Store {
     conn: Connection,
     clock: Clock,
@@ -25,6 +29,14 @@ pub struct Store {
     /// Counts this connection's committed writes: with `PRAGMA data_version`
     /// (other connections' commits) it tells caches whether the data changed.
     generation: u64,
+    /// The background checkpoint after the last large write (see `write`).
+    checkpoint: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.join_checkpoint();
+    }
 }
 
 impl Store {
@@ -74,7 +86,7 @@ impl Store {
             .query_row("SELECT value FROM local_meta WHERE key = 'office'", [], |r| r.get::<_, String>(0))
             .optional()?
             .unwrap_or_default();
-        Ok(Store { conn, clock: Clock::new(Stamp(last.max(logged)), wall), origin, path, generation: 0 })
+        Ok(Store { conn, clock: Clock::new(Stamp(last.max(logged)), wall), origin, path, generation: 0, checkpoint: None })
     }
 
     pub fn path(&self) -> &Path {
@@ -109,6 +121,12 @@ impl Store {
             .optional()?)
     }
 
+    fn join_checkpoint(&mut self) {
+        if let Some(t) = self.checkpoint.take() {
+            let _ = t.join();
+        }
+    }
+
     /// Runs `f` in one transaction. Everything `f` writes, domain rows and
     /// change-log entries alike, commits together or not at all.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
@@ -125,7 +143,33 @@ impl Store {
         }
         let mut w = Writer::new(tx, &mut clock, &self.origin);
         let out = f(&mut w)?;
-        w.finish()?;
+        // A large write (an initial sync, an import) commits without copying
+        // its pages from the WAL into the database file: a background
+        // connection does that after the commit. Just as durable as before,
+        // as `synchronous = NORMAL` syncs nothing at commit in WAL mode.
+        let large = w.logged_entries() >= LARGE_WRITE_ENTRIES && self.path != Path::new(":memory:");
+        if large {
+            if let Some(t) = self.checkpoint.take() {
+                let _ = t.join();
+            }
+            w.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+        }
+        let done = w.finish();
+        if large {
+            self.conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
+        }
+        done?;
+        if large {
+            let path = self.path.clone();
+            self.checkpoint = Some(std::thread::spawn(move || {
+                // Best effort: any later commit checkpoints as usual, and the
+                // last connection to close always does.
+                if let Ok(c) = Connection::open(&path) {
+                    let _ = c.busy_timeout(std::time::Duration::from_secs(10));
+                    let _ = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                }
+            }));
+        }
         self.clock = clock;
         self.generation += 1;
         if self.origin.is_empty() {

@@ -310,6 +310,11 @@ impl<'a> Writer<'a> {
         Writer { tx, clock, origin, logged: std::cell::Cell::new((0, 0)) }
     }
 
+    /// Entries this transaction has added to `change_log` so far.
+    pub(super) fn logged_entries(&self) -> i64 {
+        self.logged.get().0
+    }
+
     /// Notes `entries` more entries in `change_log` and `term` more checksum.
     fn note_logged(&self, entries: i64, term: i64) {
         let (n, sum) = self.logged.get();

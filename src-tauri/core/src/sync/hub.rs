@@ -129,7 +129,13 @@ impl Default for HubOptions {
 pub fn serve(data_dir: &Path, listen: &str, opts: HubOptions) -> Result<Hub> {
     let mut k = Kizuna::open(data_dir)?;
     identity_of(k.store_mut())?;
-    let server = tiny_http::Server::http(listen).map_err(|e| Error::Sync(format!("cannot listen on {listen}: {e}")))?;
+    let cannot = |e: &dyn std::fmt::Display| Error::Sync(format!("cannot listen on {listen}: {e}"));
+    let listener = std::net::TcpListener::bind(listen).map_err(|e| cannot(&e))?;
+    // tiny_http writes a response's head and body separately: with Nagle's
+    // algorithm the body then waits for the client's delayed ACK of the
+    // head, 40 ms per pull on loopback. Accepted sockets inherit the option.
+    socket2::SockRef::from(&listener).set_tcp_nodelay(true).map_err(|e| cannot(&e))?;
+    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| cannot(&e))?;
     let addr = server
         .server_addr()
         .to_ip()
