@@ -1,20 +1,14 @@
 //! The `kizuna` binary as a black box: arguments in, text/JSON and exit codes out.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-fn kizuna(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kizuna"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("KIZUNA_DATA_DIR")
-        .output()
-        .expect("run kizuna")
-}
+#[path = "../common/cli.rs"]
+mod common;
+use common::kizuna;
 
 fn ok_json(dir: &Path, args: &[&str]) -> Value {
     let mut full = vec!["--json"];

@@ -2,7 +2,7 @@
 //! `pdftotext` (poppler) reads it back, and the facts are checked in the text.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use kizuna_core::Kizuna;
 use kizuna_core::api::ReportOptions;
@@ -10,15 +10,9 @@ use kizuna_core::seed::seed_id;
 use serde_json::Value;
 use tempfile::TempDir;
 
-fn kizuna(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kizuna"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("KIZUNA_DATA_DIR")
-        .output()
-        .expect("run kizuna")
-}
+#[path = "../common/cli.rs"]
+mod common;
+use common::kizuna;
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = kizuna(dir, args);

@@ -3,14 +3,14 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
-fn kizuna(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kizuna")).arg("--data-dir").arg(dir).args(args).output().expect("run kizuna")
-}
+#[path = "../../common/cli.rs"]
+mod common;
+use common::kizuna;
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let o = kizuna(dir, args);
