@@ -1,13 +1,12 @@
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import { api, latestOnly, toFailure } from "../api";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, latestOnly } from "../api";
 import { label, useApp } from "../app-context";
-import type { Member } from "../bindings/Member";
-import type { Page } from "../bindings/Page";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
 import { pick, useI18n } from "../i18n";
-import { markAnswer, markInput, markRequest, markRowsPainted } from "../timing";
+import { usePagedList } from "../list";
+import { markInput } from "../timing";
 import { MemberForm } from "./MemberForm";
 
 const LIMIT = 50;
@@ -22,29 +21,10 @@ export function MembersScreen() {
   const [sort, setSort] = useState<Sort>(lang === "ja" ? "name_ja" : "name_en");
   const [descending, setDescending] = useState(false);
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<Page<Member> | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const searchBox = useRef<HTMLInputElement>(null);
 
-  // Layout effects, not effects: Preact runs an effect only after the next
-  // frame, which put two idle frames between a keystroke and its rows.
-  useLayoutEffect(() => {
-    markRequest();
-    listMembers({ search, prefecture, sort, descending, offset, limit: LIMIT })
-      .then((p) => {
-        markAnswer();
-        if (p) {
-          setPage(p);
-          setError(null);
-        }
-      })
-      .catch((e) => setError(toFailure(e).message));
-  }, [search, prefecture, sort, descending, offset]);
-
-  useLayoutEffect(() => {
-    if (page) markRowsPainted("members");
-  }, [page]);
+  const { page, error } = usePagedList("members", () => listMembers({ search, prefecture, sort, descending, offset, limit: LIMIT }), [search, prefecture, sort, descending, offset]);
 
   useEffect(() => searchBox.current?.focus(), []);
 

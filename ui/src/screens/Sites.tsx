@@ -1,13 +1,13 @@
-import { useLayoutEffect, useState } from "preact/hooks";
-import { api, latestOnly, toFailure } from "../api";
+import { useState } from "preact/hooks";
+import { api, latestOnly } from "../api";
 import { useApp } from "../app-context";
-import type { Page } from "../bindings/Page";
 import type { Site } from "../bindings/Site";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
 import { pick, useI18n } from "../i18n";
-import { markAnswer, markInput, markRequest, markRowsPainted } from "../timing";
+import { usePagedList } from "../list";
+import { markInput } from "../timing";
 import { SiteForm } from "./SiteForm";
 import { SiteTable } from "./SiteTable";
 
@@ -25,30 +25,11 @@ export function SitesScreen() {
   const [status, setStatus] = useState("");
   const [search, setSearch] = useState("");
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<Page<Site> | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [form, setForm] = useState<Site | "new" | null>(null);
   const [reload, setReload] = useState(0);
   const prefecture = tab === "other" ? otherPref : tab;
 
-  // Layout effects, not effects: Preact runs an effect only after the next
-  // frame, which put two idle frames between a keystroke and its rows.
-  useLayoutEffect(() => {
-    markRequest();
-    listSites({ prefecture, sector, status, search, offset, limit: LIMIT })
-      .then((p) => {
-        markAnswer();
-        if (p) {
-          setPage(p);
-          setError(null);
-        }
-      })
-      .catch((e) => setError(toFailure(e).message));
-  }, [prefecture, sector, status, search, offset, reload]);
-
-  useLayoutEffect(() => {
-    if (page) markRowsPainted("sites");
-  }, [page]);
+  const { page, error, setError } = usePagedList("sites", () => listSites({ prefecture, sector, status, search, offset, limit: LIMIT }), [prefecture, sector, status, search, offset, reload]);
 
   const reset = () => setOffset(0);
   const tabLabel = (code: string) =>
