@@ -140,7 +140,7 @@ fn far_future_changes_are_quarantined_reported_and_released_later() {
     assert!(own < far.0);
     // With a wider threshold (as if the clock had caught up) it is released.
     let (b, _) = hq.k.sync_export(Some("tono")).unwrap();
-    tono.k.sync_import(&b, &SyncConfig { max_future_ms: 2 * 3_600_000 }).unwrap();
+    tono.k.sync_import(&b, &SyncConfig { max_future_ms: 2 * 3_600_000, ..SyncConfig::default() }).unwrap();
     assert_eq!(cell(&tono, "s9", "name"), text("from the future"));
     assert!(tono.k.sync_status().unwrap().quarantined.is_empty());
 }

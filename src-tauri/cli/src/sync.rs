@@ -56,7 +56,7 @@ fn config(secs: i64) -> Result<SyncConfig, Error> {
     if secs < 0 {
         return Err(Error::invalid("max-future-secs", "must not be negative"));
     }
-    Ok(SyncConfig { max_future_ms: secs.saturating_mul(1000) })
+    Ok(SyncConfig { max_future_ms: secs.saturating_mul(1000), ..SyncConfig::default() })
 }
 
 pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {

@@ -20,7 +20,12 @@ pub struct Table {
 
 impl Table {
     pub fn column(&self, name: &str) -> Option<(&'static str, Kind)> {
-        self.columns.iter().find(|(c, _)| *c == name).copied()
+        self.index(name).map(|i| self.columns[i])
+    }
+
+    /// The column's position in [`Table::columns`].
+    pub fn index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|(c, _)| *c == name)
     }
 }
 

@@ -10,16 +10,13 @@
 //! applies the rest once an upgrade knows the names. Names that could not be
 //! a table or column at all are rejected: they never reach SQL text.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
-use rusqlite::ToSql;
 
 use crate::error::{Error, Result};
-use crate::fold::fold;
 use crate::hlc::Stamp;
 use crate::schema::{self, Table};
-use crate::store::write::{CellValue, Entry, Writer};
+use crate::store::write::{CellValue, Entry, Stored, Writer, cells_json, entry_term, search_key};
 
 /// What a merge did, for reports and progress.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -50,10 +47,13 @@ const BULK_ROWS: usize = 10_000;
 /// More columns than any table could have: a corrupt or hostile entry.
 const MAX_CELLS: usize = 256;
 
-/// Checks one entry before anything is written. Returns its table if this
-/// version knows it, and whether this version knows every column it sets
-/// (if not, the entry is parked).
-pub fn check_entry(e: &Entry) -> Result<(Option<&'static Table>, bool)> {
+/// [`check_entry`]'s verdict on an entry: its table if this version knows
+/// it, and whether this version knows every column it sets (if not, the
+/// entry is parked).
+pub type Verdict = (Option<&'static Table>, bool);
+
+/// Checks one entry before anything is written.
+pub fn check_entry(e: &Entry) -> Result<Verdict> {
     if e.row_id.is_empty() || e.row_id.len() > 200 || e.origin.is_empty() || e.origin.len() > 64 {
         return Err(Error::Rejected(format!("change with a missing or oversized row id or origin in {}", truncate(&e.table))));
     }
@@ -90,26 +90,183 @@ fn truncate(s: &str) -> String {
 
 /// One entry of the row being merged: stored, or arriving in this batch.
 struct RowEntry<'e> {
-    /// 0 for an entry not yet logged.
-    seq: i64,
     hlc: Stamp,
-    origin: Cow<'e, str>,
+    origin: &'e str,
     /// Each cell with whether it is new to this replica.
-    cells: Vec<(Cow<'e, str>, Cow<'e, CellValue>, bool)>,
+    cells: Vec<(&'e str, &'e CellValue, bool)>,
     /// The stored copy this entry extends (it gained cells), if stored.
-    stored: Option<usize>,
+    stored: Option<&'e Stored>,
     changed: bool,
     /// For an arriving entry: whether this version knows all its columns.
     known: bool,
 }
 
+/// A change-log write that merging a row needs.
+enum LogWrite<'e> {
+    Append { hlc: Stamp, origin: &'e str, json: String, term: i64, parked: bool },
+    /// A stored entry that gained cells: rewritten and moved to the log's end.
+    Extend { seq: i64, json: String, term_change: i64, parked: bool },
+}
+
+/// Everything merging one row writes, decided in memory from the row's
+/// arriving and stored entries.
+struct RowPlan<'e> {
+    table: Option<&'static Table>,
+    tbl: &'e str,
+    row_id: &'e str,
+    /// The row had no stored entry, so it has no row yet either (every row
+    /// is created by a logged write): the common case of an initial sync.
+    fresh_row: bool,
+    logs: Vec<LogWrite<'e>>,
+    /// Cells this replica did not have that win their column: (index in
+    /// the table's columns, value), in column order.
+    winners: Vec<(usize, &'e CellValue)>,
+    /// The search key of a fresh row, for tables that have one.
+    search: Option<String>,
+    stats: MergeStats,
+}
+
+/// A row group, in the order of [`Writer::apply_batch`]: planned already
+/// (its table had no stored entries), or to be merged against stored ones.
+enum Planned<'e> {
+    Ready(RowPlan<'e>),
+    Lookup(&'e [usize]),
+}
+
+/// Batches with at least this many rows plan them on a second thread while
+/// this one writes: an initial sync spends as long in SQLite as in building
+/// JSON text, search keys and winners.
+const PIPELINE_ROWS: usize = 4_096;
+
+/// Rows handed from the planning thread to the writer at a time.
+const PIPELINE_CHUNK: usize = 512;
+
+impl MergeStats {
+    fn add(&mut self, o: MergeStats) {
+        self.new += o.new;
+        self.won += o.won;
+        self.parked += o.parked;
+    }
+}
+
+/// Decides how to merge one row: `idx` are its arriving entries (indexes
+/// into `entries`, checked by [`check_entry`] into `checked`), `stored` the
+/// stored entries that could beat them, `any_stored` whether the row has
+/// any stored entry at all.
+fn plan_row<'e>(
+    checked: &[Verdict],
+    entries: &'e [Entry],
+    idx: &[usize],
+    stored: &'e [Stored],
+    any_stored: bool,
+) -> Option<RowPlan<'e>> {
+    let &first = idx.first()?;
+    let t = checked[first].0;
+    let (tbl, row_id) = (entries[first].table.as_str(), entries[first].row_id.as_str());
+    let mut row: Vec<RowEntry<'e>> = stored
+        .iter()
+        .map(|s| RowEntry {
+            hlc: s.hlc,
+            origin: s.origin.as_str(),
+            cells: s.cells.iter().map(|(c, v)| (c.as_str(), v, false)).collect(),
+            stored: Some(s),
+            changed: false,
+            known: true,
+        })
+        .collect();
+    for &i in idx {
+        let e = &entries[i];
+        match row.iter_mut().find(|r| r.hlc == e.hlc && r.origin == e.origin.as_str()) {
+            // A copy of an entry seen before: news only for cells the
+            // stored copy lacks (a log converted from per-cell form, or a
+            // replica that received part of an entry).
+            Some(r) => {
+                for (c, v) in &e.cells {
+                    if !r.cells.iter().any(|(k, ..)| k == c) {
+                        r.cells.push((c.as_str(), v, true));
+                        r.changed = true;
+                    }
+                }
+            }
+            None => row.push(RowEntry {
+                known: checked[i].1,
+                hlc: e.hlc,
+                origin: e.origin.as_str(),
+                cells: e.cells.iter().map(|(c, v)| (c.as_str(), v, true)).collect(),
+                stored: None,
+                changed: true,
+            }),
+        }
+    }
+    let mut plan = RowPlan {
+        table: t,
+        tbl,
+        row_id,
+        fresh_row: !any_stored,
+        logs: Vec::new(),
+        winners: Vec::new(),
+        search: None,
+        stats: MergeStats::default(),
+    };
+    for r in row.iter().filter(|r| r.changed) {
+        let cells = r.cells.iter().map(|(c, v, _)| (*c, *v));
+        let parked = match (t, r.stored) {
+            (Some(t), Some(_)) => r.cells.iter().any(|(c, ..)| t.column(c).is_none()),
+            (Some(_), None) => !r.known,
+            (None, _) => true,
+        };
+        let term = entry_term(r.hlc.0, r.origin, tbl, row_id, cells.clone());
+        let json = cells_json(cells);
+        plan.logs.push(match r.stored {
+            Some(s) => {
+                let before = entry_term(s.hlc.0, &s.origin, tbl, row_id, s.cells.iter().map(|(c, v)| (c.as_str(), v)));
+                LogWrite::Extend { seq: s.seq, json, term_change: term - before, parked }
+            }
+            None => {
+                plan.stats.parked += u64::from(parked);
+                LogWrite::Append { hlc: r.hlc, origin: r.origin, json, term, parked }
+            }
+        });
+        plan.stats.new += 1;
+    }
+    let Some(t) = t else { return Some(plan) };
+    // Each column's winner over all the row's entries; written if it is
+    // a cell this replica did not have.
+    let mut best: Vec<(usize, (Stamp, &str), &'e CellValue, bool)> = Vec::new();
+    for r in &row {
+        for &(c, v, new) in &r.cells {
+            let Some(col) = t.index(c) else { continue };
+            let key = (r.hlc, r.origin);
+            match best.iter_mut().find(|b| b.0 == col) {
+                Some(b) if b.1 > key => {}
+                Some(b) => *b = (col, key, v, new),
+                None => best.push((col, key, v, new)),
+            }
+        }
+    }
+    best.retain(|b| b.3);
+    best.sort_by_key(|b| b.0);
+    plan.stats.won = best.len() as u64;
+    plan.winners = best.iter().map(|b| (b.0, b.2)).collect();
+    if plan.fresh_row && !plan.winners.is_empty() {
+        plan.search = search_key(t, &plan.winners);
+    }
+    Some(plan)
+}
+
 impl Writer<'_> {
-    /// Merges `entries` (checked by the caller with [`check_entry`], which
-    /// this repeats). Order, grouping and repeats do not change the outcome.
+    /// Merges `entries`, checking each with [`check_entry`] first. Order,
+    /// grouping and repeats do not change the outcome.
     pub fn apply_batch(&mut self, entries: &[Entry]) -> Result<MergeStats> {
-        let mut checked = Vec::with_capacity(entries.len());
-        for e in entries {
-            checked.push(check_entry(e)?);
+        let checked = entries.iter().map(check_entry).collect::<Result<Vec<_>>>()?;
+        self.apply_checked(entries, &checked)
+    }
+
+    /// [`Writer::apply_batch`] for entries already checked: `checked[i]` is
+    /// [`check_entry`]'s verdict on `entries[i]`.
+    pub(crate) fn apply_checked(&mut self, entries: &[Entry], checked: &[Verdict]) -> Result<MergeStats> {
+        if checked.len() != entries.len() {
+            return Err(Error::Sync("merge called with a verdict missing".into()));
         }
         // Group by row, rows in (table, row id) order so that inserts into
         // the log's and the tables' indexes go to neighbouring pages, entries
@@ -134,6 +291,14 @@ impl Writer<'_> {
         }
         let mut order: Vec<usize> = (0..entries.len()).collect();
         order.sort_by_key(|&i| rank[row_of[i] as usize]);
+        let mut groups: Vec<&[usize]> = Vec::with_capacity(keys.len());
+        let mut rest = order.as_slice();
+        while let Some(&first) = rest.first() {
+            let n = rest.iter().position(|&i| row_of[i] != row_of[first]).unwrap_or(rest.len());
+            let (group, tail) = rest.split_at(n);
+            groups.push(group);
+            rest = tail;
+        }
         // A table with no entry yet (an initial sync) has no row to look up.
         let mut empty: HashMap<&str, bool> = HashMap::new();
         for e in entries {
@@ -145,35 +310,60 @@ impl Writer<'_> {
                 empty.insert(e.table.as_str(), !any);
             }
         }
-        let rebuild = self.drop_indexes_for_bulk_load(entries, &checked, &keys)?;
+        let plan_now = |group: &'_ [usize]| -> Option<RowPlan<'_>> {
+            let table = entries[*group.first()?].table.as_str();
+            empty.get(table).copied().unwrap_or(false).then(|| plan_row(checked, entries, group, &[], false)).flatten()
+        };
+        let rebuild = self.drop_indexes_for_bulk_load(entries, checked, &keys)?;
         let mut stats = MergeStats::default();
-        let mut max_seen = Stamp(0);
-        let mut start = 0;
-        let mut merged = Ok(());
-        while start < order.len() {
-            let first = order[start];
-            let mut end = start + 1;
-            while end < order.len() && row_of[order[end]] == row_of[first] {
-                end += 1;
-            }
-            let group = &order[start..end];
-            for &i in group {
-                max_seen = max_seen.max(entries[i].hlc);
-            }
-            let none_stored = empty.get(entries[first].table.as_str()).copied().unwrap_or(false);
-            merged = self.merge_row(&checked, entries, group, none_stored, &mut stats);
-            if merged.is_err() {
-                break;
-            }
-            start = end;
-        }
+        let merged = if groups.len() >= PIPELINE_ROWS {
+            std::thread::scope(|scope| {
+                let (to_writer, planned) = std::sync::mpsc::sync_channel::<Vec<Planned<'_>>>(8);
+                // Written batches go back to be freed where they were
+                // allocated: freeing in the writer made the two threads
+                // contend for the allocator's lock.
+                let (written, to_free) = std::sync::mpsc::channel::<Vec<Planned<'_>>>();
+                let (plan_now, groups) = (&plan_now, &groups);
+                scope.spawn(move || {
+                    for chunk in groups.chunks(PIPELINE_CHUNK) {
+                        let batch =
+                            chunk.iter().map(|g| plan_now(g).map_or(Planned::Lookup(g), Planned::Ready)).collect();
+                        // The writer stopped (it failed): nothing more to plan.
+                        if to_writer.send(batch).is_err() {
+                            break;
+                        }
+                        to_free.try_iter().for_each(drop);
+                    }
+                    drop(to_writer);
+                    to_free.into_iter().for_each(drop);
+                });
+                for batch in planned {
+                    for p in &batch {
+                        match p {
+                            Planned::Ready(plan) => self.write_plan(plan, &mut stats)?,
+                            Planned::Lookup(group) => self.merge_row(checked, entries, group, &mut stats)?,
+                        }
+                    }
+                    // The planner has gone only if it panicked.
+                    let _ = written.send(batch);
+                }
+                Ok(())
+            })
+        } else {
+            groups.iter().try_for_each(|g| match plan_now(g) {
+                Some(plan) => self.write_plan(&plan, &mut stats),
+                None => self.merge_row(checked, entries, g, &mut stats),
+            })
+        };
         // Recreated even after a failure, in case the caller carries on in
         // this transaction; a kill before commit restores them anyway.
         for sql in rebuild {
             self.tx.execute_batch(&sql)?;
         }
         merged?;
-        self.clock.observe(max_seen);
+        if let Some(max_seen) = entries.iter().map(|e| e.hlc).max() {
+            self.clock.observe(max_seen);
+        }
         Ok(stats)
     }
 
@@ -185,7 +375,7 @@ impl Writer<'_> {
     fn drop_indexes_for_bulk_load(
         &self,
         entries: &[Entry],
-        checked: &[(Option<&'static Table>, bool)],
+        checked: &[Verdict],
         keys: &[(&str, &str)],
     ) -> Result<Vec<String>> {
         let mut rows: HashMap<&str, usize> = HashMap::new();
@@ -222,173 +412,61 @@ impl Writer<'_> {
         Ok(rebuild)
     }
 
-    /// `checked[i]` is [`check_entry`]'s verdict on `entries[i]`.
+    /// Merges one row against its stored entries. `checked[i]` is
+    /// [`check_entry`]'s verdict on `entries[i]`.
     fn merge_row(
         &mut self,
-        checked: &[(Option<&'static Table>, bool)],
+        checked: &[Verdict],
         entries: &[Entry],
         idx: &[usize],
-        none_stored: bool,
         stats: &mut MergeStats,
     ) -> Result<()> {
         let Some(&first) = idx.first() else { return Ok(()) };
-        let t = checked[first].0;
         let (tbl, row_id) = (entries[first].table.as_str(), entries[first].row_id.as_str());
         // Stored entries older than every arriving one can beat none of its
         // cells: only the others are read and unpacked (usually none).
         let oldest = idx.iter().map(|&i| (entries[i].hlc, entries[i].origin.as_str())).min();
         let (any_stored, stored) = match oldest {
-            Some(oldest) if !none_stored => self.stored_entries_since(tbl, row_id, oldest)?,
-            _ => (false, Vec::new()),
+            Some(oldest) => self.stored_entries_since(tbl, row_id, oldest)?,
+            None => (false, Vec::new()),
         };
-        // The row had no entry, so it has no row yet either (every row is
-        // created by a logged write): the common case of an initial sync.
-        let fresh_row = !any_stored;
-        let mut row: Vec<RowEntry<'_>> = stored
-            .iter()
-            .enumerate()
-            .map(|(i, s)| RowEntry {
-                seq: s.seq,
-                hlc: s.hlc,
-                origin: Cow::Borrowed(s.origin.as_str()),
-                cells: s.cells.iter().map(|(c, v)| (Cow::Borrowed(c.as_str()), Cow::Borrowed(v), false)).collect(),
-                stored: Some(i),
-                changed: false,
-                known: true,
-            })
-            .collect();
-        for &i in idx {
-            let e = &entries[i];
-            match row.iter_mut().find(|r| r.hlc == e.hlc && r.origin == e.origin.as_str()) {
-                // A copy of an entry seen before: news only for cells the
-                // stored copy lacks (a log converted from per-cell form, or a
-                // replica that received part of an entry).
-                Some(r) => {
-                    for (c, v) in &e.cells {
-                        if !r.cells.iter().any(|(k, ..)| k == c) {
-                            r.cells.push((Cow::Borrowed(c.as_str()), Cow::Borrowed(v), true));
-                            r.changed = true;
-                        }
-                    }
-                }
-                None => row.push(RowEntry {
-                    known: checked[i].1,
-                    seq: 0,
-                    hlc: e.hlc,
-                    origin: Cow::Borrowed(e.origin.as_str()),
-                    cells: e.cells.iter().map(|(c, v)| (Cow::Borrowed(c.as_str()), Cow::Borrowed(v), true)).collect(),
-                    stored: None,
-                    changed: true,
-                }),
-            }
-        }
-        let mut cells: Vec<(&str, &CellValue)> = Vec::new();
-        for r in row.iter_mut().filter(|r| r.changed) {
-            cells.clear();
-            cells.extend(r.cells.iter().map(|(c, v, _)| (c.as_ref(), v.as_ref())));
-            let parked = match (t, r.stored) {
-                (Some(t), Some(_)) => r.cells.iter().any(|(c, ..)| t.column(c).is_none()),
-                (Some(_), None) => !r.known,
-                (None, _) => true,
-            };
-            match r.stored {
-                Some(s) => {
-                    r.seq = self.relog_entry(&stored[s], tbl, row_id, &cells)?;
-                    if parked {
-                        self.tx.prepare_cached("INSERT OR IGNORE INTO sync_parked (seq) VALUES (?1)")?.execute([r.seq])?;
-                    }
-                }
-                None => {
-                    r.seq = self.log_entry(r.hlc, &r.origin, tbl, row_id, cells.iter().copied())?;
-                    if parked {
-                        self.tx.prepare_cached("INSERT INTO sync_parked (seq) VALUES (?1)")?.execute([r.seq])?;
-                        stats.parked += 1;
-                    }
-                }
-            }
-            stats.new += 1;
-        }
-        let Some(t) = t else { return Ok(()) };
-        // Each column's winner over all the row's entries; written if it is
-        // a cell this replica did not have.
-        let mut best: Vec<(&'static str, (Stamp, &str), &CellValue, bool)> = Vec::new();
-        for r in &row {
-            for (c, v, new) in &r.cells {
-                let Some((col, _)) = t.column(c) else { continue };
-                let key = (r.hlc, r.origin.as_ref());
-                // Schema names are one static str each: compare addresses.
-                match best.iter_mut().find(|b| std::ptr::eq(b.0, col)) {
-                    Some(b) if b.1 > key => {}
-                    Some(b) => *b = (col, key, v.as_ref(), *new),
-                    None => best.push((col, key, v.as_ref(), *new)),
-                }
-            }
-        }
-        best.retain(|b| b.3);
-        if best.is_empty() {
-            return Ok(());
-        }
-        stats.won += best.len() as u64;
-        best.sort_by_key(|b| b.0);
-        let winners: Vec<(&'static str, &CellValue)> = best.iter().map(|b| (b.0, b.2)).collect();
-        if fresh_row && self.insert_row(t, row_id, &winners)? {
-            return Ok(());
-        }
-        self.upsert_cells(t, row_id, &winners)
-    }
-
-    /// Creates a row from its cells, its search key computed here rather
-    /// than by a second UPDATE. Returns false if the row exists after all.
-    fn insert_row(&self, t: &Table, row_id: &str, cells: &[(&'static str, &CellValue)]) -> Result<bool> {
-        let search = (!t.search.is_empty()).then(|| {
-            let parts: Vec<&str> = t
-                .search
-                .iter()
-                .map(|s| cells.iter().find(|(c, _)| c == s).and_then(|(_, v)| v.as_str()).unwrap_or(""))
-                .collect();
-            fold(&parts.join(" "))
-        });
-        let mut names = String::from("id");
-        let mut marks = String::from("?1");
-        for (i, (c, _)) in cells.iter().enumerate() {
-            names.push_str(", ");
-            names.push_str(c);
-            marks.push_str(&format!(", ?{}", i + 2));
-        }
-        if search.is_some() {
-            names.push_str(", search_key");
-            marks.push_str(&format!(", ?{}", cells.len() + 2));
-        }
-        let sql = format!("INSERT INTO {} ({names}) VALUES ({marks})", t.name);
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 2);
-        values.push(&row_id);
-        for (_, v) in cells {
-            values.push(*v);
-        }
-        if let Some(s) = &search {
-            values.push(s);
-        }
-        match self.tx.prepare_cached(&sql)?.execute(values.as_slice()) {
-            Ok(_) => Ok(true),
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => Ok(false),
-            Err(e) => Err(e.into()),
+        match plan_row(checked, entries, idx, &stored, any_stored) {
+            Some(plan) => self.write_plan(&plan, stats),
+            None => Ok(()),
         }
     }
 
-    /// Writes cells of a row, creating it if a cell arrives before the
-    /// row's other cells.
-    fn upsert_cells(&self, t: &Table, row_id: &str, cells: &[(&'static str, &CellValue)]) -> Result<()> {
-        let cols: Vec<&str> = cells.iter().map(|c| c.0).collect();
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 1);
-        values.push(&row_id);
-        for (_, v) in cells {
-            values.push(*v);
+    fn write_plan(&self, plan: &RowPlan<'_>, stats: &mut MergeStats) -> Result<()> {
+        for log in &plan.logs {
+            match log {
+                LogWrite::Append { hlc, origin, json, term, parked } => {
+                    let seq = self.append_log(*hlc, origin, plan.tbl, plan.row_id, json, *term)?;
+                    if *parked {
+                        self.tx.prepare_cached("INSERT INTO sync_parked (seq) VALUES (?1)")?.execute([seq])?;
+                    }
+                }
+                LogWrite::Extend { seq, json, term_change, parked } => {
+                    let seq = self.relog(*seq, json, *term_change)?;
+                    if *parked {
+                        self.tx.prepare_cached("INSERT OR IGNORE INTO sync_parked (seq) VALUES (?1)")?.execute([seq])?;
+                    }
+                }
+            }
         }
-        self.tx.prepare_cached(&upsert_sql(t, &cols))?.execute(values.as_slice())?;
-        if cols.iter().any(|c| t.search.contains(c)) {
-            self.refresh_search(t, row_id)?;
+        stats.add(plan.stats);
+        let Some(t) = plan.table else { return Ok(()) };
+        if plan.winners.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        if plan.fresh_row {
+            match self.insert_cells(t, plan.row_id, &plan.winners, plan.search.as_deref()) {
+                Ok(_) => return Ok(()),
+                // The row exists after all: its cells are upserted.
+                Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.upsert_cells(t, plan.row_id, &plan.winners)
     }
 
     /// Applies the cells of parked entries whose table and columns this
@@ -409,12 +487,13 @@ impl Writer<'_> {
             let stored = self.stored_entries(t.name, &row_id)?;
             let Some(this) = stored.iter().find(|s| s.seq == seq) else { continue };
             let mut all_known = true;
-            let mut winners: Vec<(&'static str, &CellValue)> = Vec::new();
+            let mut winners: Vec<(usize, &CellValue)> = Vec::new();
             for (c, v) in &this.cells {
-                let Some((col, kind)) = t.column(c) else {
+                let Some(i) = t.index(c) else {
                     all_known = false;
                     continue;
                 };
+                let (col, kind) = t.columns[i];
                 // Written by a version that did not check it against this schema.
                 if !v.fits(kind) || (col == "deleted" && !matches!(v, CellValue::Integer(0 | 1))) {
                     continue;
@@ -423,11 +502,11 @@ impl Writer<'_> {
                     (s.hlc, s.origin.as_str()) > (this.hlc, this.origin.as_str()) && s.cells.iter().any(|(k, _)| k == col)
                 });
                 if !beaten {
-                    winners.push((col, v));
+                    winners.push((i, v));
                 }
             }
             if !winners.is_empty() {
-                winners.sort_by_key(|w| w.0);
+                winners.sort_unstable_by_key(|w| w.0);
                 self.upsert_cells(t, &row_id, &winners)?;
             }
             if all_known {
@@ -437,22 +516,4 @@ impl Writer<'_> {
         }
         Ok(replayed)
     }
-}
-
-/// `INSERT ... ON CONFLICT DO UPDATE` for the given schema columns: creates
-/// the row if a cell arrives before its row's other cells.
-fn upsert_sql(t: &Table, cols: &[&str]) -> String {
-    let mut names = String::from("id");
-    let mut marks = String::from("?1");
-    let mut sets = String::new();
-    for (i, c) in cols.iter().enumerate() {
-        names.push_str(", ");
-        names.push_str(c);
-        marks.push_str(&format!(", ?{}", i + 2));
-        if i > 0 {
-            sets.push_str(", ");
-        }
-        sets.push_str(&format!("{c} = excluded.{c}"));
-    }
-    format!("INSERT INTO {} ({names}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {sets}", t.name)
 }

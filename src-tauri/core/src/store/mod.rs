@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags};
 
 pub use migrate::SCHEMA_VERSION;
-pub use merge::{MergeStats, check_entry, is_plain_name};
+pub use merge::{MergeStats, Verdict, check_entry, is_plain_name};
 pub use write::{CellValue, Change, Entry, Writer, parse_cells};
 pub(crate) use write::{Cells, write_cells_json};
 
@@ -20,6 +20,9 @@ use crate::hlc::{Clock, Stamp, WallClock, system_millis};
 /// A write that logs at least this many entries leaves its checkpoint to a
 /// background connection (see [`Store::write`]).
 const LARGE_WRITE_ENTRIES: i64 = 10_000;
+
+/// Page size of new databases, in bytes.
+const PAGE_SIZE: i64 = 16 * 1024;
 
 pub struct Store {
     conn: Connection,
@@ -65,6 +68,11 @@ impl Store {
         // Batched merges prepare one upsert per distinct column set.
         conn.set_prepared_statement_cache_capacity(256);
         migrate::check_version(&conn)?;
+        // New databases only (an existing file keeps its page size): 16 KiB
+        // pages take a quarter of the WAL frames, B-tree splits and page
+        // writes of 4 KiB ones, which made an initial sync's commit 2-4
+        // times slower. Reads of single rows stay cheap at this size.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // 64 MiB page cache: bulk writes (imports, sync) otherwise spill pages

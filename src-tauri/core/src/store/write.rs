@@ -288,6 +288,8 @@ pub struct Writer<'a> {
     /// added to `sync_log_digest` at commit. A `Cell` so it can be noted
     /// while a prepared statement borrows the transaction.
     logged: std::cell::Cell<(i64, i64)>,
+    /// Row statements by table, kind and set of columns ([`Writer::write_row`]).
+    row_sql: std::cell::RefCell<HashMap<(&'static str, RowWrite, u64), String>>,
 }
 
 fn known_table(name: &str) -> Result<&'static Table> {
@@ -303,11 +305,68 @@ fn checked_column(t: &Table, col: &str, value: &CellValue) -> Result<&'static st
     Ok(name)
 }
 
+/// A new row's folded search key: its search columns, absent ones as empty
+/// text, joined by spaces, as [`Writer::refresh_search`] computes it in SQL.
+/// `cells` are (index in the table's columns, value). None for a table
+/// without a search key.
+pub(super) fn search_key(t: &Table, cells: &[(usize, &CellValue)]) -> Option<String> {
+    if t.search.is_empty() {
+        return None;
+    }
+    let mut key = String::new();
+    for (n, s) in t.search.iter().enumerate() {
+        if n > 0 {
+            key.push(' ');
+        }
+        key.push_str(cells.iter().find(|(i, _)| t.columns[*i].0 == *s).and_then(|(_, v)| v.as_str()).unwrap_or(""));
+    }
+    Some(fold(&key))
+}
+
+/// What a cached row statement does.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum RowWrite {
+    /// `INSERT`, with the search key as the last value if the table has one.
+    Insert,
+    /// `INSERT ... ON CONFLICT DO UPDATE`: creates the row if a cell arrives
+    /// before the row's other cells.
+    Upsert,
+}
+
+/// SQL writing `cols` (indexes into the table's columns, in order) of a row.
+fn row_sql(t: &Table, cols: &[usize], kind: RowWrite) -> String {
+    let search = kind == RowWrite::Insert && !t.search.is_empty();
+    let mut sql = format!("INSERT INTO {} (id", t.name);
+    for i in cols {
+        sql.push_str(", ");
+        sql.push_str(t.columns[*i].0);
+    }
+    if search {
+        sql.push_str(", search_key");
+    }
+    sql.push_str(") VALUES (?1");
+    for n in 0..cols.len() + usize::from(search) {
+        sql.push_str(&format!(", ?{}", n + 2));
+    }
+    sql.push(')');
+    if kind == RowWrite::Upsert {
+        sql.push_str(" ON CONFLICT (id) DO UPDATE SET ");
+        for (n, i) in cols.iter().enumerate() {
+            let c = t.columns[*i].0;
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("{c} = excluded.{c}"));
+        }
+    }
+    sql
+}
+
 const LOG_INSERT: &str = "INSERT INTO change_log (hlc, origin, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 impl<'a> Writer<'a> {
     pub(super) fn new(tx: Transaction<'a>, clock: &'a mut Clock, origin: &'a str) -> Writer<'a> {
-        Writer { tx, clock, origin, logged: std::cell::Cell::new((0, 0)) }
+        Writer { tx, clock, origin, logged: std::cell::Cell::new((0, 0)), row_sql: Default::default() }
     }
 
     /// Entries this transaction has added to `change_log` so far.
@@ -330,9 +389,15 @@ impl<'a> Writer<'a> {
         row_id: &str,
         cells: impl IntoIterator<Item = (&'c str, &'c CellValue)> + Clone,
     ) -> Result<i64> {
-        let json = cells_json(cells.clone());
+        let term = entry_term(hlc.0, origin, tbl, row_id, cells.clone());
+        self.append_log(hlc, origin, tbl, row_id, &cells_json(cells), term)
+    }
+
+    /// Appends one entry whose `cells` text and digest term (see
+    /// [`entry_term`]) the caller computed; returns its `seq`.
+    pub(super) fn append_log(&self, hlc: Stamp, origin: &str, tbl: &str, row_id: &str, json: &str, term: i64) -> Result<i64> {
         self.tx.prepare_cached(LOG_INSERT)?.execute(params![hlc.0, origin, tbl, row_id, json])?;
-        self.note_logged(1, entry_term(hlc.0, origin, tbl, row_id, cells));
+        self.note_logged(1, term);
         Ok(self.tx.last_insert_rowid())
     }
 
@@ -341,15 +406,20 @@ impl<'a> Writer<'a> {
     /// moves it to the end of the log, so that peers already sent up to its
     /// old position receive it again. Returns its new `seq`.
     pub(super) fn relog_entry(&self, old: &Stored, tbl: &str, row_id: &str, cells: &[(&str, &CellValue)]) -> Result<i64> {
-        let json = cells_json(cells.iter().copied());
+        let before = entry_term(old.hlc.0, &old.origin, tbl, row_id, old.cells.iter().map(|(c, v)| (c.as_str(), v)));
+        let after = entry_term(old.hlc.0, &old.origin, tbl, row_id, cells.iter().copied());
+        self.relog(old.seq, &cells_json(cells.iter().copied()), after - before)
+    }
+
+    /// [`Writer::relog_entry`] with the new `cells` text and the change of
+    /// the entry's digest term computed by the caller.
+    pub(super) fn relog(&self, old_seq: i64, json: &str, term_change: i64) -> Result<i64> {
         let seq: i64 = self.tx.query_row("SELECT max(seq) + 1 FROM change_log", [], |r| r.get(0))?;
         self.tx
             .prepare_cached("UPDATE change_log SET seq = ?1, cells = ?2 WHERE seq = ?3")?
-            .execute(params![seq, json, old.seq])?;
-        self.tx.prepare_cached("UPDATE sync_parked SET seq = ?1 WHERE seq = ?2")?.execute([seq, old.seq])?;
-        let before = entry_term(old.hlc.0, &old.origin, tbl, row_id, old.cells.iter().map(|(c, v)| (c.as_str(), v)));
-        let after = entry_term(old.hlc.0, &old.origin, tbl, row_id, cells.iter().copied());
-        self.note_logged(0, after - before);
+            .execute(params![seq, json, old_seq])?;
+        self.tx.prepare_cached("UPDATE sync_parked SET seq = ?1 WHERE seq = ?2")?.execute([seq, old_seq])?;
+        self.note_logged(0, term_change);
         Ok(seq)
     }
 
@@ -455,46 +525,19 @@ impl<'a> Writer<'a> {
         origin: &str,
     ) -> Result<()> {
         let t = known_table(table)?;
-        let mut cols = Vec::with_capacity(cells.len());
+        let mut cols: Vec<(&'static str, &CellValue)> = Vec::with_capacity(cells.len());
+        let mut at: Vec<(usize, &CellValue)> = Vec::with_capacity(cells.len());
         for (c, v) in cells {
-            cols.push((checked_column(t, c, v)?, v));
+            let col = checked_column(t, c, v)?;
+            if cols.iter().any(|(k, _)| *k == col) {
+                return Err(Error::invalid(col, "set twice in one insert"));
+            }
+            cols.push((col, v));
+            at.extend(t.index(col).map(|i| (i, v)));
         }
+        at.sort_unstable_by_key(|(i, _)| *i);
         self.clock.observe(stamp);
-        let search = (!t.search.is_empty()).then(|| {
-            let parts: Vec<&str> = t
-                .search
-                .iter()
-                .filter_map(|s| cols.iter().find(|(c, _)| c == s).and_then(|(_, v)| v.as_str()))
-                .collect();
-            fold(&parts.join(" "))
-        });
-        let mut sql = String::with_capacity(64 + cols.len() * 24);
-        sql.push_str("INSERT INTO ");
-        sql.push_str(t.name);
-        sql.push_str(" (id");
-        for (c, _) in &cols {
-            sql.push_str(", ");
-            sql.push_str(c);
-        }
-        if search.is_some() {
-            sql.push_str(", search_key");
-        }
-        sql.push_str(") VALUES (?1");
-        for i in 0..cols.len() + usize::from(search.is_some()) {
-            sql.push_str(", ?");
-            sql.push_str(&(i + 2).to_string());
-        }
-        sql.push(')');
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cols.len() + 2);
-        values.push(&id);
-        for (_, v) in &cols {
-            values.push(*v);
-        }
-        if let Some(s) = &search {
-            values.push(s);
-        }
-        let inserted = self.tx.prepare_cached(&sql)?.execute(values.as_slice());
-        match inserted {
+        match self.insert_cells(t, id, &at, search_key(t, &at).as_deref()) {
             Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
                 return Err(Error::Conflict(format!("{} {id} already exists", t.name)));
             }
@@ -559,6 +602,59 @@ impl<'a> Writer<'a> {
             Some(0) => Ok(()),
             _ => Err(Error::NotFound { entity: entity_name(t.name), id: id.to_string() }),
         }
+    }
+
+    /// Inserts a row from `cells`: (index in the table's columns, value),
+    /// in column order, each column once, with its [`search_key`]. Every
+    /// new row goes through here: local inserts, the seed, and sync.
+    pub(super) fn insert_cells(
+        &self,
+        t: &'static Table,
+        id: &str,
+        cells: &[(usize, &CellValue)],
+        search: Option<&str>,
+    ) -> rusqlite::Result<usize> {
+        self.write_row(t, id, cells, RowWrite::Insert, search)
+    }
+
+    /// Writes `cells` (as for [`Writer::insert_cells`]) into a row, creating
+    /// it if a cell arrives before the row's other cells.
+    pub(super) fn upsert_cells(&self, t: &'static Table, id: &str, cells: &[(usize, &CellValue)]) -> Result<()> {
+        self.write_row(t, id, cells, RowWrite::Upsert, None)?;
+        if cells.iter().any(|(i, _)| t.search.contains(&t.columns[*i].0)) {
+            self.refresh_search(t, id)?;
+        }
+        Ok(())
+    }
+
+    fn write_row(
+        &self,
+        t: &'static Table,
+        id: &str,
+        cells: &[(usize, &CellValue)],
+        kind: RowWrite,
+        search: Option<&str>,
+    ) -> rusqlite::Result<usize> {
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(cells.len() + 2);
+        values.push(&id);
+        let mut mask = 0u64;
+        for (i, v) in cells {
+            mask |= 1u64.checked_shl(*i as u32).unwrap_or(0);
+            values.push(*v);
+        }
+        if kind == RowWrite::Insert && !t.search.is_empty() {
+            values.push(&search);
+        }
+        let cols = || cells.iter().map(|(i, _)| *i).collect::<Vec<_>>();
+        // One statement per set of columns, its text built once: building
+        // SQL text per row cost more than SQLite's insert of it. No table
+        // has more than 64 columns; if one had, its text is built each time.
+        if t.columns.len() > 64 {
+            return self.tx.prepare_cached(&row_sql(t, &cols(), kind))?.execute(values.as_slice());
+        }
+        let mut cache = self.row_sql.borrow_mut();
+        let sql = cache.entry((t.name, kind, mask)).or_insert_with(|| row_sql(t, &cols(), kind));
+        self.tx.prepare_cached(sql)?.execute(values.as_slice())
     }
 
     /// Sets cells of an existing row (schema column names only).

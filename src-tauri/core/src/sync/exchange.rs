@@ -20,11 +20,13 @@ pub const DEFAULT_MAX_FUTURE_MS: i64 = 10 * 60 * 1000;
 #[derive(Debug, Clone, Copy)]
 pub struct SyncConfig {
     pub max_future_ms: i64,
+    /// Most entries per hub page, each way (one transaction each).
+    pub page_entries: usize,
 }
 
 impl Default for SyncConfig {
     fn default() -> Self {
-        SyncConfig { max_future_ms: DEFAULT_MAX_FUTURE_MS }
+        SyncConfig { max_future_ms: DEFAULT_MAX_FUTURE_MS, page_entries: crate::sync::hub::PAGE }
     }
 }
 
@@ -142,12 +144,19 @@ pub(crate) fn commit(
     via: &str,
     after: impl FnOnce(&Writer<'_>, &Manifest, i64) -> Result<()>,
 ) -> Result<ImportReport> {
-    let Opened { manifest, entries, certs } = opened;
+    let Opened { manifest, entries, verdicts, certs } = opened;
     let total = entries.len() as u64;
-    let (now_ok, future): (Vec<Entry>, Vec<Entry>) = {
-        let clock = store.clock();
-        entries.into_iter().partition(|e| clock.drift_ms(e.hlc) <= cfg.max_future_ms)
-    };
+    let (mut now_ok, mut future) = (Vec::with_capacity(entries.len()), Vec::new());
+    let mut ok_verdicts = Vec::with_capacity(entries.len());
+    let clock = store.clock();
+    for (e, v) in entries.into_iter().zip(verdicts) {
+        if clock.drift_ms(e.hlc) <= cfg.max_future_ms {
+            now_ok.push(e);
+            ok_verdicts.push(v);
+        } else {
+            future.push(e);
+        }
+    }
     let mut report = ImportReport { from: manifest.from.clone(), changes: total, ..Default::default() };
     store.write(|w| {
         for c in &certs {
@@ -179,14 +188,22 @@ pub(crate) fn commit(
         }
         drop(q);
         let before = max_seq(w.conn())?;
-        let stats = w.apply_batch(&now_ok)?;
+        let stats = w.apply_checked(&now_ok, &ok_verdicts)?;
         report.new = stats.new;
         report.applied = stats.won;
         report.parked = stats.parked;
         after(w, &manifest, before)
     })?;
+    // Freeing an initial sync's millions of strings takes a tenth of a
+    // second that the caller need not wait for.
+    if now_ok.len() >= FREE_IN_BACKGROUND {
+        std::thread::spawn(move || drop(now_ok));
+    }
     Ok(report)
 }
+
+/// Batches from this many entries on are freed on a thread of their own.
+const FREE_IN_BACKGROUND: usize = 10_000;
 
 /// Applies quarantined changes that are no longer too far ahead of the clock.
 pub(crate) fn release_quarantine(store: &mut Store, cfg: &SyncConfig) -> Result<u64> {
