@@ -45,6 +45,33 @@ fn offices_converge_through_the_hub_and_port_zero_works() {
     hub.stop();
 }
 
+#[test]
+fn a_log_larger_than_a_page_travels_in_several_pages_each_way() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    let mut sendai = join(&mut hq, "sendai");
+    let hub = serve(&hq);
+    for i in 0..23 {
+        add_site(&mut tono, &format!("t{i}"), &format!("Tono {i}"));
+        add_site(&mut hq, &format!("h{i}"), &format!("HQ {i}"));
+    }
+    let small = SyncConfig { page_entries: 5, ..SyncConfig::default() };
+    let mut pages = Vec::new();
+    let r = tono.k.sync_with_hub(&hub.url(), &small, &mut |p| pages.push((p.stage, p.changes))).expect("sync");
+    assert!(r.digests_match, "{r:?}");
+    assert_eq!(r.pushed, 23);
+    let pushes: Vec<u64> = pages.iter().filter(|(s, _)| s == "push").map(|(_, n)| *n).collect();
+    assert_eq!(pushes, [5, 10, 15, 20, 23], "one progress report per pushed page");
+    let pulls = pages.iter().filter(|(s, _)| s == "pull").count();
+    let hq_entries: i64 = hq.k.store().conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
+    assert_eq!(pulls as i64, (hq_entries + 4) / 5, "pulled in pages of five: {pages:?}");
+    let r = sendai.k.sync_with_hub(&hub.url(), &small, &mut |_| {}).expect("sync");
+    assert!(r.digests_match);
+    assert_eq!(dump(&sendai), dump(&hq));
+    assert_eq!(dump(&tono), dump(&hq));
+    hub.stop();
+}
+
 fn call(base: &str, id: &keys::Identity, method: &str, path: &str, body: &[u8], tamper_after_signing: bool) -> (u16, String) {
     let time = kizuna_core::hlc::system_millis();
     let text = format!("kizuna-request 1\n{method}\n{path}\n{time}\n{}", hex::encode(Sha256::digest(body)));

@@ -33,10 +33,15 @@ use crate::sync::keys::{self, Identity};
 /// Largest request body the hub reads; larger ones get 413 unread.
 pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
 /// Entries per push or pull page: each page is one transaction on each side.
-pub const PAGE: usize = 100_000;
-/// A page stops growing at this many payload bytes, inside the hub's default
-/// body limit however large the entries are (100k sites are about 50 MB).
+pub const PAGE: usize = 250_000;
+/// A pushed page stops growing at this many payload bytes, inside the hub's
+/// default body limit however large its last entry is.
 pub const PAGE_BYTES: usize = 40 * 1024 * 1024;
+/// A pulled page stops growing at this many payload bytes. Responses are not
+/// bound by the hub's request limit (the client accepts four times that), so
+/// pulled pages are larger: an initial sync of 100k sites (about 50 MB) is
+/// one page, one round trip and one transaction.
+pub const PULL_PAGE_BYTES: usize = 64 * 1024 * 1024;
 /// Signed requests older or newer than this are refused (replays).
 const REQUEST_WINDOW_MS: i64 = 10 * 60 * 1000;
 
@@ -242,7 +247,7 @@ fn route(k: &mut Kizuna, req: &tiny_http::Request, body: &[u8], opts: &HubOption
             let since = query_param(req.url(), "since").unwrap_or(0).max(0);
             let limit = query_param(req.url(), "limit").unwrap_or(PAGE as i64).clamp(1, PAGE as i64) as usize;
             let id = identity_of(store)?;
-            let page = read_log(store.conn(), since, limit, PAGE_BYTES)?;
+            let page = read_log(store.conn(), since, limit, PULL_PAGE_BYTES)?;
             let more = page.upto < max_seq(store.conn())?;
             let certs = keys::certs(store.conn())?;
             let bytes = bundle::seal_payload(&id, certs, page.payload, page.entries, since, page.upto, more)?;
@@ -331,11 +336,11 @@ impl Client<'_> {
     }
 }
 
-fn push(store: &mut Store, c: &Client<'_>, peer: &str, progress: &mut dyn FnMut(SyncProgress)) -> Result<u64> {
+fn push(store: &mut Store, c: &Client<'_>, peer: &str, cfg: &SyncConfig, progress: &mut dyn FnMut(SyncProgress)) -> Result<u64> {
     let mut pushed = 0;
     loop {
         let (sent, _) = marker(store.conn(), peer)?;
-        let page = read_log(store.conn(), sent, PAGE, PAGE_BYTES)?;
+        let page = read_log(store.conn(), sent, cfg.page_entries.max(1), PAGE_BYTES)?;
         if page.entries == 0 {
             return Ok(pushed);
         }
@@ -353,7 +358,7 @@ fn push(store: &mut Store, c: &Client<'_>, peer: &str, progress: &mut dyn FnMut(
 fn pull(store: &mut Store, c: &Client<'_>, peer: &str, cfg: &SyncConfig, report: &mut HubSyncReport, progress: &mut dyn FnMut(SyncProgress)) -> Result<()> {
     loop {
         let (_, received) = marker(store.conn(), peer)?;
-        let bytes = c.call("GET", &format!("/v1/pull?since={received}&limit={PAGE}"), &[])?;
+        let bytes = c.call("GET", &format!("/v1/pull?since={received}&limit={}", cfg.page_entries.max(1)), &[])?;
         let opened = bundle::open(store.conn(), c.id, &bytes)?;
         let more = opened.manifest.more;
         let n = opened.entries.len() as u64;
@@ -398,7 +403,7 @@ impl Kizuna {
         let peer = format!("hub:{base}");
         let mut report = HubSyncReport { hub: base.clone(), ..Default::default() };
         for attempt in 0..2 {
-            report.pushed += push(store, &client, &peer, progress)?;
+            report.pushed += push(store, &client, &peer, cfg, progress)?;
             pull(store, &client, &peer, cfg, &mut report, progress)?;
             progress(SyncProgress { stage: "verify".into(), changes: 0, total: None });
             let theirs: LogDigest = serde_json::from_slice(&client.call("GET", "/v1/digest", &[])?)
