@@ -197,7 +197,8 @@ pub(crate) fn commit(
     // Freeing an initial sync's millions of strings takes a tenth of a
     // second that the caller need not wait for.
     if now_ok.len() >= FREE_IN_BACKGROUND {
-        std::thread::spawn(move || drop(now_ok));
+        // If no thread can be started, the closure and the entries are dropped here.
+        let _ = std::thread::Builder::new().name("kizuna-free".into()).spawn(move || drop(now_ok));
     }
     Ok(report)
 }
