@@ -101,11 +101,21 @@ struct RowEntry<'e> {
     known: bool,
 }
 
-/// A change-log write that merging a row needs.
-enum LogWrite<'e> {
-    Append { hlc: Stamp, origin: &'e str, json: String, term: i64, parked: bool },
-    /// A stored entry that gained cells: rewritten and moved to the log's end.
-    Extend { seq: i64, json: String, term_change: i64, parked: bool },
+/// An entry new to this replica, to be logged.
+struct Append<'e> {
+    hlc: Stamp,
+    origin: &'e str,
+    json: String,
+    term: i64,
+    parked: bool,
+}
+
+/// A stored entry that gained cells: rewritten and moved to the log's end.
+struct Extend {
+    seq: i64,
+    json: String,
+    term_change: i64,
+    parked: bool,
 }
 
 /// Everything merging one row writes, decided in memory from the row's
@@ -117,7 +127,8 @@ struct RowPlan<'e> {
     /// The row had no stored entry, so it has no row yet either (every row
     /// is created by a logged write): the common case of an initial sync.
     fresh_row: bool,
-    logs: Vec<LogWrite<'e>>,
+    appends: Vec<Append<'e>>,
+    extends: Vec<Extend>,
     /// Cells this replica did not have that win their column: (index in
     /// the table's columns, value), in column order.
     winners: Vec<(usize, &'e CellValue)>,
@@ -203,7 +214,8 @@ fn plan_row<'e>(
         tbl,
         row_id,
         fresh_row: !any_stored,
-        logs: Vec::new(),
+        appends: Vec::new(),
+        extends: Vec::new(),
         winners: Vec::new(),
         search: None,
         stats: MergeStats::default(),
@@ -217,16 +229,16 @@ fn plan_row<'e>(
         };
         let term = entry_term(r.hlc.0, r.origin, tbl, row_id, cells.clone());
         let json = cells_json(cells);
-        plan.logs.push(match r.stored {
+        match r.stored {
             Some(s) => {
                 let before = entry_term(s.hlc.0, &s.origin, tbl, row_id, s.cells.iter().map(|(c, v)| (c.as_str(), v)));
-                LogWrite::Extend { seq: s.seq, json, term_change: term - before, parked }
+                plan.extends.push(Extend { seq: s.seq, json, term_change: term - before, parked });
             }
             None => {
                 plan.stats.parked += u64::from(parked);
-                LogWrite::Append { hlc: r.hlc, origin: r.origin, json, term, parked }
+                plan.appends.push(Append { hlc: r.hlc, origin: r.origin, json, term, parked });
             }
-        });
+        }
         plan.stats.new += 1;
     }
     let Some(t) = t else { return Some(plan) };
@@ -453,33 +465,18 @@ impl Writer<'_> {
     }
 
     fn write_plan(&self, plan: &RowPlan<'_>, stats: &mut MergeStats) -> Result<()> {
-        let appends: Vec<(Stamp, &str, &str, i64)> = plan
-            .logs
-            .iter()
-            .filter_map(|l| match l {
-                LogWrite::Append { hlc, origin, json, term, .. } => Some((*hlc, *origin, json.as_str(), *term)),
-                LogWrite::Extend { .. } => None,
-            })
-            .collect();
+        let appends: Vec<(Stamp, &str, &str, i64)> =
+            plan.appends.iter().map(|a| (a.hlc, a.origin, a.json.as_str(), a.term)).collect();
         let seqs = self.append_logs(plan.tbl, plan.row_id, &appends)?;
-        let parked = plan.logs.iter().filter_map(|l| match l {
-            LogWrite::Append { parked, .. } => Some(*parked),
-            LogWrite::Extend { .. } => None,
-        });
-        for (seq, parked) in seqs.into_iter().zip(parked) {
-            if parked {
+        for (seq, a) in seqs.into_iter().zip(&plan.appends) {
+            if a.parked {
                 self.tx.prepare_cached("INSERT INTO sync_parked (seq) VALUES (?1)")?.execute([seq])?;
             }
         }
-        for log in &plan.logs {
-            match log {
-                LogWrite::Append { .. } => {}
-                LogWrite::Extend { seq, json, term_change, parked } => {
-                    let seq = self.relog(*seq, json, *term_change)?;
-                    if *parked {
-                        self.tx.prepare_cached("INSERT OR IGNORE INTO sync_parked (seq) VALUES (?1)")?.execute([seq])?;
-                    }
-                }
+        for x in &plan.extends {
+            let seq = self.relog(x.seq, &x.json, x.term_change)?;
+            if x.parked {
+                self.tx.prepare_cached("INSERT OR IGNORE INTO sync_parked (seq) VALUES (?1)")?.execute([seq])?;
             }
         }
         stats.add(plan.stats);
