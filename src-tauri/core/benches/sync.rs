@@ -58,6 +58,10 @@ fn hq_with_sites(n: usize) -> Net {
             Ok(())
         })
         .unwrap();
+    // Reopened: closing waits for the checkpoint that a large write leaves to
+    // a background thread, which would otherwise run into the first samples.
+    drop(hq);
+    let hq = Kizuna::open(hq_dir.path()).unwrap();
     Net { hq_dir, hq }
 }
 
