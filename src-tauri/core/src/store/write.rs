@@ -365,7 +365,6 @@ fn row_sql(t: &Table, cols: &[usize], kind: RowWrite) -> String {
 /// Most entries one `INSERT` into the log writes ([`Writer::append_logs`]).
 const LOG_ROWS_PER_INSERT: usize = 16;
 
-const LOG_INSERT: &str = "INSERT INTO change_log (hlc, origin, tbl, row_id, cells) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 impl<'a> Writer<'a> {
     pub(super) fn new(tx: Transaction<'a>, clock: &'a mut Clock, origin: &'a str) -> Writer<'a> {
@@ -393,15 +392,8 @@ impl<'a> Writer<'a> {
         cells: impl IntoIterator<Item = (&'c str, &'c CellValue)> + Clone,
     ) -> Result<i64> {
         let term = entry_term(hlc.0, origin, tbl, row_id, cells.clone());
-        self.append_log(hlc, origin, tbl, row_id, &cells_json(cells), term)
-    }
-
-    /// Appends one entry whose `cells` text and digest term (see
-    /// [`entry_term`]) the caller computed; returns its `seq`.
-    pub(super) fn append_log(&self, hlc: Stamp, origin: &str, tbl: &str, row_id: &str, json: &str, term: i64) -> Result<i64> {
-        self.tx.prepare_cached(LOG_INSERT)?.execute(params![hlc.0, origin, tbl, row_id, json])?;
-        self.note_logged(1, term);
-        Ok(self.tx.last_insert_rowid())
+        let seqs = self.append_logs(tbl, row_id, &[(hlc, origin, &cells_json(cells), term)])?;
+        seqs.first().copied().ok_or_else(|| Error::Sync("change-log entry not written".into()))
     }
 
     /// Replaces a stored entry's cells with `cells` (a superset: the union
@@ -415,7 +407,7 @@ impl<'a> Writer<'a> {
     }
 
     /// Appends entries of one row, each (stamp, origin, `cells` text, digest
-    /// term), in one statement per [`LOG_ROWS_PER_INSERT`]: a statement per
+    /// term as [`entry_term`] computes it), in one statement per [`LOG_ROWS_PER_INSERT`]: a statement per
     /// entry cost a third of merging a million one-cell entries. Returns
     /// their `seq`s, in order.
     pub(super) fn append_logs(&self, tbl: &str, row_id: &str, items: &[(Stamp, &str, &str, i64)]) -> Result<Vec<i64>> {
