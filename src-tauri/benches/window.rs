@@ -55,11 +55,21 @@ async fn type_and_time(app: &App, css: &str, query: &str) -> (Vec<f64>, Vec<Stri
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (mut out, mut phases) = (Vec::new(), Vec::new());
     for ch in query.chars() {
-        app.client.execute("delete document.body.dataset.rowsMs; delete document.body.dataset.rowsPhases", vec![]).await.expect("reset");
+        app.client
+            .execute("delete document.body.dataset.rowsMs; delete document.body.dataset.rowsPhases", vec![])
+            .await
+            .expect("reset");
         input.send_keys(&ch.to_string()).await.expect("type");
         let mut got = None;
         for _ in 0..400 {
-            let v = app.client.execute("return [document.body.dataset.rowsMs || null, document.body.dataset.rowsPhases || '']", vec![]).await.unwrap_or_default();
+            let v = app
+                .client
+                .execute(
+                    "return [document.body.dataset.rowsMs || null, document.body.dataset.rowsPhases || '']",
+                    vec![],
+                )
+                .await
+                .unwrap_or_default();
             if let Some(ms) = v[0].as_str().and_then(|s| s.parse::<f64>().ok()) {
                 got = Some(ms);
                 phases.push(v[1].as_str().unwrap_or_default().to_string());
@@ -82,8 +92,12 @@ fn summary(v: &[f64]) -> String {
     let mut s = v.to_vec();
     s.sort_by(|a, b| a.total_cmp(b));
     let median = s[s.len() / 2];
-    format!("median {median:.1} ms, max {:.1} ms over {} keystrokes ({})", s[s.len() - 1], s.len(),
-        v.iter().map(|x| format!("{x:.1}")).collect::<Vec<_>>().join(", "))
+    format!(
+        "median {median:.1} ms, max {:.1} ms over {} keystrokes ({})",
+        s[s.len() - 1],
+        s.len(),
+        v.iter().map(|x| format!("{x:.1}")).collect::<Vec<_>>().join(", ")
+    )
 }
 
 fn seeded(dir: &Path, sites: usize) {
@@ -103,13 +117,33 @@ fn median_ms(mut v: Vec<f64>) -> f64 {
 /// prefectures, 50 rows), median of 5 runs each, in this process.
 fn core_times(dir: &Path) {
     let k = Kizuna::open(dir).expect("open");
-    let time = |f: &dyn Fn()| median_ms((0..5).map(|_| { let t = std::time::Instant::now(); f(); t.elapsed().as_secs_f64() * 1e3 }).collect());
+    let time = |f: &dyn Fn()| {
+        median_ms(
+            (0..5)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    f();
+                    t.elapsed().as_secs_f64() * 1e3
+                })
+                .collect(),
+        )
+    };
     let prefixes = |q: &str| q.char_indices().map(|(i, c)| q[..i + c.len_utf8()].to_string()).collect::<Vec<_>>();
     let members: Vec<String> = prefixes("NGO 000012")
         .iter()
         .map(|p| {
-            let q = MemberQuery { search: Some(p.clone()), sort: Some("name_ja".into()), limit: Some(50), ..Default::default() };
-            format!("{:.1}", time(&|| { k.member_list(&q).expect("member list"); }))
+            let q = MemberQuery {
+                search: Some(p.clone()),
+                sort: Some("name_ja".into()),
+                limit: Some(50),
+                ..Default::default()
+            };
+            format!(
+                "{:.1}",
+                time(&|| {
+                    k.member_list(&q).expect("member list");
+                })
+            )
         })
         .collect();
     println!("core member_list per prefix of 'NGO 000012', ms: {}", members.join(", "));
@@ -117,7 +151,12 @@ fn core_times(dir: &Path) {
         .iter()
         .map(|p| {
             let q = SiteQuery { search: Some(p.clone()), limit: Some(50), ..Default::default() };
-            format!("{:.1}", time(&|| { k.site_list(&q).expect("site list"); }))
+            format!(
+                "{:.1}",
+                time(&|| {
+                    k.site_list(&q).expect("site list");
+                })
+            )
         })
         .collect();
     println!("core site_list per prefix of '拠点 01234', ms: {}", sites.join(", "));
@@ -176,9 +215,15 @@ async fn main() {
 
     app.click("[data-nav=members]").await;
     app.find("[data-testid=members]").await;
-    report("registry (1,000 members over 100,000 sites), search 'NGO 000012'", type_and_time(&app, "input[name=search]", "NGO 000012").await);
+    report(
+        "registry (1,000 members over 100,000 sites), search 'NGO 000012'",
+        type_and_time(&app, "input[name=search]", "NGO 000012").await,
+    );
     app.click("[data-nav=sites]").await;
     app.find("[data-testid=sites]").await;
-    report("site list (100,000 sites), search '拠点 01234'", type_and_time(&app, "input[name=search]", "拠点 01234").await);
+    report(
+        "site list (100,000 sites), search '拠点 01234'",
+        type_and_time(&app, "input[name=search]", "拠点 01234").await,
+    );
     app.quit().await;
 }

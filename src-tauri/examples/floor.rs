@@ -48,7 +48,12 @@ fn main() {
                 for p in tree(std::process::id()) {
                     let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
                     let (r, s) = (kib(p, "status", "VmRSS:"), kib(p, "smaps_rollup", "Pss:"));
-                    println!("{:<18} RSS {:6.1} MiB  PSS {:6.1} MiB", name.trim(), r as f64 / 1024.0, s as f64 / 1024.0);
+                    println!(
+                        "{:<18} RSS {:6.1} MiB  PSS {:6.1} MiB",
+                        name.trim(),
+                        r as f64 / 1024.0,
+                        s as f64 / 1024.0
+                    );
                     rss += r;
                     pss += s;
                 }

@@ -91,7 +91,12 @@ pub async fn member_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>,
 }
 
 #[tauri::command]
-pub async fn member_edit(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String, input: MemberInput) -> Res<Member> {
+pub async fn member_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: MemberInput,
+) -> Res<Member> {
     wrote(&sync, state.with(|k| k.member_edit(&id, &input)))
 }
 
@@ -116,7 +121,12 @@ pub async fn site_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, i
 }
 
 #[tauri::command]
-pub async fn site_edit(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String, input: SiteInput) -> Res<Site> {
+pub async fn site_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: SiteInput,
+) -> Res<Site> {
     wrote(&sync, state.with(|k| k.site_edit(&id, &input)))
 }
 
@@ -134,12 +144,8 @@ pub async fn grant_list(state: State<'_, AppState>) -> Res<GrantOverview> {
 /// `null` when the person cancels the dialog.
 #[tauri::command]
 pub async fn export_json_save_as(app: AppHandle, state: State<'_, AppState>) -> Res<Option<String>> {
-    let picked = app
-        .dialog()
-        .file()
-        .add_filter("JSON", &["json"])
-        .set_file_name("kizuna-export.json")
-        .blocking_save_file();
+    let picked =
+        app.dialog().file().add_filter("JSON", &["json"]).set_file_name("kizuna-export.json").blocking_save_file();
     let Some(picked) = picked else { return Ok(None) };
     let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
     state.with(|k| k.export_json_to(&path))?;
@@ -171,12 +177,16 @@ pub async fn report_save(
     let path = std::path::PathBuf::from(path.trim());
     let is_pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
     if !path.is_absolute() || !is_pdf {
-        return Err(Error::invalid("path", format!("'{}' is not an absolute path to a .pdf file", path.display())).to_api());
+        return Err(
+            Error::invalid("path", format!("'{}' is not an absolute path to a .pdf file", path.display())).to_api()
+        );
     }
     // A window closed mid-report only stops listening; the file is still written.
-    state.with(|k| k.report_save(&request, &path, &mut |p| {
-        let _ = on_progress.send(p.clone());
-    }))
+    state.with(|k| {
+        k.report_save(&request, &path, &mut |p| {
+            let _ = on_progress.send(p.clone());
+        })
+    })
 }
 
 /// The saved UI language, `null` before anyone chose one.

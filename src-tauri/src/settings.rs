@@ -47,7 +47,9 @@ pub fn save_hub_url(data_dir: &Path, url: &str) -> Result<Option<String>, ApiErr
     } else {
         let host = url.strip_prefix("http://").unwrap_or_default();
         if host.is_empty() || host.contains(char::is_whitespace) {
-            return Err(Error::invalid("hub_url", format!("'{url}' is not a hub address: use http://HOST:PORT")).to_api());
+            return Err(
+                Error::invalid("hub_url", format!("'{url}' is not a hub address: use http://HOST:PORT")).to_api()
+            );
         }
         Some(url.to_string())
     };
@@ -82,7 +84,10 @@ mod tests {
     fn hub_url_is_kept_beside_the_language_and_blank_clears_it() {
         let dir = tempfile::tempdir().unwrap();
         save_language(dir.path(), "ja").unwrap();
-        assert_eq!(save_hub_url(dir.path(), " http://127.0.0.1:7070/ ").unwrap().as_deref(), Some("http://127.0.0.1:7070"));
+        assert_eq!(
+            save_hub_url(dir.path(), " http://127.0.0.1:7070/ ").unwrap().as_deref(),
+            Some("http://127.0.0.1:7070")
+        );
         let s = load(dir.path());
         assert_eq!((s.language.as_deref(), s.hub_url.as_deref()), (Some("ja"), Some("http://127.0.0.1:7070")));
         for bad in ["https://hq.example", "127.0.0.1:7070", "http://", "http://a b"] {

@@ -155,7 +155,12 @@ fn run(shared: &(Mutex<Plan>, Condvar), app: &AppHandle, data_dir: &std::path::P
         }
         match result {
             Ok(report) => {
-                log::info!("synced with {hub}: pushed {}, pulled {} ({} new)", report.pushed, report.pulled, report.new);
+                log::info!(
+                    "synced with {hub}: pushed {}, pulled {} ({} new)",
+                    report.pushed,
+                    report.pulled,
+                    report.new
+                );
                 p.state.last_ok_at = Some(now_ms());
                 p.state.last_report = Some(report);
                 p.state.last_error = None;

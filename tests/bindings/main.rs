@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use kizuna_core::ApiError;
-use kizuna_core::api::{Choices, Dashboard, DemoSummary, InitOptions, Installation, ReportProgress, ReportRequest, ReportSaved};
+use kizuna_core::api::{
+    Choices, Dashboard, DemoSummary, InitOptions, Installation, ReportProgress, ReportRequest, ReportSaved,
+};
 use kizuna_core::model::Page;
 use kizuna_core::model::grant::{BudgetLineInput, ExpenditureInput, GrantOverview};
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
@@ -28,10 +30,30 @@ fn render(into: &Path) {
         ($($t:ty),* $(,)?) => { $( <$t>::export_all_to(into).unwrap_or_else(|e| panic!("exporting {}: {e}", stringify!($t))); )* };
     }
     export!(
-        ApiError, Installation, InitOptions, Choices, Dashboard, DemoSummary, Office, Profile,
-        Page<ts_rs::Dummy>, Member, MemberInput, MemberQuery, Site, SiteInput, SiteQuery,
-        GrantOverview, BudgetLineInput, ExpenditureInput, ReportRequest, ReportProgress, ReportSaved,
-        SyncStatus, SyncProgress, HubSyncReport,
+        ApiError,
+        Installation,
+        InitOptions,
+        Choices,
+        Dashboard,
+        DemoSummary,
+        Office,
+        Profile,
+        Page<ts_rs::Dummy>,
+        Member,
+        MemberInput,
+        MemberQuery,
+        Site,
+        SiteInput,
+        SiteQuery,
+        GrantOverview,
+        BudgetLineInput,
+        ExpenditureInput,
+        ReportRequest,
+        ReportProgress,
+        ReportSaved,
+        SyncStatus,
+        SyncProgress,
+        HubSyncReport,
     );
 }
 
@@ -51,7 +73,10 @@ fn committed_typescript_bindings_match_the_rust_types() {
     let fresh = tempfile::tempdir().expect("temp dir");
     render(fresh.path());
     let rendered = read_ts(fresh.path());
-    assert!(rendered.contains_key("Member.ts") && rendered.contains_key("Money.ts"), "ts-rs rendered nothing: {rendered:?}");
+    assert!(
+        rendered.contains_key("Member.ts") && rendered.contains_key("Money.ts"),
+        "ts-rs rendered nothing: {rendered:?}"
+    );
 
     let dir = committed_dir();
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
@@ -72,7 +97,9 @@ fn committed_typescript_bindings_match_the_rust_types() {
     for (name, text) in &rendered {
         match committed.get(name) {
             None => problems.push(format!("missing: {name}")),
-            Some(c) if c != text => problems.push(format!("differs: {name}\n--- committed\n{c}\n--- from Rust\n{text}")),
+            Some(c) if c != text => {
+                problems.push(format!("differs: {name}\n--- committed\n{c}\n--- from Rust\n{text}"))
+            }
             Some(_) => {}
         }
     }

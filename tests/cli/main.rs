@@ -91,7 +91,22 @@ fn member_and_site_lifecycle_with_japanese_text() {
     let dir = init("sendai");
     let m = ok_json(
         dir.path(),
-        &["member", "add", "--name-ja", "仙台復興支援の会", "--name-en", "Sendai Recovery Support", "--reading", "センダイフッコウシエンノカイ", "--prefecture", "宮城県", "--prefecture", "Iwate", "--email", "info@example.jp"],
+        &[
+            "member",
+            "add",
+            "--name-ja",
+            "仙台復興支援の会",
+            "--name-en",
+            "Sendai Recovery Support",
+            "--reading",
+            "センダイフッコウシエンノカイ",
+            "--prefecture",
+            "宮城県",
+            "--prefecture",
+            "Iwate",
+            "--email",
+            "info@example.jp",
+        ],
     );
     let id = m["id"].as_str().unwrap().to_string();
     assert_eq!(m["name_ja"], "仙台復興支援の会");
@@ -112,13 +127,33 @@ fn member_and_site_lifecycle_with_japanese_text() {
 
     let s = ok_json(
         dir.path(),
-        &["site", "add", "--member", &id, "--prefecture", "宮城県", "--municipality", "石巻市", "--name", "石巻避難所", "--lat", "38.43", "--lon", "141.30", "--sector", "shelter", "--opened", "2011-03-20"],
+        &[
+            "site",
+            "add",
+            "--member",
+            &id,
+            "--prefecture",
+            "宮城県",
+            "--municipality",
+            "石巻市",
+            "--name",
+            "石巻避難所",
+            "--lat",
+            "38.43",
+            "--lon",
+            "141.30",
+            "--sector",
+            "shelter",
+            "--opened",
+            "2011-03-20",
+        ],
     );
     let sid = s["id"].as_str().unwrap().to_string();
     assert_eq!(s["prefecture_code"], "04");
     assert_eq!(s["member_name_ja"], "仙台復興支援の会");
     let dash = ok_json(dir.path(), &["dashboard"]);
-    let miyagi = dash["active_sites_by_prefecture"].as_array().unwrap().iter().find(|p| p["code"] == "04").unwrap().clone();
+    let miyagi =
+        dash["active_sites_by_prefecture"].as_array().unwrap().iter().find(|p| p["code"] == "04").unwrap().clone();
     assert_eq!(miyagi["count"], 1);
 
     let closed = ok_json(dir.path(), &["site", "edit", &sid, "--status", "closed", "--closed", "2013-03-31"]);
@@ -138,20 +173,96 @@ fn rejected_commands_name_the_problem_and_change_no_byte() {
     let dir = init("tokyo");
     let m = ok_json(dir.path(), &["member", "add", "--name-ja", "会", "--name-en", "Group"]);
     let id = m["id"].as_str().unwrap().to_string();
-    let phase = ok_json(dir.path(), &["grant", "list"])["grants"][0]["phases"][0]["phase"]["id"].as_str().unwrap().to_string();
+    let phase =
+        ok_json(dir.path(), &["grant", "list"])["grants"][0]["phases"][0]["phase"]["id"].as_str().unwrap().to_string();
     let before = db_fingerprint(dir.path());
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["member", "add", "--name-ja", "x", "--name-en", "y", "--prefecture", "Narnia"], "prefecture"),
         (vec!["member", "add", "--name-ja", "x", "--name-en", "y", "--email", "nope"], "email"),
         (vec!["member", "add", "--name-ja", "x"], "name_en"),
         (vec!["member", "edit", "no-such-id", "--name-en", "z"], "no-such-id"),
-        (vec!["site", "add", "--member", &id, "--prefecture", "04", "--municipality", "m", "--name", "n", "--opened", "2012-05-01", "--closed", "2012-04-01"], "end date 2012-04-01 is before start date 2012-05-01"),
-        (vec!["site", "add", "--member", &id, "--prefecture", "99", "--municipality", "m", "--name", "n"], "unknown prefecture '99'"),
-        (vec!["site", "add", "--member", "ghost", "--prefecture", "04", "--municipality", "m", "--name", "n"], "no member with id ghost"),
-        (vec!["site", "add", "--member", &id, "--prefecture", "04", "--municipality", "m", "--name", "n", "--opened", "2011/03/20"], "opened_on"),
-        (vec!["spend", "add", "--phase", &phase, "--date", "2011-05-01", "--description", "x", "--amount", "-100", "--currency", "USD"], "must not be negative"),
-        (vec!["spend", "add", "--phase", &phase, "--date", "2011-05-01", "--description", "x", "--amount", "12abc", "--currency", "USD"], "is not an amount"),
-        (vec!["budget", "add", "--phase", &phase, "--name-en", "Staff", "--amount", "1.234", "--currency", "USD"], "more decimal places"),
+        (
+            vec![
+                "site",
+                "add",
+                "--member",
+                &id,
+                "--prefecture",
+                "04",
+                "--municipality",
+                "m",
+                "--name",
+                "n",
+                "--opened",
+                "2012-05-01",
+                "--closed",
+                "2012-04-01",
+            ],
+            "end date 2012-04-01 is before start date 2012-05-01",
+        ),
+        (
+            vec!["site", "add", "--member", &id, "--prefecture", "99", "--municipality", "m", "--name", "n"],
+            "unknown prefecture '99'",
+        ),
+        (
+            vec!["site", "add", "--member", "ghost", "--prefecture", "04", "--municipality", "m", "--name", "n"],
+            "no member with id ghost",
+        ),
+        (
+            vec![
+                "site",
+                "add",
+                "--member",
+                &id,
+                "--prefecture",
+                "04",
+                "--municipality",
+                "m",
+                "--name",
+                "n",
+                "--opened",
+                "2011/03/20",
+            ],
+            "opened_on",
+        ),
+        (
+            vec![
+                "spend",
+                "add",
+                "--phase",
+                &phase,
+                "--date",
+                "2011-05-01",
+                "--description",
+                "x",
+                "--amount",
+                "-100",
+                "--currency",
+                "USD",
+            ],
+            "must not be negative",
+        ),
+        (
+            vec![
+                "spend",
+                "add",
+                "--phase",
+                &phase,
+                "--date",
+                "2011-05-01",
+                "--description",
+                "x",
+                "--amount",
+                "12abc",
+                "--currency",
+                "USD",
+            ],
+            "is not an amount",
+        ),
+        (
+            vec!["budget", "add", "--phase", &phase, "--name-en", "Staff", "--amount", "1.234", "--currency", "USD"],
+            "more decimal places",
+        ),
         (vec!["site", "remove", "no-such-site"], "no site with id no-such-site"),
     ];
     for (args, expect) in cases {
@@ -194,16 +305,71 @@ fn export_is_identical_across_runs_and_replicas() {
 #[test]
 fn budgets_and_spending_in_two_currencies() {
     let dir = init("tokyo");
-    let phase = ok_json(dir.path(), &["grant", "list"])["grants"][0]["phases"][0]["phase"]["id"].as_str().unwrap().to_string();
-    let line = ok_json(dir.path(), &["budget", "add", "--phase", &phase, "--name-en", "Coordination", "--name-ja", "調整", "--amount", "100000", "--currency", "USD"]);
+    let phase =
+        ok_json(dir.path(), &["grant", "list"])["grants"][0]["phases"][0]["phase"]["id"].as_str().unwrap().to_string();
+    let line = ok_json(
+        dir.path(),
+        &[
+            "budget",
+            "add",
+            "--phase",
+            &phase,
+            "--name-en",
+            "Coordination",
+            "--name-ja",
+            "調整",
+            "--amount",
+            "100000",
+            "--currency",
+            "USD",
+        ],
+    );
     let line_id = line["id"].as_str().unwrap().to_string();
-    let spent = ok_json(dir.path(), &["spend", "add", "--phase", &phase, "--line", &line_id, "--date", "2011-04-15", "--description", "会場費", "--amount", "250000", "--currency", "JPY", "--rate", "0.012", "--rate-date", "2011-04-15"]);
+    let spent = ok_json(
+        dir.path(),
+        &[
+            "spend",
+            "add",
+            "--phase",
+            &phase,
+            "--line",
+            &line_id,
+            "--date",
+            "2011-04-15",
+            "--description",
+            "会場費",
+            "--amount",
+            "250000",
+            "--currency",
+            "JPY",
+            "--rate",
+            "0.012",
+            "--rate-date",
+            "2011-04-15",
+        ],
+    );
     assert_eq!(spent["converted"]["amount"], "3000.00");
     assert_eq!(spent["amount"]["amount"], "250000");
     let g = ok_json(dir.path(), &["grant", "show", &phase]);
     assert_eq!(g["phases"][0]["spent_total"]["amount"], "3000.00");
     assert_eq!(g["phases"][0]["unspent"]["amount"], "325709.00");
-    let no_rate = kizuna(dir.path(), &["spend", "add", "--phase", &phase, "--date", "2011-04-15", "--description", "x", "--amount", "100", "--currency", "JPY"]);
+    let no_rate = kizuna(
+        dir.path(),
+        &[
+            "spend",
+            "add",
+            "--phase",
+            &phase,
+            "--date",
+            "2011-04-15",
+            "--description",
+            "x",
+            "--amount",
+            "100",
+            "--currency",
+            "JPY",
+        ],
+    );
     assert!(stderr(&no_rate).contains("rate: is required"));
 }
 
@@ -214,7 +380,9 @@ fn demo_adds_labelled_synthetic_records() {
     assert_eq!(s["sites_added"], 40);
     let members = ok_json(dir.path(), &["member", "list"]);
     assert_eq!(members["total"], 5);
-    assert!(members["rows"].as_array().unwrap().iter().all(|m| m["name_en"].as_str().unwrap().starts_with("Sample NGO")));
+    assert!(
+        members["rows"].as_array().unwrap().iter().all(|m| m["name_en"].as_str().unwrap().starts_with("Sample NGO"))
+    );
     let d = ok_json(dir.path(), &["dashboard"]);
     assert_eq!(d["sites"], 40);
 }

@@ -58,7 +58,8 @@ fn every_write_including_deletes_is_logged_with_increasing_stamps() {
     let stamps: Vec<i64> = all.iter().map(|(h, ..)| *h).collect();
     assert!(stamps.windows(2).all(|w| w[0] < w[1]), "{stamps:?}");
     // Seed stamps sit below every local one.
-    let seed_max: i64 = k.store().conn().query_row("SELECT max(hlc) FROM change_log WHERE origin = 'seed'", [], |r| r.get(0)).unwrap();
+    let seed_max: i64 =
+        k.store().conn().query_row("SELECT max(hlc) FROM change_log WHERE origin = 'seed'", [], |r| r.get(0)).unwrap();
     assert!(seed_max < stamps[0]);
 }
 

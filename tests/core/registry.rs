@@ -50,7 +50,9 @@ fn japanese_and_hostile_text_round_trips_exactly() {
 #[test]
 fn search_matches_across_kana_and_width_variants() {
     let (_d, mut k) = fresh("fukushima");
-    let a = k.member_add(&member("ふくしま子ども支援センター", "Fukushima Kids Support", "フクシマコドモシエンセンター")).unwrap();
+    let a = k
+        .member_add(&member("ふくしま子ども支援センター", "Fukushima Kids Support", "フクシマコドモシエンセンター"))
+        .unwrap();
     let b = k.member_add(&member("ＮＰＯ法人みやぎ", "Miyagi NPO", "ミヤギ")).unwrap();
     let _c = k.member_add(&member("岩手の会", "Iwate Group", "イワテノカイ")).unwrap();
     let find = |q: &str| -> Vec<String> {
@@ -74,7 +76,8 @@ fn search_matches_across_kana_and_width_variants() {
 fn sites_list_by_prefecture_in_any_spelling() {
     let (_d, mut k) = fresh("sendai");
     let m = k.member_add(&member("仙台の会", "Sendai Group", "センダイノカイ")).unwrap();
-    for (pref, name) in [("04", "石巻避難所"), ("Miyagi", "女川拠点"), ("宮城県", "気仙沼拠点"), ("Iwate", "釜石拠点")] {
+    for (pref, name) in [("04", "石巻避難所"), ("Miyagi", "女川拠点"), ("宮城県", "気仙沼拠点"), ("Iwate", "釜石拠点")]
+    {
         k.site_add(&site(&m.id, pref, name)).unwrap();
     }
     for spelling in ["4", "04", "miyagi", "宮城県", "宮城"] {
@@ -93,9 +96,14 @@ fn sites_list_by_prefecture_in_any_spelling() {
 fn edit_changes_only_the_fields_given() {
     let (_d, mut k) = fresh("tokyo");
     let m = k
-        .member_add(&MemberInput { email: Some("info@example.org".into()), phone: Some("022-123-4567".into()), ..member("会", "Group", "カイ") })
+        .member_add(&MemberInput {
+            email: Some("info@example.org".into()),
+            phone: Some("022-123-4567".into()),
+            ..member("会", "Group", "カイ")
+        })
         .unwrap();
-    let edited = k.member_edit(&m.id, &MemberInput { name_en: Some("Renamed Group".into()), ..Default::default() }).unwrap();
+    let edited =
+        k.member_edit(&m.id, &MemberInput { name_en: Some("Renamed Group".into()), ..Default::default() }).unwrap();
     assert_eq!(edited.name_en, "Renamed Group");
     assert_eq!(edited.name_ja, "会");
     assert_eq!(edited.email.as_deref(), Some("info@example.org"));
@@ -111,13 +119,47 @@ fn invalid_input_names_the_field_and_writes_nothing() {
     let m = k.member_add(&member("会", "Group", "カイ")).unwrap();
     let before = k.export_json().unwrap();
     let cases: Vec<(&str, kizuna_core::Error)> = vec![
-        ("email", k.member_add(&MemberInput { email: Some("not-an-email".into()), ..member("a", "b", "c") }).unwrap_err()),
-        ("prefecture", k.member_add(&MemberInput { prefectures: Some(vec!["Atlantis".into()]), ..member("a", "b", "c") }).unwrap_err()),
+        (
+            "email",
+            k.member_add(&MemberInput { email: Some("not-an-email".into()), ..member("a", "b", "c") }).unwrap_err(),
+        ),
+        (
+            "prefecture",
+            k.member_add(&MemberInput { prefectures: Some(vec!["Atlantis".into()]), ..member("a", "b", "c") })
+                .unwrap_err(),
+        ),
         ("name_en", k.member_add(&MemberInput { name_en: None, ..member("a", "b", "c") }).unwrap_err()),
-        ("left_on", k.member_add(&MemberInput { joined_on: Some("2012-01-01".into()), left_on: Some("2011-01-01".into()), ..member("a", "b", "c") }).unwrap_err()),
-        ("closed_on", k.site_add(&SiteInput { opened_on: Some("2013-05-01".into()), closed_on: Some("2013-04-30".into()), ..site(&m.id, "04", "x") }).unwrap_err()),
-        ("opened_on", k.site_add(&SiteInput { opened_on: Some("2013-02-30".into()), ..site(&m.id, "04", "x") }).unwrap_err()),
-        ("latitude", k.site_add(&SiteInput { latitude: Some("91".into()), longitude: Some("140".into()), ..site(&m.id, "04", "x") }).unwrap_err()),
+        (
+            "left_on",
+            k.member_add(&MemberInput {
+                joined_on: Some("2012-01-01".into()),
+                left_on: Some("2011-01-01".into()),
+                ..member("a", "b", "c")
+            })
+            .unwrap_err(),
+        ),
+        (
+            "closed_on",
+            k.site_add(&SiteInput {
+                opened_on: Some("2013-05-01".into()),
+                closed_on: Some("2013-04-30".into()),
+                ..site(&m.id, "04", "x")
+            })
+            .unwrap_err(),
+        ),
+        (
+            "opened_on",
+            k.site_add(&SiteInput { opened_on: Some("2013-02-30".into()), ..site(&m.id, "04", "x") }).unwrap_err(),
+        ),
+        (
+            "latitude",
+            k.site_add(&SiteInput {
+                latitude: Some("91".into()),
+                longitude: Some("140".into()),
+                ..site(&m.id, "04", "x")
+            })
+            .unwrap_err(),
+        ),
         ("member", k.site_add(&site("0000-nope", "04", "x")).unwrap_err()),
         ("status", k.site_add(&SiteInput { status: Some("exploded".into()), ..site(&m.id, "04", "x") }).unwrap_err()),
     ];
@@ -163,7 +205,13 @@ fn expenditures_convert_at_recorded_rates_exactly() {
     let (_d, mut k) = fresh("tokyo");
     let phase = k.grant_list().unwrap().grants[0].phases[0].phase.id.clone();
     let line = k
-        .budget_line_add(&BudgetLineInput { phase_id: phase.clone(), name_en: "Coordination staff".into(), amount: "120,000.00".into(), currency: "USD".into(), ..Default::default() })
+        .budget_line_add(&BudgetLineInput {
+            phase_id: phase.clone(),
+            name_en: "Coordination staff".into(),
+            amount: "120,000.00".into(),
+            currency: "USD".into(),
+            ..Default::default()
+        })
         .unwrap();
     let spend = |amount: &str, currency: &str, rate: Option<&str>| ExpenditureInput {
         phase_id: phase.clone(),
@@ -220,7 +268,12 @@ fn site_search_agrees_with_a_sql_scan_and_follows_every_write() {
         .collect();
     k.site_add_many(&inputs).unwrap();
     let raw = rusqlite::Connection::open(dir.path().join(kizuna_core::api::DB_FILE)).unwrap();
-    let oracle = |needle: &str, pref: Option<&str>, member: Option<&str>, status: Option<&str>, sector: Option<&str>| -> Vec<String> {
+    let oracle = |needle: &str,
+                  pref: Option<&str>,
+                  member: Option<&str>,
+                  status: Option<&str>,
+                  sector: Option<&str>|
+     -> Vec<String> {
         let mut stmt = raw
             .prepare(
                 "SELECT id FROM sites WHERE deleted = 0 AND instr(search_key, ?1) > 0
@@ -229,7 +282,10 @@ fn site_search_agrees_with_a_sql_scan_and_follows_every_write() {
                  ORDER BY prefecture_code, name, id",
             )
             .unwrap();
-        stmt.query_map(rusqlite::params![needle, pref, member, status, sector], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        stmt.query_map(rusqlite::params![needle, pref, member, status, sector], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     let search = |k: &kizuna_core::Kizuna, q: SiteQuery| -> (i64, Vec<String>) {
         let page = k.site_list(&q).unwrap();
@@ -265,7 +321,8 @@ fn site_search_agrees_with_a_sql_scan_and_follows_every_write() {
     }
 
     // This connection's writes and another connection's both show at once.
-    let by_name = |k: &kizuna_core::Kizuna, q: &str| search(k, SiteQuery { search: Some(q.into()), ..Default::default() }).1;
+    let by_name =
+        |k: &kizuna_core::Kizuna, q: &str| search(k, SiteQuery { search: Some(q.into()), ..Default::default() }).1;
     assert!(by_name(&k, "新しい拠点").is_empty());
     let added = k.site_add(&site(&a.id, "04", "新しい拠点")).unwrap();
     assert_eq!(by_name(&k, "新しい拠点"), vec![added.id.clone()]);

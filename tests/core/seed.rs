@@ -50,13 +50,25 @@ fn three_funded_projects_with_exact_dates_and_amounts() {
         .grants
         .iter()
         .flat_map(|g| g.phases.iter())
-        .map(|p| (p.phase.title_en.clone(), p.phase.start.to_string(), p.phase.end.to_string(), p.phase.amount.to_string()))
+        .map(|p| {
+            (p.phase.title_en.clone(), p.phase.start.to_string(), p.phase.end.to_string(), p.phase.amount.to_string())
+        })
         .collect();
     assert_eq!(
         phases,
         vec![
-            ("Emergency Relief Program Grant – Phase 1".into(), "2011-03-11".into(), "2012-03-10".into(), "328,709.00 USD".into()),
-            ("Emergency Relief Program Grant – Phase 2".into(), "2012-03-11".into(), "2014-03-10".into(), "270,000.00 USD".into()),
+            (
+                "Emergency Relief Program Grant – Phase 1".into(),
+                "2011-03-11".into(),
+                "2012-03-10".into(),
+                "328,709.00 USD".into()
+            ),
+            (
+                "Emergency Relief Program Grant – Phase 2".into(),
+                "2012-03-11".into(),
+                "2014-03-10".into(),
+                "270,000.00 USD".into()
+            ),
             (
                 "Linking Civil Societies with Nuclear Threat for Joint Advocacy for Future Disaster Prevention".into(),
                 "2014-04".into(),
@@ -102,8 +114,18 @@ fn activities_partners_and_statements() {
             "Policy Advocacy"
         ]
     );
-    assert_eq!(titles(0, 1), vec!["Information Collection and Provision", "Coordination and Support of NGO Activities", "External Relations"]);
-    assert_eq!(titles(1, 0), vec!["Enhancing Public Knowledge of Radiation Issues", "Create Linkages with Asian Nations"]);
+    assert_eq!(
+        titles(0, 1),
+        vec![
+            "Information Collection and Provision",
+            "Coordination and Support of NGO Activities",
+            "External Relations"
+        ]
+    );
+    assert_eq!(
+        titles(1, 0),
+        vec!["Enhancing Public Knowledge of Radiation Issues", "Create Linkages with Asian Nations"]
+    );
     let matching = &all.grants[0].phases[0].activities[3].description_en;
     for item in ["dishes", "cell phones", "computers", "maps", "staff", "funding"] {
         assert!(matching.contains(item), "donation matching mentions {item}");
@@ -114,7 +136,8 @@ fn activities_partners_and_statements() {
     }
     let p3_partners: Vec<&str> = all.grants[1].phases[0].partners.iter().map(|p| p.name_en.as_str()).collect();
     assert_eq!(p3_partners, vec!["FUKUDEN"]);
-    let p1_partners: Vec<&str> = all.grants[0].phases[0].partners.iter().map(|p| p.acronym.as_deref().unwrap_or("")).collect();
+    let p1_partners: Vec<&str> =
+        all.grants[0].phases[0].partners.iter().map(|p| p.acronym.as_deref().unwrap_or("")).collect();
     assert!(p1_partners.contains(&"JCN") && p1_partners.contains(&"JPF"));
     let people: Vec<&str> = all.grants[0].phases[0].statements.iter().map(|s| s.person.as_str()).collect();
     assert_eq!(people, vec!["Carl Williams", "Emiko Fujioka"]);

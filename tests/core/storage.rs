@@ -29,7 +29,11 @@ fn migrations_upgrade_an_existing_older_database() {
         conn.execute_batch(include_str!("../../src-tauri/core/migrations/0001_init.sql")).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.execute("INSERT INTO local_meta VALUES ('office', 'tono')", []).unwrap();
-        conn.execute("INSERT INTO members (id, name_ja, name_en, member_no) VALUES ('m1', '古い会', 'Old Group', 'TNO-0001')", []).unwrap();
+        conn.execute(
+            "INSERT INTO members (id, name_ja, name_en, member_no) VALUES ('m1', '古い会', 'Old Group', 'TNO-0001')",
+            [],
+        )
+        .unwrap();
     }
     let k = Kizuna::open(dir.path()).unwrap();
     let v: i64 = k.store().conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
@@ -62,7 +66,8 @@ fn an_uninitialised_folder_is_reported_not_created() {
     let _k = Kizuna::init(dir.path(), &InitOptions::default()).unwrap();
     let again = Kizuna::init(dir.path(), &InitOptions::default()).err().expect("refused");
     assert_eq!(again.code(), "already_initialised");
-    let bad = Kizuna::init(&dir.path().join("b"), &InitOptions { office: Some("osaka".into()), empty: None }).err().unwrap();
+    let bad =
+        Kizuna::init(&dir.path().join("b"), &InitOptions { office: Some("osaka".into()), empty: None }).err().unwrap();
     assert_eq!(bad.field(), Some("office"));
 }
 
@@ -157,8 +162,13 @@ fn migration_7_turns_the_per_cell_log_into_one_entry_per_write_and_row() {
     let c = k.store().conn();
     let v: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
     assert_eq!(v, SCHEMA_VERSION);
-    let cols: Vec<String> =
-        c.prepare("SELECT name FROM pragma_table_info('change_log')").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    let cols: Vec<String> = c
+        .prepare("SELECT name FROM pragma_table_info('change_log')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(cols, ["seq", "hlc", "origin", "tbl", "row_id", "cells"]);
 
     let entries: Vec<(i64, crate::changelog::Logged)> = c
@@ -191,11 +201,19 @@ fn migration_7_turns_the_per_cell_log_into_one_entry_per_write_and_row() {
     );
     assert_eq!((entries[1].1.0, entries[1].1.1.as_str()), (100 << 16, "tono"));
     assert_eq!(entries[0].1.4, vec![("name".to_string(), text("Other"))]);
-    let parked: Vec<i64> =
-        c.prepare("SELECT seq FROM sync_parked ORDER BY seq").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    let parked: Vec<i64> = c
+        .prepare("SELECT seq FROM sync_parked ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(parked, [7, 8]);
-    let marker: (i64, i64) =
-        c.query_row("SELECT sent_upto, received_upto FROM sync_peers WHERE peer = 'office:tokyo'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let marker: (i64, i64) = c
+        .query_row("SELECT sent_upto, received_upto FROM sync_peers WHERE peer = 'office:tokyo'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
     assert_eq!(marker, (2, 5));
     let digest = kizuna_core::sync::hub::digest(c).unwrap();
     assert_eq!(digest.count, 4);

@@ -101,7 +101,11 @@ async fn add_a_japanese_member_find_it_by_katakana_add_a_miyagi_site_and_it_all_
     app.click("[data-testid=member-add-site]").await;
     app.find("[data-testid=site-form]").await;
     app.fill("[data-testid=site-form] input[name=name]", "渡波地区支援拠点").await;
-    app.find("[data-testid=site-form] select[name=prefecture]").await.select_by_value("04").await.expect("choose 宮城県");
+    app.find("[data-testid=site-form] select[name=prefecture]")
+        .await
+        .select_by_value("04")
+        .await
+        .expect("choose 宮城県");
     app.fill("[data-testid=site-form] input[name=municipality]", "石巻市").await;
     app.click("[data-testid=site-form] input[name=sector-community]").await;
     app.click("[data-testid=site-save]").await;
@@ -264,7 +268,11 @@ async fn reports_export_the_profile_and_a_japanese_phase_report_with_progress() 
     // A path the shell refuses is shown under the field and writes nothing.
     app.fill("[data-testid=reports] input[name=path]", "relative/report.pdf").await;
     app.click("[data-testid=report-export]").await;
-    app.wait_text(".field.has-error .field-error", "path: 'relative/report.pdf' is not an absolute path to a .pdf file").await;
+    app.wait_text(
+        ".field.has-error .field-error",
+        "path: 'relative/report.pdf' is not an absolute path to a .pdf file",
+    )
+    .await;
     app.screenshot("reports-error-en").await;
     app.quit().await;
 }
@@ -305,7 +313,9 @@ impl Hub {
             .spawn()
             .expect("start the hub");
         let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("hub stdout")).read_line(&mut line).expect("hub's first line");
+        std::io::BufReader::new(child.stdout.take().expect("hub stdout"))
+            .read_line(&mut line)
+            .expect("hub's first line");
         let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_string();
         Hub(child, url)
     }
@@ -353,7 +363,11 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
     app.find("[data-testid=sync-report]").await;
     let started = std::time::Instant::now();
     while !app.text("[data-testid=sync-auto]").await.starts_with("Last synced") {
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "no successful sync: {}", app.text("[data-testid=sync-auto]").await);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no successful sync: {}",
+            app.text("[data-testid=sync-auto]").await
+        );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     app.find(&format!("[data-testid=sync-peers] tr[data-peer='hub:{}']", hub.1)).await;

@@ -39,7 +39,13 @@ fn phase1() -> String {
 /// The PDF's text with every run of whitespace made one space, so phrases
 /// wrapped across lines still match.
 fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext").arg("-enc").arg("UTF-8").arg(pdf).arg("-").output().expect("pdftotext (poppler-utils) is installed");
+    let out = Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
     assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -146,7 +152,14 @@ fn profile_states_every_fact_of_the_source_document() {
     }
     // Japanese names sit beside the English ones and extract as the same Unicode.
     let sq = squeezed(&text);
-    for ja in ["特定非営利活動法人国際協力NGOセンター", "仙台市青葉区", "遠野市松崎町", "福島市松山町", "東京都新宿区西早稲田", "ダイレクト・リリーフ"] {
+    for ja in [
+        "特定非営利活動法人国際協力NGOセンター",
+        "仙台市青葉区",
+        "遠野市松崎町",
+        "福島市松山町",
+        "東京都新宿区西早稲田",
+        "ダイレクト・リリーフ",
+    ] {
         assert!(sq.contains(ja), "{ja} missing");
     }
     assert!(text.contains("Aoba-ku, Sendai (仙台市青葉区)"), "Japanese beside English");
@@ -166,13 +179,69 @@ fn fonts_are_embedded_subsets(pdf: &Path) {
 }
 
 fn add_spending(dir: &Path, phase: &str) {
-    let line = json(dir, &["budget", "add", "--phase", phase, "--name-en", "Coordination staff", "--name-ja", "調整スタッフ", "--code", "A1", "--amount", "100000", "--currency", "USD"]);
+    let line = json(
+        dir,
+        &[
+            "budget",
+            "add",
+            "--phase",
+            phase,
+            "--name-en",
+            "Coordination staff",
+            "--name-ja",
+            "調整スタッフ",
+            "--code",
+            "A1",
+            "--amount",
+            "100000",
+            "--currency",
+            "USD",
+        ],
+    );
     let line_id = line["id"].as_str().unwrap().to_string();
     json(dir, &["budget", "add", "--phase", phase, "--name-en", "Meetings", "--amount", "20000", "--currency", "USD"]);
     // ¥1,000,000 at 0.0125 USD/JPY = 12,500.00 USD, in the period.
-    ok(dir, &["spend", "add", "--phase", phase, "--line", &line_id, "--date", "2011-06-15", "--description", "Meeting venue in Sendai", "--amount", "1000000", "--currency", "JPY", "--rate", "0.0125", "--rate-date", "2011-06-14"]);
+    ok(
+        dir,
+        &[
+            "spend",
+            "add",
+            "--phase",
+            phase,
+            "--line",
+            &line_id,
+            "--date",
+            "2011-06-15",
+            "--description",
+            "Meeting venue in Sendai",
+            "--amount",
+            "1000000",
+            "--currency",
+            "JPY",
+            "--rate",
+            "0.0125",
+            "--rate-date",
+            "2011-06-14",
+        ],
+    );
     // 2,345.67 USD booked to no line, in the period.
-    ok(dir, &["spend", "add", "--phase", phase, "--date", "2011-09-01", "--description", "Printing", "--amount", "2345.67", "--currency", "USD"]);
+    ok(
+        dir,
+        &[
+            "spend",
+            "add",
+            "--phase",
+            phase,
+            "--date",
+            "2011-09-01",
+            "--description",
+            "Printing",
+            "--amount",
+            "2345.67",
+            "--currency",
+            "USD",
+        ],
+    );
 }
 
 #[test]
@@ -218,7 +287,11 @@ fn phase_report_states_cover_figures_money_and_sites() {
     // The appendix lists exactly the sites the summary counts.
     let k = Kizuna::open(dir.path()).unwrap();
     let figs = k.report_phase_figures(&p1, &ReportOptions::default()).unwrap();
-    assert!(figs.active_sites > 0 && figs.active_sites < 40, "some demo sites fall outside 2011-12: {}", figs.active_sites);
+    assert!(
+        figs.active_sites > 0 && figs.active_sites < 40,
+        "some demo sites fall outside 2011-12: {}",
+        figs.active_sites
+    );
     for c in &figs.sites_by_prefecture {
         if c.count > 0 {
             let heading = format!("{} ({}) — {} site", c.name_en, c.name_ja, c.count);
@@ -246,20 +319,48 @@ fn adding_a_site_in_miyagi_changes_the_next_report() {
     let n = miyagi_count(&before);
     let members = json(dir.path(), &["member", "list"]);
     let member = members["rows"][0]["id"].as_str().unwrap().to_string();
-    ok(dir.path(), &[
-        "site", "add", "--member", &member, "--prefecture", "宮城県", "--municipality", "石巻市",
-        "--name", "石巻テスト拠点", "--name-en", "Ishinomaki test site", "--opened", "2011-05-01",
-    ]);
+    ok(
+        dir.path(),
+        &[
+            "site",
+            "add",
+            "--member",
+            &member,
+            "--prefecture",
+            "宮城県",
+            "--municipality",
+            "石巻市",
+            "--name",
+            "石巻テスト拠点",
+            "--name-en",
+            "Ishinomaki test site",
+            "--opened",
+            "2011-05-01",
+        ],
+    );
     let (_, after) = report(dir.path(), &["phase", &p1], "after.pdf");
     assert_eq!(miyagi_count(&after), n + 1, "Miyagi figure after adding one site");
     assert!(after.contains("Ishinomaki test site"));
     assert!(squeezed(&after).contains("石巻テスト拠点"));
     // A site with no dates counts from its creation (today): not in 2011–12,
     // but in a period that includes today.
-    ok(dir.path(), &[
-        "site", "add", "--member", &member, "--prefecture", "Miyagi", "--municipality", "仙台市",
-        "--name", "日付なし拠点", "--name-en", "Undated site",
-    ]);
+    ok(
+        dir.path(),
+        &[
+            "site",
+            "add",
+            "--member",
+            &member,
+            "--prefecture",
+            "Miyagi",
+            "--municipality",
+            "仙台市",
+            "--name",
+            "日付なし拠点",
+            "--name-en",
+            "Undated site",
+        ],
+    );
     let (_, again) = report(dir.path(), &["phase", &p1], "again.pdf");
     assert_eq!(miyagi_count(&again), n + 1);
     let today = chrono::Utc::now().date_naive().to_string();
@@ -289,7 +390,13 @@ fn japanese_edition_extracts_as_the_same_unicode() {
     }
     let (_, profile) = report(dir.path(), &["profile", "--lang", "ja"], "ja-profile.pdf");
     let sq = squeezed(&profile);
-    for ja in ["パートナー・プロフィール", "2014年4月～2017年3月", "698,709.00USD", "仙台市青葉区", "政治・宗教・思想的な立場に依らない"] {
+    for ja in [
+        "パートナー・プロフィール",
+        "2014年4月～2017年3月",
+        "698,709.00USD",
+        "仙台市青葉区",
+        "政治・宗教・思想的な立場に依らない",
+    ] {
         assert!(sq.contains(ja), "{ja} missing from the Japanese profile");
     }
 }
@@ -324,7 +431,10 @@ fn bad_options_are_refused_and_write_nothing() {
     let p1 = seed_id("phase:erp-1");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["report", "phase", "no-such-phase", "--out", path], "not_found"),
-        (vec!["report", "phase", &p1, "--out", path, "--period-start", "2012-01-01", "--period-end", "2011-12-31"], "period_end"),
+        (
+            vec!["report", "phase", &p1, "--out", path, "--period-start", "2012-01-01", "--period-end", "2011-12-31"],
+            "period_end",
+        ),
         (vec!["report", "phase", &p1, "--out", path, "--period-start", "2011-02-30"], "period_start"),
         (vec!["report", "phase", &p1, "--out", path, "--lang", "fr"], "lang"),
         (vec!["report", "profile", "--out", path, "--as-of", "yesterday"], "as_of"),
@@ -342,7 +452,8 @@ fn bad_options_are_refused_and_write_nothing() {
     assert!(!out.status.success());
     assert_eq!(std::fs::read(&file).unwrap(), b"keep me");
     // A period the phase does not cover still reports, on its own dates.
-    let (_, text) = report(dir.path(), &["phase", &p1, "--period-start", "2011-04-01", "--period-end", "2011-06-30"], "q.pdf");
+    let (_, text) =
+        report(dir.path(), &["phase", &p1, "--period-start", "2011-04-01", "--period-end", "2011-06-30"], "q.pdf");
     assert!(text.contains("April 1, 2011 – June 30, 2011"), "{text}");
 }
 

@@ -11,11 +11,11 @@
 
 use std::collections::BTreeMap;
 
+use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::hlc::Stamp;
 use kizuna_core::store::{CellValue, Entry, parse_cells};
 use kizuna_core::sync::{self, HubOptions, SyncConfig};
-use kizuna_core::Kizuna;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -26,15 +26,36 @@ const COLS: [&str; 4] = ["name", "notes", "latitude", "status"];
 
 #[derive(Debug, Clone)]
 enum Op {
-    Insert { at: usize, row: usize, v: u8 },
-    Update { at: usize, row: usize, col: usize, v: u8 },
-    Delete { at: usize, row: usize },
+    Insert {
+        at: usize,
+        row: usize,
+        v: u8,
+    },
+    Update {
+        at: usize,
+        row: usize,
+        col: usize,
+        v: u8,
+    },
+    Delete {
+        at: usize,
+        row: usize,
+    },
     /// A bundle written (full, or since the last one for `to`) and put in flight.
-    Export { from: usize, to: usize, since_last: bool },
+    Export {
+        from: usize,
+        to: usize,
+        since_last: bool,
+    },
     /// An in-flight bundle delivered; it stays in flight, so it may come again.
-    Deliver { pick: usize, to: usize },
+    Deliver {
+        pick: usize,
+        to: usize,
+    },
     /// An office syncs with the hub over HTTP.
-    Http { office: usize },
+    Http {
+        office: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -78,7 +99,11 @@ fn row_id(row: usize) -> String {
 }
 
 fn live(r: &Replica, id: &str) -> Option<bool> {
-    r.k.store().conn().query_row("SELECT deleted FROM sites WHERE id = ?1", [id], |x| x.get::<_, i64>(0)).ok().map(|d| d == 0)
+    r.k.store()
+        .conn()
+        .query_row("SELECT deleted FROM sites WHERE id = ?1", [id], |x| x.get::<_, i64>(0))
+        .ok()
+        .map(|d| d == 0)
 }
 
 fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
@@ -113,7 +138,11 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
                     continue;
                 }
                 let val = value(col, v);
-                let stamp = reps[at].k.store_mut().write(|w| w.update("sites", &id, &[(COLS[col], val.clone())])).expect("update");
+                let stamp = reps[at]
+                    .k
+                    .store_mut()
+                    .write(|w| w.update("sites", &id, &[(COLS[col], val.clone())]))
+                    .expect("update");
                 if let Some(s) = stamp {
                     model.record(&id, COLS[col], s, OFFICES[at], val);
                 }
@@ -189,9 +218,7 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     };
     let split: Vec<Entry> = whole
         .iter()
-        .flat_map(|e| {
-            e.cells.iter().map(|(c, v)| Entry { cells: vec![(c.clone(), v.clone())], ..e.clone() })
-        })
+        .flat_map(|e| e.cells.iter().map(|(c, v)| Entry { cells: vec![(c.clone(), v.clone())], ..e.clone() }))
         .collect();
     let all: Vec<Entry> = whole.into_iter().chain(split.iter().cloned()).collect();
     let mut order: Vec<usize> = (0..all.len()).chain(0..all.len() / 3).collect();
@@ -203,7 +230,8 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
         order.swap(i, (x % (i as u64 + 1)) as usize);
     }
     let dir = tempfile::tempdir().unwrap();
-    let mut reference = Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
+    let mut reference =
+        Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
     reference
         .store_mut()
         .write(|w| {
@@ -221,7 +249,8 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     // The batched merge of the split cells, in two shuffled batches, unites
     // them into the same entries.
     let dir = tempfile::tempdir().unwrap();
-    let mut united = Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
+    let mut united =
+        Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
     let shuffled: Vec<Entry> = order.iter().filter(|&&i| i < all.len()).map(|&i| all[i].clone()).collect();
     let (a, b) = shuffled.split_at(shuffled.len() / 2);
     for batch in [a, b] {
@@ -238,9 +267,7 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
 fn four_replicas_and_a_hub_converge_under_random_schedules() {
     let cases = std::env::var("KIZUNA_SYNC_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
-    runner
-        .run(&(prop::collection::vec(op(), 1..40), any::<u64>()), |(ops, seed)| run_case(ops, seed))
-        .unwrap();
+    runner.run(&(prop::collection::vec(op(), 1..40), any::<u64>()), |(ops, seed)| run_case(ops, seed)).unwrap();
 }
 
 /// Batches of thousands of rows are planned on a second thread while the
@@ -321,7 +348,10 @@ fn large_batches_planned_on_a_second_thread_merge_like_one_at_a_time() {
             Ok(())
         })
         .unwrap();
-    assert!(batched.export_json().unwrap() == reference.export_json().unwrap(), "batched merge differs from one at a time");
+    assert!(
+        batched.export_json().unwrap() == reference.export_json().unwrap(),
+        "batched merge differs from one at a time"
+    );
     let (c, r) = (batched.store().conn(), reference.store().conn());
     assert_eq!(sync::hub::digest(c).unwrap(), sync::hub::scan_digest(c).unwrap());
     assert_eq!(sync::hub::digest(c).unwrap(), sync::hub::digest(r).unwrap());

@@ -3,13 +3,14 @@
 use ed25519_dalek::Signer;
 use kizuna_core::hlc::Stamp;
 use kizuna_core::store::{CellValue, Change};
-use kizuna_core::sync::{self, bundle, keys, HubOptions, SyncConfig};
+use kizuna_core::sync::{self, HubOptions, SyncConfig, bundle, keys};
 use sha2::{Digest, Sha256};
 
 use crate::net::*;
 
 fn serve(r: &Replica) -> sync::Hub {
-    sync::serve(r.dir.path(), "127.0.0.1:0", HubOptions { max_body: 1 << 20, config: SyncConfig::default() }).expect("serve")
+    sync::serve(r.dir.path(), "127.0.0.1:0", HubOptions { max_body: 1 << 20, config: SyncConfig::default() })
+        .expect("serve")
 }
 
 fn sync_with(r: &mut Replica, hub: &sync::Hub) -> sync::HubSyncReport {
@@ -72,7 +73,14 @@ fn a_log_larger_than_a_page_travels_in_several_pages_each_way() {
     hub.stop();
 }
 
-fn call(base: &str, id: &keys::Identity, method: &str, path: &str, body: &[u8], tamper_after_signing: bool) -> (u16, String) {
+fn call(
+    base: &str,
+    id: &keys::Identity,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    tamper_after_signing: bool,
+) -> (u16, String) {
     let time = kizuna_core::hlc::system_millis();
     let text = format!("kizuna-request 1\n{method}\n{path}\n{time}\n{}", hex::encode(Sha256::digest(body)));
     let sig = hex::encode(id.key.sign(text.as_bytes()).to_bytes());
@@ -111,32 +119,46 @@ fn the_hub_refuses_unenrolled_tampered_hostile_and_oversized_requests_writing_no
     let hub = serve(&hq);
     let base = hub.url();
     let before = dump(&hq);
-    let count = |r: &Replica| -> i64 { r.k.store().conn().query_row("SELECT count(*) FROM change_log", [], |x| x.get(0)).unwrap() };
+    let count = |r: &Replica| -> i64 {
+        r.k.store().conn().query_row("SELECT count(*) FROM change_log", [], |x| x.get(0)).unwrap()
+    };
     let log_before = count(&hq);
     let tono_id = keys::identity(tono.k.store().conn(), "tono").unwrap().unwrap();
     let certs = keys::certs(tono.k.store().conn()).unwrap();
-    let ch = |table: &str, v: &str| Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0), origin: "tono".into(), table: table.into(), row_id: "r".into(), column: "name".into(), value: CellValue::text(v) };
+    let ch = |table: &str, v: &str| Change {
+        hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0),
+        origin: "tono".into(),
+        table: table.into(),
+        row_id: "r".into(),
+        column: "name".into(),
+        value: CellValue::text(v),
+    };
     let good = bundle::seal(&tono_id, certs.clone(), &[ch("sites", "ok").into()], 0, 1, false).unwrap();
 
     // Properly signed pull works.
     assert_eq!(call(&base, &tono_id, "GET", "/v1/digest", &[], false).0, 200);
     // Unenrolled office (another network's key calling itself sendai).
-    let rogue = keys::Identity { office: "sendai".into(), key: keys::generate().unwrap(), network: tono_id.network.clone() };
+    let rogue =
+        keys::Identity { office: "sendai".into(), key: keys::generate().unwrap(), network: tono_id.network.clone() };
     let (s, body) = call(&base, &rogue, "POST", "/v1/push", &good, false);
     assert_eq!(s, 401, "{body}");
     // A known office name with the wrong key.
-    let forged = keys::Identity { office: "tono".into(), key: keys::generate().unwrap(), network: tono_id.network.clone() };
+    let forged =
+        keys::Identity { office: "tono".into(), key: keys::generate().unwrap(), network: tono_id.network.clone() };
     assert_eq!(call(&base, &forged, "GET", "/v1/pull?since=0", &[], false).0, 401);
     // Body altered after signing.
     assert_eq!(call(&base, &tono_id, "POST", "/v1/push", &good, true).0, 401);
     // Correctly signed request carrying a hostile bundle.
-    let hostile = bundle::seal(&tono_id, certs.clone(), &[ch("sites; DROP TABLE sites", "x").into()], 0, 1, false).unwrap();
+    let hostile =
+        bundle::seal(&tono_id, certs.clone(), &[ch("sites; DROP TABLE sites", "x").into()], 0, 1, false).unwrap();
     let (s, body) = call(&base, &tono_id, "POST", "/v1/push", &hostile, false);
     assert_eq!(s, 400, "{body}");
     assert!(body.contains("invalid table or column name"), "{body}");
     // A bundle signed by someone else, pushed by tono.
     let hq_id = keys::identity(hq.k.store().conn(), "tokyo").unwrap().unwrap();
-    let other = bundle::seal(&hq_id, keys::certs(hq.k.store().conn()).unwrap(), &[ch("sites", "x").into()], 0, 1, false).unwrap();
+    let other =
+        bundle::seal(&hq_id, keys::certs(hq.k.store().conn()).unwrap(), &[ch("sites", "x").into()], 0, 1, false)
+            .unwrap();
     assert_eq!(call(&base, &tono_id, "POST", "/v1/push", &other, false).0, 401);
     // Oversized body (limit 1 MiB here).
     let big = vec![b'x'; (1 << 20) + 10];
@@ -164,8 +186,14 @@ fn an_interrupted_sync_resumes_and_markers_only_move_after_commit() {
     // Hub down: the sync fails and no marker moves.
     add_site(&mut tono, "z", "offline edit");
     let markers = |r: &Replica| -> Vec<(String, i64, i64)> {
-        r.k.store().conn().prepare("SELECT peer, sent_upto, received_upto FROM sync_peers ORDER BY peer").unwrap()
-            .query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+        r.k.store()
+            .conn()
+            .prepare("SELECT peer, sent_upto, received_upto FROM sync_peers ORDER BY peer")
+            .unwrap()
+            .query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
     };
     let m = markers(&tono);
     let e = tono.k.sync_with_hub(&url, &SyncConfig::default(), &mut |_| {}).unwrap_err();

@@ -1,9 +1,9 @@
 //! A small network for tests: HQ (seeded) and enrolled offices in temp dirs.
 
+use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::store::CellValue;
 use kizuna_core::sync::{Invite, SyncConfig};
-use kizuna_core::Kizuna;
 use tempfile::TempDir;
 
 pub struct Replica {
@@ -46,7 +46,11 @@ pub fn text(s: &str) -> CellValue {
 pub fn add_site(r: &mut Replica, id: &str, name: &str) {
     r.k.store_mut()
         .write(|w| {
-            w.insert("sites", id, &[("name", text(name)), ("status", text("active")), ("prefecture_code", text("03"))])?;
+            w.insert(
+                "sites",
+                id,
+                &[("name", text(name)), ("status", text("active")), ("prefecture_code", text("03"))],
+            )?;
             Ok(())
         })
         .expect("add site");
@@ -64,6 +68,8 @@ pub fn edit(r: &mut Replica, id: &str, col: &str, v: CellValue) {
 pub fn cell(r: &Replica, id: &str, col: &str) -> CellValue {
     r.k.store()
         .conn()
-        .query_row(&format!("SELECT {col} FROM sites WHERE id = ?1"), [id], |row| Ok(CellValue::from_value_ref(row.get_ref(0)?)))
+        .query_row(&format!("SELECT {col} FROM sites WHERE id = ?1"), [id], |row| {
+            Ok(CellValue::from_value_ref(row.get_ref(0)?))
+        })
         .expect("read cell")
 }

@@ -1,12 +1,12 @@
 //! Every fault in a bundle rejects the whole bundle and leaves the database
 //! dump unchanged.
 
+use kizuna_core::Error;
 use kizuna_core::hlc::Stamp;
 use kizuna_core::store::{CellValue, Change};
+use kizuna_core::sync::SyncConfig;
 use kizuna_core::sync::bundle;
 use kizuna_core::sync::keys::{self, Identity};
-use kizuna_core::sync::SyncConfig;
-use kizuna_core::Error;
 
 use crate::net::*;
 use crate::trust::hq_identity;
@@ -72,7 +72,14 @@ fn a_bundle_from_an_unknown_office_or_network_is_rejected() {
     // Signed by a key that claims to be Sendai but was never enrolled.
     let network = hq_identity(&hq).network;
     let rogue = Identity { office: "sendai".into(), key: keys::generate().unwrap(), network };
-    let ch = Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0), origin: "sendai".into(), table: "sites".into(), row_id: "x".into(), column: "name".into(), value: CellValue::text("rogue") };
+    let ch = Change {
+        hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0),
+        origin: "sendai".into(),
+        table: "sites".into(),
+        row_id: "x".into(),
+        column: "name".into(),
+        value: CellValue::text("rogue"),
+    };
     let b = bundle::seal(&rogue, vec![], &[ch.clone().into()], 0, 1, false).unwrap();
     let e = rejected(&mut tono, &b);
     assert_eq!(e.code(), "unauthorized", "{e}");
@@ -94,10 +101,24 @@ fn changes_passed_off_as_seed_data_or_from_unenrolled_origins_are_rejected() {
     let (hq, mut tono, _) = setup();
     let id = hq_identity(&hq);
     let certs = keys::certs(hq.k.store().conn()).unwrap();
-    let fake_seed = Change { hlc: Stamp::from_parts(1_299_801_600_000, 1), origin: "seed".into(), table: "profiles".into(), row_id: kizuna_core::seed::seed_id(kizuna_core::seed::PROFILE_KEY), column: "name_en".into(), value: CellValue::text("Forged") };
+    let fake_seed = Change {
+        hlc: Stamp::from_parts(1_299_801_600_000, 1),
+        origin: "seed".into(),
+        table: "profiles".into(),
+        row_id: kizuna_core::seed::seed_id(kizuna_core::seed::PROFILE_KEY),
+        column: "name_en".into(),
+        value: CellValue::text("Forged"),
+    };
     let e = rejected(&mut tono, &bundle::seal(&id, certs.clone(), &[fake_seed.into()], 0, 1, false).unwrap());
     assert_eq!(e.code(), "unauthorized", "{e}");
-    let relayed = Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0), origin: "sendai".into(), table: "sites".into(), row_id: "x".into(), column: "name".into(), value: CellValue::text("?") };
+    let relayed = Change {
+        hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0),
+        origin: "sendai".into(),
+        table: "sites".into(),
+        row_id: "x".into(),
+        column: "name".into(),
+        value: CellValue::text("?"),
+    };
     let e = rejected(&mut tono, &bundle::seal(&id, certs, &[relayed.into()], 0, 1, false).unwrap());
     assert!(e.to_string().contains("not an enrolled office"), "{e}");
 }
@@ -108,7 +129,14 @@ fn hostile_names_and_wrong_types_are_rejected_before_anything_is_written() {
     let id = hq_identity(&hq);
     let certs = keys::certs(hq.k.store().conn()).unwrap();
     let now = kizuna_core::hlc::system_millis();
-    let ok = Change { hlc: Stamp::from_parts(now, 0), origin: "tokyo".into(), table: "sites".into(), row_id: "h".into(), column: "name".into(), value: CellValue::text("fine") };
+    let ok = Change {
+        hlc: Stamp::from_parts(now, 0),
+        origin: "tokyo".into(),
+        table: "sites".into(),
+        row_id: "h".into(),
+        column: "name".into(),
+        value: CellValue::text("fine"),
+    };
     let cases = [
         ("sites; DROP TABLE sites; --", "name", CellValue::text("x")),
         ("sites", "name = 'x' WHERE 1; --", CellValue::text("x")),
@@ -118,7 +146,14 @@ fn hostile_names_and_wrong_types_are_rejected_before_anything_is_written() {
         ("sites", "deleted", CellValue::Null),
     ];
     for (i, (table, column, value)) in cases.into_iter().enumerate() {
-        let bad = Change { hlc: Stamp::from_parts(now, 1 + i as i64), origin: "tokyo".into(), table: table.into(), row_id: "h".into(), column: column.into(), value };
+        let bad = Change {
+            hlc: Stamp::from_parts(now, 1 + i as i64),
+            origin: "tokyo".into(),
+            table: table.into(),
+            row_id: "h".into(),
+            column: column.into(),
+            value,
+        };
         // A good change first: the whole bundle goes, not just the bad one.
         let b = bundle::seal(&id, certs.clone(), &[ok.clone().into(), bad.into()], 0, 2, false).unwrap();
         let e = rejected(&mut tono, &b);

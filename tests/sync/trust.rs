@@ -1,12 +1,12 @@
 //! Enrolment, joining without duplicating the seed, the merge rule through
 //! bundles, tombstones, the clock, quarantine and parked changes.
 
+use kizuna_core::Kizuna;
 use kizuna_core::hlc::Stamp;
 use kizuna_core::store::{CellValue, Change, Entry, parse_cells};
+use kizuna_core::sync::SyncConfig;
 use kizuna_core::sync::bundle;
 use kizuna_core::sync::keys::{self, Identity};
-use kizuna_core::sync::SyncConfig;
-use kizuna_core::Kizuna;
 
 use crate::net::*;
 
@@ -36,7 +36,8 @@ fn an_office_that_seeded_itself_does_not_duplicate_seed_rows() {
     let mut hq = hq();
     let inv = invite(&mut hq, "sendai");
     let dir = tempfile::tempdir().unwrap();
-    let mut k = Kizuna::init(dir.path(), &kizuna_core::api::InitOptions { office: Some("sendai".into()), empty: None }).unwrap();
+    let mut k = Kizuna::init(dir.path(), &kizuna_core::api::InitOptions { office: Some("sendai".into()), empty: None })
+        .unwrap();
     k.store_mut().write(|w| keys::record_join(w, &inv)).unwrap();
     let mut sendai = Replica { dir, k };
     let before = counts(&sendai);
@@ -105,12 +106,24 @@ fn the_clock_exceeds_every_stamp_received() {
     // A stamp five minutes ahead: within the threshold, so applied.
     let ahead = Stamp::from_parts(kizuna_core::hlc::system_millis() + 5 * 60_000, 3);
     let id = hq_identity(&hq);
-    let ch = Change { hlc: ahead, origin: "tokyo".into(), table: "sites".into(), row_id: "s3".into(), column: "notes".into(), value: text("ahead") };
+    let ch = Change {
+        hlc: ahead,
+        origin: "tokyo".into(),
+        table: "sites".into(),
+        row_id: "s3".into(),
+        column: "notes".into(),
+        value: text("ahead"),
+    };
     let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &[ch.into()], 0, 1, false).unwrap();
     let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.quarantined), (1, 0));
     add_site(&mut tono, "s4", "Tono");
-    let own: i64 = tono.k.store().conn().query_row("SELECT hlc FROM change_log WHERE row_id = 's4' LIMIT 1", [], |x| x.get(0)).unwrap();
+    let own: i64 = tono
+        .k
+        .store()
+        .conn()
+        .query_row("SELECT hlc FROM change_log WHERE row_id = 's4' LIMIT 1", [], |x| x.get(0))
+        .unwrap();
     assert!(own > ahead.0, "local stamp {own} must exceed received {}", ahead.0);
 }
 
@@ -126,7 +139,14 @@ fn far_future_changes_are_quarantined_reported_and_released_later() {
     let before = dump(&tono);
     let far = Stamp::from_parts(kizuna_core::hlc::system_millis() + 3_600_000, 0);
     let id = hq_identity(&hq);
-    let ch = Change { hlc: far, origin: "tokyo".into(), table: "sites".into(), row_id: "s9".into(), column: "name".into(), value: text("from the future") };
+    let ch = Change {
+        hlc: far,
+        origin: "tokyo".into(),
+        table: "sites".into(),
+        row_id: "s9".into(),
+        column: "name".into(),
+        value: text("from the future"),
+    };
     let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &[ch.into()], 0, 1, false).unwrap();
     let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.quarantined), (0, 1));
@@ -136,7 +156,12 @@ fn far_future_changes_are_quarantined_reported_and_released_later() {
     assert!(st.quarantined[0].ahead_secs > 3000);
     // Nor does it drag the clock into the future.
     add_site(&mut tono, "s10", "x");
-    let own: i64 = tono.k.store().conn().query_row("SELECT hlc FROM change_log WHERE row_id = 's10' LIMIT 1", [], |x| x.get(0)).unwrap();
+    let own: i64 = tono
+        .k
+        .store()
+        .conn()
+        .query_row("SELECT hlc FROM change_log WHERE row_id = 's10' LIMIT 1", [], |x| x.get(0))
+        .unwrap();
     assert!(own < far.0);
     // With a wider threshold (as if the clock had caught up) it is released.
     let (b, _) = hq.k.sync_export(Some("tono")).unwrap();
@@ -154,10 +179,25 @@ fn unknown_tables_and_columns_are_parked_relayed_and_replayed() {
     let before = dump(&tono);
     let id = hq_identity(&hq);
     let future = vec![
-        Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 1), origin: "tokyo".into(), table: "shelters".into(), row_id: "h1".into(), column: "capacity".into(), value: CellValue::Integer(40) },
-        Change { hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 2), origin: "tokyo".into(), table: "sites".into(), row_id: "s1".into(), column: "wheelchair_access".into(), value: CellValue::Integer(1) },
+        Change {
+            hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 1),
+            origin: "tokyo".into(),
+            table: "shelters".into(),
+            row_id: "h1".into(),
+            column: "capacity".into(),
+            value: CellValue::Integer(40),
+        },
+        Change {
+            hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 2),
+            origin: "tokyo".into(),
+            table: "sites".into(),
+            row_id: "s1".into(),
+            column: "wheelchair_access".into(),
+            value: CellValue::Integer(1),
+        },
     ];
-    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &Entry::group(future), 0, 2, false).unwrap();
+    let bytes =
+        bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), &Entry::group(future), 0, 2, false).unwrap();
     let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.parked), (2, 2));
     assert_eq!(dump(&tono), before, "parked changes touch no table");
@@ -258,13 +298,15 @@ fn an_entry_with_an_unknown_column_is_parked_whole_and_its_known_cells_applied()
         row_id: "m1".into(),
         cells: vec![("name".into(), text("Known part")), ("wheelchair_access".into(), CellValue::Integer(1))],
     };
-    let bytes = bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), std::slice::from_ref(&e), 0, 1, false).unwrap();
+    let bytes =
+        bundle::seal(&id, keys::certs(hq.k.store().conn()).unwrap(), std::slice::from_ref(&e), 0, 1, false).unwrap();
     let r = tono.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.parked, r.applied), (1, 1, 1));
     assert_eq!(cell(&tono, "m1", "name"), text("Known part"));
     assert_eq!(tono.k.sync_status().unwrap().parked_changes, 1);
     // Logged whole, so relayed whole.
-    let cells: String = tono.k.store().conn().query_row("SELECT cells FROM change_log WHERE row_id = 'm1'", [], |x| x.get(0)).unwrap();
+    let cells: String =
+        tono.k.store().conn().query_row("SELECT cells FROM change_log WHERE row_id = 'm1'", [], |x| x.get(0)).unwrap();
     assert_eq!(parse_cells(&cells).unwrap(), e.cells);
     // Still unknown after a replay: it stays parked.
     tono.k.sync_export(None).unwrap();

@@ -54,13 +54,27 @@ pub enum SpendCommand {
         #[arg(long)]
         rate_date: Option<String>,
     },
-    Remove { id: String },
+    Remove {
+        id: String,
+    },
 }
 
 fn describe(g: &GrantDetail, full: bool) -> String {
-    let mut s = format!("{}  {}\n  {}\n  donor: {} ({})\n", g.grant.id, g.grant.title_en, g.grant.title_ja, g.donor.name_en, g.donor.name_ja);
+    let mut s = format!(
+        "{}  {}\n  {}\n  donor: {} ({})\n",
+        g.grant.id, g.grant.title_en, g.grant.title_ja, g.donor.name_en, g.donor.name_ja
+    );
     for p in &g.phases {
-        s.push_str(&format!("  - {}  {}\n    {} to {}   {}   spent {}   unspent {}\n", p.phase.id, p.phase.title_en, p.phase.start.display_en(), p.phase.end.display_en(), p.phase.amount, p.spent_total, p.unspent));
+        s.push_str(&format!(
+            "  - {}  {}\n    {} to {}   {}   spent {}   unspent {}\n",
+            p.phase.id,
+            p.phase.title_en,
+            p.phase.start.display_en(),
+            p.phase.end.display_en(),
+            p.phase.amount,
+            p.spent_total,
+            p.unspent
+        ));
         if full {
             for pa in &p.partners {
                 s.push_str(&format!("    partner: {} — {}\n", pa.name_en, pa.role_en.as_deref().unwrap_or("")));
@@ -69,7 +83,13 @@ fn describe(g: &GrantDetail, full: bool) -> String {
                 s.push_str(&format!("    activity: {} / {}\n      {}\n", a.title_en, a.title_ja, a.description_en));
             }
             for i in &p.indicators {
-                let v = i.value.as_deref().map(|v| format!("{} {} {}", i.qualifier.as_deref().unwrap_or(""), v, i.unit.as_deref().unwrap_or(""))).unwrap_or_else(|| "(computed)".into());
+                let v = i
+                    .value
+                    .as_deref()
+                    .map(|v| {
+                        format!("{} {} {}", i.qualifier.as_deref().unwrap_or(""), v, i.unit.as_deref().unwrap_or(""))
+                    })
+                    .unwrap_or_else(|| "(computed)".into());
                 s.push_str(&format!("    figure: {}: {} [{}]\n", i.label_en, v.trim(), i.kind));
             }
             for b in &p.budget_lines {
@@ -90,7 +110,10 @@ pub fn run_grant(cmd: GrantCommand, k: &Kizuna, out: &Out) -> Result<(), Error> 
             let all = k.grant_list()?;
             out.emit(&all, |o| {
                 let mut parts: Vec<String> = o.grants.iter().map(|g| describe(g, false)).collect();
-                parts.push(format!("TOTAL GRANTED: {}", o.totals.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" + ")));
+                parts.push(format!(
+                    "TOTAL GRANTED: {}",
+                    o.totals.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" + ")
+                ));
                 parts.join("\n")
             });
         }
@@ -109,7 +132,16 @@ pub fn run_budget(cmd: BudgetCommand, k: &mut Kizuna, out: &Out) -> Result<(), E
 pub fn run_spend(cmd: SpendCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
     match cmd {
         SpendCommand::Add { phase, line, date, description, amount, currency, rate, rate_date } => {
-            let e = k.expenditure_add(&ExpenditureInput { phase_id: phase, budget_line_id: line, spent_on: date, description, amount, currency, rate, rate_date })?;
+            let e = k.expenditure_add(&ExpenditureInput {
+                phase_id: phase,
+                budget_line_id: line,
+                spent_on: date,
+                description,
+                amount,
+                currency,
+                rate,
+                rate_date,
+            })?;
             out.emit(&e, |e| format!("{}  {}  {}  {} → {}", e.id, e.spent_on, e.description, e.amount, e.converted));
         }
         SpendCommand::Remove { id } => {

@@ -150,30 +150,52 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 None => Kizuna::init(&dir, &InitOptions { office: Some(office), empty: Some(empty) })?,
             };
             let inst = k.installation()?;
-            out.emit(&inst, |i| format!("Initialised {} for office {} (schema {})", i.database, i.office, i.schema_version));
+            out.emit(&inst, |i| {
+                format!("Initialised {} for office {} (schema {})", i.database, i.office, i.schema_version)
+            });
         }
         Command::Office { command: OfficeCommand::List } => {
             let offices = open()?.office_list()?;
             out.emit(&offices, |list| {
                 list.iter()
-                    .map(|o| format!("{:<10} {}  {} / {}{}", o.code, o.name_en, o.locality_en, o.locality_ja, if o.is_hq { "  [HQ]" } else { "" }))
+                    .map(|o| {
+                        format!(
+                            "{:<10} {}  {} / {}{}",
+                            o.code,
+                            o.name_en,
+                            o.locality_en,
+                            o.locality_ja,
+                            if o.is_hq { "  [HQ]" } else { "" }
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             });
         }
-        Command::Office { command: OfficeCommand::Invite { office, out: file } } => sync::invite(&mut open()?, &office, &file, out)?,
+        Command::Office { command: OfficeCommand::Invite { office, out: file } } => {
+            sync::invite(&mut open()?, &office, &file, out)?
+        }
         Command::Sync(args) => sync::run(args, &mut open()?, out)?,
         Command::Serve { listen, max_body, max_future_secs } => sync::serve(&dir, &listen, max_body, max_future_secs)?,
         Command::Profile { command: ProfileCommand::Show } => {
             let p = open()?.profile()?;
             out.emit(&p, |p| {
-                let mut s = format!("{} ({})\n{}\nFounded {}. {}\n", p.name_en, p.acronym, p.name_ja, p.founded_year, p.affiliation_en);
+                let mut s = format!(
+                    "{} ({})\n{}\nFounded {}. {}\n",
+                    p.name_en, p.acronym, p.name_ja, p.founded_year, p.affiliation_en
+                );
                 s.push_str(&format!("{}\nFocus areas:\n", p.mission_en));
                 for f in &p.focus_areas {
                     s.push_str(&format!("  - {} / {}\n", f.en, f.ja));
                 }
                 s.push_str("Past disaster responses: ");
-                s.push_str(&p.past_responses.iter().map(|r| format!("{} ({})", r.country_en, r.year)).collect::<Vec<_>>().join(", "));
+                s.push_str(
+                    &p.past_responses
+                        .iter()
+                        .map(|r| format!("{} ({})", r.country_en, r.year))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                );
                 s
             });
         }
@@ -186,7 +208,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Dashboard => {
             let d = open()?.dashboard()?;
             out.emit(&d, |d| {
-                let mut s = format!("Office: {}\nMembers: {}\nSites: {} ({} active)\n", d.office, d.members, d.sites, d.active_sites);
+                let mut s = format!(
+                    "Office: {}\nMembers: {}\nSites: {} ({} active)\n",
+                    d.office, d.members, d.sites, d.active_sites
+                );
                 for p in &d.active_sites_by_prefecture {
                     s.push_str(&format!("  {:<18} {}\n", p.name_en, p.count));
                 }
@@ -202,7 +227,9 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             match file {
                 Some(path) => {
                     k.export_json_to(&path)?;
-                    out.emit(&serde_json::json!({ "written": path.display().to_string() }), |_| format!("Wrote {}", path.display()));
+                    out.emit(&serde_json::json!({ "written": path.display().to_string() }), |_| {
+                        format!("Wrote {}", path.display())
+                    });
                 }
                 // The dump is JSON already; --json changes nothing.
                 None => print!("{}", k.export_json()?),
@@ -210,7 +237,9 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         }
         Command::Demo { members, sites, seed } => {
             let summary = open()?.demo(members, sites, seed)?;
-            out.emit(&summary, |s| format!("Added {} sample members and {} sample sites (seed {})", s.members_added, s.sites_added, s.seed));
+            out.emit(&summary, |s| {
+                format!("Added {} sample members and {} sample sites (seed {})", s.members_added, s.sites_added, s.seed)
+            });
         }
     }
     Ok(())

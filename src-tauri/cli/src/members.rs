@@ -29,7 +29,9 @@ pub enum MemberCommand {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
-    Show { id: String },
+    Show {
+        id: String,
+    },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
         id: String,
@@ -37,7 +39,9 @@ pub enum MemberCommand {
         fields: MemberFields,
     },
     /// Remove a member and its sites
-    Remove { id: String },
+    Remove {
+        id: String,
+    },
 }
 
 #[derive(Args)]
@@ -126,13 +130,31 @@ pub fn run(cmd: MemberCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
             out.emit(&m, describe);
         }
         MemberCommand::List { prefecture, search, status, sort, desc, offset, limit } => {
-            let q = MemberQuery { prefecture, search, status, sort, descending: Some(desc), offset: Some(offset), limit: Some(limit) };
+            let q = MemberQuery {
+                prefecture,
+                search,
+                status,
+                sort,
+                descending: Some(desc),
+                offset: Some(offset),
+                limit: Some(limit),
+            };
             let page = k.member_list(&q)?;
             out.emit(&page, |p| {
                 let mut s: Vec<String> = p
                     .rows
                     .iter()
-                    .map(|m| format!("{}  {}  {} / {}  [{}] sites:{}", m.member_no, m.id, m.name_ja, m.name_en, m.prefectures.join(","), m.site_count))
+                    .map(|m| {
+                        format!(
+                            "{}  {}  {} / {}  [{}] sites:{}",
+                            m.member_no,
+                            m.id,
+                            m.name_ja,
+                            m.name_en,
+                            m.prefectures.join(","),
+                            m.site_count
+                        )
+                    })
                     .collect();
                 s.push(format!("{} of {} members", p.rows.len(), p.total));
                 s.join("\n")

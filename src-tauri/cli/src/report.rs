@@ -44,7 +44,11 @@ pub enum ReportCommand {
 pub fn run(cmd: ReportCommand, k: &Kizuna, out: &Out) -> Result<(), Error> {
     let (req, path) = match cmd {
         ReportCommand::Profile { out, lang, as_of } => (
-            ReportRequest { kind: "profile".into(), phase_id: None, options: ReportOptions { lang, as_of, ..Default::default() } },
+            ReportRequest {
+                kind: "profile".into(),
+                phase_id: None,
+                options: ReportOptions { lang, as_of, ..Default::default() },
+            },
             out,
         ),
         ReportCommand::Phase { id, out, period_start, period_end, lang, as_of } => (

@@ -26,14 +26,18 @@ pub enum SiteCommand {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
-    Show { id: String },
+    Show {
+        id: String,
+    },
     /// Change only the fields given
     Edit {
         id: String,
         #[command(flatten)]
         fields: SiteFields,
     },
-    Remove { id: String },
+    Remove {
+        id: String,
+    },
 }
 
 #[derive(Args)]
@@ -111,7 +115,15 @@ pub fn run(cmd: SiteCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
     match cmd {
         SiteCommand::Add(f) => out.emit(&k.site_add(&f.input())?, describe),
         SiteCommand::List { prefecture, member, search, status, sector, offset, limit } => {
-            let q = SiteQuery { prefecture, member_id: member, search, status, sector, offset: Some(offset), limit: Some(limit) };
+            let q = SiteQuery {
+                prefecture,
+                member_id: member,
+                search,
+                status,
+                sector,
+                offset: Some(offset),
+                limit: Some(limit),
+            };
             let page = k.site_list(&q)?;
             out.emit(&page, |p| {
                 let mut s: Vec<String> = p

@@ -82,7 +82,9 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                 )
             });
             if !report.digests_match {
-                return Err(Error::Sync("logs still differ from the hub's after a full exchange; see `kizuna sync status`".into()));
+                return Err(Error::Sync(
+                    "logs still differ from the hub's after a full exchange; see `kizuna sync status`".into(),
+                ));
             }
         }
         (None, Some(SyncCommand::Export { out: file, since_last_for })) => {
@@ -120,14 +122,25 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                 }
                 t.push_str(&format!("Quarantined changes: {}\n", s.quarantined.len()));
                 for q in &s.quarantined {
-                    t.push_str(&format!("  {}.{} of {} from {} ({}s ahead)\n", q.table, q.column, q.row_id, q.origin, q.ahead_secs));
+                    t.push_str(&format!(
+                        "  {}.{} of {} from {} ({}s ahead)\n",
+                        q.table, q.column, q.row_id, q.origin, q.ahead_secs
+                    ));
                 }
                 t.push_str(&format!("Parked changes (unknown tables/columns): {}\n", s.parked_changes));
                 t.push_str(&format!("Overwritten values: {}", s.overwritten.len()));
                 for o in &s.overwritten {
                     t.push_str(&format!(
                         "\n  {}.{} of {}: {:?} from {} lost to {:?} from {} (restore: --hlc {} --origin {})",
-                        o.table, o.column, o.row_id, o.lost_value, o.lost_origin, o.current_value, o.current_origin, o.lost_hlc, o.lost_origin
+                        o.table,
+                        o.column,
+                        o.row_id,
+                        o.lost_value,
+                        o.lost_origin,
+                        o.current_value,
+                        o.current_origin,
+                        o.lost_hlc,
+                        o.lost_origin
                     ));
                 }
                 t
@@ -137,7 +150,9 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
             k.restore_overwritten(&table, &row, &column, hlc, &origin)?;
             out.emit(&serde_json::json!({ "restored": true }), |_| format!("Restored {table}.{column} of {row}"));
         }
-        (None, None) => return Err(Error::invalid("hub", "give --hub URL or a subcommand (export, import, status, restore)")),
+        (None, None) => {
+            return Err(Error::invalid("hub", "give --hub URL or a subcommand (export, import, status, restore)"));
+        }
     }
     Ok(())
 }
@@ -150,7 +165,10 @@ pub fn invite(k: &mut Kizuna, office: &str, file: &Path, out: &Out) -> Result<()
     let bytes = k.office_invite(office)?;
     kizuna_core::files::write_atomic(file, &bytes)?;
     out.emit(&serde_json::json!({ "office": office, "invite": file.display().to_string() }), |_| {
-        format!("Enrolled office {office}; invite written to {} (it holds the office's secret key: hand it over in person)", file.display())
+        format!(
+            "Enrolled office {office}; invite written to {} (it holds the office's secret key: hand it over in person)",
+            file.display()
+        )
     });
     Ok(())
 }

@@ -77,7 +77,12 @@ fn queries(c: &mut Criterion) {
     g.bench_function("prefecture_page", |b| {
         b.iter(|| {
             let page = k
-                .site_list(&SiteQuery { prefecture: Some("Miyagi".into()), offset: Some(2_000), limit: Some(50), ..Default::default() })
+                .site_list(&SiteQuery {
+                    prefecture: Some("Miyagi".into()),
+                    offset: Some(2_000),
+                    limit: Some(50),
+                    ..Default::default()
+                })
                 .expect("page");
             assert_eq!(page.rows.len(), 50);
             black_box(page)
@@ -86,7 +91,9 @@ fn queries(c: &mut Criterion) {
     g.bench_function("kana_search", |b| {
         // Katakana query against hiragana names: found only through folding.
         b.iter(|| {
-            let page = k.site_list(&SiteQuery { search: Some("ヒナンジョ04213".into()), ..Default::default() }).expect("search");
+            let page = k
+                .site_list(&SiteQuery { search: Some("ヒナンジョ04213".into()), ..Default::default() })
+                .expect("search");
             assert_eq!(page.total, 10);
             black_box(page)
         })
@@ -94,13 +101,22 @@ fn queries(c: &mut Criterion) {
     g.bench_function("kana_search_in_prefecture", |b| {
         b.iter(|| {
             let page = k
-                .site_list(&SiteQuery { prefecture: Some("宮城県".into()), search: Some("ﾋﾅﾝｼﾞｮ".into()), ..Default::default() })
+                .site_list(&SiteQuery {
+                    prefecture: Some("宮城県".into()),
+                    search: Some("ﾋﾅﾝｼﾞｮ".into()),
+                    ..Default::default()
+                })
                 .expect("search");
             black_box(page)
         })
     });
     g.bench_function("member_search", |b| {
-        b.iter(|| black_box(k.member_list(&MemberQuery { search: Some("べんちかい05".into()), ..Default::default() }).expect("members")))
+        b.iter(|| {
+            black_box(
+                k.member_list(&MemberQuery { search: Some("べんちかい05".into()), ..Default::default() })
+                    .expect("members"),
+            )
+        })
     });
     g.finish();
 }

@@ -77,7 +77,10 @@ fn initial(c: &mut Criterion) {
     let mut net = hq_with_sites(n);
     let mut g = c.benchmark_group("sync_initial");
     // Flat: each sample is one full sync; ten samples, not 55 iterations.
-    g.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_millis(1));
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_millis(1));
     g.bench_function(format!("bundle_{n}_sites"), |b| {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
@@ -169,12 +172,16 @@ fn merge(c: &mut Criterion) {
     let entries = Entry::group(changes);
     let mut g = c.benchmark_group("sync_merge");
     // Flat: each sample is one full sync; ten samples, not 55 iterations.
-    g.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_millis(1));
+    g.sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .measurement_time(Duration::from_secs(20))
+        .warm_up_time(Duration::from_millis(1));
     g.bench_function("apply_batch_1m_cells", |b| {
         b.iter_batched(
             || {
                 let dir = tempfile::tempdir().unwrap();
-                let k = Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
+                let k =
+                    Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
                 (dir, k)
             },
             |(dir, mut k)| {

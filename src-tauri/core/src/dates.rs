@@ -30,7 +30,10 @@ impl ProjectDate {
                 }
             }
         }
-        Err(Error::invalid(field, format!("'{s}' is not a date: use YYYY-MM-DD (or YYYY-MM where only the month is known)")))
+        Err(Error::invalid(
+            field,
+            format!("'{s}' is not a date: use YYYY-MM-DD (or YYYY-MM where only the month is known)"),
+        ))
     }
 
     pub fn first_day(self) -> NaiveDate {
@@ -57,8 +60,18 @@ impl ProjectDate {
     /// English display: "March 11, 2011" or "April 2014".
     pub fn display_en(self) -> String {
         const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         match self {
             ProjectDate::Day(d) => format!("{} {}, {}", MONTHS[d.month0() as usize], d.day(), d.year()),

@@ -65,11 +65,7 @@ impl Clock {
     /// A fresh stamp for a local write, strictly above everything seen.
     pub fn tick(&mut self) -> Result<Stamp> {
         let now = (self.wall)();
-        let next = if now > self.last.millis() {
-            Stamp::from_parts(now, 0)
-        } else {
-            self.bump(self.last)?
-        };
+        let next = if now > self.last.millis() { Stamp::from_parts(now, 0) } else { self.bump(self.last)? };
         self.last = next;
         Ok(next)
     }

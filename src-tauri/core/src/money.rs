@@ -71,11 +71,8 @@ impl Money {
     /// Parses user input: thousands separators and a currency sign are allowed,
     /// a negative amount or more precision than the currency has is refused.
     pub fn parse_amount(field: &str, input: &str, currency: Currency) -> Result<Money> {
-        let cleaned: String = input
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ',' | '_' | ' ' | '$' | '¥' | '￥' | '円'))
-            .collect();
+        let cleaned: String =
+            input.trim().chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '$' | '¥' | '￥' | '円')).collect();
         if cleaned.is_empty() {
             return Err(Error::invalid(field, "amount is empty"));
         }

@@ -86,7 +86,8 @@ impl Prefecture {
             return Err(Error::invalid("prefecture", "is empty"));
         }
         if raw.chars().all(|c| c.is_ascii_digit()) && raw.len() <= 2 {
-            if let Some(p) = PREFECTURES.iter().find(|p| p.code.trim_start_matches('0') == raw.trim_start_matches('0')) {
+            if let Some(p) = PREFECTURES.iter().find(|p| p.code.trim_start_matches('0') == raw.trim_start_matches('0'))
+            {
                 return Ok(*p);
             }
         }
@@ -98,14 +99,18 @@ impl Prefecture {
             .trim_end_matches("-do");
         for p in PREFECTURES.iter() {
             let ja = fold(p.name_ja);
-            let ja_stem = if p.code == "01" { ja.clone() } else { ja.trim_end_matches(['県', '都', '府']).to_string() };
+            let ja_stem =
+                if p.code == "01" { ja.clone() } else { ja.trim_end_matches(['県', '都', '府']).to_string() };
             if en == p.name_en.to_ascii_lowercase() || raw == ja || raw == ja_stem {
                 return Ok(*p);
             }
         }
         Err(Error::invalid(
             "prefecture",
-            format!("unknown prefecture '{}': use a JIS code (01-47), an English name (Miyagi) or a Japanese name (宮城県)", input.trim()),
+            format!(
+                "unknown prefecture '{}': use a JIS code (01-47), an English name (Miyagi) or a Japanese name (宮城県)",
+                input.trim()
+            ),
         ))
     }
 

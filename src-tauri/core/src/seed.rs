@@ -82,52 +82,101 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
         ("fukushima", "Fukushima office", "福島事務所", "07", "Matsuyama, Fukushima", "福島市松山町", 0),
         ("sendai", "Sendai office", "仙台事務所", "04", "Aoba-ku, Sendai", "仙台市青葉区", 0),
     ] {
-        s.row("offices", &format!("office:{code}"), &[
-            ("code", t(code)), ("name_en", t(name_en)), ("name_ja", t(name_ja)), ("prefecture_code", t(pref)),
-            ("locality_en", t(loc_en)), ("locality_ja", t(loc_ja)), ("is_hq", i(hq)),
-        ])?;
+        s.row(
+            "offices",
+            &format!("office:{code}"),
+            &[
+                ("code", t(code)),
+                ("name_en", t(name_en)),
+                ("name_ja", t(name_ja)),
+                ("prefecture_code", t(pref)),
+                ("locality_en", t(loc_en)),
+                ("locality_ja", t(loc_ja)),
+                ("is_hq", i(hq)),
+            ],
+        )?;
     }
 
-    let donor = s.row("donors", DONOR_KEY, &[
-        ("name_en", t("Direct Relief")),
-        ("name_ja", t("ダイレクト・リリーフ")),
-        ("country", t("United States")),
-        ("relief_fund_en", t("Japan Relief and Recovery Fund")),
-        ("relief_fund_ja", t("日本救援復興基金")),
-    ])?;
+    let donor = s.row(
+        "donors",
+        DONOR_KEY,
+        &[
+            ("name_en", t("Direct Relief")),
+            ("name_ja", t("ダイレクト・リリーフ")),
+            ("country", t("United States")),
+            ("relief_fund_en", t("Japan Relief and Recovery Fund")),
+            ("relief_fund_ja", t("日本救援復興基金")),
+        ],
+    )?;
 
-    let fukuden = s.row("partners", "partner:fukuden", &[
-        ("name_en", t("FUKUDEN")), ("acronym", t("FUKUDEN")), ("kind", t("local_ngo")),
-        ("description_en", t("Local NGO in Fukushima")),
-    ])?;
-    let jpf = s.row("partners", "partner:japan-platform", &[
-        ("name_en", t("Japan Platform")), ("name_ja", t("ジャパン・プラットフォーム")), ("acronym", t("JPF")),
-        ("kind", t("network")), ("description_en", t("Key actor in the disaster relief effort")),
-    ])?;
-    let jcn = s.row("partners", "partner:jcn", &[
-        ("name_en", t("Japan Civil Network")), ("name_ja", t("東日本大震災支援全国ネットワーク")), ("acronym", t("JCN")),
-        ("kind", t("network")), ("description_en", t("National network of civil society organisations responding to the disaster")),
-    ])?;
+    let fukuden = s.row(
+        "partners",
+        "partner:fukuden",
+        &[
+            ("name_en", t("FUKUDEN")),
+            ("acronym", t("FUKUDEN")),
+            ("kind", t("local_ngo")),
+            ("description_en", t("Local NGO in Fukushima")),
+        ],
+    )?;
+    let jpf = s.row(
+        "partners",
+        "partner:japan-platform",
+        &[
+            ("name_en", t("Japan Platform")),
+            ("name_ja", t("ジャパン・プラットフォーム")),
+            ("acronym", t("JPF")),
+            ("kind", t("network")),
+            ("description_en", t("Key actor in the disaster relief effort")),
+        ],
+    )?;
+    let jcn = s.row(
+        "partners",
+        "partner:jcn",
+        &[
+            ("name_en", t("Japan Civil Network")),
+            ("name_ja", t("東日本大震災支援全国ネットワーク")),
+            ("acronym", t("JCN")),
+            ("kind", t("network")),
+            ("description_en", t("National network of civil society organisations responding to the disaster")),
+        ],
+    )?;
 
     // Relationship-level figures: the profile's own paragraph says "over 40".
     for (n, (label_en, label_ja, value, qualifier, unit)) in [
         ("Japanese nonprofit organizations supported", "支援する日本の非営利団体", "40", "over", "organizations"),
         ("Sites represented in the most affected areas", "最も被害の大きい地域の拠点", "200", "exactly", "sites"),
-    ].into_iter().enumerate() {
-        s.row("indicators", &format!("indicator:relationship:{n}"), &[
-            ("seq", i(n as i64 + 1)), ("label_en", t(label_en)), ("label_ja", t(label_ja)), ("kind", t("reported")),
-            ("value", t(value)), ("qualifier", t(qualifier)), ("unit", t(unit)),
-            ("source", t("Direct Relief partner profile of JANIC")),
-        ])?;
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        s.row(
+            "indicators",
+            &format!("indicator:relationship:{n}"),
+            &[
+                ("seq", i(n as i64 + 1)),
+                ("label_en", t(label_en)),
+                ("label_ja", t(label_ja)),
+                ("kind", t("reported")),
+                ("value", t(value)),
+                ("qualifier", t(qualifier)),
+                ("unit", t(unit)),
+                ("source", t("Direct Relief partner profile of JANIC")),
+            ],
+        )?;
     }
 
-    let erp = s.row("grants", "grant:emergency-relief", &[
-        ("donor_id", t(&donor)),
-        ("title_en", t("Emergency Relief Program Grant")),
-        ("title_ja", t("緊急救援プログラム助成")),
-        ("currency", t("USD")),
-        ("notes", t("Cash grants for earthquake and tsunami relief and recovery in Japan, since March 2011.")),
-    ])?;
+    let erp = s.row(
+        "grants",
+        "grant:emergency-relief",
+        &[
+            ("donor_id", t(&donor)),
+            ("title_en", t("Emergency Relief Program Grant")),
+            ("title_ja", t("緊急救援プログラム助成")),
+            ("currency", t("USD")),
+            ("notes", t("Cash grants for earthquake and tsunami relief and recovery in Japan, since March 2011.")),
+        ],
+    )?;
     let p1 = s.row("phases", "phase:erp-1", &[
         ("grant_id", t(&erp)), ("seq", i(1)), ("title_en", t("Emergency Relief Program Grant – Phase 1")),
         ("title_ja", t("緊急救援プログラム助成 フェーズ1")), ("start_date", t("2011-03-11")), ("end_date", t("2012-03-10")),
@@ -142,12 +191,19 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
         ("summary_en", t("JANIC continues to support over 50 Japanese NGOs working in the areas most severely affected by the disaster: Miyagi, Iwate and Fukushima Prefectures.")),
         ("summary_ja", t("JANICは宮城・岩手・福島の最も被害の大きい地域で活動する50以上の日本のNGOへの支援を継続している。")),
     ])?;
-    let nuc = s.row("grants", "grant:nuclear-advocacy", &[
-        ("donor_id", t(&donor)),
-        ("title_en", t("Linking Civil Societies with Nuclear Threat for Joint Advocacy for Future Disaster Prevention")),
-        ("title_ja", t("原子力の脅威に向き合う市民社会をつなぎ、将来の災害予防に向けて共に提言する")),
-        ("currency", t("USD")),
-    ])?;
+    let nuc = s.row(
+        "grants",
+        "grant:nuclear-advocacy",
+        &[
+            ("donor_id", t(&donor)),
+            (
+                "title_en",
+                t("Linking Civil Societies with Nuclear Threat for Joint Advocacy for Future Disaster Prevention"),
+            ),
+            ("title_ja", t("原子力の脅威に向き合う市民社会をつなぎ、将来の災害予防に向けて共に提言する")),
+            ("currency", t("USD")),
+        ],
+    )?;
     let p3 = s.row("phases", "phase:nuclear-advocacy", &[
         ("grant_id", t(&nuc)), ("seq", i(1)),
         ("title_en", t("Linking Civil Societies with Nuclear Threat for Joint Advocacy for Future Disaster Prevention")),
@@ -160,82 +216,209 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
     ])?;
 
     let activities: [(&str, &[(&str, &str, &str)]); 3] = [
-        (&p1, &[
-            ("Meeting Coordination", "会議の調整", "Member NGOs are provided a forum in which to regularly meet one another, plan coordinated activities, and share information about best practices. The forum allows organizations to address demands and challenges from the field and operation centers. An average of 20 organizations are represented at each information-sharing meeting."),
-            ("Information Collection and Provision", "情報の収集と提供", "Relevant information and updates of members' activities are shared via JANIC's website and mailings. Information is exchanged among key actors in the disaster relief effort, such as the Japan Platform. Over 100 organizations and companies participate in the mailing list."),
-            ("Pooled Relief Fund", "共同募金", "JANIC has established an account to collect \"all-in-one\" donations related to the earthquake and tsunami. Over 1,500 donors have contributed over $1 million, distributed equally among JANIC's member NGOs."),
-            ("Donation Matching", "寄付のマッチング", "Donors offering funds and aid supplies are matched with JANIC members who need those funds and supplies. Matched support has included dishes, cell phones, computers, maps, staff, and funding."),
-            ("Nonprofit Support", "非営利団体の支援", "Member NGOs benefit from the consolidation of policy recommendations, coordination of external supporters, and mutual promotion."),
-            ("Policy Advocacy", "政策提言", "NGOs in the field desire that their acquired experiences and lessons are reflected in government policies. In order to support this goal, JANIC issues appeals and recommendations to the government, and participates in the Japan Civil Network (JCN) as one of its steering committee members."),
-        ]),
-        (&p2, &[
-            ("Information Collection and Provision", "情報の収集と提供", "JANIC tracks members' relief activities, maintains a master mailing list, and exchanges information between key actors."),
-            ("Coordination and Support of NGO Activities", "NGO活動の調整と支援", "On behalf of member NGOs, JANIC consolidates policy recommendations, coordinates external supporters, and promotes relief activities."),
-            ("External Relations", "対外関係", "JANIC has established relationships with Japanese officials and relevant agencies."),
-        ]),
-        (&p3, &[
-            ("Enhancing Public Knowledge of Radiation Issues", "放射能問題に関する市民の知識向上", "Other non-profit organizations and agencies come together to join resources and share information about radiation issues. Initial collaboration led to the creation of fukushimaontheglobe.com."),
-            ("Create Linkages with Asian Nations", "アジア諸国とのつながりづくり", "Networks of NGOs are employed in Asian countries with nuclear power plants (China, Korea, Taiwan, India, Pakistan) and Asian countries where nuclear power plants are planned (Vietnam, Indonesia, Bangladesh, Malaysia)."),
-        ]),
+        (
+            &p1,
+            &[
+                (
+                    "Meeting Coordination",
+                    "会議の調整",
+                    "Member NGOs are provided a forum in which to regularly meet one another, plan coordinated activities, and share information about best practices. The forum allows organizations to address demands and challenges from the field and operation centers. An average of 20 organizations are represented at each information-sharing meeting.",
+                ),
+                (
+                    "Information Collection and Provision",
+                    "情報の収集と提供",
+                    "Relevant information and updates of members' activities are shared via JANIC's website and mailings. Information is exchanged among key actors in the disaster relief effort, such as the Japan Platform. Over 100 organizations and companies participate in the mailing list.",
+                ),
+                (
+                    "Pooled Relief Fund",
+                    "共同募金",
+                    "JANIC has established an account to collect \"all-in-one\" donations related to the earthquake and tsunami. Over 1,500 donors have contributed over $1 million, distributed equally among JANIC's member NGOs.",
+                ),
+                (
+                    "Donation Matching",
+                    "寄付のマッチング",
+                    "Donors offering funds and aid supplies are matched with JANIC members who need those funds and supplies. Matched support has included dishes, cell phones, computers, maps, staff, and funding.",
+                ),
+                (
+                    "Nonprofit Support",
+                    "非営利団体の支援",
+                    "Member NGOs benefit from the consolidation of policy recommendations, coordination of external supporters, and mutual promotion.",
+                ),
+                (
+                    "Policy Advocacy",
+                    "政策提言",
+                    "NGOs in the field desire that their acquired experiences and lessons are reflected in government policies. In order to support this goal, JANIC issues appeals and recommendations to the government, and participates in the Japan Civil Network (JCN) as one of its steering committee members.",
+                ),
+            ],
+        ),
+        (
+            &p2,
+            &[
+                (
+                    "Information Collection and Provision",
+                    "情報の収集と提供",
+                    "JANIC tracks members' relief activities, maintains a master mailing list, and exchanges information between key actors.",
+                ),
+                (
+                    "Coordination and Support of NGO Activities",
+                    "NGO活動の調整と支援",
+                    "On behalf of member NGOs, JANIC consolidates policy recommendations, coordinates external supporters, and promotes relief activities.",
+                ),
+                (
+                    "External Relations",
+                    "対外関係",
+                    "JANIC has established relationships with Japanese officials and relevant agencies.",
+                ),
+            ],
+        ),
+        (
+            &p3,
+            &[
+                (
+                    "Enhancing Public Knowledge of Radiation Issues",
+                    "放射能問題に関する市民の知識向上",
+                    "Other non-profit organizations and agencies come together to join resources and share information about radiation issues. Initial collaboration led to the creation of fukushimaontheglobe.com.",
+                ),
+                (
+                    "Create Linkages with Asian Nations",
+                    "アジア諸国とのつながりづくり",
+                    "Networks of NGOs are employed in Asian countries with nuclear power plants (China, Korea, Taiwan, India, Pakistan) and Asian countries where nuclear power plants are planned (Vietnam, Indonesia, Bangladesh, Malaysia).",
+                ),
+            ],
+        ),
     ];
     for (phase, list) in activities {
         for (n, (en, ja, desc)) in list.iter().enumerate() {
-            s.row("activities", &format!("activity:{phase}:{n}"), &[
-                ("phase_id", t(phase)), ("seq", i(n as i64 + 1)), ("title_en", t(en)), ("title_ja", t(ja)),
-                ("description_en", t(desc)),
-            ])?;
+            s.row(
+                "activities",
+                &format!("activity:{phase}:{n}"),
+                &[
+                    ("phase_id", t(phase)),
+                    ("seq", i(n as i64 + 1)),
+                    ("title_en", t(en)),
+                    ("title_ja", t(ja)),
+                    ("description_en", t(desc)),
+                ],
+            )?;
         }
     }
 
     for (key, phase, partner, role_en, role_ja) in [
-        ("p1-jpf", &p1, &jpf, "Information exchange among key actors in the disaster relief effort", "災害救援の主要な関係者間の情報交換"),
-        ("p1-jcn", &p1, &jcn, "JANIC participates as one of its steering committee members", "JANICは世話団体の一つとして参加"),
+        (
+            "p1-jpf",
+            &p1,
+            &jpf,
+            "Information exchange among key actors in the disaster relief effort",
+            "災害救援の主要な関係者間の情報交換",
+        ),
+        (
+            "p1-jcn",
+            &p1,
+            &jcn,
+            "JANIC participates as one of its steering committee members",
+            "JANICは世話団体の一つとして参加",
+        ),
         ("p3-fukuden", &p3, &fukuden, "Project partner", "事業パートナー"),
     ] {
-        s.row("phase_partners", &format!("phase-partner:{key}"), &[
-            ("phase_id", t(phase)), ("partner_id", t(partner)), ("role_en", t(role_en)), ("role_ja", t(role_ja)),
-        ])?;
+        s.row(
+            "phase_partners",
+            &format!("phase-partner:{key}"),
+            &[("phase_id", t(phase)), ("partner_id", t(partner)), ("role_en", t(role_en)), ("role_ja", t(role_ja))],
+        )?;
     }
 
     let source = "Direct Relief partner profile of JANIC";
     let figures: [(&str, &str, &str, &str, &str, &str); 7] = [
         (&p1, "Japanese NGOs supported", "支援する日本のNGO", "50", "over", "organizations"),
         (&p1, "Sites in the most affected areas", "最も被害の大きい地域の拠点", "200", "exactly", "sites"),
-        (&p1, "Organizations represented at each information-sharing meeting", "情報共有会議ごとの参加団体数", "20", "average", "organizations"),
-        (&p1, "Organizations and companies on the mailing list", "メーリングリスト参加団体・企業", "100", "over", "organizations"),
+        (
+            &p1,
+            "Organizations represented at each information-sharing meeting",
+            "情報共有会議ごとの参加団体数",
+            "20",
+            "average",
+            "organizations",
+        ),
+        (
+            &p1,
+            "Organizations and companies on the mailing list",
+            "メーリングリスト参加団体・企業",
+            "100",
+            "over",
+            "organizations",
+        ),
         (&p1, "Donors to the pooled relief fund", "共同募金の寄付者", "1500", "over", "donors"),
         (&p1, "Contributed to the pooled relief fund", "共同募金への寄付総額", "1000000", "over", "USD"),
         (&p2, "Japanese NGOs supported", "支援する日本のNGO", "50", "over", "organizations"),
     ];
     for (n, (phase, en, ja, value, qualifier, unit)) in figures.iter().enumerate() {
-        s.row("indicators", &format!("indicator:{phase}:{n}"), &[
-            ("phase_id", t(phase)), ("seq", i(n as i64 + 1)), ("label_en", t(en)), ("label_ja", t(ja)),
-            ("kind", t("reported")), ("value", t(value)), ("qualifier", t(qualifier)), ("unit", t(unit)),
-            ("source", t(source)),
-        ])?;
+        s.row(
+            "indicators",
+            &format!("indicator:{phase}:{n}"),
+            &[
+                ("phase_id", t(phase)),
+                ("seq", i(n as i64 + 1)),
+                ("label_en", t(en)),
+                ("label_ja", t(ja)),
+                ("kind", t("reported")),
+                ("value", t(value)),
+                ("qualifier", t(qualifier)),
+                ("unit", t(unit)),
+                ("source", t(source)),
+            ],
+        )?;
     }
     // Figures the core computes from the registry whenever a report is made.
     for (n, (metric, en, ja)) in [
         ("members_with_active_site", "Member NGOs with an active site", "活動中の拠点を持つ会員NGO"),
         ("active_sites", "Active sites", "活動中の拠点"),
-    ].into_iter().enumerate() {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         for phase in [&p1, &p2, &p3] {
-            s.row("indicators", &format!("indicator:computed:{phase}:{n}"), &[
-                ("phase_id", t(phase)), ("seq", i(100 + n as i64)), ("label_en", t(en)), ("label_ja", t(ja)),
-                ("kind", t("computed")), ("metric", t(metric)),
-            ])?;
+            s.row(
+                "indicators",
+                &format!("indicator:computed:{phase}:{n}"),
+                &[
+                    ("phase_id", t(phase)),
+                    ("seq", i(100 + n as i64)),
+                    ("label_en", t(en)),
+                    ("label_ja", t(ja)),
+                    ("kind", t("computed")),
+                    ("metric", t(metric)),
+                ],
+            )?;
         }
     }
 
     for (key, phase, person, role, text) in [
-        ("carl-williams", &p1, "Carl Williams", "Japan Relief and Recovery Coordinator, Direct Relief",
-         "The great quality of work in the affected areas and the degree of efforts has clearly been a result of JANIC coordination functions of positive coverage and resource control."),
-        ("emiko-fujioka", &p1, "Emiko Fujioka", "Coordinator, JANIC",
-         "Small-scale NGOs do not have good access to information and resources. We will put more emphasis on giving information to those small NGOs."),
+        (
+            "carl-williams",
+            &p1,
+            "Carl Williams",
+            "Japan Relief and Recovery Coordinator, Direct Relief",
+            "The great quality of work in the affected areas and the degree of efforts has clearly been a result of JANIC coordination functions of positive coverage and resource control.",
+        ),
+        (
+            "emiko-fujioka",
+            &p1,
+            "Emiko Fujioka",
+            "Coordinator, JANIC",
+            "Small-scale NGOs do not have good access to information and resources. We will put more emphasis on giving information to those small NGOs.",
+        ),
     ] {
-        s.row("statements", &format!("statement:{key}"), &[
-            ("phase_id", t(phase)), ("seq", i(if key == "carl-williams" { 1 } else { 2 })), ("person", t(person)), ("role_en", t(role)), ("text_en", t(text)),
-        ])?;
+        s.row(
+            "statements",
+            &format!("statement:{key}"),
+            &[
+                ("phase_id", t(phase)),
+                ("seq", i(if key == "carl-williams" { 1 } else { 2 })),
+                ("person", t(person)),
+                ("role_en", t(role)),
+                ("text_en", t(text)),
+            ],
+        )?;
     }
     Ok(())
 }

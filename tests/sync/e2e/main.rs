@@ -116,10 +116,12 @@ fn usb_bundles_carry_changes_both_ways() {
     assert_eq!(dump(fks), dump(&net.hq));
     // Since-last-for: the second export for the same office holds only what is new.
     let again = net.hq.parent().unwrap().join("again.bundle");
-    let out = ok(&net.hq, &["--json", "sync", "export", "--out", again.to_str().unwrap(), "--since-last-for", "fukushima"]);
+    let out =
+        ok(&net.hq, &["--json", "sync", "export", "--out", again.to_str().unwrap(), "--since-last-for", "fukushima"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v["changes"].as_u64().unwrap() > 0, "fukushima's own changes relayed back are included: {out}");
-    let out = ok(&net.hq, &["--json", "sync", "export", "--out", again.to_str().unwrap(), "--since-last-for", "fukushima"]);
+    let out =
+        ok(&net.hq, &["--json", "sync", "export", "--out", again.to_str().unwrap(), "--since-last-for", "fukushima"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["changes"], 0, "{out}");
 }

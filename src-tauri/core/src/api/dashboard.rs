@@ -61,14 +61,24 @@ impl Kizuna {
         for code in AFFECTED {
             let p = Prefecture::by_code(code).unwrap_or(Prefecture { code, name_en: code, name_ja: code });
             let count = counts.iter().find(|(c, _)| c.as_deref() == Some(code)).map_or(0, |(_, n)| *n);
-            by_pref.push(PrefectureCount { code: code.into(), name_en: p.name_en.into(), name_ja: p.name_ja.into(), count });
+            by_pref.push(PrefectureCount {
+                code: code.into(),
+                name_en: p.name_en.into(),
+                name_ja: p.name_ja.into(),
+                count,
+            });
         }
         for (c, n) in &counts {
             if !AFFECTED.contains(&c.as_deref().unwrap_or("")) {
                 other += n;
             }
         }
-        by_pref.push(PrefectureCount { code: "other".into(), name_en: "Other prefectures".into(), name_ja: "その他の都道府県".into(), count: other });
+        by_pref.push(PrefectureCount {
+            code: "other".into(),
+            name_en: "Other prefectures".into(),
+            name_ja: "その他の都道府県".into(),
+            count: other,
+        });
         let active_sites = counts.iter().map(|(_, n)| n).sum();
 
         let overview = self.grant_list()?;

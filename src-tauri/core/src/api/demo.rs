@@ -30,9 +30,41 @@ impl SplitMix {
 
 /// Real municipalities of the three prefectures, with kana readings.
 const PLACES: [(&str, &[(&str, &str)]); 3] = [
-    ("03", &[("宮古市", "Miyako"), ("大船渡市", "Ofunato"), ("陸前高田市", "Rikuzentakata"), ("釜石市", "Kamaishi"), ("大槌町", "Otsuchi"), ("山田町", "Yamada"), ("遠野市", "Tono")]),
-    ("04", &[("仙台市", "Sendai"), ("石巻市", "Ishinomaki"), ("気仙沼市", "Kesennuma"), ("名取市", "Natori"), ("東松島市", "Higashimatsushima"), ("南三陸町", "Minamisanriku"), ("女川町", "Onagawa")]),
-    ("07", &[("福島市", "Fukushima"), ("郡山市", "Koriyama"), ("いわき市", "Iwaki"), ("南相馬市", "Minamisoma"), ("相馬市", "Soma"), ("二本松市", "Nihonmatsu")]),
+    (
+        "03",
+        &[
+            ("宮古市", "Miyako"),
+            ("大船渡市", "Ofunato"),
+            ("陸前高田市", "Rikuzentakata"),
+            ("釜石市", "Kamaishi"),
+            ("大槌町", "Otsuchi"),
+            ("山田町", "Yamada"),
+            ("遠野市", "Tono"),
+        ],
+    ),
+    (
+        "04",
+        &[
+            ("仙台市", "Sendai"),
+            ("石巻市", "Ishinomaki"),
+            ("気仙沼市", "Kesennuma"),
+            ("名取市", "Natori"),
+            ("東松島市", "Higashimatsushima"),
+            ("南三陸町", "Minamisanriku"),
+            ("女川町", "Onagawa"),
+        ],
+    ),
+    (
+        "07",
+        &[
+            ("福島市", "Fukushima"),
+            ("郡山市", "Koriyama"),
+            ("いわき市", "Iwaki"),
+            ("南相馬市", "Minamisoma"),
+            ("相馬市", "Soma"),
+            ("二本松市", "Nihonmatsu"),
+        ],
+    ),
 ];
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -65,7 +97,8 @@ impl Kizuna {
             member_ids.push(self.member_add(&input)?.id);
         }
         if member_ids.is_empty() && sites > 0 {
-            member_ids = self.member_list(&crate::model::member::MemberQuery { limit: Some(500), ..Default::default() })?
+            member_ids = self
+                .member_list(&crate::model::member::MemberQuery { limit: Some(500), ..Default::default() })?
                 .rows
                 .into_iter()
                 .map(|m| m.id)
@@ -79,7 +112,8 @@ impl Kizuna {
                 let sector = SECTORS[rng.below(SECTORS.len())].0;
                 let status = ["active", "active", "active", "planned", "closed"][rng.below(5)];
                 let opened = format!("{}-{:02}-{:02}", 2011 + rng.below(3), 1 + rng.below(12), 1 + rng.below(28));
-                let closed = (status == "closed").then(|| format!("{}-{:02}-{:02}", 2014 + rng.below(3), 1 + rng.below(12), 1 + rng.below(28)));
+                let closed = (status == "closed")
+                    .then(|| format!("{}-{:02}-{:02}", 2014 + rng.below(3), 1 + rng.below(12), 1 + rng.below(28)));
                 inputs.push(SiteInput {
                     member_id: Some(member_ids[rng.below(member_ids.len())].clone()),
                     prefecture: Some(pref.into()),

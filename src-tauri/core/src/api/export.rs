@@ -41,7 +41,8 @@ impl Kizuna {
         root.insert("format".into(), Value::String("kizuna-export".into()));
         root.insert("schema_version".into(), Value::from(crate::store::SCHEMA_VERSION));
         root.insert("tables".into(), Value::Object(tables));
-        let mut text = serde_json::to_string_pretty(&Value::Object(root)).map_err(|e| Error::Rejected(e.to_string()))?;
+        let mut text =
+            serde_json::to_string_pretty(&Value::Object(root)).map_err(|e| Error::Rejected(e.to_string()))?;
         text.push('\n');
         Ok(text)
     }

@@ -147,7 +147,8 @@ impl Kizuna {
             )?
             .query_map([&id], |r| {
                 let amount = money(r.get(5)?, r.get(6)?);
-                let rate = r.get::<_, Option<String>>(7)?.and_then(|s| Decimal::from_str(&s).ok()).unwrap_or(Decimal::ONE);
+                let rate =
+                    r.get::<_, Option<String>>(7)?.and_then(|s| Decimal::from_str(&s).ok()).unwrap_or(Decimal::ONE);
                 Ok(Expenditure {
                     id: r.get(0)?,
                     phase_id: text(r.get(1)?),
@@ -191,7 +192,18 @@ impl Kizuna {
             budget_total = budget_total.add(b.amount)?;
         }
         let unspent = Money { amount: phase.amount.amount - spent_total.amount, currency };
-        Ok(PhaseDetail { phase, activities, partners, indicators, statements, budget_lines, expenditures, budget_total, spent_total, unspent })
+        Ok(PhaseDetail {
+            phase,
+            activities,
+            partners,
+            indicators,
+            statements,
+            budget_lines,
+            expenditures,
+            budget_total,
+            spent_total,
+            unspent,
+        })
     }
 
     /// Indicators of a phase, or of the relationship as a whole for `None`.
@@ -260,7 +272,11 @@ impl Kizuna {
                 rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "grant", id: id.into() },
                 e => e.into(),
             })?;
-        let grant = self.grants_raw()?.into_iter().find(|g| g.id == grant_id).ok_or(Error::NotFound { entity: "grant", id: id.into() })?;
+        let grant = self
+            .grants_raw()?
+            .into_iter()
+            .find(|g| g.id == grant_id)
+            .ok_or(Error::NotFound { entity: "grant", id: id.into() })?;
         self.grant_detail(grant)
     }
 

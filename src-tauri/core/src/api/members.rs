@@ -127,7 +127,12 @@ impl Kizuna {
             "name_ja" => "coalesce(m.reading, m.name_ja)",
             "member_no" => "m.member_no",
             "sites" => "site_count",
-            other => return Err(Error::invalid("sort", format!("cannot sort by '{other}': use name_en, name_ja, member_no or sites"))),
+            other => {
+                return Err(Error::invalid(
+                    "sort",
+                    format!("cannot sort by '{other}': use name_en, name_ja, member_no or sites"),
+                ));
+            }
         };
         let dir = if q.descending.unwrap_or(false) { "DESC" } else { "ASC" };
         let (offset, limit) = page_bounds(q.offset, q.limit);

@@ -40,7 +40,9 @@ impl Kizuna {
                  FROM profiles WHERE deleted = 0 ORDER BY id LIMIT 1",
                 [],
                 |r| {
-                    let s = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+                    let s = |i: usize| -> rusqlite::Result<String> {
+                        Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default())
+                    };
                     Ok(Profile {
                         id: s(0)?,
                         name_en: s(1)?,

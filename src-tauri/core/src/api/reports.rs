@@ -246,7 +246,11 @@ impl Kizuna {
         }
         let mut by_pref = Vec::new();
         for code in AFFECTED.iter().copied().chain(counts.keys().copied().filter(|c| !AFFECTED.contains(c))) {
-            let p = Prefecture::by_code(code).unwrap_or(Prefecture { code: "", name_en: "Unknown prefecture", name_ja: "不明" });
+            let p = Prefecture::by_code(code).unwrap_or(Prefecture {
+                code: "",
+                name_en: "Unknown prefecture",
+                name_ja: "不明",
+            });
             by_pref.push(PrefectureCount {
                 code: code.to_string(),
                 name_en: p.name_en.to_string(),
@@ -260,11 +264,8 @@ impl Kizuna {
         let members_with_active_site = members.len() as i64;
         let active_sites = sites.len() as i64;
 
-        let indicators = detail
-            .indicators
-            .iter()
-            .map(|i| figure_of(i, members_with_active_site, active_sites))
-            .collect::<Vec<_>>();
+        let indicators =
+            detail.indicators.iter().map(|i| figure_of(i, members_with_active_site, active_sites)).collect::<Vec<_>>();
 
         let currency = detail.phase.amount.currency;
         let zero = Money::zero(currency);
@@ -343,7 +344,8 @@ impl Kizuna {
     fn phase_for_report(&self, phase_id: &str) -> Result<(GrantDetail, PhaseDetail)> {
         let id = phase_id.trim();
         let not_found = || Error::NotFound { entity: "phase", id: id.to_string() };
-        let grant = self.grant_show(id).map_err(|e| if matches!(e, Error::NotFound { .. }) { not_found() } else { e })?;
+        let grant =
+            self.grant_show(id).map_err(|e| if matches!(e, Error::NotFound { .. }) { not_found() } else { e })?;
         let phase = grant.phases.iter().find(|p| p.phase.id == id).cloned().ok_or_else(not_found)?;
         Ok((grant, phase))
     }
@@ -363,13 +365,26 @@ impl Kizuna {
         let (as_of, dated) = self.report_as_of(opts, std::slice::from_ref(&grant))?;
         let sites = self.sites_active_in(period.start, period.end)?;
         let figures = self.figures_for(&detail, &period, &sites)?;
-        Ok(PhaseData { lang, profile: self.profile()?, donor: grant.donor.clone(), grant: grant.grant.clone(), detail, figures, sites, as_of, dated })
+        Ok(PhaseData {
+            lang,
+            profile: self.profile()?,
+            donor: grant.donor.clone(),
+            grant: grant.grant.clone(),
+            detail,
+            figures,
+            sites,
+            as_of,
+            dated,
+        })
     }
 
     fn profile_data(&self, opts: &ReportOptions) -> Result<ProfileData> {
         let lang = Self::report_lang(opts)?;
         if opts.period_start.is_some() || opts.period_end.is_some() {
-            return Err(Error::invalid("period_start", "the partner profile covers the whole relationship and takes no period"));
+            return Err(Error::invalid(
+                "period_start",
+                "the partner profile covers the whole relationship and takes no period",
+            ));
         }
         let overview = self.grant_list()?;
         let (as_of, dated) = self.report_as_of(opts, &overview.grants)?;
@@ -396,7 +411,12 @@ impl Kizuna {
 
     /// Makes the requested report and writes it to `path` atomically: on any
     /// error nothing is written and an existing file is left as it was.
-    pub fn report_save(&self, req: &ReportRequest, path: &Path, progress: &mut dyn FnMut(&ReportProgress)) -> Result<ReportSaved> {
+    pub fn report_save(
+        &self,
+        req: &ReportRequest,
+        path: &Path,
+        progress: &mut dyn FnMut(&ReportProgress),
+    ) -> Result<ReportSaved> {
         let mut tell = |stage: &str, fraction: f32| progress(&ReportProgress { stage: stage.to_string(), fraction });
         tell("reading", 0.0);
         let bytes = match req.kind.trim() {
@@ -406,7 +426,11 @@ impl Kizuna {
                 report::profile::render(&data)?
             }
             "phase" => {
-                let id = req.phase_id.as_deref().filter(|p| !p.trim().is_empty()).ok_or_else(|| Error::invalid("phase_id", "is required for a phase report"))?;
+                let id = req
+                    .phase_id
+                    .as_deref()
+                    .filter(|p| !p.trim().is_empty())
+                    .ok_or_else(|| Error::invalid("phase_id", "is required for a phase report"))?;
                 let data = self.phase_data(id, &req.options)?;
                 tell("layout", 0.2);
                 report::phase::render(&data, &mut |f| tell("layout", 0.2 + 0.7 * f))?

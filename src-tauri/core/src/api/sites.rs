@@ -81,7 +81,9 @@ impl Kizuna {
     }
 
     pub fn site_show(&self, id: &str) -> Result<Site> {
-        let sql = format!("SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id = ?1 AND s.deleted = 0");
+        let sql = format!(
+            "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id = ?1 AND s.deleted = 0"
+        );
         self.store.conn().query_row(&sql, [id], site_from_row).map_err(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "site", id: id.to_string() },
             e => e.into(),
@@ -98,7 +100,8 @@ impl Kizuna {
         };
         let cells = input.to_cells(false, &state)?;
         if let Some(member) = &input.member_id {
-            self.member_show(member.trim()).map_err(|_| Error::invalid("member", format!("no member with id {}", member.trim())))?;
+            self.member_show(member.trim())
+                .map_err(|_| Error::invalid("member", format!("no member with id {}", member.trim())))?;
         }
         self.store.write(|w| w.update("sites", id, &cells).map(|_| ()))?;
         self.site_show(id)
@@ -111,7 +114,13 @@ impl Kizuna {
 
     pub fn site_list(&self, q: &SiteQuery) -> Result<Page<Site>> {
         let f = Filters {
-            prefecture: q.prefecture.as_deref().filter(|p| !p.trim().is_empty()).map(Prefecture::parse).transpose()?.map(|p| p.code.to_string()),
+            prefecture: q
+                .prefecture
+                .as_deref()
+                .filter(|p| !p.trim().is_empty())
+                .map(Prefecture::parse)
+                .transpose()?
+                .map(|p| p.code.to_string()),
             member: q.member_id.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_string),
             status: q.status.as_deref().filter(|s| !s.trim().is_empty()).map(parse_status).transpose()?,
             sector: q.sector.as_deref().filter(|s| !s.trim().is_empty()).map(parse_sector).transpose()?,
@@ -126,11 +135,9 @@ impl Kizuna {
     fn site_page(&self, f: &Filters, offset: i64, limit: i64) -> Result<Page<Site>> {
         let mut filter = String::from("s.deleted = 0");
         let mut args: Vec<String> = Vec::new();
-        for (value, condition) in [
-            (&f.prefecture, "s.prefecture_code = ?"),
-            (&f.member, "s.member_id = ?"),
-            (&f.status, "s.status = ?"),
-        ] {
+        for (value, condition) in
+            [(&f.prefecture, "s.prefecture_code = ?"), (&f.member, "s.member_id = ?"), (&f.status, "s.status = ?")]
+        {
             if let Some(v) = value {
                 args.push(v.clone());
                 filter.push_str(&format!(" AND {condition}{}", args.len()));
@@ -142,7 +149,8 @@ impl Kizuna {
         }
         let conn = self.store.conn();
         let params = rusqlite::params_from_iter(args.iter());
-        let total: i64 = conn.query_row(&format!("SELECT count(*) FROM sites s WHERE {filter}"), params.clone(), |r| r.get(0))?;
+        let total: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM sites s WHERE {filter}"), params.clone(), |r| r.get(0))?;
         let sql = format!(
             "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id
              WHERE {filter} ORDER BY s.prefecture_code, s.name, s.id LIMIT {limit} OFFSET {offset}"
@@ -172,7 +180,9 @@ impl Kizuna {
                 "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id IN ({marks})"
             );
             let mut stmt = self.store.conn().prepare_cached(&sql)?;
-            let mut rows = stmt.query_map(rusqlite::params_from_iter(page.iter()), site_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut rows = stmt
+                .query_map(rusqlite::params_from_iter(page.iter()), site_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
             rows
         };

@@ -7,8 +7,8 @@ use ts_rs::TS;
 
 use crate::dates::{ProjectDate, parse_day};
 use crate::error::{Error, Result};
-use crate::money::{Currency, Money};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
+use crate::money::{Currency, Money};
 use crate::store::CellValue;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -208,14 +208,20 @@ impl BudgetLineInput {
     pub fn to_cells(&self, grant_currency: Currency) -> Result<Vec<(&'static str, CellValue)>> {
         let currency = Currency::parse("currency", &self.currency)?;
         if currency != grant_currency {
-            return Err(Error::invalid("currency", format!("budget lines are kept in the grant's currency ({grant_currency})")));
+            return Err(Error::invalid(
+                "currency",
+                format!("budget lines are kept in the grant's currency ({grant_currency})"),
+            ));
         }
         let amount = Money::parse_amount("amount", &self.amount, currency)?;
         Ok(vec![
             ("phase_id", CellValue::text(&self.phase_id)),
             ("code", CellValue::opt_text(text::optional("code", self.code.as_deref().unwrap_or(""), 40)?)),
             ("name_en", CellValue::Text(text::required("name_en", &self.name_en, MAX_NAME)?)),
-            ("name_ja", CellValue::opt_text(text::optional("name_ja", self.name_ja.as_deref().unwrap_or(""), MAX_NAME)?)),
+            (
+                "name_ja",
+                CellValue::opt_text(text::optional("name_ja", self.name_ja.as_deref().unwrap_or(""), MAX_NAME)?),
+            ),
             ("amount", CellValue::Text(amount.amount_text())),
             ("currency", CellValue::text(currency.code())),
         ])

@@ -6,8 +6,8 @@ use ts_rs::TS;
 
 use crate::dates::{check_order, parse_day};
 use crate::error::{Error, Result};
-use crate::model::{Choice, choices, pick};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
+use crate::model::{Choice, choices, pick};
 use crate::prefecture::Prefecture;
 use crate::store::CellValue;
 
@@ -153,7 +153,11 @@ impl MemberInput {
         };
         req("name_ja", &self.name_ja, &mut cells)?;
         req("name_en", &self.name_en, &mut cells)?;
-        let opt = |field: &'static str, v: &Option<String>, max: usize, cells: &mut Vec<(&'static str, CellValue)>| -> Result<()> {
+        let opt = |field: &'static str,
+                   v: &Option<String>,
+                   max: usize,
+                   cells: &mut Vec<(&'static str, CellValue)>|
+         -> Result<()> {
             if let Some(v) = v {
                 cells.push((field, CellValue::opt_text(text::optional(field, v, max)?)));
             }

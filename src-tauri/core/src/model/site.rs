@@ -6,8 +6,8 @@ use ts_rs::TS;
 
 use crate::dates::{check_order, parse_day};
 use crate::error::{Error, Result};
-use crate::model::{Choice, CodeTable, choices, pick};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
+use crate::model::{Choice, CodeTable, choices, pick};
 use crate::prefecture::Prefecture;
 use crate::store::CellValue;
 
@@ -165,7 +165,9 @@ impl SiteInput {
                 None => {}
             }
         }
-        for (field, v, max) in [("name_en", &self.name_en, MAX_NAME), ("address", &self.address, 500), ("notes", &self.notes, MAX_TEXT)] {
+        for (field, v, max) in
+            [("name_en", &self.name_en, MAX_NAME), ("address", &self.address, 500), ("notes", &self.notes, MAX_TEXT)]
+        {
             if let Some(v) = v {
                 cells.push((field, CellValue::opt_text(text::optional(field, v, max)?)));
             }
@@ -204,20 +206,21 @@ impl SiteInput {
             None if creating => cells.push(("status", CellValue::text("active"))),
             None => {}
         }
-        let mut day = |field: &'static str, v: &Option<String>, current: Option<NaiveDate>| -> Result<Option<NaiveDate>> {
-            match v {
-                Some(v) if v.trim().is_empty() => {
-                    cells.push((field, CellValue::Null));
-                    Ok(None)
+        let mut day =
+            |field: &'static str, v: &Option<String>, current: Option<NaiveDate>| -> Result<Option<NaiveDate>> {
+                match v {
+                    Some(v) if v.trim().is_empty() => {
+                        cells.push((field, CellValue::Null));
+                        Ok(None)
+                    }
+                    Some(v) => {
+                        let d = parse_day(field, v)?;
+                        cells.push((field, CellValue::Text(d.to_string())));
+                        Ok(Some(d))
+                    }
+                    None => Ok(current),
                 }
-                Some(v) => {
-                    let d = parse_day(field, v)?;
-                    cells.push((field, CellValue::Text(d.to_string())));
-                    Ok(Some(d))
-                }
-                None => Ok(current),
-            }
-        };
+            };
         let opened = day("opened_on", &self.opened_on, state.opened_on)?;
         let closed = day("closed_on", &self.closed_on, state.closed_on)?;
         check_order("closed_on", opened, closed)?;

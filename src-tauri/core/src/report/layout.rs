@@ -227,7 +227,9 @@ impl Layout {
         if s.chars().all(|c| self.face.covers(c) || c == '\n') {
             return s.to_string();
         }
-        s.chars().map(|c| if c == '\n' || c == '\t' || self.face.covers(c) { if c == '\t' { ' ' } else { c } } else { '?' }).collect()
+        s.chars()
+            .map(|c| if c == '\n' || c == '\t' || self.face.covers(c) { if c == '\t' { ' ' } else { c } } else { '?' })
+            .collect()
     }
 
     /// Draws one line of text with its baseline at `baseline` (from the top).
@@ -278,7 +280,12 @@ impl Layout {
         out.extend_from_slice(b" Td\n<");
         for c in s.chars() {
             let g = face.glyph(c);
-            out.extend([HEX[usize::from(g >> 12)], HEX[usize::from((g >> 8) & 15)], HEX[usize::from((g >> 4) & 15)], HEX[usize::from(g & 15)]]);
+            out.extend([
+                HEX[usize::from(g >> 12)],
+                HEX[usize::from((g >> 8) & 15)],
+                HEX[usize::from((g >> 4) & 15)],
+                HEX[usize::from(g & 15)],
+            ]);
         }
         out.extend_from_slice(b"> Tj\n");
         self.font = font;
@@ -378,8 +385,10 @@ impl Layout {
     /// as one figure ("granted, spent, unspent") and lose sense when split.
     pub fn facts(&mut self, pairs: &[(String, String)], label_w: f32) {
         let label = BODY.color(GREY);
-        let wrapped: Vec<(Vec<String>, Vec<String>)> =
-            pairs.iter().map(|(k, v)| (self.wrap(k, label, label_w - 6.0), self.wrap(v, BODY, CONTENT_W - label_w))).collect();
+        let wrapped: Vec<(Vec<String>, Vec<String>)> = pairs
+            .iter()
+            .map(|(k, v)| (self.wrap(k, label, label_w - 6.0), self.wrap(v, BODY, CONTENT_W - label_w)))
+            .collect();
         let block: f32 = wrapped.iter().map(|(k, v)| k.len().max(v.len()) as f32 * BODY.leading() + 1.5).sum();
         if block <= PAGE_H - BOTTOM - TOP {
             self.ensure(block);
@@ -430,11 +439,24 @@ impl Layout {
     /// a third of a long report's page content and the cell padding already
     /// sets the rows apart. Every further page starts with `caption`
     /// ("Iwate — 51 sites (continued)"): its rows' group heading may be pages back.
-    pub fn list_continued(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, caption: &str) {
+    pub fn list_continued(
+        &mut self,
+        cols: &[Column],
+        rows: impl IntoIterator<Item = Row>,
+        style: Style,
+        caption: &str,
+    ) {
         self.table_with(cols, rows, style, false, Some(caption));
     }
 
-    fn table_with(&mut self, cols: &[Column], rows: impl IntoIterator<Item = Row>, style: Style, rules: bool, caption: Option<&str>) {
+    fn table_with(
+        &mut self,
+        cols: &[Column],
+        rows: impl IntoIterator<Item = Row>,
+        style: Style,
+        rules: bool,
+        caption: Option<&str>,
+    ) {
         let mut xs = Vec::with_capacity(cols.len());
         let mut widths = Vec::with_capacity(cols.len());
         let mut x = MARGIN_X;
@@ -450,12 +472,8 @@ impl Layout {
         self.table_header(cols, &xs, &widths, style);
         for row in rows {
             let rstyle = if row.kind == RowKind::Total { style.bold() } else { style };
-            let wrapped: Vec<Vec<String>> = row
-                .cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| self.wrap(c, rstyle, w - 2.0 * CELL_PAD_X))
-                .collect();
+            let wrapped: Vec<Vec<String>> =
+                row.cells.iter().zip(&widths).map(|(c, w)| self.wrap(c, rstyle, w - 2.0 * CELL_PAD_X)).collect();
             let n = wrapped.iter().map(Vec::len).max().unwrap_or(1);
             let mut first = 0;
             let mut fresh = false;
@@ -504,12 +522,19 @@ impl Layout {
 
     /// Adds the running header and "page n of N" footer to every page and
     /// returns each page's operations.
-    pub fn finish(mut self, header_left: &str, header_right: &str, footer_left: &str, page_label: impl Fn(usize, usize) -> String) -> Pages {
+    pub fn finish(
+        mut self,
+        header_left: &str,
+        header_right: &str,
+        footer_left: &str,
+        page_label: impl Fn(usize, usize) -> String,
+    ) -> Pages {
         let total = self.pages.len();
         let small = SMALL.color(GREY);
         let face = self.face;
         let header_left = wrap(face, header_left, small.size, CONTENT_W * 0.62).into_iter().next().unwrap_or_default();
-        let header_right = wrap(face, header_right, small.size, CONTENT_W * 0.36).into_iter().next().unwrap_or_default();
+        let header_right =
+            wrap(face, header_right, small.size, CONTENT_W * 0.36).into_iter().next().unwrap_or_default();
         let footer_left = wrap(face, footer_left, small.size, CONTENT_W * 0.75).into_iter().next().unwrap_or_default();
         for i in 0..total {
             // Draw onto page i by making it the last one for a moment.

@@ -82,11 +82,7 @@ pub fn money(m: Money) -> String {
 
 /// "1,500" from "1500"; anything that is not a plain number is returned as is.
 pub fn number(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        group_thousands(s)
-    } else {
-        s.to_string()
-    }
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') { group_thousands(s) } else { s.to_string() }
 }
 
 /// A figure as a sentence fragment: "over 50 organizations" / "50団体以上".

@@ -32,7 +32,8 @@ pub struct Meta<'a> {
 }
 
 fn pdf_date(t: DateTime<Utc>) -> Result<printpdf::OffsetDateTime> {
-    printpdf::OffsetDateTime::from_unix_timestamp(t.timestamp()).map_err(|e| Error::Report(format!("creation date: {e}")))
+    printpdf::OffsetDateTime::from_unix_timestamp(t.timestamp())
+        .map_err(|e| Error::Report(format!("creation date: {e}")))
 }
 
 pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
@@ -55,7 +56,11 @@ pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
             Op::SetFont { font: PdfFontHandle::External(FontId(FONT.to_string())), size: Pt(10.0) },
             Op::ShowText {
                 items: vec![TextItem::GlyphIds(
-                    pages.glyphs.iter().map(|&(gid, c)| Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) }).collect(),
+                    pages
+                        .glyphs
+                        .iter()
+                        .map(|&(gid, c)| Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) })
+                        .collect(),
                 )],
             },
             Op::EndTextSection,
@@ -86,7 +91,11 @@ pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
         let shown = page_stream(&lo, page)?.map(|id| stream_bytes(&lo, id)).transpose()?.unwrap_or_default();
         let codes = hex_codes(&shown);
         if codes.len() != pages.glyphs.len() {
-            return Err(Error::Report(format!("font subset: {} glyph codes for {} glyphs", codes.len(), pages.glyphs.len())));
+            return Err(Error::Report(format!(
+                "font subset: {} glyph codes for {} glyphs",
+                codes.len(),
+                pages.glyphs.len()
+            )));
         }
         for (&(gid, _), c) in pages.glyphs.iter().zip(codes) {
             code[usize::from(gid)] = c;
@@ -199,9 +208,16 @@ fn renumber(content: &[u8], code: &[u16]) -> Vec<u8> {
             continue;
         }
         while i + 4 <= content.len() && content[i] != b'>' {
-            let gid = content[i..i + 4].iter().fold(0usize, |a, &h| (a << 4) | (h as char).to_digit(16).unwrap_or(0) as usize);
+            let gid = content[i..i + 4]
+                .iter()
+                .fold(0usize, |a, &h| (a << 4) | (h as char).to_digit(16).unwrap_or(0) as usize);
             let c = code.get(gid).copied().unwrap_or(0);
-            out.extend([HEX[usize::from(c >> 12)], HEX[usize::from((c >> 8) & 15)], HEX[usize::from((c >> 4) & 15)], HEX[usize::from(c & 15)]]);
+            out.extend([
+                HEX[usize::from(c >> 12)],
+                HEX[usize::from((c >> 8) & 15)],
+                HEX[usize::from((c >> 4) & 15)],
+                HEX[usize::from(c & 15)],
+            ]);
             i += 4;
         }
     }
@@ -214,7 +230,10 @@ mod tests {
 
     #[test]
     fn glyph_codes_are_read_in_order_and_renumbered_in_place() {
-        assert_eq!(hex_codes(b"BT /KZNAJP 10 Tf [<0001><00A2> -250 <0003>] TJ <00040005> Tj ET"), vec![1, 0xA2, 3, 4, 5]);
+        assert_eq!(
+            hex_codes(b"BT /KZNAJP 10 Tf [<0001><00A2> -250 <0003>] TJ <00040005> Tj ET"),
+            vec![1, 0xA2, 3, 4, 5]
+        );
         let mut code = vec![0u16; 0x1_0000];
         code[0x1A] = 1;
         code[0x24] = 0x2B;

@@ -3,7 +3,9 @@
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::layout::{ACCENT, Align, BODY, CELL_PAD_X, CONTENT_W, Column, GREY, Layout, MARGIN_X, Row, SHADE, SMALL, Style};
+use super::layout::{
+    ACCENT, Align, BODY, CELL_PAD_X, CONTENT_W, Column, GREY, Layout, MARGIN_X, Row, SHADE, SMALL, Style,
+};
 use super::profile::{figures_table, lang_text, page_label, quote};
 use super::{Lang, PhaseData, as_of_label, chart, font, money, pdf};
 use crate::api::reports::ReportFigure;
@@ -77,7 +79,10 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     l.space(18.0);
     l.facts(
         &[
-            (lang.t("Grantee", "助成先").into(), lang.name(&format!("{} ({})", p.name_en, p.acronym), Some(&p.name_ja))),
+            (
+                lang.t("Grantee", "助成先").into(),
+                lang.name(&format!("{} ({})", p.name_en, p.acronym), Some(&p.name_ja)),
+            ),
             (lang.t("Donor", "助成元").into(), donor.clone()),
             (lang.t("Grant", "助成").into(), lang.name(&d.grant.title_en, Some(&d.grant.title_ja))),
             (lang.t("Phase", "フェーズ").into(), lang.name(&ph.title_en, Some(&ph.title_ja))),
@@ -92,7 +97,10 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     headline(
         &mut l,
         &[
-            (lang.t("Sites active in the period", "期間中に活動した拠点").into(), super::number(&f.active_sites.to_string())),
+            (
+                lang.t("Sites active in the period", "期間中に活動した拠点").into(),
+                super::number(&f.active_sites.to_string()),
+            ),
             (lang.t("Member NGOs in the period", "期間中の会員NGO").into(), super::number(&f.member_ngos.to_string())),
             (lang.t("Spent in the period", "期間中の支出").into(), money(f.finance.spent_in_period)),
         ],
@@ -114,7 +122,11 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     l.space(6.0);
     let mut figs = vec![
         computed("Member NGOs (membership overlapping the period)", "会員NGO（期間中に在籍）", f.member_ngos),
-        computed("Member NGOs with a site active in the period", "期間中に活動拠点を持つ会員NGO", f.members_with_active_site),
+        computed(
+            "Member NGOs with a site active in the period",
+            "期間中に活動拠点を持つ会員NGO",
+            f.members_with_active_site,
+        ),
         computed("Sites active in the period", "期間中に活動した拠点", f.active_sites),
     ];
     for c in &f.sites_by_prefecture {
@@ -129,7 +141,11 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     let bars: Vec<(String, f64)> =
         f.sites_by_prefecture.iter().map(|c| (lang.name(&c.name_en, Some(&c.name_ja)), c.count as f64)).collect();
     l.space(6.0);
-    chart::hbars(&mut l, lang.t("Sites active in the period, by prefecture", "都道府県別の活動拠点数（期間中）"), &bars);
+    chart::hbars(
+        &mut l,
+        lang.t("Sites active in the period, by prefecture", "都道府県別の活動拠点数（期間中）"),
+        &bars,
+    );
     progress(0.1);
 
     // Activities and narrative.
@@ -164,7 +180,9 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         Lang::En => format!(
             "All amounts in {cur}. Expenditures made in another currency are converted at the rate recorded with each expenditure, rounded to the cent."
         ),
-        Lang::Ja => format!("金額はすべて{cur}。他通貨の支出は各支出に記録された換算レートで換算（最小単位で四捨五入）。"),
+        Lang::Ja => {
+            format!("金額はすべて{cur}。他通貨の支出は各支出に記録された換算レートで換算（最小単位で四捨五入）。")
+        }
     };
     l.paragraph(&note, SMALL.color(GREY), 0.0);
     l.space(4.0);
@@ -182,7 +200,8 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             Some(c) => format!("{c} {name}"),
             None => name,
         };
-        let remaining = line.budget.map(|b| money(Money { amount: b.amount - line.spent_to_date.amount, currency: cur }));
+        let remaining =
+            line.budget.map(|b| money(Money { amount: b.amount - line.spent_to_date.amount, currency: cur }));
         rows.push(Row::new(vec![
             name,
             line.budget.map(money).unwrap_or_else(|| "—".into()),
@@ -192,7 +211,13 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         ]));
     }
     if fin.lines.is_empty() {
-        rows.push(Row::new(vec![lang.t("No budget lines recorded", "予算項目の記録なし").into(), String::new(), String::new(), String::new(), String::new()]));
+        rows.push(Row::new(vec![
+            lang.t("No budget lines recorded", "予算項目の記録なし").into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]));
     }
     rows.push(Row::total(vec![
         lang.t("Total", "合計").into(),
@@ -234,10 +259,17 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             },
             &months,
             f64_of(ph.amount),
-            (lang.t("Spent in the month", "月間支出"), lang.t("Cumulative, % of amount granted", "累計（助成額に対する%）")),
+            (
+                lang.t("Spent in the month", "月間支出"),
+                lang.t("Cumulative, % of amount granted", "累計（助成額に対する%）"),
+            ),
         );
     } else {
-        l.paragraph(lang.t("No expenditure is recorded in the period.", "期間中の支出の記録はない。"), BODY.color(GREY), 0.0);
+        l.paragraph(
+            lang.t("No expenditure is recorded in the period.", "期間中の支出の記録はない。"),
+            BODY.color(GREY),
+            0.0,
+        );
     }
     let start = f.period_start.first_day();
     let end = f.period_end.last_day();
@@ -266,7 +298,11 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
 
     // Appendix: every site counted above.
     l.new_page();
-    l.heading(lang.t("Appendix: sites active in the period, by prefecture", "付録: 期間中に活動した拠点（都道府県別）"), 1, 60.0);
+    l.heading(
+        lang.t("Appendix: sites active in the period, by prefecture", "付録: 期間中に活動した拠点（都道府県別）"),
+        1,
+        60.0,
+    );
     if d.sites.is_empty() {
         l.paragraph(lang.t("No site was active in the period.", "期間中に活動した拠点はない。"), BODY.color(GREY), 0.0);
     }
@@ -285,7 +321,12 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         let j = d.sites[i..].iter().position(|s| &s.prefecture_code != code).map_or(d.sites.len(), |k| i + k);
         let group = &d.sites[i..j];
         let title = match lang {
-            Lang::En => format!("{} — {} {}", pref_name(lang, code), super::number(&group.len().to_string()), if group.len() == 1 { "site" } else { "sites" }),
+            Lang::En => format!(
+                "{} — {} {}",
+                pref_name(lang, code),
+                super::number(&group.len().to_string()),
+                if group.len() == 1 { "site" } else { "sites" }
+            ),
             Lang::Ja => format!("{}（{}拠点）", pref_name(lang, code), group.len()),
         };
         l.heading(&title, 2, 50.0);
@@ -303,8 +344,12 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
                 _ => s.name.clone(),
             };
             let member = match lang {
-                Lang::En => s.member_en.clone().filter(|m| !m.is_empty()).or_else(|| s.member_ja.clone()).unwrap_or_default(),
-                Lang::Ja => s.member_ja.clone().filter(|m| !m.is_empty()).or_else(|| s.member_en.clone()).unwrap_or_default(),
+                Lang::En => {
+                    s.member_en.clone().filter(|m| !m.is_empty()).or_else(|| s.member_ja.clone()).unwrap_or_default()
+                }
+                Lang::Ja => {
+                    s.member_ja.clone().filter(|m| !m.is_empty()).or_else(|| s.member_en.clone()).unwrap_or_default()
+                }
             };
             Row::new(vec![(n + 1).to_string(), site, s.municipality.clone(), member])
         });

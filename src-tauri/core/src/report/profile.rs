@@ -32,7 +32,8 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
     l.heading(lang.t("Partner profile", "パートナー・プロフィール"), 0, 60.0);
     l.paragraph(&org, Style::new(13.0).bold(), 0.0);
     let donors: Vec<String> = {
-        let mut v: Vec<String> = d.overview.grants.iter().map(|g| lang.name(&g.donor.name_en, Some(&g.donor.name_ja))).collect();
+        let mut v: Vec<String> =
+            d.overview.grants.iter().map(|g| lang.name(&g.donor.name_en, Some(&g.donor.name_ja))).collect();
         v.dedup();
         v
     };
@@ -59,7 +60,9 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
             p.mission_en,
             lowercase_first(&p.affiliation_en)
         ),
-        Lang::Ja => format!("{}（{}）は非政府組織（NGO）である。{}{}。", p.name_ja, p.acronym, p.mission_ja, p.affiliation_ja),
+        Lang::Ja => {
+            format!("{}（{}）は非政府組織（NGO）である。{}{}。", p.name_ja, p.acronym, p.mission_ja, p.affiliation_ja)
+        }
     };
     l.paragraph(&intro, BODY, 0.0);
     l.space(4.0);
@@ -72,7 +75,10 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
     l.facts(
         &[
             (lang.t("Founded", "設立").to_string(), founded),
-            (lang.t("Affiliation", "立場").to_string(), lang.pick(&p.affiliation_en, Some(&p.affiliation_ja)).to_string()),
+            (
+                lang.t("Affiliation", "立場").to_string(),
+                lang.pick(&p.affiliation_en, Some(&p.affiliation_ja)).to_string(),
+            ),
             (lang.t("Past disaster responses", "過去の災害対応").to_string(), past.join(", ")),
         ],
         150.0,
@@ -84,13 +90,8 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
 
     // Relationship with the donor.
     l.heading(lang.t("Relationship", "支援の関係"), 1, 60.0);
-    let since = d
-        .overview
-        .grants
-        .iter()
-        .flat_map(|g| g.phases.iter())
-        .map(|ph| ph.phase.start)
-        .min_by_key(|s| s.first_day());
+    let since =
+        d.overview.grants.iter().flat_map(|g| g.phases.iter()).map(|ph| ph.phase.start).min_by_key(|s| s.first_day());
     let mut funds: Vec<String> = Vec::new();
     for g in &d.overview.grants {
         if let Some(f) = &g.donor.relief_fund_en {
@@ -122,14 +123,18 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
     }
     l.space(3.0);
     let areas = match lang {
-        Lang::En => format!("Areas most severely affected by the earthquake and tsunami: {} prefectures.", affected_list(lang)),
+        Lang::En => {
+            format!("Areas most severely affected by the earthquake and tsunami: {} prefectures.", affected_list(lang))
+        }
         Lang::Ja => format!("地震・津波の被害が最も大きかった地域: {}。", affected_list(lang)),
     };
     l.paragraph(&areas, BODY, 0.0);
     for f in &funds {
         let s = match lang {
             Lang::En => format!("Several of these partner organizations are also supported by Direct Relief's {f}."),
-            Lang::Ja => format!("これらのパートナー団体のいくつかは、ダイレクト・リリーフの{f}からも支援を受けている。"),
+            Lang::Ja => {
+                format!("これらのパートナー団体のいくつかは、ダイレクト・リリーフの{f}からも支援を受けている。")
+            }
         };
         l.paragraph(&s, BODY, 0.0);
     }
@@ -176,7 +181,8 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
                 money(ph.phase.amount),
             ]));
         }
-        let t = totals.entry(g.total.currency.code().to_string()).or_insert(crate::money::Money::zero(g.total.currency));
+        let t =
+            totals.entry(g.total.currency.code().to_string()).or_insert(crate::money::Money::zero(g.total.currency));
         *t = t.add(g.total)?;
     }
     for t in totals.values() {
@@ -268,7 +274,10 @@ pub fn page_label(lang: Lang, n: usize, total: usize) -> String {
 
 fn month_of(d: crate::dates::ProjectDate, lang: Lang) -> String {
     let first = d.first_day();
-    let m = crate::dates::ProjectDate::Month { year: chrono::Datelike::year(&first), month: chrono::Datelike::month(&first) };
+    let m = crate::dates::ProjectDate::Month {
+        year: chrono::Datelike::year(&first),
+        month: chrono::Datelike::month(&first),
+    };
     lang.date(m)
 }
 

@@ -19,9 +19,53 @@ fn is_cjk(c: char) -> bool {
 }
 
 fn no_line_start(c: char) -> bool {
-    matches!(c, '、' | '。' | '，' | '．' | '）' | '」' | '』' | '】' | '〕' | '〉' | '》' | 'ー' | '・' | '：' | '；' | '！' | '？'
-        | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ'
-        | ')' | ']' | '}' | ',' | '.' | ':' | ';' | '!' | '?' | '%')
+    matches!(
+        c,
+        '、' | '。'
+            | '，'
+            | '．'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | 'ー'
+            | '・'
+            | '：'
+            | '；'
+            | '！'
+            | '？'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | ')'
+            | ']'
+            | '}'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+            | '%'
+    )
 }
 
 fn no_line_end(c: char) -> bool {
@@ -127,7 +171,9 @@ mod tests {
     #[test]
     fn never_exceeds_the_width() {
         let face = super::super::font::face().unwrap();
-        let long = "Averyveryverylongwordwithoutanyspacesthatcannotfitonasingleline 特定非営利活動法人国際協力NGOセンター".repeat(3);
+        let long =
+            "Averyveryverylongwordwithoutanyspacesthatcannotfitonasingleline 特定非営利活動法人国際協力NGOセンター"
+                .repeat(3);
         for line in wrap(face, &long, 9.0, 120.0) {
             assert!(face.width(&line, 9.0) <= 120.0 + 0.01, "{line}");
         }

@@ -12,7 +12,6 @@
 
 use std::collections::HashMap;
 
-
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::schema::{self, Table};
@@ -55,7 +54,10 @@ pub type Verdict = (Option<&'static Table>, bool);
 /// Checks one entry before anything is written.
 pub fn check_entry(e: &Entry) -> Result<Verdict> {
     if e.row_id.is_empty() || e.row_id.len() > 200 || e.origin.is_empty() || e.origin.len() > 64 {
-        return Err(Error::Rejected(format!("change with a missing or oversized row id or origin in {}", truncate(&e.table))));
+        return Err(Error::Rejected(format!(
+            "change with a missing or oversized row id or origin in {}",
+            truncate(&e.table)
+        )));
     }
     if e.cells.is_empty() || e.cells.len() > MAX_CELLS {
         return Err(Error::Rejected(format!("change to {} with no or too many cells", truncate(&e.table))));
@@ -67,7 +69,11 @@ pub fn check_entry(e: &Entry) -> Result<Verdict> {
     let mut known = t.is_some();
     for (i, (c, v)) in e.cells.iter().enumerate() {
         if !is_plain_name(c) {
-            return Err(Error::Rejected(format!("invalid table or column name {:?}.{:?}", truncate(&e.table), truncate(c))));
+            return Err(Error::Rejected(format!(
+                "invalid table or column name {:?}.{:?}",
+                truncate(&e.table),
+                truncate(c)
+            )));
         }
         if e.cells[..i].iter().any(|(k, _)| k == c) {
             return Err(Error::Rejected(format!("change sets {}.{c} twice", e.table)));
@@ -400,7 +406,9 @@ impl Writer<'_> {
         let mut tables: Vec<&'static Table> = Vec::new();
         for (e, (t, _)) in entries.iter().zip(checked) {
             let Some(t) = t else { continue };
-            if rows.get(e.table.as_str()).is_some_and(|n| *n >= BULK_ROWS) && !tables.iter().any(|k| std::ptr::eq(*k, *t)) {
+            if rows.get(e.table.as_str()).is_some_and(|n| *n >= BULK_ROWS)
+                && !tables.iter().any(|k| std::ptr::eq(*k, *t))
+            {
                 tables.push(t);
             }
         }
@@ -525,7 +533,8 @@ impl Writer<'_> {
                     continue;
                 }
                 let beaten = stored.iter().any(|s| {
-                    (s.hlc, s.origin.as_str()) > (this.hlc, this.origin.as_str()) && s.cells.iter().any(|(k, _)| k == col)
+                    (s.hlc, s.origin.as_str()) > (this.hlc, this.origin.as_str())
+                        && s.cells.iter().any(|(k, _)| k == col)
                 });
                 if !beaten {
                     winners.push((i, v));

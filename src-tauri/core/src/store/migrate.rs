@@ -5,14 +5,15 @@ use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_sync.sql"),
-        include_str!("../../migrations/0003_search_index.sql"),
-        include_str!("../../migrations/0004_log_digest.sql"),
-        include_str!("../../migrations/0005_log_digest_in_writer.sql"),
-        include_str!("../../migrations/0006_site_counts_index.sql"),
-        include_str!("../../migrations/0007_row_log.sql"),
-    ];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_sync.sql"),
+    include_str!("../../migrations/0003_search_index.sql"),
+    include_str!("../../migrations/0004_log_digest.sql"),
+    include_str!("../../migrations/0005_log_digest_in_writer.sql"),
+    include_str!("../../migrations/0006_site_counts_index.sql"),
+    include_str!("../../migrations/0007_row_log.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

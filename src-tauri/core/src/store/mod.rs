@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags};
 
-pub use migrate::SCHEMA_VERSION;
 pub use merge::{MergeStats, Verdict, check_entry, is_plain_name};
+pub use migrate::SCHEMA_VERSION;
 pub use write::{CellValue, Change, Entry, Writer, parse_cells};
 pub(crate) use write::{Cells, write_cells_json};
 
@@ -79,10 +79,15 @@ impl Store {
         // to the WAL mid-transaction and rewrite them again at commit.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "foreign_keys", "OFF")?;
-        conn.create_scalar_function("kz_fold", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
-            let s: Option<String> = ctx.get(0)?;
-            Ok(s.map(|s| fold(&s)))
-        })?;
+        conn.create_scalar_function(
+            "kz_fold",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let s: Option<String> = ctx.get(0)?;
+                Ok(s.map(|s| fold(&s)))
+            },
+        )?;
         migrate::migrate(&mut conn)?;
         let last: i64 = conn
             .query_row("SELECT value FROM local_meta WHERE key = 'hlc'", [], |r| r.get::<_, String>(0))
@@ -94,7 +99,14 @@ impl Store {
             .query_row("SELECT value FROM local_meta WHERE key = 'office'", [], |r| r.get::<_, String>(0))
             .optional()?
             .unwrap_or_default();
-        Ok(Store { conn, clock: Clock::new(Stamp(last.max(logged)), wall), origin, path, generation: 0, checkpoint: None })
+        Ok(Store {
+            conn,
+            clock: Clock::new(Stamp(last.max(logged)), wall),
+            origin,
+            path,
+            generation: 0,
+            checkpoint: None,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -123,10 +135,7 @@ impl Store {
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     fn join_checkpoint(&mut self) {

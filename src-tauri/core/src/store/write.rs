@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Transaction, ToSql, params};
+use rusqlite::{ToSql, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -365,7 +365,6 @@ fn row_sql(t: &Table, cols: &[usize], kind: RowWrite) -> String {
 /// Most entries one `INSERT` into the log writes ([`Writer::append_logs`]).
 const LOG_ROWS_PER_INSERT: usize = 16;
 
-
 impl<'a> Writer<'a> {
     pub(super) fn new(tx: Transaction<'a>, clock: &'a mut Clock, origin: &'a str) -> Writer<'a> {
         Writer { tx, clock, origin, logged: std::cell::Cell::new((0, 0)), row_sql: Default::default() }
@@ -400,7 +399,13 @@ impl<'a> Writer<'a> {
     /// with a copy of the same entry that carried cells this one lacked) and
     /// moves it to the end of the log, so that peers already sent up to its
     /// old position receive it again. Returns its new `seq`.
-    pub(super) fn relog_entry(&self, old: &Stored, tbl: &str, row_id: &str, cells: &[(&str, &CellValue)]) -> Result<i64> {
+    pub(super) fn relog_entry(
+        &self,
+        old: &Stored,
+        tbl: &str,
+        row_id: &str,
+        cells: &[(&str, &CellValue)],
+    ) -> Result<i64> {
         let before = entry_term(old.hlc.0, &old.origin, tbl, row_id, old.cells.iter().map(|(c, v)| (c.as_str(), v)));
         let after = entry_term(old.hlc.0, &old.origin, tbl, row_id, cells.iter().copied());
         self.relog(old.seq, &cells_json(cells.iter().copied()), after - before)
@@ -455,7 +460,8 @@ impl<'a> Writer<'a> {
 
     /// Every entry of one row, read through the log's (tbl, row_id) index.
     pub(crate) fn stored_entries(&self, tbl: &str, row_id: &str) -> Result<Vec<Stored>> {
-        let mut q = self.tx.prepare_cached("SELECT seq, hlc, origin, cells FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
+        let mut q =
+            self.tx.prepare_cached("SELECT seq, hlc, origin, cells FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
         let mut rows = q.query(params![tbl, row_id])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -471,11 +477,17 @@ impl<'a> Writer<'a> {
     /// Whether the row has any entry, and those of its entries whose
     /// `(hlc, origin)` is at least `from`. Keys come from the log's index
     /// alone; only the entries returned are read and unpacked.
-    pub(crate) fn stored_entries_since(&self, tbl: &str, row_id: &str, from: (Stamp, &str)) -> Result<(bool, Vec<Stored>)> {
+    pub(crate) fn stored_entries_since(
+        &self,
+        tbl: &str,
+        row_id: &str,
+        from: (Stamp, &str),
+    ) -> Result<(bool, Vec<Stored>)> {
         let mut keys: Vec<(i64, Stamp, String)> = Vec::new();
         let mut any = false;
         {
-            let mut q = self.tx.prepare_cached("SELECT seq, hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
+            let mut q =
+                self.tx.prepare_cached("SELECT seq, hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
             let mut rows = q.query(params![tbl, row_id])?;
             while let Some(r) = rows.next()? {
                 any = true;
@@ -487,8 +499,10 @@ impl<'a> Writer<'a> {
         }
         let mut out = Vec::with_capacity(keys.len());
         for (seq, hlc, origin) in keys {
-            let cells: String =
-                self.tx.prepare_cached("SELECT cells FROM change_log WHERE seq = ?1")?.query_row([seq], |r| r.get(0))?;
+            let cells: String = self
+                .tx
+                .prepare_cached("SELECT cells FROM change_log WHERE seq = ?1")?
+                .query_row([seq], |r| r.get(0))?;
             out.push(Stored { seq, hlc, origin, cells: parse_cells(&cells)? });
         }
         Ok((any, out))

@@ -69,7 +69,14 @@ pub(crate) fn push_entry(out: &mut Vec<u8>, table: &str, row_id: &str, hlc: i64,
 }
 
 /// Writes `entries` (in log order) as a bundle signed by `id`.
-pub fn seal(id: &Identity, certs: Vec<Cert>, entries: &[Entry], from_seq: i64, upto_seq: i64, more: bool) -> Result<Vec<u8>> {
+pub fn seal(
+    id: &Identity,
+    certs: Vec<Cert>,
+    entries: &[Entry],
+    from_seq: i64,
+    upto_seq: i64,
+    more: bool,
+) -> Result<Vec<u8>> {
     let mut payload = vec![b'['];
     let mut cells = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -167,12 +174,12 @@ pub fn open(conn: &Connection, id: &Identity, bytes: &[u8]) -> Result<Opened> {
         }
         certs.push(c.clone());
     }
-    let signer = enrolled
-        .get(&manifest.from)
-        .ok_or_else(|| Error::Unauthorized(format!("bundle signed by '{}', which is not an enrolled office", manifest.from)))?;
-    signer
-        .verify(&bytes[..h1], &sig)
-        .map_err(|_| Error::Unauthorized(format!("bundle signature does not match office '{}' (altered or forged)", manifest.from)))?;
+    let signer = enrolled.get(&manifest.from).ok_or_else(|| {
+        Error::Unauthorized(format!("bundle signed by '{}', which is not an enrolled office", manifest.from))
+    })?;
+    signer.verify(&bytes[..h1], &sig).map_err(|_| {
+        Error::Unauthorized(format!("bundle signature does not match office '{}' (altered or forged)", manifest.from))
+    })?;
     let payload = &bytes[s1 + 1..];
     if payload.len() as u64 != manifest.payload_bytes {
         return Err(bad(&format!(
@@ -201,7 +208,10 @@ pub fn open(conn: &Connection, id: &Identity, bytes: &[u8]) -> Result<Opened> {
             }
         } else if !checked_origins.contains(e.origin.as_str()) {
             if !enrolled.contains_key(&e.origin) {
-                return Err(Error::Unauthorized(format!("bundle holds changes from '{}', which is not an enrolled office", e.origin)));
+                return Err(Error::Unauthorized(format!(
+                    "bundle holds changes from '{}', which is not an enrolled office",
+                    e.origin
+                )));
             }
             checked_origins.insert(e.origin.as_str());
         }
@@ -223,7 +233,13 @@ fn parse_payload(payload: &[u8]) -> serde_json::Result<Vec<Entry>> {
         let wire: Vec<WireEntry> = serde_json::from_slice(bytes)?;
         Ok(wire
             .into_iter()
-            .map(|WireEntry(table, row_id, hlc, origin, cells)| Entry { hlc: Stamp(hlc), origin, table, row_id, cells: cells.0 })
+            .map(|WireEntry(table, row_id, hlc, origin, cells)| Entry {
+                hlc: Stamp(hlc),
+                origin,
+                table,
+                row_id,
+                cells: cells.0,
+            })
             .collect())
     };
     let cut = (payload.len() >= PARALLEL_PARSE_BYTES)
@@ -261,7 +277,9 @@ fn is_seed_cell(e: &Entry, column: &str, value: &CellValue) -> bool {
             let mut s = Store::open_in_memory()?;
             s.write(|w| crate::seed::write_seed(w))?;
             let mut q = s.conn().prepare("SELECT hlc, tbl, row_id, cells FROM change_log")?;
-            let rows = q.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+            let rows = q.query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })?;
             let mut out = HashMap::new();
             for row in rows {
                 let (hlc, tbl, row_id, cells) = row?;

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::store::{Change, Entry, Store, Writer, parse_cells};
 use crate::sync::bundle::{self, Manifest, Opened};
-use crate::sync::keys::{self, Identity, Invite, INVITE_FORMAT};
+use crate::sync::keys::{self, INVITE_FORMAT, Identity, Invite};
 
 /// Changes stamped further ahead of this machine's clock than this are held
 /// in quarantine: 10 minutes, as the issue asks; configurable per call.
@@ -97,7 +97,9 @@ pub(crate) fn max_seq(conn: &Connection) -> Result<i64> {
 
 pub(crate) fn marker(conn: &Connection, peer: &str) -> Result<(i64, i64)> {
     Ok(conn
-        .query_row("SELECT sent_upto, received_upto FROM sync_peers WHERE peer = ?1", [peer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT sent_upto, received_upto FROM sync_peers WHERE peer = ?1", [peer], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?
         .unwrap_or((0, 0)))
 }
@@ -210,9 +212,9 @@ const FREE_IN_BACKGROUND: usize = 10_000;
 pub(crate) fn release_quarantine(store: &mut Store, cfg: &SyncConfig) -> Result<u64> {
     let limit_millis = store.clock().drift_ms(Stamp(0)).saturating_neg().saturating_add(cfg.max_future_ms);
     let held: Vec<Change> = {
-        let mut q = store.conn().prepare(
-            "SELECT hlc, origin, tbl, row_id, col, value FROM sync_quarantine WHERE (hlc >> 16) <= ?1",
-        )?;
+        let mut q = store
+            .conn()
+            .prepare("SELECT hlc, origin, tbl, row_id, col, value FROM sync_quarantine WHERE (hlc >> 16) <= ?1")?;
         let rows = q.query_map([limit_millis], |r| Change::from_row(r, 0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
@@ -256,7 +258,12 @@ impl Kizuna {
             keys::record_cert(w.conn(), &cert)?;
             Ok(cert)
         })?;
-        let inv = Invite { format: INVITE_FORMAT.into(), office: office.into(), secret_key: hex::encode(key.to_bytes()), cert };
+        let inv = Invite {
+            format: INVITE_FORMAT.into(),
+            office: office.into(),
+            secret_key: hex::encode(key.to_bytes()),
+            cert,
+        };
         serde_json::to_vec_pretty(&inv).map_err(|e| Error::Sync(e.to_string()))
     }
 

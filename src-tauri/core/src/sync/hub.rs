@@ -237,7 +237,10 @@ fn route(k: &mut Kizuna, req: &tiny_http::Request, body: &[u8], opts: &HubOption
             let id = identity_of(store)?;
             let opened = bundle::open(store.conn(), &id, body)?;
             if opened.manifest.from != office {
-                return Err(Error::Unauthorized(format!("bundle signed by '{}' pushed by '{office}'", opened.manifest.from)));
+                return Err(Error::Unauthorized(format!(
+                    "bundle signed by '{}' pushed by '{office}'",
+                    opened.manifest.from
+                )));
             }
             let peer = format!("office:{office}");
             let report = commit(store, opened, &opts.config, "hub", |w, m, _| set_received(w, &peer, m.upto_seq))?;
@@ -253,7 +256,10 @@ fn route(k: &mut Kizuna, req: &tiny_http::Request, body: &[u8], opts: &HubOption
             let bytes = bundle::seal_payload(&id, certs, page.payload, page.entries, since, page.upto, more)?;
             Ok((bytes, "application/octet-stream"))
         }
-        _ => Ok((serde_json::to_vec(&digest(store.conn())?).map_err(|e| Error::Sync(e.to_string()))?, "application/json")),
+        _ => Ok((
+            serde_json::to_vec(&digest(store.conn())?).map_err(|e| Error::Sync(e.to_string()))?,
+            "application/json",
+        )),
     }
 }
 
@@ -295,7 +301,8 @@ impl Client<'_> {
         let time = crate::hlc::system_millis();
         let sig = hex::encode(self.id.key.sign(request_text(method, path_query, time, body).as_bytes()).to_bytes());
         let url = format!("{}{path_query}", self.base);
-        let unreachable = |e: ureq::Error| Error::Sync(format!("hub {} unreachable or connection dropped: {e}", self.base));
+        let unreachable =
+            |e: ureq::Error| Error::Sync(format!("hub {} unreachable or connection dropped: {e}", self.base));
         let mut resp = if method == "POST" {
             self.agent
                 .post(&url)
@@ -336,7 +343,13 @@ impl Client<'_> {
     }
 }
 
-fn push(store: &mut Store, c: &Client<'_>, peer: &str, cfg: &SyncConfig, progress: &mut dyn FnMut(SyncProgress)) -> Result<u64> {
+fn push(
+    store: &mut Store,
+    c: &Client<'_>,
+    peer: &str,
+    cfg: &SyncConfig,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<u64> {
     let mut pushed = 0;
     loop {
         let (sent, _) = marker(store.conn(), peer)?;
@@ -355,7 +368,14 @@ fn push(store: &mut Store, c: &Client<'_>, peer: &str, cfg: &SyncConfig, progres
     }
 }
 
-fn pull(store: &mut Store, c: &Client<'_>, peer: &str, cfg: &SyncConfig, report: &mut HubSyncReport, progress: &mut dyn FnMut(SyncProgress)) -> Result<()> {
+fn pull(
+    store: &mut Store,
+    c: &Client<'_>,
+    peer: &str,
+    cfg: &SyncConfig,
+    report: &mut HubSyncReport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<()> {
     loop {
         let (_, received) = marker(store.conn(), peer)?;
         let bytes = c.call("GET", &format!("/v1/pull?since={received}&limit={}", cfg.page_entries.max(1)), &[])?;
@@ -386,7 +406,12 @@ impl Kizuna {
     /// Pushes this replica's log to the hub at `url`, pulls the hub's, and
     /// compares digests; on a mismatch, exchanges everything once more.
     /// Each page commits with its marker, so an interrupted sync resumes.
-    pub fn sync_with_hub(&mut self, url: &str, cfg: &SyncConfig, progress: &mut dyn FnMut(SyncProgress)) -> Result<HubSyncReport> {
+    pub fn sync_with_hub(
+        &mut self,
+        url: &str,
+        cfg: &SyncConfig,
+        progress: &mut dyn FnMut(SyncProgress),
+    ) -> Result<HubSyncReport> {
         let base = url.trim_end_matches('/').to_string();
         if !(base.starts_with("http://")) {
             return Err(Error::invalid("hub", format!("hub URL must start with http:// (got '{url}')")));

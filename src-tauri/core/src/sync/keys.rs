@@ -36,7 +36,8 @@ impl Cert {
     pub fn issue(root: &SigningKey, office: &str, public_key: &VerifyingKey, issued_at: i64) -> Cert {
         let network = hex::encode(root.verifying_key().as_bytes());
         let pk = hex::encode(public_key.as_bytes());
-        let signature = hex::encode(root.sign(Self::signed_text(&network, office, &pk, issued_at).as_bytes()).to_bytes());
+        let signature =
+            hex::encode(root.sign(Self::signed_text(&network, office, &pk, issued_at).as_bytes()).to_bytes());
         Cert { network, office: office.to_string(), public_key: pk, issued_at, signature }
     }
 
@@ -48,7 +49,9 @@ impl Cert {
         let root = parse_public(network)?;
         let sig = parse_signature(&self.signature)?;
         root.verify(Self::signed_text(&self.network, &self.office, &self.public_key, self.issued_at).as_bytes(), &sig)
-            .map_err(|_| Error::Unauthorized(format!("enrolment certificate of office '{}' is not signed by HQ", self.office)))?;
+            .map_err(|_| {
+                Error::Unauthorized(format!("enrolment certificate of office '{}' is not signed by HQ", self.office))
+            })?;
         parse_public(&self.public_key)
     }
 }
@@ -66,8 +69,8 @@ pub const INVITE_FORMAT: &str = "kizuna-invite 1";
 
 impl Invite {
     pub fn parse(bytes: &[u8]) -> Result<Invite> {
-        let inv: Invite = serde_json::from_slice(bytes)
-            .map_err(|e| Error::Rejected(format!("not a Kizuna invite file: {e}")))?;
+        let inv: Invite =
+            serde_json::from_slice(bytes).map_err(|e| Error::Rejected(format!("not a Kizuna invite file: {e}")))?;
         if inv.format != INVITE_FORMAT {
             return Err(Error::Rejected(format!("unsupported invite format '{}'", inv.format)));
         }

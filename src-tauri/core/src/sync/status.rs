@@ -88,7 +88,14 @@ impl Kizuna {
         let enrolled_offices = keys::certs(conn)?.into_iter().map(|c| c.office).collect();
         let peers = conn
             .prepare("SELECT peer, last_sync_at, sent_upto, received_upto FROM sync_peers ORDER BY peer")?
-            .query_map([], |r| Ok(PeerSync { peer: r.get(0)?, last_sync_at: r.get(1)?, sent_upto: r.get(2)?, received_upto: r.get(3)? }))?
+            .query_map([], |r| {
+                Ok(PeerSync {
+                    peer: r.get(0)?,
+                    last_sync_at: r.get(1)?,
+                    sent_upto: r.get(2)?,
+                    received_upto: r.get(3)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let clock = self.store().clock();
         let quarantined = conn
@@ -160,10 +167,21 @@ impl Kizuna {
     /// Writes a value that lost a conflict again, as a new local edit: it
     /// then wins everywhere once synced. The losing change is found in the
     /// log by its cell, stamp and origin.
-    pub fn restore_overwritten(&mut self, table: &str, row_id: &str, column: &str, hlc: i64, origin: &str) -> Result<()> {
+    pub fn restore_overwritten(
+        &mut self,
+        table: &str,
+        row_id: &str,
+        column: &str,
+        hlc: i64,
+        origin: &str,
+    ) -> Result<()> {
         let t = schema::table(table).ok_or_else(|| Error::invalid("table", format!("unknown table '{table}'")))?;
-        let (col, _) = t.column(column).ok_or_else(|| Error::invalid("column", format!("unknown column '{column}'")))?;
-        let not_found = || Error::NotFound { entity: "logged change", id: format!("{table}.{column} of {row_id} at {hlc} from {origin}") };
+        let (col, _) =
+            t.column(column).ok_or_else(|| Error::invalid("column", format!("unknown column '{column}'")))?;
+        let not_found = || Error::NotFound {
+            entity: "logged change",
+            id: format!("{table}.{column} of {row_id} at {hlc} from {origin}"),
+        };
         let cells: String = self
             .store()
             .conn()
