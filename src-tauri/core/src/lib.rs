@@ -2,6 +2,7 @@
 //! path, and the API that the CLI and the desktop shell both call.
 
 pub mod api;
+pub mod cell;
 pub mod dates;
 pub mod error;
 pub mod files;

@@ -230,3 +230,24 @@ pub const TABLES: &[Table] = &[
 pub fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
 }
+
+/// The singular noun errors use for a table's rows.
+pub fn entity_name(table: &str) -> &'static str {
+    match table {
+        "members" => "member",
+        "sites" => "site",
+        "offices" => "office",
+        "grants" => "grant",
+        "phases" => "phase",
+        "donors" => "donor",
+        "partners" => "partner",
+        "activities" => "activity",
+        "indicators" => "indicator",
+        "budget_lines" => "budget line",
+        "expenditures" => "expenditure",
+        "profiles" => "profile",
+        "statements" => "statement",
+        "phase_partners" => "phase partner",
+        _ => "record",
+    }
+}

@@ -5,11 +5,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::cell::CellValue;
 use crate::dates::{ProjectDate, parse_day};
 use crate::error::{Error, Result};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
 use crate::money::{Currency, Money};
-use crate::store::CellValue;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::cell::CellValue;
 use crate::dates::{check_order, parse_day};
 use crate::error::{Error, Result};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
 use crate::model::{Choice, CodeTable, choices, pick};
 use crate::prefecture::Prefecture;
-use crate::store::CellValue;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]

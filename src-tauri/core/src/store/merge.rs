@@ -12,10 +12,12 @@
 
 use std::collections::HashMap;
 
+use crate::cell::{CellValue, Entry, cells_json};
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::schema::{self, Table};
-use crate::store::write::{CellValue, Entry, Stored, Writer, cells_json, entry_term, search_key};
+use crate::store::digest::entry_term;
+use crate::store::write::{Stored, Writer, search_key};
 
 /// What a merge did, for reports and progress.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,5 +1,7 @@
-//! The local SQLite database: opening, migrating, and the one write path.
+//! The local SQLite database: opening, migrating, the one write path and
+//! the change log's digest.
 
+pub mod digest;
 mod merge;
 mod migrate;
 mod write;
@@ -10,8 +12,11 @@ use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags};
 
 pub use merge::{MergeStats, Verdict, check_entry, is_plain_name};
 pub use migrate::SCHEMA_VERSION;
-pub use write::{CellValue, Change, Entry, Writer, parse_cells};
-pub(crate) use write::{Cells, write_cells_json};
+// The cell types live in `crate::cell`; re-exported so `store::CellValue` keeps working.
+pub use crate::cell::{CellValue, Change, Entry, parse_cells};
+pub(crate) use crate::cell::{Cells, write_cells_json};
+pub use digest::LogDigest;
+pub use write::Writer;
 
 use crate::error::{Error, Result};
 use crate::fold::fold;

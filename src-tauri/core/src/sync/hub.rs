@@ -17,13 +17,14 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use ed25519_dalek::{Signer, Verifier};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 use ts_rs::TS;
 
 use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::store::Store;
+pub use crate::store::digest::{LogDigest, digest, scan_digest};
 use crate::sync::bundle;
 use crate::sync::exchange::{
     ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, max_seq, read_log, set_received, set_sent,
@@ -44,41 +45,6 @@ pub const PAGE_BYTES: usize = 40 * 1024 * 1024;
 pub const PULL_PAGE_BYTES: usize = 64 * 1024 * 1024;
 /// Signed requests older or newer than this are refused (replays).
 const REQUEST_WINDOW_MS: i64 = 10 * 60 * 1000;
-
-/// Count and checksum of a replica's change log; equal on two replicas that
-/// hold the same entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct LogDigest {
-    pub count: i64,
-    pub checksum: i64,
-}
-
-/// Read from the running digest (migrations 4 and 6) that every write
-/// transaction updates with what it changed in `change_log`; [`scan_digest`]
-/// is what it must always equal.
-pub fn digest(conn: &rusqlite::Connection) -> Result<LogDigest> {
-    Ok(conn.query_row("SELECT count, checksum FROM sync_log_digest WHERE id = 1", [], |r| {
-        Ok(LogDigest { count: r.get(0)?, checksum: r.get(1)? })
-    })?)
-}
-
-/// The digest computed from the whole log (slow: a full scan). The same
-/// query as migration 7; `store::write::entry_term` is its per-entry term.
-pub fn scan_digest(conn: &rusqlite::Connection) -> Result<LogDigest> {
-    Ok(conn.query_row(
-        "SELECT count(*), coalesce(sum(
-             (e.hlc % 1000000007) * 3 + length(e.row_id) * 31 + unicode(e.origin) * 7 + length(e.tbl)
-             + (SELECT coalesce(sum(length(j.key) * 17 + CASE j.type
-                                        WHEN 'null' THEN 0
-                                        WHEN 'real' THEN length(CAST(CAST(j.value AS INTEGER) AS TEXT))
-                                        ELSE length(j.value) END), 0)
-                FROM json_each(e.cells) j)), 0)
-         FROM change_log e",
-        [],
-        |r| Ok(LogDigest { count: r.get(0)?, checksum: r.get(1)? }),
-    )?)
-}
 
 fn request_text(method: &str, url: &str, time: i64, body: &[u8]) -> String {
     format!("kizuna-request 1\n{method}\n{url}\n{time}\n{}", hex::encode(Sha256::digest(body)))
