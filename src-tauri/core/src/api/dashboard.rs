@@ -7,16 +7,7 @@ use crate::api::Kizuna;
 use crate::error::Result;
 use crate::money::Money;
 use crate::prefecture::{AFFECTED, Prefecture};
-
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct PrefectureCount {
-    /// JIS code, or "other" for every prefecture outside the three.
-    pub code: String,
-    pub name_en: String,
-    pub name_ja: String,
-    pub count: i64,
-}
+pub use crate::report::figures::PrefectureCount;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

@@ -1,10 +1,11 @@
 //! Direct Relief reports as PDF: the partner profile and the phase report.
 //!
-//! `api::reports` gathers and computes every figure; this module only lays
-//! them out. `layout` is a small flow engine over printpdf's operations,
+//! `api::reports` gathers and computes every figure (plain data, in
+//! `figures`); this module only lays them out. `layout` is a small flow engine over printpdf's operations,
 //! `pdf` makes the bytes deterministic, `font` embeds Noto Sans JP.
 
 pub mod chart;
+pub mod figures;
 pub mod font;
 pub mod layout;
 pub mod pdf;
@@ -14,12 +15,12 @@ pub mod wrap;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::reports::{PhaseFigures, ReportFigure};
 use crate::dates::ProjectDate;
 use crate::model::grant::{Donor, Grant, GrantOverview, PhaseDetail};
 use crate::model::office::Office;
 use crate::model::profile::Profile;
 use crate::money::{Money, group_thousands};
+use crate::report::figures::{PhaseFigures, ReportFigure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {

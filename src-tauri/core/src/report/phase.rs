@@ -8,10 +8,10 @@ use super::layout::{
 };
 use super::profile::{figures_table, lang_text, page_label, quote};
 use super::{Lang, PhaseData, as_of_label, chart, font, money, pdf};
-use crate::api::reports::ReportFigure;
 use crate::error::Result;
 use crate::money::Money;
 use crate::prefecture::Prefecture;
+use crate::report::figures::ReportFigure;
 
 fn pref_name(lang: Lang, code: &str) -> String {
     match Prefecture::by_code(code) {

@@ -239,7 +239,7 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
                 .indicators
                 .iter()
                 .filter(|i| i.kind == "reported")
-                .map(|i| crate::api::reports::figure_of(i, 0, 0))
+                .map(|i| crate::report::figures::figure_of(i, 0, 0))
                 .collect();
             if !reported.is_empty() {
                 l.heading(lang.t("Reported figures", "報告された数値"), 3, 40.0);
@@ -311,7 +311,7 @@ pub fn quote(l: &mut Layout, text: &str, who: &str) {
 }
 
 /// Figures with their value and source.
-pub fn figures_table(l: &mut Layout, lang: Lang, figs: &[crate::api::reports::ReportFigure]) {
+pub fn figures_table(l: &mut Layout, lang: Lang, figs: &[crate::report::figures::ReportFigure]) {
     let cols = [
         Column::new(lang.t("Figure", "項目"), 0.42, Align::Left),
         Column::new(lang.t("Value", "数値"), 0.22, Align::Left),

@@ -1,0 +1,129 @@
+//! The figures the reports state and the app shows, as plain data: what
+//! `api::reports` and `api::dashboard` compute from the records and this
+//! module's siblings lay out. Here, not in `api/`, so that `report/` never
+//! imports the API it sits under.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::dates::ProjectDate;
+use crate::model::grant::Indicator;
+use crate::money::Money;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PrefectureCount {
+    /// JIS code, or "other" for every prefecture outside the three.
+    pub code: String,
+    pub name_en: String,
+    pub name_ja: String,
+    pub count: i64,
+}
+
+/// A figure as the report states it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ReportFigure {
+    pub label_en: String,
+    pub label_ja: String,
+    /// "computed" (from the records, for the period) or "reported" (as a source published it).
+    pub kind: String,
+    /// The number, without qualifier: "50", "1000000".
+    pub value: String,
+    /// "over", "average", "about" or "exactly" for reported figures.
+    pub qualifier: Option<String>,
+    pub unit: Option<String>,
+    /// Where a reported figure comes from; for computed ones, how it was computed.
+    pub source: String,
+}
+
+/// One budget line against what was spent on it, in the grant's currency.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct StatementLine {
+    pub name_en: String,
+    pub name_ja: Option<String>,
+    pub code: Option<String>,
+    /// None for spending booked to no budget line.
+    pub budget: Option<Money>,
+    pub spent_in_period: Money,
+    /// Everything spent from the phase's start to the end of the period.
+    pub spent_to_date: Money,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct MonthSpend {
+    /// YYYY-MM.
+    pub month: String,
+    pub spent: Money,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct FinancialStatement {
+    pub lines: Vec<StatementLine>,
+    pub budget_total: Money,
+    pub spent_in_period: Money,
+    pub spent_to_date: Money,
+    /// The phase's amount less everything spent to the end of the period.
+    pub unspent: Money,
+    pub by_month: Vec<MonthSpend>,
+}
+
+/// Every figure of a phase report, for a period.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PhaseFigures {
+    pub phase_id: String,
+    /// The period as the report states it: the phase's own dates (to the month
+    /// where only the month is known) unless another period was asked for.
+    pub period_start: ProjectDate,
+    pub period_end: ProjectDate,
+    /// Members whose membership overlaps the period.
+    pub member_ngos: i64,
+    /// Members running at least one site active in the period.
+    pub members_with_active_site: i64,
+    /// Sites active at any time in the period.
+    pub active_sites: i64,
+    /// The three affected prefectures always, then any other with a site.
+    pub sites_by_prefecture: Vec<PrefectureCount>,
+    /// The phase's recorded indicators, computed ones filled in for the period.
+    pub indicators: Vec<ReportFigure>,
+    pub finance: FinancialStatement,
+}
+
+const COMPUTED_SOURCE_EN: &str = "Computed from the Kizuna registry for the reporting period";
+
+/// A recorded indicator as the report states it, computed ones filled in.
+pub fn figure_of(i: &Indicator, members_with_active_site: i64, active_sites: i64) -> ReportFigure {
+    if i.kind == "computed" {
+        let value = match i.metric.as_deref() {
+            Some("members_with_active_site") => members_with_active_site.to_string(),
+            Some("active_sites") => active_sites.to_string(),
+            _ => "n/a".to_string(),
+        };
+        return ReportFigure {
+            label_en: i.label_en.clone(),
+            label_ja: i.label_ja.clone(),
+            kind: "computed".into(),
+            value,
+            qualifier: None,
+            unit: None,
+            source: COMPUTED_SOURCE_EN.into(),
+        };
+    }
+    ReportFigure {
+        label_en: i.label_en.clone(),
+        label_ja: i.label_ja.clone(),
+        kind: "reported".into(),
+        value: i.value.clone().unwrap_or_default(),
+        qualifier: i.qualifier.clone(),
+        unit: i.unit.clone(),
+        source: match (&i.source, &i.as_of) {
+            (Some(s), Some(d)) => format!("{s} ({d})"),
+            (Some(s), None) => s.clone(),
+            (None, _) => "source not recorded".into(),
+        },
+    }
+}
