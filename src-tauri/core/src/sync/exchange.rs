@@ -17,6 +17,19 @@ use crate::sync::keys::{self, INVITE_FORMAT, Identity, Invite};
 /// in quarantine: 10 minutes, as the issue asks; configurable per call.
 pub const DEFAULT_MAX_FUTURE_MS: i64 = 10 * 60 * 1000;
 
+// Pages of the log as [`read_log`] reads them for the hub; here, not in
+// `hub`, so that exchange (which the hub builds on) never imports it.
+/// Entries per push or pull page: each page is one transaction on each side.
+pub const PAGE: usize = 250_000;
+/// A pushed page stops growing at this many payload bytes, inside the hub's
+/// default body limit however large its last entry is.
+pub const PAGE_BYTES: usize = 40 * 1024 * 1024;
+/// A pulled page stops growing at this many payload bytes. Responses are not
+/// bound by the hub's request limit (the client accepts four times that), so
+/// pulled pages are larger: an initial sync of 100k sites (about 50 MB) is
+/// one page, one round trip and one transaction.
+pub const PULL_PAGE_BYTES: usize = 64 * 1024 * 1024;
+
 #[derive(Debug, Clone, Copy)]
 pub struct SyncConfig {
     pub max_future_ms: i64,
@@ -26,7 +39,7 @@ pub struct SyncConfig {
 
 impl Default for SyncConfig {
     fn default() -> Self {
-        SyncConfig { max_future_ms: DEFAULT_MAX_FUTURE_MS, page_entries: crate::sync::hub::PAGE }
+        SyncConfig { max_future_ms: DEFAULT_MAX_FUTURE_MS, page_entries: PAGE }
     }
 }
 

@@ -27,22 +27,13 @@ use crate::store::Store;
 pub use crate::store::digest::{LogDigest, digest, scan_digest};
 use crate::sync::bundle;
 use crate::sync::exchange::{
-    ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, max_seq, read_log, set_received, set_sent,
+    ImportReport, PAGE, PAGE_BYTES, PULL_PAGE_BYTES, SyncConfig, commit, housekeeping, identity_of, marker, max_seq,
+    read_log, set_received, set_sent,
 };
 use crate::sync::keys::{self, Identity};
 
 /// Largest request body the hub reads; larger ones get 413 unread.
 pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
-/// Entries per push or pull page: each page is one transaction on each side.
-pub const PAGE: usize = 250_000;
-/// A pushed page stops growing at this many payload bytes, inside the hub's
-/// default body limit however large its last entry is.
-pub const PAGE_BYTES: usize = 40 * 1024 * 1024;
-/// A pulled page stops growing at this many payload bytes. Responses are not
-/// bound by the hub's request limit (the client accepts four times that), so
-/// pulled pages are larger: an initial sync of 100k sites (about 50 MB) is
-/// one page, one round trip and one transaction.
-pub const PULL_PAGE_BYTES: usize = 64 * 1024 * 1024;
 /// Signed requests older or newer than this are refused (replays).
 const REQUEST_WINDOW_MS: i64 = 10 * 60 * 1000;
 
