@@ -134,7 +134,7 @@ fn core_times(dir: &Path) {
         .map(|p| {
             let q = MemberQuery {
                 search: Some(p.clone()),
-                sort: Some("name_ja".into()),
+                sort: Some(kizuna_core::model::member::MemberSort::NameJa),
                 limit: Some(50),
                 ..Default::default()
             };

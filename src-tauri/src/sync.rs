@@ -11,7 +11,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use kizuna_core::sync::{HubSyncReport, SyncConfig, SyncProgress};
 use kizuna_core::{ApiError, Kizuna};
-use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 
 pub const INTERVAL: Duration = Duration::from_secs(30);
@@ -28,19 +27,9 @@ pub const STATE_EVENT: &str = "sync-state";
 /// Emitted while an exchange runs.
 pub const PROGRESS_EVENT: &str = "sync-progress";
 
-/// What the window shows of the background sync (ui/src/api.ts mirrors it).
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct AutoSync {
-    pub hub: Option<String>,
-    pub running: bool,
-    /// UTC milliseconds of the last exchange that ended well.
-    pub last_ok_at: Option<i64>,
-    pub last_report: Option<HubSyncReport>,
-    /// Why the last attempt failed; cleared by the next success.
-    pub last_error: Option<ApiError>,
-    /// Seconds until the next attempt, when one is planned.
-    pub next_in_secs: Option<u64>,
-}
+/// What the window shows of the background sync: a core type, so that its
+/// TypeScript type is generated.
+pub use kizuna_core::sync::AutoSync;
 
 struct Plan {
     state: AutoSync,

@@ -16,7 +16,7 @@ use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::Office;
 use kizuna_core::model::profile::Profile;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
-use kizuna_core::sync::{HubSyncReport, SyncProgress, SyncStatus};
+use kizuna_core::sync::{AutoSync, HubSyncReport, SyncProgress, SyncStatus};
 use ts_rs::TS;
 
 fn committed_dir() -> PathBuf {
@@ -54,6 +54,7 @@ fn render(into: &Path) {
         SyncStatus,
         SyncProgress,
         HubSyncReport,
+        AutoSync,
     );
 }
 
@@ -76,6 +77,14 @@ fn committed_typescript_bindings_match_the_rust_types() {
     assert!(
         rendered.contains_key("Member.ts") && rendered.contains_key("Money.ts"),
         "ts-rs rendered nothing: {rendered:?}"
+    );
+
+    // serde_json sends every integer as a JSON number, and JSON.stringify
+    // refuses a bigint: a field typed `bigint` would be a lie to the UI.
+    let bigints: Vec<&String> = rendered.iter().filter(|(_, t)| t.contains("bigint")).map(|(n, _)| n).collect();
+    assert!(
+        bigints.is_empty(),
+        "integers cross as number: add #[ts(type = \"number\")] to the i64/u64 fields of {bigints:?}"
     );
 
     let dir = committed_dir();

@@ -3,7 +3,7 @@
 use ed25519_dalek::Signer;
 use kizuna_core::hlc::Stamp;
 use kizuna_core::store::{CellValue, Change};
-use kizuna_core::sync::{self, HubOptions, SyncConfig, bundle, keys};
+use kizuna_core::sync::{self, HubOptions, SyncConfig, SyncStage, bundle, keys};
 use sha2::{Digest, Sha256};
 
 use crate::net::*;
@@ -16,7 +16,7 @@ fn serve(r: &Replica) -> sync::Hub {
 fn sync_with(r: &mut Replica, hub: &sync::Hub) -> sync::HubSyncReport {
     let mut stages = Vec::new();
     let rep = r.k.sync_with_hub(&hub.url(), &SyncConfig::default(), &mut |p| stages.push(p.stage)).expect("sync");
-    assert!(stages.iter().any(|s| s == "verify"), "progress reported: {stages:?}");
+    assert!(stages.contains(&SyncStage::Verify), "progress reported: {stages:?}");
     rep
 }
 
@@ -61,9 +61,9 @@ fn a_log_larger_than_a_page_travels_in_several_pages_each_way() {
     let r = tono.k.sync_with_hub(&hub.url(), &small, &mut |p| pages.push((p.stage, p.changes))).expect("sync");
     assert!(r.digests_match, "{r:?}");
     assert_eq!(r.pushed, 23);
-    let pushes: Vec<u64> = pages.iter().filter(|(s, _)| s == "push").map(|(_, n)| *n).collect();
+    let pushes: Vec<u64> = pages.iter().filter(|(s, _)| *s == SyncStage::Push).map(|(_, n)| *n).collect();
     assert_eq!(pushes, [5, 10, 15, 20, 23], "one progress report per pushed page");
-    let pulls = pages.iter().filter(|(s, _)| s == "pull").count();
+    let pulls = pages.iter().filter(|(s, _)| *s == SyncStage::Pull).count();
     let hq_entries: i64 = hq.k.store().conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
     assert_eq!(pulls as i64, (hq_entries + 4) / 5, "pulled in pages of five: {pages:?}");
     let r = sendai.k.sync_with_hub(&hub.url(), &small, &mut |_| {}).expect("sync");

@@ -3,6 +3,7 @@
 // core's {code, message, field}; the UI switches on `code`, shows `message`.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
+import type { AutoSync } from "./bindings/AutoSync";
 import type { Choices } from "./bindings/Choices";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { GrantOverview } from "./bindings/GrantOverview";
@@ -18,30 +19,14 @@ import type { ReportSaved } from "./bindings/ReportSaved";
 import type { Site } from "./bindings/Site";
 import type { SiteInput } from "./bindings/SiteInput";
 import type { SiteQuery } from "./bindings/SiteQuery";
-import type { HubSyncReport } from "./bindings/HubSyncReport";
 import type { SyncStatus } from "./bindings/SyncStatus";
 
-/** The shell's background sync (src-tauri/src/sync.rs `AutoSync`, an
- * app-only type built from generated ones). */
-export interface AutoSync {
-  hub: string | null;
-  running: boolean;
-  /** UTC milliseconds of the last exchange that ended well. */
-  last_ok_at: number | null;
-  last_report: HubSyncReport | null;
-  last_error: ApiError | null;
-  /** Seconds until the next attempt, when one is planned. */
-  next_in_secs: number | null;
-}
+/** The shell's background sync, generated like the other types. */
+export type { AutoSync };
 
 /** Events the shell emits while syncing. */
 export const SYNC_STATE_EVENT = "sync-state";
 export const SYNC_PROGRESS_EVENT = "sync-progress";
-
-/** ts-rs types every i64 as `bigint`, but serde_json sends and expects plain
- * JSON numbers (and JSON.stringify refuses a bigint). Inputs therefore take
- * numbers; outputs typed `bigint` arrive as numbers and are read via Number(). */
-export type Wire<T> = { [K in keyof T]: T[K] extends bigint ? number : T[K] extends bigint | undefined ? number | undefined : T[K] };
 
 export class ApiFailure extends Error {
   readonly code: string;
@@ -82,12 +67,12 @@ export const api = {
   installation: () => call<Installation>("installation"),
   officeList: () => call<Office[]>("office_list"),
   dashboard: () => call<Dashboard>("dashboard"),
-  memberList: (query: Wire<MemberQuery>) => call<Page<Member>>("member_list", { query }),
+  memberList: (query: MemberQuery) => call<Page<Member>>("member_list", { query }),
   memberShow: (id: string) => call<Member>("member_show", { id }),
   memberAdd: (input: MemberInput) => call<Member>("member_add", { input }),
   memberEdit: (id: string, input: MemberInput) => call<Member>("member_edit", { id, input }),
   memberRemove: (id: string) => call<null>("member_remove", { id }),
-  siteList: (query: Wire<SiteQuery>) => call<Page<Site>>("site_list", { query }),
+  siteList: (query: SiteQuery) => call<Page<Site>>("site_list", { query }),
   siteShow: (id: string) => call<Site>("site_show", { id }),
   siteAdd: (input: SiteInput) => call<Site>("site_add", { input }),
   siteEdit: (id: string, input: SiteInput) => call<Site>("site_edit", { id, input }),
@@ -99,7 +84,7 @@ export const api = {
   reportSave: (request: ReportRequest, path: string, onProgress: (p: ReportProgress) => void) => {
     const channel = new Channel<ReportProgress>();
     channel.onmessage = onProgress;
-    return call<Wire<ReportSaved>>("report_save", { request, path, onProgress: channel });
+    return call<ReportSaved>("report_save", { request, path, onProgress: channel });
   },
   languageGet: () => call<string | null>("language_get"),
   languageSet: (language: string) => call<null>("language_set", { language }),

@@ -1,10 +1,9 @@
 // What the Reports screen decides before it calls the shell: the request the
 // core expects, a file name to suggest in the save dialog, and how to show a
 // saved file's size. Kept apart from the screen so it is tested without one.
+import type { ReportKind } from "./bindings/ReportKind";
 import type { ReportRequest } from "./bindings/ReportRequest";
 import type { Lang } from "./i18n";
-
-export type ReportKind = "profile" | "phase";
 
 export interface ReportForm {
   kind: ReportKind;

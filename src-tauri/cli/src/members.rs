@@ -134,7 +134,7 @@ pub fn run(cmd: MemberCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                 prefecture,
                 search,
                 status,
-                sort,
+                sort: sort.map(|s| s.parse()).transpose()?,
                 descending: Some(desc),
                 offset: Some(offset),
                 limit: Some(limit),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use kizuna_core::api::{ReportOptions, ReportRequest};
+use kizuna_core::api::{ReportKind, ReportOptions, ReportRequest};
 use kizuna_core::{Error, Kizuna};
 
 use crate::output::Out;
@@ -45,7 +45,7 @@ pub fn run(cmd: ReportCommand, k: &Kizuna, out: &Out) -> Result<(), Error> {
     let (req, path) = match cmd {
         ReportCommand::Profile { out, lang, as_of } => (
             ReportRequest {
-                kind: "profile".into(),
+                kind: ReportKind::Profile,
                 phase_id: None,
                 options: ReportOptions { lang, as_of, ..Default::default() },
             },
@@ -53,7 +53,7 @@ pub fn run(cmd: ReportCommand, k: &Kizuna, out: &Out) -> Result<(), Error> {
         ),
         ReportCommand::Phase { id, out, period_start, period_end, lang, as_of } => (
             ReportRequest {
-                kind: "phase".into(),
+                kind: ReportKind::Phase,
                 phase_id: Some(id),
                 options: ReportOptions { lang, period_start, period_end, as_of },
             },

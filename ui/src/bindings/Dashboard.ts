@@ -3,8 +3,8 @@ import type { Money } from "./Money";
 import type { PhaseProgress } from "./PhaseProgress";
 import type { PrefectureCount } from "./PrefectureCount";
 
-export type Dashboard = { office: string, members: bigint, sites: bigint, active_sites: bigint, active_sites_by_prefecture: Array<PrefectureCount>, phases: Array<PhaseProgress>, total_granted: Array<Money>, 
+export type Dashboard = { office: string, members: number, sites: number, active_sites: number, active_sites_by_prefecture: Array<PrefectureCount>, phases: Array<PhaseProgress>, total_granted: Array<Money>, 
 /**
  * This installation's changes not yet sent to any other replica.
  */
-unsynced_changes: bigint, };
+unsynced_changes: number, };

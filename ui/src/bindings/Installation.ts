@@ -3,4 +3,4 @@
 /**
  * This installation: where its data lives and which office it is.
  */
-export type Installation = { data_dir: string, database: string, office: string, installation_id: string, schema_version: bigint, };
+export type Installation = { data_dir: string, database: string, office: string, installation_id: string, schema_version: number, };

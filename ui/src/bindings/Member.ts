@@ -12,4 +12,4 @@ prefectures: Array<string>, status: string, joined_on: string | null, left_on: s
 /**
  * Also funded through the donor's own relief fund.
  */
-donor_fund_partner: boolean, office_id: string | null, site_count: bigint, active_site_count: bigint, };
+donor_fund_partner: boolean, office_id: string | null, site_count: number, active_site_count: number, };

@@ -3,4 +3,4 @@
 /**
  * One page of a list, with the total that matched.
  */
-export type Page<T> = { total: bigint, offset: bigint, limit: bigint, rows: Array<T>, };
+export type Page<T> = { total: number, offset: number, limit: number, rows: Array<T>, };

@@ -2,4 +2,4 @@
 import type { Money } from "./Money";
 import type { ProjectDate } from "./ProjectDate";
 
-export type Phase = { id: string, grant_id: string, seq: bigint, title_en: string, title_ja: string, start: ProjectDate, end: ProjectDate, amount: Money, summary_en: string | null, summary_ja: string | null, };
+export type Phase = { id: string, grant_id: string, seq: number, title_en: string, title_ja: string, start: ProjectDate, end: ProjectDate, amount: Money, summary_en: string | null, summary_ja: string | null, };

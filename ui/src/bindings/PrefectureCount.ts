@@ -4,4 +4,4 @@ export type PrefectureCount = {
 /**
  * JIS code, or "other" for every prefecture outside the three.
  */
-code: string, name_en: string, name_ja: string, count: bigint, };
+code: string, name_en: string, name_ja: string, count: number, };

@@ -2,4 +2,4 @@
 import type { FocusArea } from "./FocusArea";
 import type { PastResponse } from "./PastResponse";
 
-export type Profile = { id: string, name_en: string, name_ja: string, acronym: string, founded_year: bigint, affiliation_en: string, affiliation_ja: string, mission_en: string, mission_ja: string, focus_areas: Array<FocusArea>, past_responses: Array<PastResponse>, };
+export type Profile = { id: string, name_en: string, name_ja: string, acronym: string, founded_year: number, affiliation_en: string, affiliation_ja: string, mission_en: string, mission_ja: string, focus_areas: Array<FocusArea>, past_responses: Array<PastResponse>, };

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, latestOnly } from "../api";
+import type { MemberSort as Sort } from "../bindings/MemberSort";
 import { label, useApp } from "../app-context";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
@@ -10,7 +11,6 @@ import { markInput } from "../timing";
 import { MemberForm } from "./MemberForm";
 
 const LIMIT = 50;
-type Sort = "member_no" | "name_ja" | "name_en" | "sites";
 const listMembers = latestOnly(api.memberList);
 
 export function MembersScreen() {

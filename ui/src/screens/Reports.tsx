@@ -1,11 +1,16 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, toFailure } from "../api";
 import type { GrantOverview } from "../bindings/GrantOverview";
+import type { ReportKind } from "../bindings/ReportKind";
+import type { ReportProgress } from "../bindings/ReportProgress";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { formatRange } from "../format";
 import { LANGS, type Lang, pick, useI18n } from "../i18n";
-import { type ReportForm, type ReportKind, formatSize, reportRequest, suggestedFileName, withPdfExtension } from "../report";
+import { type ReportForm, formatSize, reportRequest, suggestedFileName, withPdfExtension } from "../report";
+
+/** In the order the screen offers them. */
+const KINDS: ReportKind[] = ["phase", "profile"];
 
 interface PhaseChoice {
   id: string;
@@ -32,7 +37,7 @@ export function ReportsScreen() {
   const [phases, setPhases] = useState<PhaseChoice[]>([]);
   const [form, setForm] = useState<ReportForm>({ kind: "phase", phaseId: "", periodStart: "", periodEnd: "", lang: "en" });
   const [path, setPath] = useState("");
-  const [progress, setProgress] = useState<{ stage: string; fraction: number } | null>(null);
+  const [progress, setProgress] = useState<ReportProgress | null>(null);
   const [saved, setSaved] = useState<{ path: string; bytes: number } | null>(null);
   const [problem, setProblem] = useState<{ field: string; message: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -115,7 +120,7 @@ export function ReportsScreen() {
         <fieldset class="card">
           <legend>{t("reports.which")}</legend>
           <div class="checks">
-            {(["phase", "profile"] as ReportKind[]).map((k) => (
+            {KINDS.map((k) => (
               <label class="choice">
                 <input type="radio" name="kind" value={k} checked={form.kind === k} onChange={() => set({ kind: k })} />
                 {t(`reports.kind_${k}`)}

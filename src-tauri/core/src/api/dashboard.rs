@@ -27,13 +27,17 @@ pub struct PhaseProgress {
 #[ts(export)]
 pub struct Dashboard {
     pub office: String,
+    #[ts(type = "number")]
     pub members: i64,
+    #[ts(type = "number")]
     pub sites: i64,
+    #[ts(type = "number")]
     pub active_sites: i64,
     pub active_sites_by_prefecture: Vec<PrefectureCount>,
     pub phases: Vec<PhaseProgress>,
     pub total_granted: Vec<Money>,
     /// This installation's changes not yet sent to any other replica.
+    #[ts(type = "number")]
     pub unsynced_changes: i64,
 }
 

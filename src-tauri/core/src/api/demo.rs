@@ -70,8 +70,11 @@ const PLACES: [(&str, &[(&str, &str)]); 3] = [
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct DemoSummary {
+    #[ts(type = "number")]
     pub members_added: i64,
+    #[ts(type = "number")]
     pub sites_added: i64,
+    #[ts(type = "number")]
     pub seed: u64,
 }
 

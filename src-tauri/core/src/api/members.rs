@@ -7,7 +7,7 @@ use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::Page;
-use crate::model::member::{Member, MemberInput, MemberQuery, parse_status};
+use crate::model::member::{Member, MemberInput, MemberQuery, MemberSort, parse_status};
 use crate::model::office::number_prefix;
 use crate::prefecture::Prefecture;
 use crate::store::CellValue;
@@ -122,17 +122,11 @@ impl Kizuna {
             args.push(Box::new(code));
             filter.push_str(&format!(" AND m.status = ?{}", args.len()));
         }
-        let order = match q.sort.as_deref().unwrap_or("name_en") {
-            "name_en" => "m.name_en COLLATE NOCASE",
-            "name_ja" => "coalesce(m.reading, m.name_ja)",
-            "member_no" => "m.member_no",
-            "sites" => "site_count",
-            other => {
-                return Err(Error::invalid(
-                    "sort",
-                    format!("cannot sort by '{other}': use name_en, name_ja, member_no or sites"),
-                ));
-            }
+        let order = match q.sort.unwrap_or_default() {
+            MemberSort::NameEn => "m.name_en COLLATE NOCASE",
+            MemberSort::NameJa => "coalesce(m.reading, m.name_ja)",
+            MemberSort::MemberNo => "m.member_no",
+            MemberSort::Sites => "site_count",
         };
         let dir = if q.descending.unwrap_or(false) { "DESC" } else { "ASC" };
         let (offset, limit) = page_bounds(q.offset, q.limit);

@@ -20,7 +20,7 @@ use uuid::Uuid;
 pub use choices::{Choices, choices};
 pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
-pub use reports::{ReportOptions, ReportProgress, ReportRequest, ReportSaved};
+pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, ReportSaved, ReportStage};
 
 use crate::error::{Error, Result};
 use crate::model::office::check_code;
@@ -56,6 +56,7 @@ pub struct Installation {
     pub database: String,
     pub office: String,
     pub installation_id: String,
+    #[ts(type = "number")]
     pub schema_version: i64,
 }
 

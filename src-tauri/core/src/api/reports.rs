@@ -48,8 +48,7 @@ pub struct ReportOptions {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ReportRequest {
-    /// "profile" or "phase".
-    pub kind: String,
+    pub kind: ReportKind,
     /// Required for a phase report.
     #[ts(optional)]
     pub phase_id: Option<String>,
@@ -57,12 +56,33 @@ pub struct ReportRequest {
     pub options: ReportOptions,
 }
 
+/// Which of the reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReportKind {
+    /// The partner profile: the whole relationship, no period.
+    Profile,
+    /// A phase report, for the phase's dates or a chosen period.
+    Phase,
+}
+
+/// Where a report being made has got to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReportStage {
+    Reading,
+    Layout,
+    Writing,
+    Done,
+}
+
 /// Progress of a report being made, for a progress bar.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ReportProgress {
-    /// "reading", "layout", "writing" or "done".
-    pub stage: String,
+    pub stage: ReportStage,
     /// 0.0 to 1.0 over the whole job.
     pub fraction: f32,
 }
@@ -71,6 +91,7 @@ pub struct ReportProgress {
 #[ts(export)]
 pub struct ReportSaved {
     pub path: String,
+    #[ts(type = "number")]
     pub bytes: u64,
 }
 
@@ -347,29 +368,28 @@ impl Kizuna {
         path: &Path,
         progress: &mut dyn FnMut(&ReportProgress),
     ) -> Result<ReportSaved> {
-        let mut tell = |stage: &str, fraction: f32| progress(&ReportProgress { stage: stage.to_string(), fraction });
-        tell("reading", 0.0);
-        let bytes = match req.kind.trim() {
-            "profile" => {
+        let mut tell = |stage: ReportStage, fraction: f32| progress(&ReportProgress { stage, fraction });
+        tell(ReportStage::Reading, 0.0);
+        let bytes = match req.kind {
+            ReportKind::Profile => {
                 let data = self.profile_data(&req.options)?;
-                tell("layout", 0.2);
+                tell(ReportStage::Layout, 0.2);
                 report::profile::render(&data)?
             }
-            "phase" => {
+            ReportKind::Phase => {
                 let id = req
                     .phase_id
                     .as_deref()
                     .filter(|p| !p.trim().is_empty())
                     .ok_or_else(|| Error::invalid("phase_id", "is required for a phase report"))?;
                 let data = self.phase_data(id, &req.options)?;
-                tell("layout", 0.2);
-                report::phase::render(&data, &mut |f| tell("layout", 0.2 + 0.7 * f))?
+                tell(ReportStage::Layout, 0.2);
+                report::phase::render(&data, &mut |f| tell(ReportStage::Layout, 0.2 + 0.7 * f))?
             }
-            other => return Err(Error::invalid("kind", format!("unknown report '{other}': use profile or phase"))),
         };
-        tell("writing", 0.9);
+        tell(ReportStage::Writing, 0.9);
         crate::files::write_atomic(path, &bytes)?;
-        tell("done", 1.0);
+        tell(ReportStage::Done, 1.0);
         Ok(ReportSaved { path: path.display().to_string(), bytes: bytes.len() as u64 })
     }
 }

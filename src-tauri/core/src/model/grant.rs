@@ -38,6 +38,7 @@ pub struct Grant {
 pub struct Phase {
     pub id: String,
     pub grant_id: String,
+    #[ts(type = "number")]
     pub seq: i64,
     pub title_en: String,
     pub title_ja: String,
@@ -52,6 +53,7 @@ pub struct Phase {
 #[ts(export)]
 pub struct Activity {
     pub id: String,
+    #[ts(type = "number")]
     pub seq: i64,
     pub title_en: String,
     pub title_ja: String,
@@ -79,6 +81,7 @@ pub struct Partner {
 pub struct Indicator {
     pub id: String,
     pub phase_id: Option<String>,
+    #[ts(type = "number")]
     pub seq: i64,
     pub label_en: String,
     pub label_ja: String,
@@ -107,6 +110,7 @@ pub struct Statement {
 pub struct BudgetLine {
     pub id: String,
     pub phase_id: String,
+    #[ts(type = "number")]
     pub seq: i64,
     pub code: Option<String>,
     pub name_en: String,

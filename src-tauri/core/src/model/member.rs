@@ -34,7 +34,9 @@ pub struct Member {
     /// Also funded through the donor's own relief fund.
     pub donor_fund_partner: bool,
     pub office_id: Option<String>,
+    #[ts(type = "number")]
     pub site_count: i64,
+    #[ts(type = "number")]
     pub active_site_count: i64,
 }
 
@@ -82,15 +84,49 @@ pub struct MemberQuery {
     pub search: Option<String>,
     #[ts(optional)]
     pub status: Option<String>,
-    /// One of: name_en, name_ja, member_no, sites.
+    /// name_en when absent.
     #[ts(optional)]
-    pub sort: Option<String>,
+    pub sort: Option<MemberSort>,
     #[ts(optional)]
     pub descending: Option<bool>,
     #[ts(optional)]
+    #[ts(type = "number")]
     pub offset: Option<i64>,
     #[ts(optional)]
+    #[ts(type = "number")]
     pub limit: Option<i64>,
+}
+
+/// What a member list is ordered by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MemberSort {
+    #[default]
+    NameEn,
+    /// By reading (katakana), else by the Japanese name.
+    NameJa,
+    MemberNo,
+    /// By number of sites.
+    Sites,
+}
+
+impl std::str::FromStr for MemberSort {
+    type Err = Error;
+
+    /// What a person types after `--sort`.
+    fn from_str(s: &str) -> Result<MemberSort> {
+        match s.trim() {
+            "name_en" => Ok(MemberSort::NameEn),
+            "name_ja" => Ok(MemberSort::NameJa),
+            "member_no" => Ok(MemberSort::MemberNo),
+            "sites" => Ok(MemberSort::Sites),
+            other => Err(Error::invalid(
+                "sort",
+                format!("cannot sort by '{other}': use name_en, name_ja, member_no or sites"),
+            )),
+        }
+    }
 }
 
 pub const LEGAL_FORMS: [(&str, &str, &str); 6] = [

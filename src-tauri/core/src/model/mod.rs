@@ -16,8 +16,11 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct Page<T> {
+    #[ts(type = "number")]
     pub total: i64,
+    #[ts(type = "number")]
     pub offset: i64,
+    #[ts(type = "number")]
     pub limit: i64,
     pub rows: Vec<T>,
 }

@@ -10,6 +10,7 @@ pub struct Profile {
     pub name_en: String,
     pub name_ja: String,
     pub acronym: String,
+    #[ts(type = "number")]
     pub founded_year: i64,
     pub affiliation_en: String,
     pub affiliation_ja: String,

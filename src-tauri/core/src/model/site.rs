@@ -80,8 +80,10 @@ pub struct SiteQuery {
     #[ts(optional)]
     pub sector: Option<String>,
     #[ts(optional)]
+    #[ts(type = "number")]
     pub offset: Option<i64>,
     #[ts(optional)]
+    #[ts(type = "number")]
     pub limit: Option<i64>,
 }
 

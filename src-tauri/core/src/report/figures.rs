@@ -17,7 +17,19 @@ pub struct PrefectureCount {
     pub code: String,
     pub name_en: String,
     pub name_ja: String,
+    #[ts(type = "number")]
     pub count: i64,
+}
+
+/// Where a figure comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FigureKind {
+    /// From the records, for the period.
+    Computed,
+    /// As a source published it.
+    Reported,
 }
 
 /// A figure as the report states it.
@@ -26,8 +38,7 @@ pub struct PrefectureCount {
 pub struct ReportFigure {
     pub label_en: String,
     pub label_ja: String,
-    /// "computed" (from the records, for the period) or "reported" (as a source published it).
-    pub kind: String,
+    pub kind: FigureKind,
     /// The number, without qualifier: "50", "1000000".
     pub value: String,
     /// "over", "average", "about" or "exactly" for reported figures.
@@ -81,10 +92,13 @@ pub struct PhaseFigures {
     pub period_start: ProjectDate,
     pub period_end: ProjectDate,
     /// Members whose membership overlaps the period.
+    #[ts(type = "number")]
     pub member_ngos: i64,
     /// Members running at least one site active in the period.
+    #[ts(type = "number")]
     pub members_with_active_site: i64,
     /// Sites active at any time in the period.
+    #[ts(type = "number")]
     pub active_sites: i64,
     /// The three affected prefectures always, then any other with a site.
     pub sites_by_prefecture: Vec<PrefectureCount>,
@@ -106,7 +120,7 @@ pub fn figure_of(i: &Indicator, members_with_active_site: i64, active_sites: i64
         return ReportFigure {
             label_en: i.label_en.clone(),
             label_ja: i.label_ja.clone(),
-            kind: "computed".into(),
+            kind: FigureKind::Computed,
             value,
             qualifier: None,
             unit: None,
@@ -116,7 +130,7 @@ pub fn figure_of(i: &Indicator, members_with_active_site: i64, active_sites: i64
     ReportFigure {
         label_en: i.label_en.clone(),
         label_ja: i.label_ja.clone(),
-        kind: "reported".into(),
+        kind: FigureKind::Reported,
         value: i.value.clone().unwrap_or_default(),
         qualifier: i.qualifier.clone(),
         unit: i.unit.clone(),

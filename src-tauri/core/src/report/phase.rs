@@ -11,7 +11,7 @@ use super::{Lang, PhaseData, as_of_label, chart, font, money, pdf};
 use crate::error::Result;
 use crate::money::Money;
 use crate::prefecture::Prefecture;
-use crate::report::figures::ReportFigure;
+use crate::report::figures::{FigureKind, ReportFigure};
 
 fn pref_name(lang: Lang, code: &str) -> String {
     match Prefecture::by_code(code) {
@@ -28,7 +28,7 @@ fn computed(label_en: &str, label_ja: &str, value: i64) -> ReportFigure {
     ReportFigure {
         label_en: label_en.into(),
         label_ja: label_ja.into(),
-        kind: "computed".into(),
+        kind: FigureKind::Computed,
         value: value.to_string(),
         qualifier: None,
         unit: None,

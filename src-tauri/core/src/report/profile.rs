@@ -318,7 +318,7 @@ pub fn figures_table(l: &mut Layout, lang: Lang, figs: &[crate::report::figures:
         Column::new(lang.t("Basis", "根拠"), 0.36, Align::Left),
     ];
     let rows = figs.iter().map(|f| {
-        let basis = if f.kind == "computed" {
+        let basis = if f.kind == crate::report::figures::FigureKind::Computed {
             lang.t("Computed from the registry for the period", "期間について登録データから算出").to_string()
         } else {
             format!("{} {}", lang.t("As reported:", "報告値:"), f.source)

@@ -54,7 +54,9 @@ pub(crate) fn entry_term<'c>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LogDigest {
+    #[ts(type = "number")]
     pub count: i64,
+    #[ts(type = "number")]
     pub checksum: i64,
 }
 

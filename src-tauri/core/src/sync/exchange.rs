@@ -49,20 +49,28 @@ impl Default for SyncConfig {
 pub struct ImportReport {
     pub from: String,
     /// Change-log entries (one per written row) the bundle or page held.
+    #[ts(type = "number")]
     pub changes: u64,
     /// Entries this replica had not seen.
+    #[ts(type = "number")]
     pub new: u64,
     /// Cells whose visible value changed.
+    #[ts(type = "number")]
     pub applied: u64,
+    #[ts(type = "number")]
     pub parked: u64,
+    #[ts(type = "number")]
     pub quarantined: u64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ExportReport {
+    #[ts(type = "number")]
     pub changes: u64,
+    #[ts(type = "number")]
     pub bytes: u64,
+    #[ts(type = "number")]
     pub upto_seq: i64,
 }
 

@@ -220,16 +220,38 @@ fn route(k: &mut Kizuna, req: &tiny_http::Request, body: &[u8], opts: &HubOption
     }
 }
 
+/// The steps of a sync with the hub, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncStage {
+    Push,
+    Pull,
+    /// Comparing both logs' digests.
+    Verify,
+}
+
+impl std::fmt::Display for SyncStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SyncStage::Push => "push",
+            SyncStage::Pull => "pull",
+            SyncStage::Verify => "verify",
+        })
+    }
+}
+
 /// Where a sync with the hub has got to, for the app's progress bar.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct SyncProgress {
-    /// "push", "pull" or "verify".
-    pub stage: String,
+    pub stage: SyncStage,
     /// Changes sent or received so far in this stage.
+    #[ts(type = "number")]
     pub changes: u64,
     /// Changes in this stage, when known.
     #[ts(optional)]
+    #[ts(type = "number")]
     pub total: Option<u64>,
 }
 
@@ -237,11 +259,16 @@ pub struct SyncProgress {
 #[ts(export)]
 pub struct HubSyncReport {
     pub hub: String,
+    #[ts(type = "number")]
     pub pushed: u64,
+    #[ts(type = "number")]
     pub pulled: u64,
     /// Pulled changes that were new here.
+    #[ts(type = "number")]
     pub new: u64,
+    #[ts(type = "number")]
     pub quarantined: u64,
+    #[ts(type = "number")]
     pub parked: u64,
     /// Both logs hold the same changes (count and checksum) at the end.
     pub digests_match: bool,
@@ -321,7 +348,7 @@ fn push(
         // The hub committed: only now does the marker move.
         store.write(|w| set_sent(w, peer, upto))?;
         pushed += entries;
-        progress(SyncProgress { stage: "push".into(), changes: pushed, total: None });
+        progress(SyncProgress { stage: SyncStage::Push, changes: pushed, total: None });
     }
 }
 
@@ -352,7 +379,7 @@ fn pull(
         report.new += r.new;
         report.quarantined += r.quarantined;
         report.parked += r.parked;
-        progress(SyncProgress { stage: "pull".into(), changes: report.pulled, total: None });
+        progress(SyncProgress { stage: SyncStage::Pull, changes: report.pulled, total: None });
         if !more || n == 0 {
             return Ok(());
         }
@@ -387,7 +414,7 @@ impl Kizuna {
         for attempt in 0..2 {
             report.pushed += push(store, &client, &peer, cfg, progress)?;
             pull(store, &client, &peer, cfg, &mut report, progress)?;
-            progress(SyncProgress { stage: "verify".into(), changes: 0, total: None });
+            progress(SyncProgress { stage: SyncStage::Verify, changes: 0, total: None });
             let theirs: LogDigest = serde_json::from_slice(&client.call("GET", "/v1/digest", &[])?)
                 .map_err(|e| Error::Sync(format!("hub digest unreadable: {e}")))?;
             let ours = digest(store.conn())?;

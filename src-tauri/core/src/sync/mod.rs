@@ -42,13 +42,15 @@
 //! [`hub`] carries the same bundles over HTTP. Unknown tables and columns are
 //! parked (see `store::merge`) and replayed after an upgrade.
 
+pub mod auto;
 pub mod bundle;
 pub mod exchange;
 pub mod hub;
 pub mod keys;
 pub mod status;
 
+pub use auto::AutoSync;
 pub use exchange::{DEFAULT_MAX_FUTURE_MS, ExportReport, ImportReport, SyncConfig};
-pub use hub::{Hub, HubOptions, HubSyncReport, LogDigest, SyncProgress, serve};
+pub use hub::{Hub, HubOptions, HubSyncReport, LogDigest, SyncProgress, SyncStage, serve};
 pub use keys::Invite;
 pub use status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};
