@@ -10,6 +10,7 @@ mod offices;
 pub mod reports;
 mod site_index;
 mod sites;
+mod sync;
 
 use std::path::{Path, PathBuf};
 

@@ -6,12 +6,11 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::store::{Change, Entry, Store, Writer, parse_cells};
 use crate::sync::bundle::{self, Manifest, Opened};
-use crate::sync::keys::{self, INVITE_FORMAT, Identity, Invite};
+use crate::sync::keys::{self, Identity};
 
 /// Changes stamped further ahead of this machine's clock than this are held
 /// in quarantine: 10 minutes, as the issue asks; configurable per call.
@@ -259,66 +258,4 @@ pub(crate) fn housekeeping(store: &mut Store, cfg: &SyncConfig) -> Result<()> {
         store.write(|w| w.replay_parked())?;
     }
     Ok(())
-}
-
-impl Kizuna {
-    /// HQ only: enrols `office` with a fresh key pair and returns the invite
-    /// file's bytes. The invite holds the office's secret key.
-    pub fn office_invite(&mut self, office: &str) -> Result<Vec<u8>> {
-        let office = crate::model::office::check_code(office)?;
-        if self.office_code() != keys::HQ_OFFICE {
-            return Err(Error::Unauthorized("only HQ (tokyo) can enrol offices".into()));
-        }
-        if office == keys::HQ_OFFICE {
-            return Err(Error::invalid("office", "HQ cannot invite itself"));
-        }
-        let key = keys::generate()?;
-        let cert = self.store_mut().write(|w| {
-            let id = keys::ensure_identity(w)?;
-            let cert = keys::Cert::issue(&id.key, office, &key.verifying_key(), crate::hlc::system_millis());
-            keys::record_cert(w.conn(), &cert)?;
-            Ok(cert)
-        })?;
-        let inv = Invite {
-            format: INVITE_FORMAT.into(),
-            office: office.into(),
-            secret_key: hex::encode(key.to_bytes()),
-            cert,
-        };
-        serde_json::to_vec_pretty(&inv).map_err(|e| Error::Sync(e.to_string()))
-    }
-
-    /// A signed bundle of this replica's change log (its own changes and all
-    /// it relays). With `for_office`, only what was not yet exported to that
-    /// office; the marker moves in the same transaction that reads the log.
-    pub fn sync_export(&mut self, for_office: Option<&str>) -> Result<(Vec<u8>, ExportReport)> {
-        housekeeping(self.store_mut(), &SyncConfig::default())?;
-        let id = identity_of(self.store_mut())?;
-        let peer = for_office.map(|o| crate::model::office::check_code(o).map(peer_office)).transpose()?;
-        self.store_mut().write(|w| {
-            let since = match &peer {
-                Some(p) => marker(w.conn(), p)?.0,
-                None => 0,
-            };
-            let page = read_log(w.conn(), since, usize::MAX, usize::MAX)?;
-            let (entries, upto) = (page.entries, page.upto);
-            let bytes = bundle::seal_payload(&id, keys::certs(w.conn())?, page.payload, entries, since, upto, false)?;
-            if let Some(p) = &peer {
-                set_sent(w, p, upto)?;
-            } else {
-                set_sent(w, "bundle", upto)?;
-            }
-            let report = ExportReport { changes: entries, bytes: bytes.len() as u64, upto_seq: upto };
-            Ok((bytes, report))
-        })
-    }
-
-    /// Verifies a bundle completely, then merges it in one transaction.
-    /// Any fault rejects the whole bundle and writes nothing.
-    pub fn sync_import(&mut self, bytes: &[u8], cfg: &SyncConfig) -> Result<ImportReport> {
-        housekeeping(self.store_mut(), cfg)?;
-        let id = identity_of(self.store_mut())?;
-        let opened = bundle::open(self.store().conn(), &id, bytes)?;
-        commit(self.store_mut(), opened, cfg, "bundle", |w, m, _| set_received(w, &peer_office(&m.from), m.upto_seq))
-    }
 }

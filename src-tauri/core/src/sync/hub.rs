@@ -14,7 +14,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use ed25519_dalek::{Signer, Verifier};
 use serde::Serialize;
@@ -27,8 +26,8 @@ use crate::store::Store;
 pub use crate::store::digest::{LogDigest, digest, scan_digest};
 use crate::sync::bundle;
 use crate::sync::exchange::{
-    ImportReport, PAGE, PAGE_BYTES, PULL_PAGE_BYTES, SyncConfig, commit, housekeeping, identity_of, marker, max_seq,
-    read_log, set_received, set_sent,
+    ImportReport, PAGE, PAGE_BYTES, PULL_PAGE_BYTES, SyncConfig, commit, identity_of, marker, max_seq, read_log,
+    set_received, set_sent,
 };
 use crate::sync::keys::{self, Identity};
 
@@ -274,14 +273,14 @@ pub struct HubSyncReport {
     pub digests_match: bool,
 }
 
-struct Client<'a> {
-    agent: ureq::Agent,
-    base: String,
-    id: &'a Identity,
+pub(crate) struct Client<'a> {
+    pub(crate) agent: ureq::Agent,
+    pub(crate) base: String,
+    pub(crate) id: &'a Identity,
 }
 
 impl Client<'_> {
-    fn call(&self, method: &str, path_query: &str, body: &[u8]) -> Result<Vec<u8>> {
+    pub(crate) fn call(&self, method: &str, path_query: &str, body: &[u8]) -> Result<Vec<u8>> {
         let time = crate::hlc::system_millis();
         let sig = hex::encode(self.id.key.sign(request_text(method, path_query, time, body).as_bytes()).to_bytes());
         let url = format!("{}{path_query}", self.base);
@@ -327,7 +326,7 @@ impl Client<'_> {
     }
 }
 
-fn push(
+pub(crate) fn push(
     store: &mut Store,
     c: &Client<'_>,
     peer: &str,
@@ -352,7 +351,7 @@ fn push(
     }
 }
 
-fn pull(
+pub(crate) fn pull(
     store: &mut Store,
     c: &Client<'_>,
     peer: &str,
@@ -383,52 +382,5 @@ fn pull(
         if !more || n == 0 {
             return Ok(());
         }
-    }
-}
-
-impl Kizuna {
-    /// Pushes this replica's log to the hub at `url`, pulls the hub's, and
-    /// compares digests; on a mismatch, exchanges everything once more.
-    /// Each page commits with its marker, so an interrupted sync resumes.
-    pub fn sync_with_hub(
-        &mut self,
-        url: &str,
-        cfg: &SyncConfig,
-        progress: &mut dyn FnMut(SyncProgress),
-    ) -> Result<HubSyncReport> {
-        let base = url.trim_end_matches('/').to_string();
-        if !(base.starts_with("http://")) {
-            return Err(Error::invalid("hub", format!("hub URL must start with http:// (got '{url}')")));
-        }
-        let store = self.store_mut();
-        housekeeping(store, cfg)?;
-        let id = identity_of(store)?;
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(300)))
-            .build()
-            .into();
-        let client = Client { agent, base: base.clone(), id: &id };
-        let peer = format!("hub:{base}");
-        let mut report = HubSyncReport { hub: base.clone(), ..Default::default() };
-        for attempt in 0..2 {
-            report.pushed += push(store, &client, &peer, cfg, progress)?;
-            pull(store, &client, &peer, cfg, &mut report, progress)?;
-            progress(SyncProgress { stage: SyncStage::Verify, changes: 0, total: None });
-            let theirs: LogDigest = serde_json::from_slice(&client.call("GET", "/v1/digest", &[])?)
-                .map_err(|e| Error::Sync(format!("hub digest unreadable: {e}")))?;
-            let ours = digest(store.conn())?;
-            report.digests_match = theirs == ours;
-            if report.digests_match || attempt == 1 {
-                break;
-            }
-            // Logs differ although both sides say they are up to date:
-            // start over from the beginning (duplicates are harmless).
-            store.write(|w| {
-                w.conn().execute("UPDATE sync_peers SET sent_upto = 0, received_upto = 0 WHERE peer = ?1", [&peer])?;
-                Ok(())
-            })?;
-        }
-        Ok(report)
     }
 }

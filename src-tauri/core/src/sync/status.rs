@@ -1,17 +1,10 @@
 //! What the sync panel and `kizuna sync status` show, and restoring a value
 //! that lost a conflict.
 
-use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::api::Kizuna;
-use crate::error::{Error, Result};
-use crate::hlc::Stamp;
-use crate::schema;
-use crate::seed::SEED_ORIGIN;
-use crate::store::{CellValue, parse_cells};
-use crate::sync::keys;
+use crate::store::CellValue;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -79,128 +72,4 @@ pub struct SyncStatus {
     pub parked_changes: i64,
     /// The most recent values that lost a conflict (at most 200).
     pub overwritten: Vec<OverwrittenValue>,
-}
-
-impl Kizuna {
-    pub fn sync_status(&self) -> Result<SyncStatus> {
-        let conn = self.store().conn();
-        let enrolled = keys::identity(conn, self.office_code())?.is_some();
-        let enrolled_offices = keys::certs(conn)?.into_iter().map(|c| c.office).collect();
-        let peers = conn
-            .prepare("SELECT peer, last_sync_at, sent_upto, received_upto FROM sync_peers ORDER BY peer")?
-            .query_map([], |r| {
-                Ok(PeerSync {
-                    peer: r.get(0)?,
-                    last_sync_at: r.get(1)?,
-                    sent_upto: r.get(2)?,
-                    received_upto: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let clock = self.store().clock();
-        let quarantined = conn
-            .prepare("SELECT origin, tbl, row_id, col, hlc, via FROM sync_quarantine ORDER BY hlc")?
-            .query_map([], |r| {
-                let stamp = Stamp(r.get(4)?);
-                Ok(QuarantinedChange {
-                    origin: r.get(0)?,
-                    table: r.get(1)?,
-                    row_id: r.get(2)?,
-                    column: r.get(3)?,
-                    stamp: stamp.to_string(),
-                    ahead_secs: clock.drift_ms(stamp) / 1000,
-                    via: r.get(5)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let parked_changes = conn.query_row("SELECT count(*) FROM sync_parked", [], |r| r.get(0))?;
-        Ok(SyncStatus {
-            office: self.office_code().to_string(),
-            enrolled,
-            enrolled_offices,
-            unsent_changes: self.unsynced_changes()?,
-            peers,
-            quarantined,
-            parked_changes,
-            overwritten: self.overwritten(200)?,
-        })
-    }
-
-    /// Values from one office that a later value from another office
-    /// replaced, newest first. Seed values replaced by edits are not
-    /// conflicts and are left out.
-    pub fn overwritten(&self, limit: usize) -> Result<Vec<OverwrittenValue>> {
-        let conn = self.store().conn();
-        // Only rows written by more than one office can hold a conflict:
-        // found through the log's (tbl, row_id, ...) index before any
-        // entry's cells are unpacked.
-        let mut q = conn.prepare(
-            "WITH contested AS (
-                 SELECT tbl, row_id FROM change_log WHERE origin <> ?1
-                 GROUP BY tbl, row_id HAVING count(DISTINCT origin) > 1),
-             ranked AS (
-                 SELECT e.tbl, e.row_id, j.key AS col, e.hlc, e.origin, j.value AS value,
-                        row_number() OVER (PARTITION BY e.tbl, e.row_id, j.key ORDER BY e.hlc DESC, e.origin DESC) AS rank
-                 FROM contested c
-                 JOIN change_log e ON e.tbl = c.tbl AND e.row_id = c.row_id, json_each(e.cells) j
-                 WHERE e.origin <> ?1)
-             SELECT l.tbl, l.row_id, l.col, l.value, l.origin, l.hlc, w.value, w.origin
-             FROM ranked l JOIN ranked w ON w.tbl = l.tbl AND w.row_id = l.row_id AND w.col = l.col AND w.rank = 1
-             WHERE l.rank > 1 AND l.origin <> w.origin
-             ORDER BY l.hlc DESC LIMIT ?2",
-        )?;
-        let rows = q.query_map(params![SEED_ORIGIN, limit as i64], |r| {
-            Ok(OverwrittenValue {
-                table: r.get(0)?,
-                row_id: r.get(1)?,
-                column: r.get(2)?,
-                lost_value: CellValue::from_value_ref(r.get_ref(3)?),
-                lost_origin: r.get(4)?,
-                lost_hlc: r.get(5)?,
-                current_value: CellValue::from_value_ref(r.get_ref(6)?),
-                current_origin: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Writes a value that lost a conflict again, as a new local edit: it
-    /// then wins everywhere once synced. The losing change is found in the
-    /// log by its cell, stamp and origin.
-    pub fn restore_overwritten(
-        &mut self,
-        table: &str,
-        row_id: &str,
-        column: &str,
-        hlc: i64,
-        origin: &str,
-    ) -> Result<()> {
-        let t = schema::table(table).ok_or_else(|| Error::invalid("table", format!("unknown table '{table}'")))?;
-        let (col, _) =
-            t.column(column).ok_or_else(|| Error::invalid("column", format!("unknown column '{column}'")))?;
-        let not_found = || Error::NotFound {
-            entity: "logged change",
-            id: format!("{table}.{column} of {row_id} at {hlc} from {origin}"),
-        };
-        let cells: String = self
-            .store()
-            .conn()
-            .query_row(
-                "SELECT cells FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND hlc = ?3 AND origin = ?4",
-                params![t.name, row_id, hlc, origin],
-                |r| r.get(0),
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => not_found(),
-                e => e.into(),
-            })?;
-        let value = parse_cells(&cells)?.into_iter().find(|(c, _)| c == col).map(|(_, v)| v).ok_or_else(not_found)?;
-        self.store_mut().write(|w| {
-            if col == "deleted" {
-                return Err(Error::invalid("column", "deletions are restored by editing, not by this operation"));
-            }
-            w.update(t.name, row_id, &[(col, value)])?;
-            Ok(())
-        })
-    }
 }

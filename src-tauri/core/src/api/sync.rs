@@ -1,0 +1,255 @@
+//! The sync operations of the core API: enrolling an office, bundles out
+//! and in, syncing with a hub, and what the sync panel shows. They use
+//! `sync/` for the bundle format, the exchange and the hub's protocol.
+
+use std::time::Duration;
+
+use rusqlite::params;
+
+use crate::api::Kizuna;
+use crate::error::{Error, Result};
+use crate::hlc::Stamp;
+use crate::schema;
+use crate::seed::SEED_ORIGIN;
+use crate::store::{CellValue, parse_cells};
+use crate::sync::bundle;
+use crate::sync::exchange::{
+    ExportReport, ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, peer_office, read_log,
+    set_received, set_sent,
+};
+use crate::sync::hub::{Client, HubSyncReport, LogDigest, SyncProgress, SyncStage, digest, pull, push};
+use crate::sync::keys::{self, INVITE_FORMAT, Invite};
+use crate::sync::status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};
+
+impl Kizuna {
+    /// HQ only: enrols `office` with a fresh key pair and returns the invite
+    /// file's bytes. The invite holds the office's secret key.
+    pub fn office_invite(&mut self, office: &str) -> Result<Vec<u8>> {
+        let office = crate::model::office::check_code(office)?;
+        if self.office_code() != keys::HQ_OFFICE {
+            return Err(Error::Unauthorized("only HQ (tokyo) can enrol offices".into()));
+        }
+        if office == keys::HQ_OFFICE {
+            return Err(Error::invalid("office", "HQ cannot invite itself"));
+        }
+        let key = keys::generate()?;
+        let cert = self.store_mut().write(|w| {
+            let id = keys::ensure_identity(w)?;
+            let cert = keys::Cert::issue(&id.key, office, &key.verifying_key(), crate::hlc::system_millis());
+            keys::record_cert(w.conn(), &cert)?;
+            Ok(cert)
+        })?;
+        let inv = Invite {
+            format: INVITE_FORMAT.into(),
+            office: office.into(),
+            secret_key: hex::encode(key.to_bytes()),
+            cert,
+        };
+        serde_json::to_vec_pretty(&inv).map_err(|e| Error::Sync(e.to_string()))
+    }
+
+    /// A signed bundle of this replica's change log (its own changes and all
+    /// it relays). With `for_office`, only what was not yet exported to that
+    /// office; the marker moves in the same transaction that reads the log.
+    pub fn sync_export(&mut self, for_office: Option<&str>) -> Result<(Vec<u8>, ExportReport)> {
+        housekeeping(self.store_mut(), &SyncConfig::default())?;
+        let id = identity_of(self.store_mut())?;
+        let peer = for_office.map(|o| crate::model::office::check_code(o).map(peer_office)).transpose()?;
+        self.store_mut().write(|w| {
+            let since = match &peer {
+                Some(p) => marker(w.conn(), p)?.0,
+                None => 0,
+            };
+            let page = read_log(w.conn(), since, usize::MAX, usize::MAX)?;
+            let (entries, upto) = (page.entries, page.upto);
+            let bytes = bundle::seal_payload(&id, keys::certs(w.conn())?, page.payload, entries, since, upto, false)?;
+            if let Some(p) = &peer {
+                set_sent(w, p, upto)?;
+            } else {
+                set_sent(w, "bundle", upto)?;
+            }
+            let report = ExportReport { changes: entries, bytes: bytes.len() as u64, upto_seq: upto };
+            Ok((bytes, report))
+        })
+    }
+
+    /// Verifies a bundle completely, then merges it in one transaction.
+    /// Any fault rejects the whole bundle and writes nothing.
+    pub fn sync_import(&mut self, bytes: &[u8], cfg: &SyncConfig) -> Result<ImportReport> {
+        housekeeping(self.store_mut(), cfg)?;
+        let id = identity_of(self.store_mut())?;
+        let opened = bundle::open(self.store().conn(), &id, bytes)?;
+        commit(self.store_mut(), opened, cfg, "bundle", |w, m, _| set_received(w, &peer_office(&m.from), m.upto_seq))
+    }
+}
+
+impl Kizuna {
+    /// Pushes this replica's log to the hub at `url`, pulls the hub's, and
+    /// compares digests; on a mismatch, exchanges everything once more.
+    /// Each page commits with its marker, so an interrupted sync resumes.
+    pub fn sync_with_hub(
+        &mut self,
+        url: &str,
+        cfg: &SyncConfig,
+        progress: &mut dyn FnMut(SyncProgress),
+    ) -> Result<HubSyncReport> {
+        let base = url.trim_end_matches('/').to_string();
+        if !(base.starts_with("http://")) {
+            return Err(Error::invalid("hub", format!("hub URL must start with http:// (got '{url}')")));
+        }
+        let store = self.store_mut();
+        housekeeping(store, cfg)?;
+        let id = identity_of(store)?;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(300)))
+            .build()
+            .into();
+        let client = Client { agent, base: base.clone(), id: &id };
+        let peer = format!("hub:{base}");
+        let mut report = HubSyncReport { hub: base.clone(), ..Default::default() };
+        for attempt in 0..2 {
+            report.pushed += push(store, &client, &peer, cfg, progress)?;
+            pull(store, &client, &peer, cfg, &mut report, progress)?;
+            progress(SyncProgress { stage: SyncStage::Verify, changes: 0, total: None });
+            let theirs: LogDigest = serde_json::from_slice(&client.call("GET", "/v1/digest", &[])?)
+                .map_err(|e| Error::Sync(format!("hub digest unreadable: {e}")))?;
+            let ours = digest(store.conn())?;
+            report.digests_match = theirs == ours;
+            if report.digests_match || attempt == 1 {
+                break;
+            }
+            // Logs differ although both sides say they are up to date:
+            // start over from the beginning (duplicates are harmless).
+            store.write(|w| {
+                w.conn().execute("UPDATE sync_peers SET sent_upto = 0, received_upto = 0 WHERE peer = ?1", [&peer])?;
+                Ok(())
+            })?;
+        }
+        Ok(report)
+    }
+}
+
+impl Kizuna {
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let conn = self.store().conn();
+        let enrolled = keys::identity(conn, self.office_code())?.is_some();
+        let enrolled_offices = keys::certs(conn)?.into_iter().map(|c| c.office).collect();
+        let peers = conn
+            .prepare("SELECT peer, last_sync_at, sent_upto, received_upto FROM sync_peers ORDER BY peer")?
+            .query_map([], |r| {
+                Ok(PeerSync {
+                    peer: r.get(0)?,
+                    last_sync_at: r.get(1)?,
+                    sent_upto: r.get(2)?,
+                    received_upto: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let clock = self.store().clock();
+        let quarantined = conn
+            .prepare("SELECT origin, tbl, row_id, col, hlc, via FROM sync_quarantine ORDER BY hlc")?
+            .query_map([], |r| {
+                let stamp = Stamp(r.get(4)?);
+                Ok(QuarantinedChange {
+                    origin: r.get(0)?,
+                    table: r.get(1)?,
+                    row_id: r.get(2)?,
+                    column: r.get(3)?,
+                    stamp: stamp.to_string(),
+                    ahead_secs: clock.drift_ms(stamp) / 1000,
+                    via: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let parked_changes = conn.query_row("SELECT count(*) FROM sync_parked", [], |r| r.get(0))?;
+        Ok(SyncStatus {
+            office: self.office_code().to_string(),
+            enrolled,
+            enrolled_offices,
+            unsent_changes: self.unsynced_changes()?,
+            peers,
+            quarantined,
+            parked_changes,
+            overwritten: self.overwritten(200)?,
+        })
+    }
+
+    /// Values from one office that a later value from another office
+    /// replaced, newest first. Seed values replaced by edits are not
+    /// conflicts and are left out.
+    pub fn overwritten(&self, limit: usize) -> Result<Vec<OverwrittenValue>> {
+        let conn = self.store().conn();
+        // Only rows written by more than one office can hold a conflict:
+        // found through the log's (tbl, row_id, ...) index before any
+        // entry's cells are unpacked.
+        let mut q = conn.prepare(
+            "WITH contested AS (
+                 SELECT tbl, row_id FROM change_log WHERE origin <> ?1
+                 GROUP BY tbl, row_id HAVING count(DISTINCT origin) > 1),
+             ranked AS (
+                 SELECT e.tbl, e.row_id, j.key AS col, e.hlc, e.origin, j.value AS value,
+                        row_number() OVER (PARTITION BY e.tbl, e.row_id, j.key ORDER BY e.hlc DESC, e.origin DESC) AS rank
+                 FROM contested c
+                 JOIN change_log e ON e.tbl = c.tbl AND e.row_id = c.row_id, json_each(e.cells) j
+                 WHERE e.origin <> ?1)
+             SELECT l.tbl, l.row_id, l.col, l.value, l.origin, l.hlc, w.value, w.origin
+             FROM ranked l JOIN ranked w ON w.tbl = l.tbl AND w.row_id = l.row_id AND w.col = l.col AND w.rank = 1
+             WHERE l.rank > 1 AND l.origin <> w.origin
+             ORDER BY l.hlc DESC LIMIT ?2",
+        )?;
+        let rows = q.query_map(params![SEED_ORIGIN, limit as i64], |r| {
+            Ok(OverwrittenValue {
+                table: r.get(0)?,
+                row_id: r.get(1)?,
+                column: r.get(2)?,
+                lost_value: CellValue::from_value_ref(r.get_ref(3)?),
+                lost_origin: r.get(4)?,
+                lost_hlc: r.get(5)?,
+                current_value: CellValue::from_value_ref(r.get_ref(6)?),
+                current_origin: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Writes a value that lost a conflict again, as a new local edit: it
+    /// then wins everywhere once synced. The losing change is found in the
+    /// log by its cell, stamp and origin.
+    pub fn restore_overwritten(
+        &mut self,
+        table: &str,
+        row_id: &str,
+        column: &str,
+        hlc: i64,
+        origin: &str,
+    ) -> Result<()> {
+        let t = schema::table(table).ok_or_else(|| Error::invalid("table", format!("unknown table '{table}'")))?;
+        let (col, _) =
+            t.column(column).ok_or_else(|| Error::invalid("column", format!("unknown column '{column}'")))?;
+        let not_found = || Error::NotFound {
+            entity: "logged change",
+            id: format!("{table}.{column} of {row_id} at {hlc} from {origin}"),
+        };
+        let cells: String = self
+            .store()
+            .conn()
+            .query_row(
+                "SELECT cells FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND hlc = ?3 AND origin = ?4",
+                params![t.name, row_id, hlc, origin],
+                |r| r.get(0),
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => not_found(),
+                e => e.into(),
+            })?;
+        let value = parse_cells(&cells)?.into_iter().find(|(c, _)| c == col).map(|(_, v)| v).ok_or_else(not_found)?;
+        self.store_mut().write(|w| {
+            if col == "deleted" {
+                return Err(Error::invalid("column", "deletions are restored by editing, not by this operation"));
+            }
+            w.update(t.name, row_id, &[(col, value)])?;
+            Ok(())
+        })
+    }
+}
