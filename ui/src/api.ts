@@ -41,7 +41,9 @@ export const SYNC_PROGRESS_EVENT = "sync-progress";
 /** ts-rs types every i64 as `bigint`, but serde_json sends and expects plain
  * JSON numbers (and JSON.stringify refuses a bigint). Inputs therefore take
  * numbers; outputs typed `bigint` arrive as numbers and are read via Number(). */
-export type Wire<T> = { [K in keyof T]: T[K] extends bigint ? number : T[K] extends bigint | undefined ? number | undefined : T[K] };
+export type Wire<T> = {
+  [K in keyof T]: T[K] extends bigint ? number : T[K] extends bigint | undefined ? number | undefined : T[K];
+};
 
 export class ApiFailure extends Error {
   readonly code: string;
@@ -55,7 +57,12 @@ export class ApiFailure extends Error {
 }
 
 function isApiError(e: unknown): e is ApiError {
-  return typeof e === "object" && e !== null && typeof (e as ApiError).code === "string" && typeof (e as ApiError).message === "string";
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as ApiError).code === "string" &&
+    typeof (e as ApiError).message === "string"
+  );
 }
 
 /** Anything thrown on the way (a core error, a missing command, a bridge

@@ -16,7 +16,10 @@ describe("locale files", () => {
   });
 
   it("every key used in the code exists in both languages", async () => {
-    const sources = import.meta.glob("./**/*.tsx", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+    const sources = import.meta.glob("./**/*.tsx", { query: "?raw", import: "default", eager: true }) as Record<
+      string,
+      string
+    >;
     const used = new Set<string>();
     for (const text of Object.values(sources)) {
       for (const m of text.matchAll(/\bt\("([a-z_]+\.[a-z_.]+)"/g)) used.add(m[1]);

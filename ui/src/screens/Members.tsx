@@ -24,7 +24,11 @@ export function MembersScreen() {
   const [adding, setAdding] = useState(false);
   const searchBox = useRef<HTMLInputElement>(null);
 
-  const { page, error } = usePagedList("members", () => listMembers({ search, prefecture, sort, descending, offset, limit: LIMIT }), [search, prefecture, sort, descending, offset]);
+  const { page, error } = usePagedList(
+    "members",
+    () => listMembers({ search, prefecture, sort, descending, offset, limit: LIMIT }),
+    [search, prefecture, sort, descending, offset],
+  );
 
   useEffect(() => searchBox.current?.focus(), []);
 
@@ -116,7 +120,14 @@ export function MembersScreen() {
         </tbody>
       </table>
       {page && page.rows.length === 0 && <p class="empty">{t("common.no_rows")}</p>}
-      {page && <Pager total={Number(page.total)} offset={Number(page.offset)} limit={Number(page.limit)} onOffset={setOffset} />}
+      {page && (
+        <Pager
+          total={Number(page.total)}
+          offset={Number(page.offset)}
+          limit={Number(page.limit)}
+          onOffset={setOffset}
+        />
+      )}
       {adding && (
         <MemberForm
           member={null}
