@@ -7,7 +7,7 @@ import type { Site } from "../bindings/Site";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatDate } from "../format";
-import { pick, useI18n } from "../i18n";
+import { type KeysUnder, pick, useI18n } from "../i18n";
 import { MemberForm } from "./MemberForm";
 import { SiteForm } from "./SiteForm";
 import { SiteTable } from "./SiteTable";
@@ -47,7 +47,7 @@ export function MemberPage(props: { id: string }) {
   };
 
   if (!member) return error ? <ErrorBanner message={error} /> : <p class="loading">{t("common.loading")}</p>;
-  const row = (k: string, v: string | null | undefined) =>
+  const row = (k: KeysUnder<"members.field">, v: string | null | undefined) =>
     v ? (
       <>
         <dt>{t(`members.field.${k}`)}</dt>

@@ -4,7 +4,7 @@ import { label, useApp } from "../app-context";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
-import { pick, useI18n } from "../i18n";
+import { type Key, pick, useI18n } from "../i18n";
 import { usePagedList } from "../list";
 import { markInput } from "../timing";
 import { MemberForm } from "./MemberForm";
@@ -40,7 +40,7 @@ export function MembersScreen() {
     }
     setOffset(0);
   };
-  const th = (s: Sort, key: string, cls = "") => (
+  const th = (s: Sort, key: Key, cls = "") => (
     <th class={cls} aria-sort={sort === s ? (descending ? "descending" : "ascending") : undefined}>
       <button type="button" class="sort" data-sort={s} onClick={() => sortBy(s)}>
         {t(key)} {sort === s ? (descending ? "▼" : "▲") : ""}

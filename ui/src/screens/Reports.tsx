@@ -4,7 +4,7 @@ import type { GrantOverview } from "../bindings/GrantOverview";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { formatRange } from "../format";
-import { LANGS, type Lang, pick, useI18n } from "../i18n";
+import { codeText, LANGS, type Lang, pick, useI18n } from "../i18n";
 import {
   type ReportForm,
   type ReportKind,
@@ -214,7 +214,7 @@ export function ReportsScreen() {
           {progress && (
             <div class="report-progress" aria-live="polite">
               <progress data-testid="report-progress" max={1} value={progress.fraction} />
-              <span>{t(`reports.stage_${progress.stage}`)}</span>
+              <span>{codeText(lang, "reports.stage_", progress.stage)}</span>
             </div>
           )}
           {saved && (

@@ -4,7 +4,7 @@ import { useApp } from "../app-context";
 import type { Installation } from "../bindings/Installation";
 import type { Office } from "../bindings/Office";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { LANGS, pick, useI18n } from "../i18n";
+import { codeText, LANGS, pick, useI18n } from "../i18n";
 
 export function SettingsScreen(props: { installation: Installation }) {
   const { t, lang } = useI18n();
@@ -56,7 +56,7 @@ export function SettingsScreen(props: { installation: Installation }) {
         <dl class="details">
           <dt>{t("settings.office_name")}</dt>
           <dd data-testid="settings-office">
-            {office ? pick(lang, office.name_ja, office.name_en) : t(`offices.${inst.office}`)}
+            {office ? pick(lang, office.name_ja, office.name_en) : codeText(lang, "offices.", inst.office)}
           </dd>
           <dt>{t("settings.installation_id")}</dt>
           <dd class="mono">{inst.installation_id}</dd>
