@@ -62,7 +62,8 @@ fn ui_calls(src: &str) -> BTreeSet<String> {
         let Some(end) = end else { break };
         rest = &rest[end + 1..];
         // `call<T>(cmd: string, ...)` is the helper's own signature, not a use.
-        if let Some(name) = rest.strip_prefix("(\"") {
+        // A formatter may break the line after `(`.
+        if let Some(name) = rest.strip_prefix('(').map(str::trim_start).and_then(|r| r.strip_prefix('"')) {
             out.insert(ident_at(name));
         }
     }
