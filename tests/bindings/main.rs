@@ -19,6 +19,8 @@ use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::sync::{AutoSync, HubSyncReport, SyncProgress, SyncStatus};
 use ts_rs::TS;
 
+mod commands;
+
 fn committed_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings")
 }

@@ -1,9 +1,17 @@
 //! Starting the real app under tauri-driver (which drives WebKitWebDriver)
 //! and talking to it through fantoccini.
+//!
+//! Two rules keep the suite honest on a busy machine. Every check after an
+//! action waits for its condition through [`eventually`] (the one wait, with
+//! a generous deadline) rather than reading once. Every process a test
+//! starts lives in a [`ProcessGroup`] that is killed when the test ends,
+//! pass or fail.
 
+use std::fmt::Display;
+use std::future::Future;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
@@ -11,7 +19,35 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
-const WAIT: Duration = Duration::from_secs(15);
+#[path = "../common/process.rs"]
+pub mod process;
+pub use process::ProcessGroup;
+
+/// How long any condition may take to come true. Generous on purpose: a
+/// check that passes in 1 s on an idle machine took over 15 s while two
+/// cargo builds shared its two cores.
+pub const WAIT: Duration = Duration::from_secs(60);
+
+/// How often a condition is looked at again.
+const POLL: Duration = Duration::from_millis(100);
+
+/// The one wait of the suite: calls `probe` until it gives `Ok`, and panics
+/// after [`WAIT`] naming `what` it waited for and the last `Err` the probe
+/// gave (what it saw instead).
+pub async fn eventually<T, F, Fut>(what: impl Display, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, String>>,
+{
+    let started = Instant::now();
+    loop {
+        match probe().await {
+            Ok(v) => return v,
+            Err(seen) if started.elapsed() >= WAIT => panic!("waited {WAIT:?} for {what}; still {seen}"),
+            Err(_) => tokio::time::sleep(POLL).await,
+        }
+    }
+}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
@@ -83,7 +119,9 @@ pub fn process_tree(root: u32) -> Vec<u32> {
 
 pub struct App {
     pub client: Client,
-    driver: Child,
+    /// tauri-driver, and below it WebKitWebDriver, the app and its WebKit
+    /// processes: all stopped when the App is dropped.
+    driver: ProcessGroup,
 }
 
 impl App {
@@ -95,39 +133,34 @@ impl App {
             "the e2e tests open the real window: run them under `xvfb-run -a cargo test -p kizuna-app --test e2e`"
         );
         let (port, native) = (free_port(), free_port());
-        let driver = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .env("KIZUNA_DATA_DIR", data_dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tauri-driver (cargo install tauri-driver --version ^2 --locked)");
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < WAIT, "tauri-driver did not listen on {port}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let driver = ProcessGroup::spawn(
+            Command::new(tauri_driver())
+                .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+                .env("KIZUNA_DATA_DIR", data_dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .expect("start tauri-driver (cargo install tauri-driver --version ^2 --locked)");
+        eventually(format!("tauri-driver to listen on {port}"), move || async move {
+            TcpStream::connect(("127.0.0.1", port)).map(drop).map_err(|e| e.to_string())
+        })
+        .await;
         let mut caps = serde_json::Map::new();
         caps.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_kizuna-app") }));
         caps.insert("browserName".into(), json!("wry"));
         // The previous window of the same data folder may still be closing;
-        // a session refused meanwhile is retried rather than failed.
-        let mut attempt = 0;
-        let client = loop {
-            match ClientBuilder::new(HttpConnector::new())
-                .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await
-            {
-                Ok(c) => break c,
-                Err(e) if attempt < 3 => {
-                    attempt += 1;
-                    eprintln!("session attempt {attempt} failed ({e}); retrying");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-                Err(e) => panic!("WebDriver session with the app: {e}"),
+        // a session refused meanwhile is asked for again.
+        let client = eventually("a WebDriver session with the app", move || {
+            let caps = caps.clone();
+            async move {
+                ClientBuilder::new(HttpConnector::new())
+                    .capabilities(caps)
+                    .connect(&format!("http://127.0.0.1:{port}"))
+                    .await
+                    .map_err(|e| e.to_string())
             }
-        };
+        })
+        .await;
         App { client, driver }
     }
 
@@ -146,98 +179,106 @@ impl App {
     pub async fn quit(mut self) {
         let tree = self.app_pid().map(process_tree).unwrap_or_default();
         let _ = self.client.close().await;
-        // SIGTERM lets tauri-driver stop WebKitWebDriver too; SIGKILL would orphan it.
-        let _ = Command::new("kill").args(["-TERM", &self.driver.id().to_string()]).status();
-        let started = Instant::now();
-        while self.driver.try_wait().ok().flatten().is_none() && started.elapsed() < WAIT {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // SIGTERM to the group: tauri-driver stops WebKitWebDriver, the app
+        // closes; SIGKILL follows for anything still there after a grace.
+        self.driver.stop();
         let started = Instant::now();
         while tree.iter().any(|&p| alive(p)) && started.elapsed() < WAIT {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
+    /// The element `css`, once it is there.
     pub async fn find(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        let client = &self.client;
+        eventually(format!("element {css}"), move || async move {
+            client.find(Locator::Css(css)).await.map_err(|e| format!("absent ({e})"))
+        })
+        .await
     }
 
+    /// Every element matching `css` now; for a count to reach a value, see
+    /// [`App::wait_count`].
     pub async fn all(&self, css: &str) -> Vec<Element> {
         self.client.find_all(Locator::Css(css)).await.unwrap_or_default()
-    }
-
-    pub async fn exists(&self, css: &str) -> bool {
-        !self.all(css).await.is_empty()
     }
 
     /// Clicks `css`, finding it afresh if a re-render replaced the element
     /// between finding and clicking.
     pub async fn click(&self, css: &str) {
-        for attempt in 0.. {
-            match self.find(css).await.click().await {
-                Ok(()) => return,
-                Err(e) if attempt < 5 => {
-                    eprintln!("click {css} failed ({e}); retrying");
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(e) => panic!("click {css}: {e}"),
-            }
-        }
+        let client = &self.client;
+        eventually(format!("a click on {css}"), move || async move {
+            let el = client.find(Locator::Css(css)).await.map_err(|e| format!("absent ({e})"))?;
+            el.click().await.map_err(|e| format!("refused ({e})"))
+        })
+        .await
     }
 
-    pub async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.unwrap_or_else(|e| panic!("text of {css}: {e}"))
-    }
-
+    /// Replaces the text of the field `css` with `value`.
     pub async fn fill(&self, css: &str, value: &str) {
-        let el = self.find(css).await;
-        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
-        el.send_keys(value).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        let client = &self.client;
+        eventually(format!("{css} to take {value:?}"), move || async move {
+            let el = client.find(Locator::Css(css)).await.map_err(|e| format!("absent ({e})"))?;
+            el.clear().await.map_err(|e| format!("not cleared ({e})"))?;
+            el.send_keys(value).await.map_err(|e| format!("refused keys ({e})"))?;
+            match el.prop("value").await {
+                Ok(Some(v)) if v == value => Ok(()),
+                got => Err(format!("holding {got:?}")),
+            }
+        })
+        .await
     }
 
     pub async fn press(&self, css: &str, key: fantoccini::key::Key) {
-        let el = self.find(css).await;
-        el.send_keys(&char::from(key).to_string()).await.unwrap_or_else(|e| panic!("key into {css}: {e}"));
+        let key = char::from(key).to_string();
+        let (client, key) = (&self.client, key.as_str());
+        eventually(format!("a key press in {css}"), move || async move {
+            let el = client.find(Locator::Css(css)).await.map_err(|e| format!("absent ({e})"))?;
+            el.send_keys(key).await.map_err(|e| format!("refused ({e})"))
+        })
+        .await
     }
 
-    /// Polls until `css` has exactly `expected` as text.
+    /// The text of `css` once `wanted` holds for it (`wanted` describes it
+    /// in the failure message).
+    pub async fn wait_text_that(&self, css: &str, wanted: &str, holds: impl Fn(&str) -> bool) -> String {
+        let (client, holds) = (&self.client, &holds);
+        eventually(format!("the text of {css} to {wanted}"), move || async move {
+            let el = client.find(Locator::Css(css)).await.map_err(|e| format!("absent ({e})"))?;
+            let text = el.text().await.map_err(|e| format!("unreadable ({e})"))?;
+            if holds(&text) { Ok(text) } else { Err(format!("{text:?}")) }
+        })
+        .await
+    }
+
+    /// Waits until `css` has exactly `expected` as text.
     pub async fn wait_text(&self, css: &str, expected: &str) {
-        let started = Instant::now();
-        loop {
-            let got = match self.client.find(Locator::Css(css)).await {
-                Ok(el) => el.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            if got == expected {
-                return;
-            }
-            assert!(started.elapsed() < WAIT, "{css}: expected text {expected:?}, still {got:?}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.wait_text_that(css, &format!("be {expected:?}"), |t| t == expected).await;
     }
 
-    /// Polls until `css` matches exactly `n` elements.
+    /// Waits until `css` matches exactly `n` elements.
     pub async fn wait_count(&self, css: &str, n: usize) {
-        let started = Instant::now();
-        loop {
+        eventually(format!("{n} elements {css}"), move || async move {
             let got = self.all(css).await.len();
-            if got == n {
-                return;
-            }
-            assert!(started.elapsed() < WAIT, "{css}: expected {n} elements, found {got}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            if got == n { Ok(()) } else { Err(format!("{got} of them")) }
+        })
+        .await
     }
 
     pub async fn wait_gone(&self, css: &str) {
         self.wait_count(css, 0).await;
+    }
+
+    /// Waits until the script's result equals `expected`.
+    pub async fn wait_script(&self, script: &str, expected: serde_json::Value) {
+        let (client, expected) = (&self.client, &expected);
+        eventually(format!("`{script}` to give {expected}"), move || async move {
+            match client.execute(script, vec![]).await {
+                Ok(v) if v == *expected => Ok(()),
+                got => Err(format!("{got:?}")),
+            }
+        })
+        .await
     }
 
     pub async fn screenshot(&self, name: &str) {

@@ -13,7 +13,7 @@ use fantoccini::key::Key;
 use kizuna_core::Kizuna;
 use kizuna_core::model::member::MemberQuery;
 
-use crate::driver::App;
+use crate::driver::{App, ProcessGroup, eventually};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -30,9 +30,13 @@ async fn first_start(app: &App, lang: &str, office: &str) {
     app.find("[data-testid=dashboard]").await;
 }
 
+fn as_count(text: &str) -> Option<i64> {
+    text.replace(',', "").parse().ok()
+}
+
 async fn count(app: &App, css: &str) -> i64 {
-    let text = app.text(css).await;
-    text.replace(',', "").parse().unwrap_or_else(|_| panic!("{css} is not a count: {text:?}"))
+    let text = app.wait_text_that(css, "be a count", |t| as_count(t).is_some()).await;
+    as_count(&text).unwrap_or_default()
 }
 
 async fn nav(app: &App, screen: &str) {
@@ -51,9 +55,9 @@ async fn first_start_asks_the_office_once_then_opens_on_the_dashboard() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = App::launch(dir.path()).await;
     first_start(&app, "ja", "fukushima").await;
-    assert_eq!(app.text(".sidebar .brand small").await, "福島事務所");
+    app.wait_text(".sidebar .brand small", "福島事務所").await;
     nav(&app, "settings").await;
-    assert_eq!(app.text("[data-testid=settings-data-dir]").await, dir.path().display().to_string());
+    app.wait_text("[data-testid=settings-data-dir]", &dir.path().display().to_string()).await;
     app.wait_text("[data-testid=settings-office]", "福島事務所").await;
     app.quit().await;
 
@@ -61,8 +65,10 @@ async fn first_start_asks_the_office_once_then_opens_on_the_dashboard() {
 
     let app = App::launch(dir.path()).await;
     app.find("[data-testid=dashboard]").await;
-    assert!(!app.exists("[data-testid=first-start]").await, "the office question came back after a restart");
-    assert_eq!(app.text(".sidebar .brand small").await, "福島事務所");
+    // The dashboard replaces the first-start screen, so its presence is
+    // already the answer; the count says it in the failure message.
+    app.wait_gone("[data-testid=first-start]").await;
+    app.wait_text(".sidebar .brand small", "福島事務所").await;
     app.quit().await;
 }
 
@@ -91,7 +97,7 @@ async fn add_a_japanese_member_find_it_by_katakana_add_a_miyagi_site_and_it_all_
     for query in ["イシノマキ", "ｲｼﾉﾏｷ"] {
         app.fill("input[name=search]", query).await;
         app.wait_count("[data-testid=member-table] tbody tr", 1).await;
-        assert_eq!(app.text("[data-testid=member-table] tbody tr .name-ja").await, "石巻復興支援の会");
+        app.wait_text("[data-testid=member-table] tbody tr .name-ja", "石巻復興支援の会").await;
     }
     app.screenshot("registry-ja").await;
 
@@ -111,7 +117,7 @@ async fn add_a_japanese_member_find_it_by_katakana_add_a_miyagi_site_and_it_all_
     app.click("[data-testid=site-save]").await;
     app.wait_gone("[data-testid=site-form]").await;
     app.wait_count("[data-testid=site-table] tbody tr", 1).await;
-    assert!(app.text("[data-testid=site-table] tbody tr").await.contains("宮城県"));
+    app.wait_text_that("[data-testid=site-table] tbody tr", "name 宮城県", |t| t.contains("宮城県")).await;
 
     nav(&app, "dashboard").await;
     app.wait_text("[data-testid=dash-members]", &(members_before + 1).to_string()).await;
@@ -128,7 +134,7 @@ async fn add_a_japanese_member_find_it_by_katakana_add_a_miyagi_site_and_it_all_
     app.press("[data-testid=member-table] tbody tr", Key::Enter).await;
     app.find("[data-testid=member-page]").await;
     app.wait_count("[data-testid=site-table] tbody tr", 1).await;
-    assert!(app.text("[data-testid=site-table] tbody tr").await.contains("渡波地区支援拠点"));
+    app.wait_text_that("[data-testid=site-table] tbody tr", "name the site", |t| t.contains("渡波地区支援拠点")).await;
     app.quit().await;
 }
 
@@ -148,7 +154,7 @@ async fn an_invalid_entry_shows_the_cores_message_and_saves_nothing() {
     app.click("[data-testid=member-save]").await;
     // The message is the core's own, under the field the core named.
     app.wait_text(".field.has-error .field-error", "email: 'not-an-email' is not an email address").await;
-    assert_eq!(app.all(".field.has-error input[name=email]").await.len(), 1);
+    app.wait_count(".field.has-error input[name=email]", 1).await;
     // Escape cancels the form.
     app.press("[data-testid=member-form] input[name=email]", Key::Escape).await;
     app.wait_gone("[data-testid=member-form]").await;
@@ -186,8 +192,7 @@ async fn the_language_switches_at_once_and_is_remembered_and_screens_are_capture
     app.click("input[name=language][value=en]").await;
     app.wait_text("[data-nav=dashboard]", "Dashboard").await;
     app.wait_text("[data-testid=settings] h1", "Settings").await;
-    let html_lang = app.client.execute("return document.documentElement.lang", vec![]).await.expect("script");
-    assert_eq!(html_lang, "en");
+    app.wait_script("return document.documentElement.lang", serde_json::json!("en")).await;
     nav(&app, "dashboard").await;
     app.screenshot("dashboard-en").await;
     nav(&app, "members").await;
@@ -232,16 +237,12 @@ async fn reports_export_the_profile_and_a_japanese_phase_report_with_progress() 
     let profile = dir.path().join("partner profile.pdf");
     app.fill("[data-testid=reports] input[name=path]", &profile.display().to_string()).await;
     app.press("[data-testid=reports] input[name=path]", Key::Enter).await;
-    let saved = app.text("[data-testid=report-saved]").await;
-    assert!(saved.contains(&profile.display().to_string()), "{saved}");
+    let saved = app
+        .wait_text_that("[data-testid=report-saved]", "name the file", |t| t.contains(&profile.display().to_string()))
+        .await;
     let bytes = std::fs::metadata(&profile).expect("the profile PDF was written").len();
     assert!(saved.contains(&format!("{:.1} KB", bytes as f64 / 1024.0)), "size not shown: {saved}");
-    let value = app
-        .client
-        .execute("return document.querySelector('[data-testid=report-progress]').value", vec![])
-        .await
-        .expect("progress value");
-    assert_eq!(value, serde_json::json!(1));
+    app.wait_script("return document.querySelector('[data-testid=report-progress]').value", serde_json::json!(1)).await;
     app.wait_text(".report-progress span", "Done.").await;
     let text = pdf_text(&profile);
     assert!(text.contains("698,709.00 USD"), "the total granted is missing from the profile:\n{text}");
@@ -255,13 +256,12 @@ async fn reports_export_the_profile_and_a_japanese_phase_report_with_progress() 
     app.fill("[data-testid=reports] input[name=path]", &phase.display().to_string()).await;
     app.click("[data-testid=report-export]").await;
     let phase = dir.path().join("phase-ja.pdf");
-    let started = std::time::Instant::now();
-    while !phase.exists() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(15), "{} was not written", phase.display());
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    // The message comes once the file is complete, so its size is read after it.
+    let saved_phase = format!("Saved {} (", phase.display());
+    let saved =
+        app.wait_text_that("[data-testid=report-saved]", "name the file", |t| t.starts_with(&saved_phase)).await;
     let kb = std::fs::metadata(&phase).expect("the phase PDF").len() as f64 / 1024.0;
-    app.wait_text("[data-testid=report-saved]", &format!("Saved {} ({kb:.1} KB).", phase.display())).await;
+    assert_eq!(saved, format!("Saved {} ({kb:.1} KB).", phase.display()));
     let text = pdf_text(&phase);
     assert!(text.contains("宮城県") && text.contains("収支報告"), "not the Japanese phase report:\n{text}");
 
@@ -300,31 +300,21 @@ fn cli(dir: &Path, args: &[&str]) -> String {
 }
 
 /// `kizuna serve --listen 127.0.0.1:0` on `dir`; stopped on drop.
-struct Hub(std::process::Child, String);
+struct Hub(ProcessGroup, String);
 
 impl Hub {
     fn start(dir: &Path) -> Hub {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(cli_bin())
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("start the hub");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().expect("hub stdout"))
-            .read_line(&mut line)
-            .expect("hub's first line");
+        let mut group = ProcessGroup::spawn(
+            std::process::Command::new(cli_bin())
+                .arg("--data-dir")
+                .arg(dir)
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .stdout(std::process::Stdio::piped()),
+        )
+        .expect("start the hub");
+        let line = group.first_line();
         let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_string();
-        Hub(child, url)
-    }
-}
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        Hub(group, url)
     }
 }
 
@@ -350,31 +340,26 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
     nav(&app, "settings").await;
     app.click(".card [data-lang=en]").await;
     nav(&app, "sync").await;
-    assert!(app.text("[data-testid=sync-auto]").await.starts_with("No hub configured"));
+    app.wait_text_that("[data-testid=sync-auto]", "say no hub is set", |t| t.starts_with("No hub configured")).await;
 
     // A malformed address is refused with the shell's message; nothing is saved.
     app.fill("input[name=hub_url]", "hq.example:7070").await;
     app.click("[data-testid=hub-save]").await;
-    assert!(app.text("[data-testid=hub-error]").await.contains("http://HOST:PORT"));
+    app.wait_text_that("[data-testid=hub-error]", "show the address form", |t| t.contains("http://HOST:PORT")).await;
 
     // The real hub: the first exchange brings the network's data (the seed from HQ).
     app.fill("input[name=hub_url]", &hub.1).await;
     app.click("[data-testid=hub-save]").await;
     app.find("[data-testid=sync-report]").await;
-    let started = std::time::Instant::now();
-    while !app.text("[data-testid=sync-auto]").await.starts_with("Last synced") {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(30),
-            "no successful sync: {}",
-            app.text("[data-testid=sync-auto]").await
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    app.wait_text_that("[data-testid=sync-auto]", "tell of a successful sync", |t| t.starts_with("Last synced")).await;
     app.find(&format!("[data-testid=sync-peers] tr[data-peer='hub:{}']", hub.1)).await;
     app.wait_text("[data-testid=sync-unsent]", "0").await;
     app.screenshot("sync-en").await;
 
     // A member added in the window reaches the hub by itself (sync after a write).
+    // The hub lacks it before: checked before the add, since the sync after
+    // the write may well be done by the time the page shows the member.
+    assert_eq!(hub_members(&hq, "Magokoro Sync"), 0, "the hub had the member before it was added");
     nav(&app, "members").await;
     app.click("[data-testid=member-add]").await;
     app.fill("[data-testid=member-form] input[name=name_ja]", "遠野まごころネット同期").await;
@@ -382,12 +367,14 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
     app.click("[data-testid=member-form] input[name=pref-03]").await;
     app.press("[data-testid=member-form] input[name=name_en]", Key::Enter).await;
     app.wait_text("[data-testid=member-name]", "遠野まごころネット同期").await;
-    assert_eq!(hub_members(&hq, "Magokoro Sync"), 0, "the hub had the member before any sync");
-    let started = std::time::Instant::now();
-    while hub_members(&hq, "Magokoro Sync") == 0 {
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the app's new member never reached the hub");
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    let hq_dir = hq.as_path();
+    eventually("the app's new member to reach the hub", move || async move {
+        match hub_members(hq_dir, "Magokoro Sync") {
+            1 => Ok(()),
+            n => Err(format!("{n} such members at the hub")),
+        }
+    })
+    .await;
     // ...and the dashboard's "not yet synced" falls back to 0 on its own.
     nav(&app, "dashboard").await;
     app.wait_text("[data-testid=dash-unsynced]", "0").await;

@@ -4,7 +4,7 @@ import { AppContext, type Route } from "./app-context";
 import type { Choices } from "./bindings/Choices";
 import type { Installation } from "./bindings/Installation";
 import { ErrorBanner } from "./components/ErrorBanner";
-import { I18nContext, type Lang, isLang, makeI18n } from "./i18n";
+import { codeText, I18nContext, type Lang, isLang, makeI18n } from "./i18n";
 import { DashboardScreen } from "./screens/Dashboard";
 import { FirstStart } from "./screens/FirstStart";
 import { GrantsScreen } from "./screens/Grants";
@@ -15,7 +15,15 @@ import { SettingsScreen } from "./screens/Settings";
 import { SitesScreen } from "./screens/Sites";
 import { SyncScreen } from "./screens/Sync";
 
-const NAV: Route["screen"][] = ["dashboard", "members", "sites", "grants", "reports", "sync", "settings"];
+const NAV = [
+  "dashboard",
+  "members",
+  "sites",
+  "grants",
+  "reports",
+  "sync",
+  "settings",
+] as const satisfies readonly Route["screen"][];
 
 function initialLang(): Lang {
   return navigator.language.toLowerCase().startsWith("en") ? "en" : "ja";
@@ -80,7 +88,7 @@ export function App() {
               <span class="mark">絆</span>
               <span>
                 <strong>Kizuna</strong>
-                <small>{t(`offices.${installation.office}`)}</small>
+                <small>{codeText(lang, "offices.", installation.office)}</small>
               </span>
             </div>
             {NAV.map((s) => (

@@ -40,7 +40,12 @@ export class ApiFailure extends Error {
 }
 
 function isApiError(e: unknown): e is ApiError {
-  return typeof e === "object" && e !== null && typeof (e as ApiError).code === "string" && typeof (e as ApiError).message === "string";
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as ApiError).code === "string" &&
+    typeof (e as ApiError).message === "string"
+  );
 }
 
 /** Anything thrown on the way (a core error, a missing command, a bridge

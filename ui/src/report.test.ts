@@ -10,7 +10,9 @@ const phase: ReportForm = { kind: "phase", phaseId: "ph2", periodStart: "", peri
 
 describe("report request", () => {
   it("asks for the whole phase when no dates are given, and for the chosen edition", () => {
-    expect(reportRequest({ ...phase, lang: "ja" })).toEqual({ request: { kind: "phase", phase_id: "ph2", options: { lang: "ja" } } });
+    expect(reportRequest({ ...phase, lang: "ja" })).toEqual({
+      request: { kind: "phase", phase_id: "ph2", options: { lang: "ja" } },
+    });
   });
 
   it("sends only the period ends that were filled in", () => {
@@ -18,7 +20,11 @@ describe("report request", () => {
       request: { kind: "phase", phase_id: "ph2", options: { lang: "en", period_start: "2014-04-01" } },
     });
     expect(reportRequest({ ...phase, periodStart: " 2014-04-01 ", periodEnd: "2015-03-31" })).toEqual({
-      request: { kind: "phase", phase_id: "ph2", options: { lang: "en", period_start: "2014-04-01", period_end: "2015-03-31" } },
+      request: {
+        kind: "phase",
+        phase_id: "ph2",
+        options: { lang: "en", period_start: "2014-04-01", period_end: "2015-03-31" },
+      },
     });
   });
 
@@ -26,20 +32,27 @@ describe("report request", () => {
     expect(reportRequest({ ...phase, periodStart: "2015-04-01", periodEnd: "2015-03-31" })).toEqual({
       problem: { field: "period_end", key: "reports.period_order" },
     });
-    expect(reportRequest({ ...phase, phaseId: "" })).toEqual({ problem: { field: "phase", key: "reports.need_phase" } });
+    expect(reportRequest({ ...phase, phaseId: "" })).toEqual({
+      problem: { field: "phase", key: "reports.need_phase" },
+    });
   });
 
   it("gives the profile no phase and no period even if the form still holds them", () => {
-    expect(reportRequest({ ...phase, kind: "profile", periodStart: "2014-04-01" })).toEqual({ request: { kind: "profile", options: { lang: "en" } } });
+    expect(reportRequest({ ...phase, kind: "profile", periodStart: "2014-04-01" })).toEqual({
+      request: { kind: "profile", options: { lang: "en" } },
+    });
   });
 });
 
 describe("file names and sizes", () => {
   it("suggests a name from the donor, the phase, the period and the edition", () => {
     expect(suggestedFileName(phase, { donor: "Direct Relief", seq: 2 })).toBe("direct-relief-phase-2-en.pdf");
-    expect(suggestedFileName({ ...phase, periodStart: "2014-04-01", periodEnd: "2015-03-31", lang: "ja" }, { donor: "Direct Relief", seq: 2 })).toBe(
-      "direct-relief-phase-2-2014-04-01_2015-03-31-ja.pdf",
-    );
+    expect(
+      suggestedFileName(
+        { ...phase, periodStart: "2014-04-01", periodEnd: "2015-03-31", lang: "ja" },
+        { donor: "Direct Relief", seq: 2 },
+      ),
+    ).toBe("direct-relief-phase-2-2014-04-01_2015-03-31-ja.pdf");
     expect(suggestedFileName({ ...phase, kind: "profile", lang: "ja" })).toBe("kizuna-partner-profile-ja.pdf");
     expect(suggestedFileName(phase, { donor: "日本の財団", seq: 1 })).toBe("grant-phase-1-en.pdf");
   });
@@ -65,7 +78,8 @@ describe("report commands", () => {
       args = a as Record<string, unknown>;
       if (cmd !== "report_save") return null;
       const channel = args.onProgress as { id: number };
-      const run = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } }).__TAURI_INTERNALS__.runCallback;
+      const run = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } })
+        .__TAURI_INTERNALS__.runCallback;
       // Delivered out of order on purpose: the channel restores the order.
       run(channel.id, { index: 1, message: { stage: "layout", fraction: 0.5 } });
       run(channel.id, { index: 0, message: { stage: "reading", fraction: 0 } });

@@ -3,7 +3,7 @@
 // saved file's size. Kept apart from the screen so it is tested without one.
 import type { ReportKind } from "./bindings/ReportKind";
 import type { ReportRequest } from "./bindings/ReportRequest";
-import type { Lang } from "./i18n";
+import type { Key, Lang } from "./i18n";
 
 export interface ReportForm {
   kind: ReportKind;
@@ -18,7 +18,7 @@ export interface ReportForm {
 /** A problem the form can show before asking the core: a locale key and the field it belongs to. */
 export interface FormProblem {
   field: "phase" | "period_end";
-  key: string;
+  key: Key;
 }
 
 /** The request for the core, or the first problem with the form. The core

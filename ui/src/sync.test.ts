@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { AutoSync } from "./api";
 import { autoSyncLine, cellText, formatDateTime, peerLabel, progressPercent, progressText } from "./sync";
 
-const base: AutoSync = { hub: "http://127.0.0.1:7070", running: false, last_ok_at: null, last_report: null, last_error: null, next_in_secs: null };
+const base: AutoSync = {
+  hub: "http://127.0.0.1:7070",
+  running: false,
+  last_ok_at: null,
+  last_report: null,
+  last_error: null,
+  next_in_secs: null,
+};
 
 describe("sync progress", () => {
   it("has a percentage only when the stage's size is known", () => {
@@ -13,7 +20,9 @@ describe("sync progress", () => {
   });
 
   it("names the stage and the counts in each language", () => {
-    expect(progressText({ stage: "push", changes: 1200, total: 5000 } as never, "en")).toBe("Sending: 1,200 of 5,000 changes");
+    expect(progressText({ stage: "push", changes: 1200, total: 5000 } as never, "en")).toBe(
+      "Sending: 1,200 of 5,000 changes",
+    );
     expect(progressText({ stage: "pull", changes: 30 } as never, "ja")).toBe("受信中: 30件");
   });
 });
@@ -39,9 +48,15 @@ describe("sync wording", () => {
   });
 
   it("describes the background sync: off, running, failing with a retry, done", () => {
-    expect(autoSyncLine({ ...base, hub: null }, "en")).toBe("No hub configured: changes stay on this computer until one is set.");
+    expect(autoSyncLine({ ...base, hub: null }, "en")).toBe(
+      "No hub configured: changes stay on this computer until one is set.",
+    );
     expect(autoSyncLine({ ...base, running: true }, "en")).toBe("Syncing…");
-    const failed = { ...base, last_error: { code: "network", message: "connection refused", field: null }, next_in_secs: 20 };
+    const failed = {
+      ...base,
+      last_error: { code: "network", message: "connection refused", field: null },
+      next_in_secs: 20,
+    };
     expect(autoSyncLine(failed, "en")).toBe("Hub not reachable: connection refused Next try in 20 s.");
     const ms = new Date(2026, 10, 26, 9, 5).getTime();
     expect(autoSyncLine({ ...base, last_ok_at: ms }, "ja")).toBe("最終同期 2026年11月26日 09:05");

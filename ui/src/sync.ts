@@ -3,7 +3,7 @@
 import type { AutoSync } from "./api";
 import type { SyncProgress } from "./bindings/SyncProgress";
 import { formatCount, formatDate } from "./format";
-import { type Lang, translate } from "./i18n";
+import { codeText, type Lang, translate } from "./i18n";
 
 /** 0–100 when the stage's size is known, otherwise null (an indeterminate bar). */
 export function progressPercent(p: SyncProgress): number | null {
@@ -13,7 +13,7 @@ export function progressPercent(p: SyncProgress): number | null {
 }
 
 export function progressText(p: SyncProgress, lang: Lang): string {
-  const stage = translate(lang, `sync.stage.${p.stage}`);
+  const stage = codeText(lang, "sync.stage.", p.stage);
   const n = formatCount(Number(p.changes), lang);
   return p.total == null
     ? translate(lang, "sync.progress", { stage, n })
@@ -33,8 +33,7 @@ export function peerLabel(peer: string, lang: Lang): string {
   const [kind, ...rest] = peer.split(":");
   const value = rest.join(":");
   if (kind === "office") {
-    const name = translate(lang, `offices.${value}`);
-    return name === `offices.${value}` ? value : name;
+    return codeText(lang, "offices.", value);
   }
   if (kind === "hub") return translate(lang, "sync.peer_hub", { url: value });
   return peer;

@@ -1,9 +1,8 @@
 //! End-to-end sync with real processes: the `kizuna` binary as a black box,
 //! office data folders in temp dirs, the hub on 127.0.0.1:0.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -11,6 +10,9 @@ use tempfile::TempDir;
 #[path = "../../common/cli.rs"]
 mod common;
 use common::kizuna;
+#[path = "../../common/process.rs"]
+mod process;
+use process::ProcessGroup;
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let o = kizuna(dir, args);
@@ -49,30 +51,25 @@ fn network(offices: &[&str]) -> Net {
     Net { _tmp: tmp, hq, offices: dirs }
 }
 
-struct Hub(Child, String);
+/// `kizuna serve` on port 0; stopped (with anything it started) on drop.
+struct Hub(ProcessGroup, String);
 
 impl Hub {
     fn start(dir: &Path) -> Hub {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kizuna"))
-            .arg("--data-dir")
-            .arg(dir)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start hub");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let mut group = ProcessGroup::spawn(
+            Command::new(env!("CARGO_BIN_EXE_kizuna"))
+                .arg("--data-dir")
+                .arg(dir)
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .env_remove("KIZUNA_DATA_DIR")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit()),
+        )
+        .expect("start hub");
+        let line = group.first_line();
         let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
         assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
-        Hub(child, url)
-    }
-}
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        Hub(group, url)
     }
 }
 
@@ -195,21 +192,23 @@ fn an_office_killed_mid_import_converges_on_rerun_with_nothing_lost() {
 
     let mut killed = false;
     for delay_ms in [800u64, 400, 1500, 200, 100, 50] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kizuna"))
-            .arg("--data-dir")
-            .arg(tono)
-            .args(["sync", "import", file.to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        // Killed by its guard even if an assertion below fails first.
+        let mut import = ProcessGroup::spawn(
+            Command::new(env!("CARGO_BIN_EXE_kizuna"))
+                .arg("--data-dir")
+                .arg(tono)
+                .args(["sync", "import", file.to_str().unwrap()])
+                .env_remove("KIZUNA_DATA_DIR")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .unwrap();
         let start = Instant::now();
         while start.elapsed() < Duration::from_millis(delay_ms) {
             std::thread::sleep(Duration::from_millis(5));
         }
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            let status = child.wait().unwrap();
+        if import.running() {
+            let status = import.kill(); // SIGKILL
             assert!(!status.success());
             killed = true;
             break;

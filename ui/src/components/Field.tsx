@@ -15,7 +15,13 @@ export function Field(props: { label: string; error?: string | null; children: C
   );
 }
 
-export function TextInput(props: { name: string; value: string; onInput: (v: string) => void; type?: string; placeholder?: string }) {
+export function TextInput(props: {
+  name: string;
+  value: string;
+  onInput: (v: string) => void;
+  type?: string;
+  placeholder?: string;
+}) {
   return (
     <input
       name={props.name}

@@ -13,7 +13,11 @@ export function Pager(props: { total: number; offset: number; limit: number; onO
         {t("common.prev")}
       </button>
       <span data-testid="page-info">
-        {t("common.page", { from: formatCount(from, lang), to: formatCount(to, lang), total: formatCount(total, lang) })}
+        {t("common.page", {
+          from: formatCount(from, lang),
+          to: formatCount(to, lang),
+          total: formatCount(total, lang),
+        })}
       </span>
       <button type="button" disabled={to >= total} onClick={() => props.onOffset(offset + limit)}>
         {t("common.next")}

@@ -52,18 +52,24 @@ export function DashboardScreen() {
       <div class="tiles">
         <div class="tile">
           <span class="tile-label">{t("dashboard.members")}</span>
-          <span class="tile-value" data-testid="dash-members">{formatCount(Number(data.members), lang)}</span>
+          <span class="tile-value" data-testid="dash-members">
+            {formatCount(Number(data.members), lang)}
+          </span>
         </div>
         <div class="tile">
           <span class="tile-label">{t("dashboard.active_sites")}</span>
-          <span class="tile-value" data-testid="dash-active-sites">{formatCount(Number(data.active_sites), lang)}</span>
+          <span class="tile-value" data-testid="dash-active-sites">
+            {formatCount(Number(data.active_sites), lang)}
+          </span>
           <span class="tile-note">
             {t("dashboard.sites")}: {formatCount(Number(data.sites), lang)}
           </span>
         </div>
         <div class="tile">
           <span class="tile-label">{t("dashboard.unsynced")}</span>
-          <span class="tile-value" data-testid="dash-unsynced">{formatCount(Number(data.unsynced_changes), lang)}</span>
+          <span class="tile-value" data-testid="dash-unsynced">
+            {formatCount(Number(data.unsynced_changes), lang)}
+          </span>
           <span class="tile-note">{t("dashboard.unsynced_note")}</span>
         </div>
       </div>
@@ -73,7 +79,9 @@ export function DashboardScreen() {
         {data.active_sites_by_prefecture.map((p) => (
           <div class="tile small" data-pref={p.code}>
             <span class="tile-label">{pick(lang, p.name_ja, p.name_en)}</span>
-            <span class="tile-value" data-testid={`dash-pref-${p.code}`}>{formatCount(Number(p.count), lang)}</span>
+            <span class="tile-value" data-testid={`dash-pref-${p.code}`}>
+              {formatCount(Number(p.count), lang)}
+            </span>
           </div>
         ))}
       </div>

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { api } from "../api";
 import type { Installation } from "../bindings/Installation";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { LANGS, type Lang, useI18n } from "../i18n";
+import { codeText, LANGS, type Lang, useI18n } from "../i18n";
 import { useSubmit } from "../form";
 
 // Asked once per installation: which office this computer belongs to. The
@@ -35,7 +35,7 @@ export function FirstStart(props: { offices: string[]; onLang: (l: Lang) => void
           {props.offices.map((o) => (
             <label class="choice">
               <input type="radio" name="office" value={o} checked={office === o} onChange={() => setOffice(o)} />
-              {t(`offices.${o}`)}
+              {codeText(lang, "offices.", o)}
             </label>
           ))}
         </fieldset>

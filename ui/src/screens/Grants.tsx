@@ -27,9 +27,13 @@ function PhaseBlock(props: { p: PhaseDetail }) {
         <dt>{t("grants.unspent")}</dt>
         <dd class="num">{formatMoney(p.unspent, lang)}</dd>
       </dl>
-      {pick(lang, p.phase.summary_ja, p.phase.summary_en) && <p class="summary">{pick(lang, p.phase.summary_ja, p.phase.summary_en)}</p>}
+      {pick(lang, p.phase.summary_ja, p.phase.summary_en) && (
+        <p class="summary">{pick(lang, p.phase.summary_ja, p.phase.summary_en)}</p>
+      )}
       <h4>{t("grants.partners")}</h4>
-      {p.partners.length === 0 ? none : (
+      {p.partners.length === 0 ? (
+        none
+      ) : (
         <ul class="partners">
           {p.partners.map((x) => (
             <li>
@@ -41,7 +45,9 @@ function PhaseBlock(props: { p: PhaseDetail }) {
         </ul>
       )}
       <h4>{t("grants.activities")}</h4>
-      {p.activities.length === 0 ? none : (
+      {p.activities.length === 0 ? (
+        none
+      ) : (
         <ol class="activities">
           {p.activities.map((a) => (
             <li>
@@ -52,7 +58,9 @@ function PhaseBlock(props: { p: PhaseDetail }) {
         </ol>
       )}
       <h4>{t("grants.budget_lines")}</h4>
-      {p.budget_lines.length === 0 ? none : (
+      {p.budget_lines.length === 0 ? (
+        none
+      ) : (
         <table class="grid">
           <thead>
             <tr>
@@ -82,7 +90,9 @@ function PhaseBlock(props: { p: PhaseDetail }) {
         </table>
       )}
       <h4>{t("grants.expenditures")}</h4>
-      {p.expenditures.length === 0 ? none : (
+      {p.expenditures.length === 0 ? (
+        none
+      ) : (
         <table class="grid">
           <thead>
             <tr>
@@ -123,7 +133,8 @@ export function GrantsScreen() {
     <section data-testid="grants">
       <h1>{t("grants.title")}</h1>
       <p class="totals">
-        {t("grants.totals")}: <strong data-testid="grants-total">{data.totals.map((m) => formatMoney(m, lang)).join(" / ")}</strong>
+        {t("grants.totals")}:{" "}
+        <strong data-testid="grants-total">{data.totals.map((m) => formatMoney(m, lang)).join(" / ")}</strong>
       </p>
       {data.grants.map((g) => (
         <div class="grant card" data-grant-id={g.grant.id}>

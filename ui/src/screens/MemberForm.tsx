@@ -10,7 +10,17 @@ import { useSubmit } from "../form";
 import { pick, useI18n } from "../i18n";
 
 const AFFECTED = ["03", "04", "07"];
-const TEXT_FIELDS = ["name_ja", "name_en", "reading", "contact_person", "email", "phone", "address", "joined_on", "left_on"] as const;
+const TEXT_FIELDS = [
+  "name_ja",
+  "name_en",
+  "reading",
+  "contact_person",
+  "email",
+  "phone",
+  "address",
+  "joined_on",
+  "left_on",
+] as const;
 const FIELDS = [...TEXT_FIELDS, "legal_form", "prefectures", "status", "notes", "donor_fund_partner"];
 
 type Draft = Record<(typeof TEXT_FIELDS)[number] | "legal_form" | "status" | "notes" | "other_prefectures", string> & {
@@ -63,7 +73,13 @@ export function MemberForm(props: { member: Member | null; onSaved: (m: Member) 
       legal_form: d.legal_form,
       status: d.status,
       notes: d.notes,
-      prefectures: [...d.affected, ...d.other_prefectures.split(/[,、，]/).map((s) => s.trim()).filter(Boolean)],
+      prefectures: [
+        ...d.affected,
+        ...d.other_prefectures
+          .split(/[,、，]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ],
       donor_fund_partner: d.donor_fund_partner,
     };
     const saved = await submit(() => (props.member ? api.memberEdit(props.member.id, input) : api.memberAdd(input)));
@@ -109,11 +125,21 @@ export function MemberForm(props: { member: Member | null; onSaved: (m: Member) 
                       setD({ ...d, affected: on ? [...d.affected, code] : d.affected.filter((c) => c !== code) });
                     }}
                   />
-                  {pick(lang, choices.prefectures.find((p) => p.code === code)?.ja, choices.prefectures.find((p) => p.code === code)?.en)}
+                  {pick(
+                    lang,
+                    choices.prefectures.find((p) => p.code === code)?.ja,
+                    choices.prefectures.find((p) => p.code === code)?.en,
+                  )}
                 </label>
               ))}
             </span>
-            <input name="other_prefectures" value={d.other_prefectures} onInput={set("other_prefectures")} placeholder={t("members.field.other_prefectures")} aria-label={t("members.field.other_prefectures")} />
+            <input
+              name="other_prefectures"
+              value={d.other_prefectures}
+              onInput={set("other_prefectures")}
+              placeholder={t("members.field.other_prefectures")}
+              aria-label={t("members.field.other_prefectures")}
+            />
           </Field>
           <Field label={t("members.field.status")} error={errors.status}>
             <select name="status" value={d.status} onChange={set("status")}>

@@ -7,7 +7,7 @@ import type { Site } from "../bindings/Site";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatDate } from "../format";
-import { pick, useI18n } from "../i18n";
+import { type KeysUnder, pick, useI18n } from "../i18n";
 import { MemberForm } from "./MemberForm";
 import { SiteForm } from "./SiteForm";
 import { SiteTable } from "./SiteTable";
@@ -32,7 +32,12 @@ export function MemberPage(props: { id: string }) {
 
   const remove = async () => {
     if (!member) return;
-    if (!window.confirm(t("members.remove_confirm", { name: pick(lang, member.name_ja, member.name_en), n: Number(member.site_count) }))) return;
+    if (
+      !window.confirm(
+        t("members.remove_confirm", { name: pick(lang, member.name_ja, member.name_en), n: Number(member.site_count) }),
+      )
+    )
+      return;
     try {
       await api.memberRemove(member.id);
       go({ screen: "members" });
@@ -42,7 +47,7 @@ export function MemberPage(props: { id: string }) {
   };
 
   if (!member) return error ? <ErrorBanner message={error} /> : <p class="loading">{t("common.loading")}</p>;
-  const row = (k: string, v: string | null | undefined) =>
+  const row = (k: KeysUnder<"members.field">, v: string | null | undefined) =>
     v ? (
       <>
         <dt>{t(`members.field.${k}`)}</dt>
@@ -76,7 +81,10 @@ export function MemberPage(props: { id: string }) {
         {row("email", member.email)}
         {row("phone", member.phone)}
         {row("address", member.address)}
-        {row("prefectures", member.prefectures.map((p) => label(choices.prefectures, p, lang)).join(lang === "ja" ? "、" : ", "))}
+        {row(
+          "prefectures",
+          member.prefectures.map((p) => label(choices.prefectures, p, lang)).join(lang === "ja" ? "、" : ", "),
+        )}
         {row("status", label(choices.member_statuses, member.status, lang))}
         {row("joined_on", formatDate(member.joined_on, lang))}
         {row("left_on", formatDate(member.left_on, lang))}
@@ -92,9 +100,19 @@ export function MemberPage(props: { id: string }) {
       </div>
       {sites && (
         <>
-          <SiteTable rows={sites.rows} onEdit={(s) => setSiteForm(s)} onChanged={() => setReload(reload + 1)} onError={setError} />
+          <SiteTable
+            rows={sites.rows}
+            onEdit={(s) => setSiteForm(s)}
+            onChanged={() => setReload(reload + 1)}
+            onError={setError}
+          />
           {sites.rows.length === 0 && <p class="empty">{t("common.no_rows")}</p>}
-          <Pager total={Number(sites.total)} offset={Number(sites.offset)} limit={Number(sites.limit)} onOffset={setOffset} />
+          <Pager
+            total={Number(sites.total)}
+            offset={Number(sites.offset)}
+            limit={Number(sites.limit)}
+            onOffset={setOffset}
+          />
         </>
       )}
       {editing && (

@@ -5,7 +5,7 @@ import { label, useApp } from "../app-context";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
-import { pick, useI18n } from "../i18n";
+import { type Key, pick, useI18n } from "../i18n";
 import { usePagedList } from "../list";
 import { markInput } from "../timing";
 import { MemberForm } from "./MemberForm";
@@ -24,7 +24,11 @@ export function MembersScreen() {
   const [adding, setAdding] = useState(false);
   const searchBox = useRef<HTMLInputElement>(null);
 
-  const { page, error } = usePagedList("members", () => listMembers({ search, prefecture, sort, descending, offset, limit: LIMIT }), [search, prefecture, sort, descending, offset]);
+  const { page, error } = usePagedList(
+    "members",
+    () => listMembers({ search, prefecture, sort, descending, offset, limit: LIMIT }),
+    [search, prefecture, sort, descending, offset],
+  );
 
   useEffect(() => searchBox.current?.focus(), []);
 
@@ -36,7 +40,7 @@ export function MembersScreen() {
     }
     setOffset(0);
   };
-  const th = (s: Sort, key: string, cls = "") => (
+  const th = (s: Sort, key: Key, cls = "") => (
     <th class={cls} aria-sort={sort === s ? (descending ? "descending" : "ascending") : undefined}>
       <button type="button" class="sort" data-sort={s} onClick={() => sortBy(s)}>
         {t(key)} {sort === s ? (descending ? "▼" : "▲") : ""}
@@ -116,7 +120,14 @@ export function MembersScreen() {
         </tbody>
       </table>
       {page && page.rows.length === 0 && <p class="empty">{t("common.no_rows")}</p>}
-      {page && <Pager total={Number(page.total)} offset={Number(page.offset)} limit={Number(page.limit)} onOffset={setOffset} />}
+      {page && (
+        <Pager
+          total={Number(page.total)}
+          offset={Number(page.offset)}
+          limit={Number(page.limit)}
+          onOffset={setOffset}
+        />
+      )}
       {adding && (
         <MemberForm
           member={null}

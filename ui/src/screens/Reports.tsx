@@ -6,7 +6,7 @@ import type { ReportProgress } from "../bindings/ReportProgress";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { formatRange } from "../format";
-import { LANGS, type Lang, pick, useI18n } from "../i18n";
+import { codeText, LANGS, type Lang, pick, useI18n } from "../i18n";
 import { type ReportForm, formatSize, reportRequest, suggestedFileName, withPdfExtension } from "../report";
 
 /** In the order the screen offers them. */
@@ -35,7 +35,13 @@ function phaseChoices(data: GrantOverview, lang: Lang): PhaseChoice[] {
 export function ReportsScreen() {
   const { t, lang } = useI18n();
   const [phases, setPhases] = useState<PhaseChoice[]>([]);
-  const [form, setForm] = useState<ReportForm>({ kind: "phase", phaseId: "", periodStart: "", periodEnd: "", lang: "en" });
+  const [form, setForm] = useState<ReportForm>({
+    kind: "phase",
+    phaseId: "",
+    periodStart: "",
+    periodEnd: "",
+    lang: "en",
+  });
   const [path, setPath] = useState("");
   const [progress, setProgress] = useState<ReportProgress | null>(null);
   const [saved, setSaved] = useState<{ path: string; bytes: number } | null>(null);
@@ -89,7 +95,8 @@ export function ReportsScreen() {
       finished = true;
       const f = toFailure(e);
       setProgress(null);
-      if (f.field === "period_start" || f.field === "period_end" || f.field === "path") setProblem({ field: f.field, message: f.message });
+      if (f.field === "period_start" || f.field === "period_end" || f.field === "path")
+        setProblem({ field: f.field, message: f.message });
       else setError(f.message);
     }
   };
@@ -131,17 +138,31 @@ export function ReportsScreen() {
           {form.kind === "phase" && (
             <div class="form-grid">
               <Field label={t("reports.phase")} error={err("phase")} wide>
-                <select name="phase" value={form.phaseId} onChange={(e) => set({ phaseId: (e.target as HTMLSelectElement).value })}>
+                <select
+                  name="phase"
+                  value={form.phaseId}
+                  onChange={(e) => set({ phaseId: (e.target as HTMLSelectElement).value })}
+                >
                   {phases.map((p) => (
                     <option value={p.id}>{p.label}</option>
                   ))}
                 </select>
               </Field>
               <Field label={t("reports.period_start")} error={err("period_start")}>
-                <input type="date" name="period_start" value={form.periodStart} onInput={(e) => set({ periodStart: (e.target as HTMLInputElement).value })} />
+                <input
+                  type="date"
+                  name="period_start"
+                  value={form.periodStart}
+                  onInput={(e) => set({ periodStart: (e.target as HTMLInputElement).value })}
+                />
               </Field>
               <Field label={t("reports.period_end")} error={err("period_end")}>
-                <input type="date" name="period_end" value={form.periodEnd} onInput={(e) => set({ periodEnd: (e.target as HTMLInputElement).value })} />
+                <input
+                  type="date"
+                  name="period_end"
+                  value={form.periodEnd}
+                  onInput={(e) => set({ periodEnd: (e.target as HTMLInputElement).value })}
+                />
               </Field>
               <p class="hint wide">{t("reports.period_hint")}</p>
             </div>
@@ -150,7 +171,13 @@ export function ReportsScreen() {
             <legend>{t("reports.edition")}</legend>
             {LANGS.map((l) => (
               <label class="choice">
-                <input type="radio" name="report_lang" value={l} checked={form.lang === l} onChange={() => set({ lang: l })} />
+                <input
+                  type="radio"
+                  name="report_lang"
+                  value={l}
+                  checked={form.lang === l}
+                  onChange={() => set({ lang: l })}
+                />
                 {t(`reports.edition_${l}`)}
               </label>
             ))}
@@ -168,7 +195,10 @@ export function ReportsScreen() {
                 name="path"
                 class="mono"
                 value={path}
-                placeholder={suggestedFileName(form, phases.find((p) => p.id === form.phaseId))}
+                placeholder={suggestedFileName(
+                  form,
+                  phases.find((p) => p.id === form.phaseId),
+                )}
                 onInput={(e) => {
                   setPath((e.target as HTMLInputElement).value);
                   setProblem(null);
@@ -182,7 +212,7 @@ export function ReportsScreen() {
           {progress && (
             <div class="report-progress" aria-live="polite">
               <progress data-testid="report-progress" max={1} value={progress.fraction} />
-              <span>{t(`reports.stage_${progress.stage}`)}</span>
+              <span>{codeText(lang, "reports.stage_", progress.stage)}</span>
             </div>
           )}
           {saved && (

@@ -4,7 +4,7 @@ import { useApp } from "../app-context";
 import type { Installation } from "../bindings/Installation";
 import type { Office } from "../bindings/Office";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { LANGS, pick, useI18n } from "../i18n";
+import { codeText, LANGS, pick, useI18n } from "../i18n";
 
 export function SettingsScreen(props: { installation: Installation }) {
   const { t, lang } = useI18n();
@@ -15,7 +15,10 @@ export function SettingsScreen(props: { installation: Installation }) {
   const inst = props.installation;
 
   useEffect(() => {
-    api.officeList().then((list) => setOffice(list.find((o) => o.code === inst.office) ?? null), (e) => setError(toFailure(e).message));
+    api.officeList().then(
+      (list) => setOffice(list.find((o) => o.code === inst.office) ?? null),
+      (e) => setError(toFailure(e).message),
+    );
   }, []);
 
   const exportJson = async () => {
@@ -36,7 +39,14 @@ export function SettingsScreen(props: { installation: Installation }) {
         <legend>{t("settings.language")}</legend>
         {LANGS.map((l) => (
           <label class="choice">
-            <input type="radio" name="language" value={l} checked={lang === l} onChange={() => setLang(l)} data-lang={l} />
+            <input
+              type="radio"
+              name="language"
+              value={l}
+              checked={lang === l}
+              onChange={() => setLang(l)}
+              data-lang={l}
+            />
             {t(`lang.${l}`)}
           </label>
         ))}
@@ -45,11 +55,15 @@ export function SettingsScreen(props: { installation: Installation }) {
         <legend>{t("settings.office")}</legend>
         <dl class="details">
           <dt>{t("settings.office_name")}</dt>
-          <dd data-testid="settings-office">{office ? pick(lang, office.name_ja, office.name_en) : t(`offices.${inst.office}`)}</dd>
+          <dd data-testid="settings-office">
+            {office ? pick(lang, office.name_ja, office.name_en) : codeText(lang, "offices.", inst.office)}
+          </dd>
           <dt>{t("settings.installation_id")}</dt>
           <dd class="mono">{inst.installation_id}</dd>
           <dt>{t("settings.data_dir")}</dt>
-          <dd class="mono" data-testid="settings-data-dir">{inst.data_dir}</dd>
+          <dd class="mono" data-testid="settings-data-dir">
+            {inst.data_dir}
+          </dd>
           <dt>{t("settings.database")}</dt>
           <dd class="mono">{inst.database}</dd>
           <dt>{t("settings.schema")}</dt>

@@ -10,9 +10,20 @@ import { Modal } from "../components/Modal";
 import { useSubmit } from "../form";
 import { pick, useI18n } from "../i18n";
 
-const TEXT_FIELDS = ["name", "name_en", "municipality", "address", "latitude", "longitude", "opened_on", "closed_on"] as const;
+const TEXT_FIELDS = [
+  "name",
+  "name_en",
+  "municipality",
+  "address",
+  "latitude",
+  "longitude",
+  "opened_on",
+  "closed_on",
+] as const;
 const FIELDS = [...TEXT_FIELDS, "member", "prefecture", "sectors", "status", "notes"];
-type Draft = Record<(typeof TEXT_FIELDS)[number] | "member" | "prefecture" | "status" | "notes", string> & { sectors: string[] };
+type Draft = Record<(typeof TEXT_FIELDS)[number] | "member" | "prefecture" | "status" | "notes", string> & {
+  sectors: string[];
+};
 
 function draftOf(s: Site | null, member: Member | null, prefecture: string): Draft {
   return {
@@ -108,7 +119,12 @@ export function SiteForm(props: {
                   onInput={(e) => void findMembers((e.target as HTMLInputElement).value)}
                   placeholder={t("members.search")}
                 />
-                <select name="member" value={d.member} onChange={set("member")} size={Math.min(4, Math.max(2, memberHits.length))}>
+                <select
+                  name="member"
+                  value={d.member}
+                  onChange={set("member")}
+                  size={Math.min(4, Math.max(2, memberHits.length))}
+                >
                   {memberHits.map((m) => (
                     <option value={m.id}>
                       {m.member_no} {pick(lang, m.name_ja, m.name_en)}

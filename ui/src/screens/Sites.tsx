@@ -29,11 +29,23 @@ export function SitesScreen() {
   const [reload, setReload] = useState(0);
   const prefecture = tab === "other" ? otherPref : tab;
 
-  const { page, error, setError } = usePagedList("sites", () => listSites({ prefecture, sector, status, search, offset, limit: LIMIT }), [prefecture, sector, status, search, offset, reload]);
+  const { page, error, setError } = usePagedList(
+    "sites",
+    () => listSites({ prefecture, sector, status, search, offset, limit: LIMIT }),
+    [prefecture, sector, status, search, offset, reload],
+  );
 
   const reset = () => setOffset(0);
   const tabLabel = (code: string) =>
-    code === "" ? t("sites.all") : code === "other" ? t("sites.other") : pick(lang, choices.prefectures.find((p) => p.code === code)?.ja, choices.prefectures.find((p) => p.code === code)?.en);
+    code === ""
+      ? t("sites.all")
+      : code === "other"
+        ? t("sites.other")
+        : pick(
+            lang,
+            choices.prefectures.find((p) => p.code === code)?.ja,
+            choices.prefectures.find((p) => p.code === code)?.en,
+          );
 
   return (
     <section data-testid="sites">
@@ -74,7 +86,15 @@ export function SitesScreen() {
           }}
         />
         {tab === "other" && (
-          <select name="other_prefecture" aria-label={t("sites.other")} value={otherPref} onChange={(e) => { setOtherPref((e.target as HTMLSelectElement).value); reset(); }}>
+          <select
+            name="other_prefecture"
+            aria-label={t("sites.other")}
+            value={otherPref}
+            onChange={(e) => {
+              setOtherPref((e.target as HTMLSelectElement).value);
+              reset();
+            }}
+          >
             {choices.prefectures
               .filter((p) => !["03", "04", "07"].includes(p.code))
               .map((p) => (
@@ -82,13 +102,29 @@ export function SitesScreen() {
               ))}
           </select>
         )}
-        <select name="sector" aria-label={t("sites.sector")} value={sector} onChange={(e) => { setSector((e.target as HTMLSelectElement).value); reset(); }}>
+        <select
+          name="sector"
+          aria-label={t("sites.sector")}
+          value={sector}
+          onChange={(e) => {
+            setSector((e.target as HTMLSelectElement).value);
+            reset();
+          }}
+        >
           <option value="">{t("sites.all_sectors")}</option>
           {choices.sectors.map((c) => (
             <option value={c.code}>{pick(lang, c.ja, c.en)}</option>
           ))}
         </select>
-        <select name="status" aria-label={t("sites.status")} value={status} onChange={(e) => { setStatus((e.target as HTMLSelectElement).value); reset(); }}>
+        <select
+          name="status"
+          aria-label={t("sites.status")}
+          value={status}
+          onChange={(e) => {
+            setStatus((e.target as HTMLSelectElement).value);
+            reset();
+          }}
+        >
           <option value="">{t("sites.all_statuses")}</option>
           {choices.site_statuses.map((c) => (
             <option value={c.code}>{pick(lang, c.ja, c.en)}</option>
@@ -99,9 +135,20 @@ export function SitesScreen() {
       <ErrorBanner message={error} />
       {page && (
         <>
-          <SiteTable rows={page.rows} showMember onEdit={(s) => setForm(s)} onChanged={() => setReload(reload + 1)} onError={setError} />
+          <SiteTable
+            rows={page.rows}
+            showMember
+            onEdit={(s) => setForm(s)}
+            onChanged={() => setReload(reload + 1)}
+            onError={setError}
+          />
           {page.rows.length === 0 && <p class="empty">{t("common.no_rows")}</p>}
-          <Pager total={Number(page.total)} offset={Number(page.offset)} limit={Number(page.limit)} onOffset={setOffset} />
+          <Pager
+            total={Number(page.total)}
+            offset={Number(page.offset)}
+            limit={Number(page.limit)}
+            onOffset={setOffset}
+          />
         </>
       )}
       {form && (

@@ -63,7 +63,13 @@ export function SyncScreen() {
   const restore = async (o: SyncStatus["overwritten"][number]) => {
     setNotice(null);
     try {
-      await api.syncRestore({ table: o.table, rowId: o.row_id, column: o.column, hlc: Number(o.lost_hlc), origin: o.lost_origin });
+      await api.syncRestore({
+        table: o.table,
+        rowId: o.row_id,
+        column: o.column,
+        hlc: Number(o.lost_hlc),
+        origin: o.lost_origin,
+      });
       setNotice(t("sync.restored"));
       await refresh();
     } catch (e) {
@@ -78,18 +84,40 @@ export function SyncScreen() {
       <h1>{t("sync.title")}</h1>
       <p class="hint">{t("sync.intro")}</p>
       <ErrorBanner message={error} />
-      {notice && <p class="notice" data-testid="sync-notice">{notice}</p>}
+      {notice && (
+        <p class="notice" data-testid="sync-notice">
+          {notice}
+        </p>
+      )}
 
       <form class="card sync-hub" onSubmit={saveHub}>
         <label class={"field" + (hubError ? " has-error" : "")}>
           <span class="label">{t("sync.hub_url")}</span>
-          <input name="hub_url" type="url" value={hubUrl} placeholder="http://" onInput={(e) => setHubUrl((e.target as HTMLInputElement).value)} />
-          {hubError && <small class="field-error" data-testid="hub-error">{hubError}</small>}
+          <input
+            name="hub_url"
+            type="url"
+            value={hubUrl}
+            placeholder="http://"
+            onInput={(e) => setHubUrl((e.target as HTMLInputElement).value)}
+          />
+          {hubError && (
+            <small class="field-error" data-testid="hub-error">
+              {hubError}
+            </small>
+          )}
           <small class="hint">{t("sync.hub_hint")}</small>
         </label>
         <div class="actions">
-          <button type="submit" data-testid="hub-save">{t("sync.save_hub")}</button>
-          <button type="button" class="primary" data-testid="sync-now" disabled={!auto?.hub || auto.running} onClick={syncNow}>
+          <button type="submit" data-testid="hub-save">
+            {t("sync.save_hub")}
+          </button>
+          <button
+            type="button"
+            class="primary"
+            data-testid="sync-now"
+            disabled={!auto?.hub || auto.running}
+            onClick={syncNow}
+          >
             {t("sync.now")}
           </button>
         </div>
@@ -104,7 +132,11 @@ export function SyncScreen() {
         )}
         {report && (
           <p class="hint" data-testid="sync-report">
-            {t("sync.report", { pushed: formatCount(Number(report.pushed), lang), pulled: formatCount(Number(report.pulled), lang), new: formatCount(Number(report.new), lang) })}
+            {t("sync.report", {
+              pushed: formatCount(Number(report.pushed), lang),
+              pulled: formatCount(Number(report.pulled), lang),
+              new: formatCount(Number(report.new), lang),
+            })}
           </p>
         )}
       </form>
@@ -114,7 +146,9 @@ export function SyncScreen() {
           <div class="tiles">
             <div class="tile">
               <span class="tile-label">{t("sync.unsent")}</span>
-              <span class="tile-value" data-testid="sync-unsent">{formatCount(Number(status.unsent_changes), lang)}</span>
+              <span class="tile-value" data-testid="sync-unsent">
+                {formatCount(Number(status.unsent_changes), lang)}
+              </span>
               <span class="tile-note">{status.enrolled ? t("sync.enrolled") : t("sync.not_enrolled")}</span>
             </div>
           </div>
@@ -125,7 +159,12 @@ export function SyncScreen() {
           ) : (
             <table class="grid" data-testid="sync-peers">
               <thead>
-                <tr><th>{t("sync.peer")}</th><th>{t("sync.last_sync")}</th><th class="num">{t("sync.sent_upto")}</th><th class="num">{t("sync.received_upto")}</th></tr>
+                <tr>
+                  <th>{t("sync.peer")}</th>
+                  <th>{t("sync.last_sync")}</th>
+                  <th class="num">{t("sync.sent_upto")}</th>
+                  <th class="num">{t("sync.received_upto")}</th>
+                </tr>
               </thead>
               <tbody>
                 {status.peers.map((p) => (
@@ -143,17 +182,26 @@ export function SyncScreen() {
           <h2>{t("sync.quarantined")}</h2>
           <p class="hint">{t("sync.quarantined_hint")}</p>
           {status.quarantined.length === 0 ? (
-            <p class="empty" data-testid="sync-quarantined-none">{t("sync.none")}</p>
+            <p class="empty" data-testid="sync-quarantined-none">
+              {t("sync.none")}
+            </p>
           ) : (
             <table class="grid" data-testid="sync-quarantined">
               <thead>
-                <tr><th>{t("sync.q.origin")}</th><th>{t("sync.q.cell")}</th><th class="num">{t("sync.q.ahead")}</th><th>{t("sync.q.via")}</th></tr>
+                <tr>
+                  <th>{t("sync.q.origin")}</th>
+                  <th>{t("sync.q.cell")}</th>
+                  <th class="num">{t("sync.q.ahead")}</th>
+                  <th>{t("sync.q.via")}</th>
+                </tr>
               </thead>
               <tbody>
                 {status.quarantined.map((q) => (
                   <tr>
                     <td>{peerLabel(`office:${q.origin}`, lang)}</td>
-                    <td class="mono">{q.table}.{q.column} {q.row_id}</td>
+                    <td class="mono">
+                      {q.table}.{q.column} {q.row_id}
+                    </td>
                     <td class="num">{t("sync.q.ahead_s", { s: formatCount(Number(q.ahead_secs), lang) })}</td>
                     <td>{q.via}</td>
                   </tr>
@@ -161,26 +209,43 @@ export function SyncScreen() {
               </tbody>
             </table>
           )}
-          {Number(status.parked_changes) > 0 && <p class="hint">{t("sync.parked", { n: formatCount(Number(status.parked_changes), lang) })}</p>}
+          {Number(status.parked_changes) > 0 && (
+            <p class="hint">{t("sync.parked", { n: formatCount(Number(status.parked_changes), lang) })}</p>
+          )}
 
           <h2>{t("sync.overwritten")}</h2>
           <p class="hint">{t("sync.overwritten_hint")}</p>
           {status.overwritten.length === 0 ? (
-            <p class="empty" data-testid="sync-overwritten-none">{t("sync.none")}</p>
+            <p class="empty" data-testid="sync-overwritten-none">
+              {t("sync.none")}
+            </p>
           ) : (
             <table class="grid" data-testid="sync-overwritten">
               <thead>
-                <tr><th>{t("sync.o.cell")}</th><th>{t("sync.o.lost")}</th><th>{t("sync.o.lost_origin")}</th><th>{t("sync.o.current")}</th><th>{t("sync.o.current_origin")}</th><th /></tr>
+                <tr>
+                  <th>{t("sync.o.cell")}</th>
+                  <th>{t("sync.o.lost")}</th>
+                  <th>{t("sync.o.lost_origin")}</th>
+                  <th>{t("sync.o.current")}</th>
+                  <th>{t("sync.o.current_origin")}</th>
+                  <th />
+                </tr>
               </thead>
               <tbody>
                 {status.overwritten.map((o) => (
                   <tr>
-                    <td class="mono">{o.table}.{o.column} {o.row_id}</td>
+                    <td class="mono">
+                      {o.table}.{o.column} {o.row_id}
+                    </td>
                     <td>{cellText(o.lost_value)}</td>
                     <td>{peerLabel(`office:${o.lost_origin}`, lang)}</td>
                     <td>{cellText(o.current_value)}</td>
                     <td>{peerLabel(`office:${o.current_origin}`, lang)}</td>
-                    <td><button type="button" data-testid="sync-restore" onClick={() => restore(o)}>{t("sync.restore")}</button></td>
+                    <td>
+                      <button type="button" data-testid="sync-restore" onClick={() => restore(o)}>
+                        {t("sync.restore")}
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
