@@ -13,17 +13,15 @@ const base: AutoSync = {
 
 describe("sync progress", () => {
   it("has a percentage only when the stage's size is known", () => {
-    expect(progressPercent({ stage: "push", changes: 250, total: 1000 } as never)).toBe(25);
-    expect(progressPercent({ stage: "pull", changes: 250 } as never)).toBeNull();
-    expect(progressPercent({ stage: "pull", changes: 5, total: 0 } as never)).toBeNull();
-    expect(progressPercent({ stage: "push", changes: 1200, total: 1000 } as never)).toBe(100);
+    expect(progressPercent({ stage: "push", changes: 250, total: 1000 })).toBe(25);
+    expect(progressPercent({ stage: "pull", changes: 250 })).toBeNull();
+    expect(progressPercent({ stage: "pull", changes: 5, total: 0 })).toBeNull();
+    expect(progressPercent({ stage: "push", changes: 1200, total: 1000 })).toBe(100);
   });
 
   it("names the stage and the counts in each language", () => {
-    expect(progressText({ stage: "push", changes: 1200, total: 5000 } as never, "en")).toBe(
-      "Sending: 1,200 of 5,000 changes",
-    );
-    expect(progressText({ stage: "pull", changes: 30 } as never, "ja")).toBe("受信中: 30件");
+    expect(progressText({ stage: "push", changes: 1200, total: 5000 }, "en")).toBe("Sending: 1,200 of 5,000 changes");
+    expect(progressText({ stage: "pull", changes: 30 }, "ja")).toBe("受信中: 30件");
   });
 });
 
