@@ -12,6 +12,7 @@ use crate::hlc::Stamp;
 use crate::store::{Change, Entry, Store, Writer, parse_cells};
 use crate::sync::bundle::{self, Manifest, Opened};
 use crate::sync::keys::{self, INVITE_FORMAT, Identity, Invite};
+use crate::sync::sealed::SealedInvite;
 
 /// Changes stamped further ahead of this machine's clock than this are held
 /// in quarantine: 10 minutes, as the issue asks; configurable per call.
@@ -242,8 +243,9 @@ pub(crate) fn housekeeping(store: &mut Store, cfg: &SyncConfig) -> Result<()> {
 
 impl Kizuna {
     /// HQ only: enrols `office` with a fresh key pair and returns the invite
-    /// file's bytes. The invite holds the office's secret key.
-    pub fn office_invite(&mut self, office: &str) -> Result<Vec<u8>> {
+    /// file's bytes, sealed with a new one-time passphrase (the invite holds
+    /// the office's secret key), and that passphrase.
+    pub fn office_invite(&mut self, office: &str) -> Result<SealedInvite> {
         let office = crate::model::office::check_code(office)?;
         if self.office_code() != keys::HQ_OFFICE {
             return Err(Error::Unauthorized("only HQ (tokyo) can enrol offices".into()));
@@ -264,7 +266,7 @@ impl Kizuna {
             secret_key: hex::encode(key.to_bytes()),
             cert,
         };
-        serde_json::to_vec_pretty(&inv).map_err(|e| Error::Sync(e.to_string()))
+        inv.seal()
     }
 
     /// A signed bundle of this replica's change log (its own changes and all
