@@ -15,7 +15,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use write::{CellValue, Change, Entry, Writer, parse_cells};
 pub(crate) use write::{Cells, write_cells_json};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fold::fold;
 use crate::hlc::{Clock, Stamp, WallClock, system_millis};
 
