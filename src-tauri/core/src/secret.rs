@@ -120,7 +120,9 @@ impl KeyStore {
     }
 
     fn file(&self, name: &str) -> Result<PathBuf> {
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) || name.starts_with('.')
+        if name.is_empty()
+            || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            || name.starts_with('.')
         {
             return Err(Error::invalid("key name", format!("'{name}' is not a plain file name")));
         }
@@ -142,7 +144,10 @@ impl KeyStore {
         let mut out = Zeroizing::new([0u8; 32]);
         let trimmed = text.trim_ascii();
         hex::decode_to_slice(trimmed, &mut out[..]).map_err(|_| {
-            Error::KeyUnavailable(format!("{} is not a key (64 hexadecimal digits expected)", self.dir.join(name).display()))
+            Error::KeyUnavailable(format!(
+                "{} is not a key (64 hexadecimal digits expected)",
+                self.dir.join(name).display()
+            ))
         })?;
         Ok(Some(out))
     }
@@ -182,7 +187,8 @@ impl KeyStore {
 /// 32 bytes from the operating system's generator.
 pub(crate) fn random_32() -> Result<Zeroizing<[u8; 32]>> {
     let mut b = Zeroizing::new([0u8; 32]);
-    getrandom::fill(&mut b[..]).map_err(|e| Error::KeyUnavailable(format!("no system randomness for a new key: {e}")))?;
+    getrandom::fill(&mut b[..])
+        .map_err(|e| Error::KeyUnavailable(format!("no system randomness for a new key: {e}")))?;
     Ok(b)
 }
 
@@ -205,7 +211,10 @@ impl DatabaseKey {
     /// `sqlcipher_export` from a plain connection.
     pub(crate) fn attach(&self, conn: &Connection, path: &Path, schema: &str) -> Result<()> {
         let key = Zeroizing::new(format!("x'{}'", hex::encode(&self.0[..])));
-        conn.execute(&format!("ATTACH DATABASE ?1 AS {schema} KEY ?2"), rusqlite::params![path.to_string_lossy(), &*key])?;
+        conn.execute(
+            &format!("ATTACH DATABASE ?1 AS {schema} KEY ?2"),
+            rusqlite::params![path.to_string_lossy(), &*key],
+        )?;
         conn.execute_batch(&format!("PRAGMA {schema}.cipher_page_size = {CIPHER_PAGE_SIZE};"))?;
         Ok(())
     }

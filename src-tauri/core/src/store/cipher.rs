@@ -192,9 +192,8 @@ fn encrypt_plain(path: &Path, keys: &KeyStore) -> Result<()> {
     // Leaving WAL mode checkpoints the WAL into the file and needs every
     // other connection closed; the exclusive lock then keeps them out until
     // the encrypted copy has replaced the file.
-    let mode: String = plain
-        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
-        .map_err(|e| in_use(path, &e.to_string()))?;
+    let mode: String =
+        plain.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0)).map_err(|e| in_use(path, &e.to_string()))?;
     if !mode.eq_ignore_ascii_case("delete") {
         return Err(in_use(path, &format!("journal mode stays {mode}")));
     }

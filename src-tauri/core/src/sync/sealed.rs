@@ -160,7 +160,9 @@ pub fn open(file: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>> {
     canonical(passphrase)?;
     let env: Envelope = serde_json::from_slice(file).map_err(|e| {
         if serde_json::from_slice::<serde_json::Value>(file).is_ok_and(|v| v.get("secret_key").is_some()) {
-            Error::Rejected("this invite is not sealed with a passphrase (an older version wrote it): ask HQ for a new one".into())
+            Error::Rejected(
+                "this invite is not sealed with a passphrase (an older version wrote it): ask HQ for a new one".into(),
+            )
         } else {
             Error::Rejected(format!("not a Kizuna invite file: {e}"))
         }
