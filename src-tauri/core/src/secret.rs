@@ -197,10 +197,11 @@ pub struct DatabaseKey(Zeroizing<[u8; 32]>);
 
 impl DatabaseKey {
     /// `PRAGMA key`, first thing on a fresh connection, and the page size
-    /// that SQLCipher cannot read from the encrypted header.
+    /// that SQLCipher cannot read from the encrypted header. SQLCipher's own
+    /// log (stderr) is silenced: a wrong key is reported as our error.
     pub(crate) fn unlock(&self, conn: &Connection) -> Result<()> {
         let sql = Zeroizing::new(format!(
-            "PRAGMA key = \"x'{}'\"; PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE};",
+            "PRAGMA cipher_log_level = NONE; PRAGMA key = \"x'{}'\"; PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE};",
             hex::encode(&self.0[..])
         ));
         conn.execute_batch(&sql)?;
