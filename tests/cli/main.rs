@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 
 #[path = "../common/cli.rs"]
 mod common;
+mod secrets;
 use common::kizuna;
 
 fn ok_json(dir: &Path, args: &[&str]) -> Value {

@@ -1,5 +1,6 @@
 //! Black-box tests of the core API (`kizuna_core::Kizuna`).
 
+mod at_rest;
 mod changelog;
 mod registry;
 mod seed;

@@ -267,7 +267,7 @@ fn site_search_agrees_with_a_sql_scan_and_follows_every_write() {
         })
         .collect();
     k.site_add_many(&inputs).unwrap();
-    let raw = rusqlite::Connection::open(dir.path().join(kizuna_core::api::DB_FILE)).unwrap();
+    let raw = kizuna_core::store::connect(&dir.path().join(kizuna_core::api::DB_FILE)).unwrap();
     let oracle = |needle: &str,
                   pref: Option<&str>,
                   member: Option<&str>,

@@ -331,8 +331,19 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
     let (hq, tono) = (tmp.path().join("hq"), tmp.path().join("tono"));
     let invite = tmp.path().join("tono.invite");
     cli(&hq, &["init"]);
-    cli(&hq, &["office", "invite", "tono", "--out", invite.to_str().expect("utf-8 path")]);
-    cli(&tono, &["init", "--join", invite.to_str().expect("utf-8 path")]);
+    let sealed: serde_json::Value = serde_json::from_str(&cli(
+        &hq,
+        &["--json", "office", "invite", "tono", "--out", invite.to_str().expect("utf-8 path")],
+    ))
+    .expect("invite JSON");
+    let join = std::process::Command::new(cli_bin())
+        .arg("--data-dir")
+        .arg(&tono)
+        .args(["init", "--join", invite.to_str().expect("utf-8 path")])
+        .env("KIZUNA_INVITE_PASSPHRASE", sealed["passphrase"].as_str().expect("passphrase"))
+        .output()
+        .expect("run kizuna");
+    assert!(join.status.success(), "join: {}", String::from_utf8_lossy(&join.stderr));
     let hub = Hub::start(&hq);
 
     let app = App::launch(&tono).await;

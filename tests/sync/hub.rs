@@ -225,7 +225,7 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
     {
         // As a database written by a version before migration 4: no digest,
         // and the log in its per-cell form.
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = kizuna_core::store::connect(&path).unwrap();
         conn.execute_batch(
             "CREATE TABLE old_log (seq INTEGER PRIMARY KEY, hlc INTEGER NOT NULL, origin TEXT NOT NULL,
                  tbl TEXT NOT NULL, row_id TEXT NOT NULL, col TEXT NOT NULL, value);

@@ -4,6 +4,7 @@
 
 mod convergence;
 mod hub;
+mod invite;
 mod net;
 mod tamper;
 mod trust;

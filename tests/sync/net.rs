@@ -18,13 +18,14 @@ pub fn hq() -> Replica {
 }
 
 pub fn invite(hq: &mut Replica, office: &str) -> Invite {
-    Invite::parse(&hq.k.office_invite(office).expect("invite")).expect("parse invite")
+    let sealed = hq.k.office_invite(office).expect("invite");
+    Invite::open(&sealed.bytes, &sealed.passphrase).expect("open invite")
 }
 
 pub fn join(hq: &mut Replica, office: &str) -> Replica {
-    let inv = invite(hq, office);
+    let sealed = hq.k.office_invite(office).expect("invite");
     let dir = tempfile::tempdir().expect("temp dir");
-    let k = Kizuna::join(dir.path(), &inv).expect("join");
+    let k = Kizuna::join(dir.path(), &sealed.bytes, &sealed.passphrase).expect("join");
     Replica { dir, k }
 }
 

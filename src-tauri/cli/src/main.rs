@@ -40,7 +40,8 @@ enum Command {
         /// Create no seed data
         #[arg(long)]
         empty: bool,
-        /// Join the network with HQ's invite file (the office comes from the invite)
+        /// Join the network with HQ's invite file (the office comes from the invite); asks for its
+        /// passphrase, or reads KIZUNA_INVITE_PASSPHRASE
         #[arg(long, conflicts_with_all = ["office", "empty"])]
         join: Option<PathBuf>,
     },
@@ -118,7 +119,7 @@ enum Command {
 #[derive(Subcommand)]
 enum OfficeCommand {
     List,
-    /// HQ: enrol an office and write its signed invite file
+    /// HQ: enrol an office and write its invite file, sealed with the passphrase it prints
     Invite {
         office: String,
         #[arg(long)]

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use kizuna_core::sync::{HubOptions, Invite, SyncConfig};
+use kizuna_core::sync::{HubOptions, SyncConfig};
 use kizuna_core::{Error, Kizuna};
 
 use crate::output::Out;
@@ -162,21 +162,50 @@ fn chrono_like(ms: i64) -> Option<String> {
 }
 
 pub fn invite(k: &mut Kizuna, office: &str, file: &Path, out: &Out) -> Result<(), Error> {
-    let bytes = k.office_invite(office)?;
-    kizuna_core::files::write_atomic(file, &bytes)?;
-    out.emit(&serde_json::json!({ "office": office, "invite": file.display().to_string() }), |_| {
+    let sealed = k.office_invite(office)?;
+    kizuna_core::secret::write_owner_only(file, &sealed.bytes)?;
+    let json = serde_json::json!({
+        "office": office,
+        "invite": file.display().to_string(),
+        "passphrase": sealed.passphrase,
+    });
+    out.emit(&json, |_| {
         format!(
-            "Enrolled office {office}; invite written to {} (it holds the office's secret key: hand it over in person)",
-            file.display()
+            "Enrolled office {office}; invite written to {}.\n\
+             Passphrase (read it out to the office, apart from the file; it is shown only now):\n\n    {}\n",
+            file.display(),
+            sealed.passphrase
         )
     });
     Ok(())
 }
 
+/// Where `init --join` takes the invite's passphrase from when not asked on
+/// a terminal (scripts, tests).
+const PASSPHRASE_ENV: &str = "KIZUNA_INVITE_PASSPHRASE";
+
 pub fn join(dir: &Path, file: &Path) -> Result<Kizuna, Error> {
     let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-    let invite = Invite::parse(&bytes)?;
-    Kizuna::join(dir, &invite)
+    let passphrase = passphrase()?;
+    Kizuna::join(dir, &bytes, &passphrase)
+}
+
+fn passphrase() -> Result<String, Error> {
+    use std::io::IsTerminal;
+    if let Some(p) = std::env::var_os(PASSPHRASE_ENV) {
+        return p.into_string().map_err(|_| Error::invalid("passphrase", format!("{PASSPHRASE_ENV} is not UTF-8")));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::invalid(
+            "passphrase",
+            format!("give the invite's passphrase on a terminal, or in {PASSPHRASE_ENV}"),
+        ));
+    }
+    eprint!("Passphrase HQ read out (XXXXX-XXXXX-XXXXX-XXXXX): ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| Error::io("stdin", e))?;
+    Ok(line.trim().to_string())
 }
 
 pub fn serve(dir: &Path, listen: &str, max_body: u64, max_future_secs: i64) -> Result<(), Error> {

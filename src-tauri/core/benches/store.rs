@@ -1,5 +1,7 @@
 //! Store benchmarks: inserting 100k sites through the mutation path (change
 //! log included), then listing one page of a prefecture and a kana search.
+//! Each runs on an encrypted database (the default) and, suffixed
+//! `_unencrypted`, on a plain one: what encryption at rest costs.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -9,14 +11,17 @@ use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::model::member::{MemberInput, MemberQuery};
 use kizuna_core::model::site::{SiteInput, SiteQuery};
+use kizuna_core::store::AtRest;
 
 const SITES: usize = 100_000;
 const TOWNS: [(&str, &str); 6] =
     [("04", "石巻市"), ("04", "気仙沼市"), ("03", "釜石市"), ("03", "宮古市"), ("07", "いわき市"), ("07", "南相馬市")];
 
-fn fresh() -> (tempfile::TempDir, Kizuna, Vec<String>) {
+const MODES: [(AtRest, &str); 2] = [(AtRest::Encrypted, ""), (AtRest::Plain, "_unencrypted")];
+
+fn fresh(at_rest: AtRest) -> (tempfile::TempDir, Kizuna, Vec<String>) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut k = Kizuna::init(dir.path(), &InitOptions::default()).expect("init");
+    let mut k = Kizuna::init_at_rest(dir.path(), &InitOptions::default(), at_rest).expect("init");
     let members = (0..100)
         .map(|i| {
             k.member_add(&MemberInput {
@@ -53,27 +58,35 @@ fn sites(members: &[String]) -> Vec<SiteInput> {
 fn insert(c: &mut Criterion) {
     let mut g = c.benchmark_group("store");
     g.sample_size(10).measurement_time(Duration::from_secs(40)).warm_up_time(Duration::from_secs(1));
-    g.bench_function("insert_100k_sites_with_change_log", |b| {
-        b.iter_batched(
-            || {
-                let (dir, k, members) = fresh();
-                let batch = sites(&members);
-                (dir, k, batch)
-            },
-            |(dir, mut k, batch)| {
-                black_box(k.site_add_many(&batch).expect("insert"));
-                (dir, k)
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    for (at_rest, suffix) in MODES {
+        g.bench_function(format!("insert_100k_sites_with_change_log{suffix}"), |b| {
+            b.iter_batched(
+                || {
+                    let (dir, k, members) = fresh(at_rest);
+                    let batch = sites(&members);
+                    (dir, k, batch)
+                },
+                |(dir, mut k, batch)| {
+                    black_box(k.site_add_many(&batch).expect("insert"));
+                    (dir, k)
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
     g.finish();
 }
 
 fn queries(c: &mut Criterion) {
-    let (_dir, mut k, members) = fresh();
+    for (at_rest, suffix) in MODES {
+        queries_on(c, at_rest, suffix);
+    }
+}
+
+fn queries_on(c: &mut Criterion, at_rest: AtRest, suffix: &str) {
+    let (_dir, mut k, members) = fresh(at_rest);
     k.site_add_many(&sites(&members)).expect("insert");
-    let mut g = c.benchmark_group("query_100k_sites");
+    let mut g = c.benchmark_group(format!("query_100k_sites{suffix}"));
     g.bench_function("prefecture_page", |b| {
         b.iter(|| {
             let page = k

@@ -14,7 +14,7 @@ use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::hlc::Stamp;
 use kizuna_core::store::{CellValue, Change, Entry};
-use kizuna_core::sync::{HubOptions, Invite, SyncConfig};
+use kizuna_core::sync::{HubOptions, SyncConfig};
 use tempfile::TempDir;
 
 fn sites() -> usize {
@@ -66,9 +66,9 @@ fn hq_with_sites(n: usize) -> Net {
 }
 
 fn office(net: &mut Net, code: &str) -> (TempDir, Kizuna) {
-    let inv = Invite::parse(&net.hq.office_invite(code).unwrap()).unwrap();
+    let sealed = net.hq.office_invite(code).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let k = Kizuna::join(dir.path(), &inv).unwrap();
+    let k = Kizuna::join(dir.path(), &sealed.bytes, &sealed.passphrase).unwrap();
     (dir, k)
 }
 

@@ -38,6 +38,11 @@ pub enum Error {
     #[error("unauthorized: {0}")]
     Unauthorized(String),
 
+    /// A key the data folder needs (the database's, the office's) is missing,
+    /// malformed or belongs to something else.
+    #[error("key: {0}")]
+    KeyUnavailable(String),
+
     #[error("report: {0}")]
     Report(String),
 
@@ -75,6 +80,7 @@ impl Error {
             Error::Sync(_) => "sync_failed",
             Error::Rejected(_) => "rejected",
             Error::Unauthorized(_) => "unauthorized",
+            Error::KeyUnavailable(_) => "key_unavailable",
             Error::Report(_) => "report_failed",
             Error::Storage(_) => "storage",
             Error::Io { .. } => "io",

@@ -13,6 +13,7 @@ pub mod money;
 pub mod prefecture;
 pub mod report;
 pub mod schema;
+pub mod secret;
 pub mod seed;
 pub mod store;
 pub mod sync;

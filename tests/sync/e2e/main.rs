@@ -43,9 +43,10 @@ fn network(offices: &[&str]) -> Net {
     let mut dirs = vec![];
     for o in offices {
         let inv = tmp.path().join(format!("{o}.invite"));
-        ok(&hq, &["office", "invite", o, "--out", inv.to_str().unwrap()]);
+        let pass = common::invite(&hq, o, &inv);
         let d = tmp.path().join(o);
-        ok(&d, &["init", "--join", inv.to_str().unwrap()]);
+        let j = common::join(&d, &inv, &pass);
+        assert!(j.status.success(), "join {o}: {}", String::from_utf8_lossy(&j.stderr));
         dirs.push(d);
     }
     Net { _tmp: tmp, hq, offices: dirs }
@@ -163,9 +164,9 @@ fn an_unenrolled_office_is_refused_by_the_hub() {
     let other = tmp.path().join("other-hq");
     ok(&other, &["init"]);
     let inv = tmp.path().join("tono.invite");
-    ok(&other, &["office", "invite", "tono", "--out", inv.to_str().unwrap()]);
+    let pass = common::invite(&other, "tono", &inv);
     let stranger = tmp.path().join("tono");
-    ok(&stranger, &["init", "--join", inv.to_str().unwrap()]);
+    assert!(common::join(&stranger, &inv, &pass).status.success());
     let before = dump(&net.hq);
     let err = fails(&stranger, &["sync", "--hub", &hub.1]);
     assert!(err.contains("error[unauthorized]"), "{err}");

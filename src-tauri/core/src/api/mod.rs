@@ -25,7 +25,7 @@ pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, Repo
 
 use crate::error::{Error, Result};
 use crate::model::office::check_code;
-use crate::store::Store;
+use crate::store::{AtRest, Store};
 
 pub const DB_FILE: &str = "kizuna.sqlite3";
 
@@ -100,9 +100,15 @@ impl Kizuna {
     /// Creates the database for one office, seeded from the source document
     /// unless `empty` is set. Refuses an already initialised folder.
     pub fn init(data_dir: &Path, opts: &InitOptions) -> Result<Kizuna> {
+        Self::init_at_rest(data_dir, opts, AtRest::Encrypted)
+    }
+
+    /// As [`Kizuna::init`]; `AtRest::Plain` leaves the new database
+    /// unencrypted, only to measure what encryption costs (benchmarks).
+    pub fn init_at_rest(data_dir: &Path, opts: &InitOptions, at_rest: AtRest) -> Result<Kizuna> {
         let office = check_code(opts.office.as_deref().unwrap_or("tokyo"))?;
         let db = data_dir.join(DB_FILE);
-        let mut store = Store::open(&db)?;
+        let mut store = Store::open_at_rest(&db, crate::hlc::system_millis, at_rest)?;
         if !store.origin().is_empty() {
             return Err(Error::AlreadyInitialised { path: data_dir.display().to_string() });
         }
@@ -117,9 +123,12 @@ impl Kizuna {
         Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
     }
 
-    /// Creates an office's database from HQ's invite: enrolled, and empty
-    /// until its first sync brings the network's data (seed included).
-    pub fn join(data_dir: &Path, invite: &crate::sync::Invite) -> Result<Kizuna> {
+    /// Creates an office's database from HQ's invite file, opened with the
+    /// passphrase HQ read out: enrolled, and empty until its first sync
+    /// brings the network's data (seed included). A wrong passphrase or an
+    /// altered file is refused before anything is created.
+    pub fn join(data_dir: &Path, invite_file: &[u8], passphrase: &str) -> Result<Kizuna> {
+        let invite = crate::sync::Invite::open(invite_file, passphrase)?;
         let db = data_dir.join(DB_FILE);
         let mut store = Store::open(&db)?;
         if !store.origin().is_empty() {
@@ -128,7 +137,7 @@ impl Kizuna {
         store.write(|w| {
             w.set_meta("office", &invite.office)?;
             w.set_meta("installation_id", &new_id())?;
-            crate::sync::keys::record_join(w, invite)
+            crate::sync::keys::record_join(w, &invite)
         })?;
         Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
     }

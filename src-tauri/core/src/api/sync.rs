@@ -19,12 +19,14 @@ use crate::sync::exchange::{
 };
 use crate::sync::hub::{Client, HubSyncReport, LogDigest, SyncProgress, SyncStage, digest, pull, push};
 use crate::sync::keys::{self, INVITE_FORMAT, Invite};
+use crate::sync::sealed::SealedInvite;
 use crate::sync::status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};
 
 impl Kizuna {
     /// HQ only: enrols `office` with a fresh key pair and returns the invite
-    /// file's bytes. The invite holds the office's secret key.
-    pub fn office_invite(&mut self, office: &str) -> Result<Vec<u8>> {
+    /// file's bytes, sealed with a new one-time passphrase (the invite holds
+    /// the office's secret key), and that passphrase.
+    pub fn office_invite(&mut self, office: &str) -> Result<SealedInvite> {
         let office = crate::model::office::check_code(office)?;
         if self.office_code() != keys::HQ_OFFICE {
             return Err(Error::Unauthorized("only HQ (tokyo) can enrol offices".into()));
@@ -45,7 +47,7 @@ impl Kizuna {
             secret_key: hex::encode(key.to_bytes()),
             cert,
         };
-        serde_json::to_vec_pretty(&inv).map_err(|e| Error::Sync(e.to_string()))
+        inv.seal()
     }
 
     /// A signed bundle of this replica's change log (its own changes and all

@@ -1,6 +1,7 @@
 //! The local SQLite database: opening, migrating, the one write path and
 //! the change log's digest.
 
+mod cipher;
 pub mod digest;
 mod merge;
 mod migrate;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags};
 
+pub use cipher::{AtRest, connect};
 pub use merge::{MergeStats, Verdict, check_entry, is_plain_name};
 pub use migrate::SCHEMA_VERSION;
 // The cell types live in `crate::cell`; re-exported so `store::CellValue` keeps working.
@@ -18,7 +20,7 @@ pub(crate) use crate::cell::{Cells, write_cells_json};
 pub use digest::LogDigest;
 pub use write::Writer;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fold::fold;
 use crate::hlc::{Clock, Stamp, WallClock, system_millis};
 
@@ -39,6 +41,7 @@ pub struct Store {
     generation: u64,
     /// The background checkpoint after the last large write (see `write`).
     checkpoint: Option<std::thread::JoinHandle<()>>,
+    at_rest: AtRest,
 }
 
 impl Drop for Store {
@@ -55,20 +58,21 @@ impl Store {
     }
 
     pub fn open_with_clock(path: &Path, wall: WallClock) -> Result<Store> {
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            }
-        }
-        let conn = Connection::open(path)?;
-        Self::from_connection(conn, path.to_path_buf(), wall)
+        Self::open_at_rest(path, wall, AtRest::Encrypted)
+    }
+
+    /// As [`Store::open_with_clock`], choosing how a new file is kept on disk
+    /// (see [`AtRest`]: plain only for a benchmark's baseline).
+    pub fn open_at_rest(path: &Path, wall: WallClock, at_rest: AtRest) -> Result<Store> {
+        let conn = cipher::open(path, at_rest)?;
+        Self::from_connection(conn, path.to_path_buf(), wall, at_rest)
     }
 
     pub fn open_in_memory() -> Result<Store> {
-        Self::from_connection(Connection::open_in_memory()?, PathBuf::from(":memory:"), system_millis)
+        Self::from_connection(Connection::open_in_memory()?, PathBuf::from(":memory:"), system_millis, AtRest::Plain)
     }
 
-    fn from_connection(mut conn: Connection, path: PathBuf, wall: WallClock) -> Result<Store> {
+    fn from_connection(mut conn: Connection, path: PathBuf, wall: WallClock, at_rest: AtRest) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // Batched merges prepare one upsert per distinct column set.
         conn.set_prepared_statement_cache_capacity(256);
@@ -94,6 +98,7 @@ impl Store {
             },
         )?;
         migrate::migrate(&mut conn)?;
+        crate::secret::move_legacy_signing_key(&conn)?;
         let last: i64 = conn
             .query_row("SELECT value FROM local_meta WHERE key = 'hlc'", [], |r| r.get::<_, String>(0))
             .optional()?
@@ -111,6 +116,7 @@ impl Store {
             path,
             generation: 0,
             checkpoint: None,
+            at_rest,
         })
     }
 
@@ -182,11 +188,11 @@ impl Store {
         }
         done?;
         if large {
-            let path = self.path.clone();
+            let (path, at_rest) = (self.path.clone(), self.at_rest);
             self.checkpoint = Some(std::thread::spawn(move || {
                 // Best effort: any later commit checkpoints as usual, and the
                 // last connection to close always does.
-                if let Ok(c) = Connection::open(&path) {
+                if let Ok(c) = cipher::open(&path, at_rest) {
                     let _ = c.busy_timeout(std::time::Duration::from_secs(10));
                     let _ = c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
                 }

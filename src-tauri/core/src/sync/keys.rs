@@ -5,16 +5,21 @@
 //! keeps HQ's public key (the "network key") and accepts a signer only with a
 //! certificate that verifies against it. An invite carries the office's new
 //! secret key together with its certificate, so enrolment needs no round trip;
-//! an invite file is therefore a secret, to be carried like a password.
+//! the invite file is therefore sealed with a one-time passphrase that HQ
+//! reads out to the office ([`super::sealed`]).
+//!
+//! Secret keys are kept by [`crate::secret`] in the data folder's owner-only
+//! key store, never in the database; the database holds the network key and
+//! the certificates, which are public.
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::secret::KeyStore;
 use crate::store::Writer;
 
-pub const META_SECRET: &str = "sync.secret_key";
 pub const META_NETWORK: &str = "sync.network_key";
 pub const HQ_OFFICE: &str = "tokyo";
 
@@ -68,7 +73,18 @@ pub struct Invite {
 pub const INVITE_FORMAT: &str = "kizuna-invite 1";
 
 impl Invite {
-    pub fn parse(bytes: &[u8]) -> Result<Invite> {
+    /// Opens an invite file sealed with `passphrase` and checks what it holds.
+    pub fn open(file: &[u8], passphrase: &str) -> Result<Invite> {
+        Self::parse(&super::sealed::open(file, passphrase)?)
+    }
+
+    /// Seals this invite with a new one-time passphrase.
+    pub fn seal(&self) -> Result<super::sealed::SealedInvite> {
+        let json = zeroize::Zeroizing::new(serde_json::to_vec_pretty(self).map_err(|e| Error::Sync(e.to_string()))?);
+        super::sealed::seal(&json)
+    }
+
+    fn parse(bytes: &[u8]) -> Result<Invite> {
         let inv: Invite =
             serde_json::from_slice(bytes).map_err(|e| Error::Rejected(format!("not a Kizuna invite file: {e}")))?;
         if inv.format != INVITE_FORMAT {
@@ -120,14 +136,23 @@ pub struct Identity {
     pub network: String,
 }
 
+/// The key store of a database file; an in-memory one has none.
+fn key_store(conn: &Connection) -> Result<KeyStore> {
+    KeyStore::of(conn).ok_or_else(|| Error::KeyUnavailable("an in-memory database has no key store".into()))
+}
+
 pub fn identity(conn: &Connection, office: &str) -> Result<Option<Identity>> {
-    let get = |k: &str| -> Result<Option<String>> {
-        Ok(conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [k], |r| r.get(0)).optional()?)
+    let network: Option<String> =
+        conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [META_NETWORK], |r| r.get(0)).optional()?;
+    let Some(network) = network else { return Ok(None) };
+    let Some(keys) = KeyStore::of(conn) else { return Ok(None) };
+    let Some(secret) = keys.signing_key()? else {
+        return Err(Error::KeyUnavailable(format!(
+            "this office is enrolled but its signing key is missing from {}: restore it, or join again with a new invite",
+            keys.dir().display()
+        )));
     };
-    match (get(META_SECRET)?, get(META_NETWORK)?) {
-        (Some(s), Some(n)) => Ok(Some(Identity { office: office.to_string(), key: signing_key(&s)?, network: n })),
-        _ => Ok(None),
-    }
+    Ok(Some(Identity { office: office.to_string(), key: SigningKey::from_bytes(&secret), network }))
 }
 
 /// Records a verified certificate; a newer one for the same office replaces
@@ -171,9 +196,18 @@ pub fn ensure_identity(w: &mut Writer<'_>) -> Result<Identity> {
             "office '{office}' is not enrolled in a network: ask HQ for an invite and run `kizuna init --join FILE`"
         )));
     }
-    let key = generate()?;
+    // The key file is written before the transaction commits: after a crash
+    // in between, the next call finds it and uses it.
+    let keys = key_store(w.conn())?;
+    let key = match keys.signing_key()? {
+        Some(k) => SigningKey::from_bytes(&k),
+        None => {
+            let key = generate()?;
+            keys.set_signing_key(&key.to_bytes())?;
+            key
+        }
+    };
     let network = hex::encode(key.verifying_key().as_bytes());
-    w.set_meta(META_SECRET, &hex::encode(key.to_bytes()))?;
     w.set_meta(META_NETWORK, &network)?;
     let cert = Cert::issue(&key, &office, &key.verifying_key(), crate::hlc::system_millis());
     record_cert(w.conn(), &cert)?;
@@ -182,7 +216,7 @@ pub fn ensure_identity(w: &mut Writer<'_>) -> Result<Identity> {
 
 /// Writes a joining office's identity from a verified invite.
 pub fn record_join(w: &mut Writer<'_>, inv: &Invite) -> Result<()> {
-    w.set_meta(META_SECRET, &inv.secret_key)?;
+    key_store(w.conn())?.set_signing_key(&signing_key(&inv.secret_key)?.to_bytes())?;
     w.set_meta(META_NETWORK, &inv.cert.network)?;
     // HQ's own certificate arrives with the first bundle HQ signs.
     record_cert(w.conn(), &inv.cert)

@@ -38,7 +38,8 @@
 //! merging never duplicates them.
 //!
 //! # Transports
-//! [`bundle`] is the signed file format; [`exchange`] exports and imports it;
+//! [`bundle`] is the signed file format; [`sealed`] the passphrase-sealed
+//! invite file; [`exchange`] exports and imports it;
 //! [`hub`] carries the same bundles over HTTP. Unknown tables and columns are
 //! parked (see `store::merge`) and replayed after an upgrade.
 
@@ -47,10 +48,12 @@ pub mod bundle;
 pub mod exchange;
 pub mod hub;
 pub mod keys;
+pub mod sealed;
 pub mod status;
 
 pub use auto::AutoSync;
 pub use exchange::{DEFAULT_MAX_FUTURE_MS, ExportReport, ImportReport, SyncConfig};
 pub use hub::{Hub, HubOptions, HubSyncReport, LogDigest, SyncProgress, SyncStage, serve};
 pub use keys::Invite;
+pub use sealed::SealedInvite;
 pub use status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};
