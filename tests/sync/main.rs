@@ -3,7 +3,9 @@
 //! test (four replicas plus the hub).
 
 mod convergence;
+mod fuzz_corpus;
 mod hub;
 mod net;
+mod origins;
 mod tamper;
 mod trust;
