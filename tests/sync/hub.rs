@@ -64,7 +64,9 @@ fn a_log_larger_than_a_page_travels_in_several_pages_each_way() {
     assert_eq!(pushes, [5, 10, 15, 20, 23], "one progress report per pushed page");
     let pulls = pages.iter().filter(|(s, _)| s == "pull").count();
     let hq_entries: i64 = hq.k.store().conn().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
-    assert_eq!(pulls as i64, (hq_entries + 4) / 5, "pulled in pages of five: {pages:?}");
+    // Pages of five, but a page ends only where each office's run of
+    // entries ends on one of its signed heads, so some pages are longer.
+    assert!(pulls >= 3 && pulls as i64 <= (hq_entries + 4) / 5, "pulled in pages of five or more: {pages:?}");
     let r = sendai.k.sync_with_hub(&hub.url(), &small, &mut |_| {}).expect("sync");
     assert!(r.digests_match);
     assert_eq!(dump(&sendai), dump(&hq));
