@@ -258,6 +258,9 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
              CREATE UNIQUE INDEX change_log_cell ON change_log (tbl, row_id, col, hlc, origin);
              DROP TABLE sync_log_digest; DROP INDEX sites_member_status;
              CREATE INDEX sites_member ON sites (member_id); CREATE INDEX sites_search ON sites (deleted, search_key);
+             DROP TABLE sync_heads; DROP TABLE sync_nonces;
+             ALTER TABLE sync_quarantine DROP COLUMN feed; ALTER TABLE sync_quarantine DROP COLUMN fseq;
+             ALTER TABLE sync_quarantine DROP COLUMN chain;
              PRAGMA user_version = 3;",
         )
         .unwrap();
