@@ -56,7 +56,7 @@ enum Op {
     Http {
         office: usize,
     },
-    /// The adversarial office forges: alters an in-flight bundle's entry
+    /// The adversary forges: alters an in-flight bundle's entry
     /// and carries it on as its own bundle (kind 0), stamps a change with an
     /// honest office's origin (kind 1), or pushes such a change to the hub
     /// (kind 2). Nothing forged may ever reach an honest replica.
@@ -136,9 +136,11 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     for o in &OFFICES[1..] {
         reps.push(join(&mut hq, o));
     }
-    let mallory = join(&mut hq, "mallory");
-    let mallory_id = keys::identity(mallory.k.store().conn(), "mallory").unwrap().expect("enrolled");
     reps.insert(0, hq);
+    // The adversary holds Sendai's key (a compromised machine) and forges
+    // changes of the other offices; every replica, Sendai's own included,
+    // stays honest.
+    let mallory_id = keys::identity(reps[3].k.store().conn(), "sendai").unwrap().expect("enrolled");
     let hub = sync::serve(reps[0].dir.path(), "127.0.0.1:0", HubOptions::default()).expect("serve");
     let url = hub.url();
     let cfg = SyncConfig::default();
@@ -196,7 +198,7 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
                 reps[office].k.sync_with_hub(&url, &cfg, &mut |_| {}).expect("http sync");
             }
             Op::Forge { kind, pick, to, row } => {
-                let certs = keys::certs(mallory.k.store().conn()).unwrap();
+                let certs = keys::certs(reps[0].k.store().conn()).unwrap();
                 let forged = match kind {
                     0 if !flight.is_empty() => {
                         let Some(b) = alter(&flight[pick % flight.len()], &mallory_id, certs) else { continue };
@@ -205,7 +207,7 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
                     _ => {
                         let e = Entry {
                             hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0),
-                            origin: OFFICES[to].into(),
+                            origin: OFFICES[to % 3].into(),
                             table: "sites".into(),
                             row_id: row_id(row),
                             cells: vec![("name".into(), CellValue::text(format!("forged-{pick}")))],
