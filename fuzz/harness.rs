@@ -28,8 +28,7 @@ pub struct Hq {
 /// HQ (seeded) with an enrolled office, Tono, whose key signs requests.
 pub fn hq() -> Hq {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut k =
-        Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: None }).expect("init hq");
+    let mut k = Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: None }).expect("init hq");
     let inv = Invite::parse(&k.office_invite("tono").expect("invite")).expect("invite parses");
     let id = keys::identity(k.store().conn(), "tokyo").expect("identity").expect("hq has a key");
     let secret: [u8; 32] = hex::decode(&inv.secret_key).expect("hex").try_into().expect("32 bytes");

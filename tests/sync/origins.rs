@@ -39,7 +39,12 @@ fn payload(entries: &[(Entry, Option<(i64, i64)>)]) -> Vec<u8> {
     serde_json::to_vec(&wire).unwrap()
 }
 
-fn forged_bundle(by: &Identity, certs: Vec<Cert>, heads: Vec<Head>, entries: &[(Entry, Option<(i64, i64)>)]) -> Vec<u8> {
+fn forged_bundle(
+    by: &Identity,
+    certs: Vec<Cert>,
+    heads: Vec<Head>,
+    entries: &[(Entry, Option<(i64, i64)>)],
+) -> Vec<u8> {
     bundle::seal_payload(by, certs, heads, payload(entries), entries.len() as u64, 0, 1, false).unwrap()
 }
 
@@ -121,7 +126,10 @@ fn the_hub_cannot_relay_an_altered_change_to_other_offices() {
         .k
         .store()
         .conn()
-        .execute("UPDATE change_log SET cells = replace(cells, 'Tono original', 'Altered by the hub') WHERE row_id = 't1'", [])
+        .execute(
+            "UPDATE change_log SET cells = replace(cells, 'Tono original', 'Altered by the hub') WHERE row_id = 't1'",
+            [],
+        )
         .unwrap();
     assert_eq!(altered, 1);
     let e = sendai.k.sync_with_hub(&hub.url(), &SyncConfig::default(), &mut |_| {}).expect_err("altered relay");
@@ -251,20 +259,23 @@ fn legacy_entries_are_signed_by_their_own_office_and_replace_unsigned_copies() {
     let (b, _) = sendai.k.sync_export(None).unwrap();
     let mut fresh = join(&mut hq, "fukushima");
     fresh.k.sync_import(&b, &SyncConfig::default()).unwrap();
-    let relayed: i64 =
-        fresh.k.store().conn().query_row("SELECT count(*) FROM change_log WHERE row_id = 'l1'", [], |x| x.get(0)).unwrap();
+    let relayed: i64 = fresh
+        .k
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM change_log WHERE row_id = 'l1'", [], |x| x.get(0))
+        .unwrap();
     assert_eq!(relayed, 0, "sendai relayed tono's unsigned entry");
 
     // Tono signs its own legacy entries on its next export; the signed copy
     // replaces HQ's unsigned one, cells included, and travels on.
     carry(&mut tono, &mut hq);
     assert_eq!(cell(&hq, "l1", "name"), text("Legacy Tono"));
-    let signed: bool = hq
-        .k
-        .store()
-        .conn()
-        .query_row("SELECT fseq IS NOT NULL FROM change_log WHERE row_id = 'l1'", [], |x| x.get(0))
-        .unwrap();
+    let signed: bool =
+        hq.k.store()
+            .conn()
+            .query_row("SELECT fseq IS NOT NULL FROM change_log WHERE row_id = 'l1'", [], |x| x.get(0))
+            .unwrap();
     assert!(signed);
     carry(&mut hq, &mut sendai);
     assert_eq!(cell(&sendai, "l1", "name"), text("Legacy Tono"));

@@ -367,7 +367,12 @@ impl Writer<'_> {
         }
         let plan_now = |group: &'_ [usize]| -> Option<RowPlan<'_>> {
             let table = entries[*group.first()?].table.as_str();
-            empty.get(table).copied().unwrap_or(false).then(|| plan_row(checked, entries, feeds, group, &[], false)).flatten()
+            empty
+                .get(table)
+                .copied()
+                .unwrap_or(false)
+                .then(|| plan_row(checked, entries, feeds, group, &[], false))
+                .flatten()
         };
         let rebuild = self.drop_indexes_for_bulk_load(entries, checked, &keys)?;
         let mut stats = MergeStats::default();

@@ -496,8 +496,9 @@ impl<'a> Writer<'a> {
 
     /// Every entry of one row, read through the log's (tbl, row_id) index.
     pub(crate) fn stored_entries(&self, tbl: &str, row_id: &str) -> Result<Vec<Stored>> {
-        let mut q =
-            self.tx.prepare_cached("SELECT seq, hlc, origin, cells, fseq IS NOT NULL FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
+        let mut q = self.tx.prepare_cached(
+            "SELECT seq, hlc, origin, cells, fseq IS NOT NULL FROM change_log WHERE tbl = ?1 AND row_id = ?2",
+        )?;
         let mut rows = q.query(params![tbl, row_id])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {

@@ -11,8 +11,8 @@ use ts_rs::TS;
 use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
-use crate::store::{Change, Entry, Store, Writer, parse_cells};
 use crate::seed::SEED_ORIGIN;
+use crate::store::{Change, Entry, Store, Writer, parse_cells};
 use crate::sync::bundle::{self, Manifest, Opened};
 use crate::sync::feed::{self, FeedPos, Head};
 use crate::sync::keys::{self, INVITE_FORMAT, Identity, Invite};
@@ -81,7 +81,13 @@ pub(crate) struct LogPage {
 /// (see [`feed`]). `own` is this replica's office: only HQ relays unsigned
 /// entries of other offices. Each entry's cells text goes into the payload
 /// as stored, without being parsed.
-pub(crate) fn read_log(conn: &Connection, own: &str, after_seq: i64, limit: usize, max_bytes: usize) -> Result<LogPage> {
+pub(crate) fn read_log(
+    conn: &Connection,
+    own: &str,
+    after_seq: i64,
+    limit: usize,
+    max_bytes: usize,
+) -> Result<LogPage> {
     let mut q = conn.prepare_cached(
         "SELECT seq, hlc, origin, tbl, row_id, cells, feed, fseq FROM change_log WHERE seq > ?1 ORDER BY seq",
     )?;

@@ -200,7 +200,9 @@ fn digests(entries: &[Entry], claimed: &[Option<(i64, i64)>]) -> Vec<Option<Hash
 /// The newest head this replica holds of a feed: (position, chain value).
 pub fn held(conn: &Connection, origin: &str, feed: i64) -> Result<Option<(i64, Hash)>> {
     let row: Option<(i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT fseq, chain FROM sync_heads WHERE origin = ?1 AND feed = ?2 ORDER BY fseq DESC LIMIT 1")?
+        .prepare_cached(
+            "SELECT fseq, chain FROM sync_heads WHERE origin = ?1 AND feed = ?2 ORDER BY fseq DESC LIMIT 1",
+        )?
         .query_row(params![origin, feed], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(row.and_then(|(n, c)| Some((n, c.try_into().ok()?))))
@@ -303,7 +305,8 @@ pub fn verify(
             let mut q = conn.prepare_cached(
                 "SELECT fseq, chain FROM change_log WHERE origin = ?1 AND feed = ?2 AND fseq BETWEEN ?3 AND ?4",
             )?;
-            let rows = q.query_map(params![origin, feed, a, m], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+            let rows =
+                q.query_map(params![origin, feed, a, m], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
             let mut s = HashMap::new();
             for r in rows {
                 let (n, c) = r?;
@@ -375,9 +378,10 @@ pub fn store_heads(w: &Writer<'_>, heads: &[Head]) -> Result<()> {
 /// The certificate of this office's own key, which names its feed.
 fn own_cert(conn: &Connection, id: &Identity) -> Result<Cert> {
     let pk = hex::encode(id.key.verifying_key().as_bytes());
-    keys::certs(conn)?.into_iter().find(|c| c.office == id.office && c.public_key == pk).ok_or_else(|| {
-        Error::Sync(format!("no enrolment certificate for office '{}' matches its key", id.office))
-    })
+    keys::certs(conn)?
+        .into_iter()
+        .find(|c| c.office == id.office && c.public_key == pk)
+        .ok_or_else(|| Error::Sync(format!("no enrolment certificate for office '{}' matches its key", id.office)))
 }
 
 /// Appends this office's entries not yet in its feed (local writes, legacy
@@ -436,8 +440,8 @@ const HEAD_EVERY: usize = 10_000;
 
 /// Heads stored for `origin`'s feed, by position: what a page may end on.
 pub(crate) fn head_positions(conn: &Connection, origin: &str, feed: i64, from: i64) -> Result<Vec<i64>> {
-    let mut q =
-        conn.prepare_cached("SELECT fseq FROM sync_heads WHERE origin = ?1 AND feed = ?2 AND fseq >= ?3 ORDER BY fseq")?;
+    let mut q = conn
+        .prepare_cached("SELECT fseq FROM sync_heads WHERE origin = ?1 AND feed = ?2 AND fseq >= ?3 ORDER BY fseq")?;
     let rows = q.query_map(params![origin, feed, from], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -448,8 +452,7 @@ pub(crate) fn head_at(conn: &Connection, origin: &str, feed: i64, fseq: i64) -> 
         .prepare_cached("SELECT head FROM sync_heads WHERE origin = ?1 AND feed = ?2 AND fseq = ?3")?
         .query_row(params![origin, feed, fseq], |r| r.get(0))
         .optional()?;
-    json.map(|j| serde_json::from_str(&j).map_err(|e| Error::Sync(format!("stored head unreadable: {e}"))))
-        .transpose()
+    json.map(|j| serde_json::from_str(&j).map_err(|e| Error::Sync(format!("stored head unreadable: {e}")))).transpose()
 }
 
 /// The version vector: for every feed this replica holds, how far.

@@ -24,13 +24,13 @@ use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::sync::bundle;
-use crate::sync::nonce;
-use crate::sync::requests::{self, HubRequest};
 use crate::sync::exchange::{
     ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, max_seq, read_log, set_received, set_sent,
     sign_own,
 };
 use crate::sync::keys::{self, Identity};
+use crate::sync::nonce;
+use crate::sync::requests::{self, HubRequest};
 
 /// Largest request body the hub reads; larger ones get 413 unread.
 pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
@@ -179,7 +179,11 @@ fn handle(k: &mut Kizuna, mut req: tiny_http::Request, opts: &HubOptions) {
     let request = HubRequest {
         method: req.method().as_str().to_string(),
         path: req.url().to_string(),
-        headers: req.headers().iter().map(|h| (h.field.as_str().as_str().to_string(), h.value.as_str().to_string())).collect(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|h| (h.field.as_str().as_str().to_string(), h.value.as_str().to_string()))
+            .collect(),
         body,
     };
     let r = requests::handle(k, &request, opts);
