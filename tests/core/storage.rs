@@ -169,7 +169,8 @@ fn migration_7_turns_the_per_cell_log_into_one_entry_per_write_and_row() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(cols, ["seq", "hlc", "origin", "tbl", "row_id", "cells"]);
+    // Migration 10 (feeds) adds each entry's place in its origin's feed.
+    assert_eq!(cols, ["seq", "hlc", "origin", "tbl", "row_id", "cells", "feed", "fseq", "chain"]);
 
     let entries: Vec<(i64, crate::changelog::Logged)> = c
         .prepare("SELECT seq, hlc, origin, tbl, row_id, cells FROM change_log ORDER BY seq")

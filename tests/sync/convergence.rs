@@ -15,7 +15,7 @@ use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::hlc::Stamp;
 use kizuna_core::store::{CellValue, Entry, parse_cells};
-use kizuna_core::sync::{self, HubOptions, SyncConfig};
+use kizuna_core::sync::{self, HubOptions, SyncConfig, bundle, keys};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -56,6 +56,16 @@ enum Op {
     Http {
         office: usize,
     },
+    /// The adversary forges: alters an in-flight bundle's entry
+    /// and carries it on as its own bundle (kind 0), stamps a change with an
+    /// honest office's origin (kind 1), or pushes such a change to the hub
+    /// (kind 2). Nothing forged may ever reach an honest replica.
+    Forge {
+        kind: u8,
+        pick: usize,
+        to: usize,
+        row: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -66,6 +76,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0..4usize, 0..4usize, any::<bool>()).prop_map(|(from, to, since_last)| Op::Export { from, to, since_last }),
         4 => (any::<usize>(), 0..4usize).prop_map(|(pick, to)| Op::Deliver { pick, to }),
         2 => (1..4usize).prop_map(|office| Op::Http { office }),
+        2 => (0..3u8, any::<usize>(), 0..4usize, 0..ROWS).prop_map(|(kind, pick, to, row)| Op::Forge { kind, pick, to, row }),
     ]
 }
 
@@ -75,6 +86,19 @@ fn value(col: usize, v: u8) -> CellValue {
         "status" => CellValue::text(["active", "closed", "planned"][usize::from(v) % 3]),
         c => CellValue::text(format!("{c}-{v}")),
     }
+}
+
+/// An in-flight bundle with the first site name in its payload altered,
+/// carried on under the adversary's own signature (None if it has none).
+fn alter(b: &[u8], by: &keys::Identity, certs: Vec<keys::Cert>) -> Option<Vec<u8>> {
+    let mut lines = b.splitn(4, |c| *c == b'\n');
+    let (_, manifest, _, payload) = (lines.next()?, lines.next()?, lines.next()?, lines.next()?);
+    let manifest: bundle::Manifest = serde_json::from_slice(manifest).ok()?;
+    let text = std::str::from_utf8(payload).ok()?;
+    let at = text.find("\"name\":\"")? + "\"name\":\"".len();
+    let altered = format!("{}forged-{}", &text[..at], &text[at..]);
+    let (entries, heads) = (manifest.entries, manifest.heads);
+    Some(bundle::seal_payload(by, certs, heads, altered.into_bytes(), entries, 0, 1, false).unwrap())
 }
 
 /// The merge rule, stated directly: per cell, the highest (hlc, origin).
@@ -113,6 +137,10 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
         reps.push(join(&mut hq, o));
     }
     reps.insert(0, hq);
+    // The adversary holds Sendai's key (a compromised machine) and forges
+    // changes of the other offices; every replica, Sendai's own included,
+    // stays honest.
+    let mallory_id = keys::identity(reps[3].k.store().conn(), "sendai").unwrap().expect("enrolled");
     let hub = sync::serve(reps[0].dir.path(), "127.0.0.1:0", HubOptions::default()).expect("serve");
     let url = hub.url();
     let cfg = SyncConfig::default();
@@ -169,6 +197,31 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
             Op::Http { office } => {
                 reps[office].k.sync_with_hub(&url, &cfg, &mut |_| {}).expect("http sync");
             }
+            Op::Forge { kind, pick, to, row } => {
+                let certs = keys::certs(reps[0].k.store().conn()).unwrap();
+                let forged = match kind {
+                    0 if !flight.is_empty() => {
+                        let Some(b) = alter(&flight[pick % flight.len()], &mallory_id, certs) else { continue };
+                        b
+                    }
+                    _ => {
+                        let e = Entry {
+                            hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), 0),
+                            origin: OFFICES[to % 3].into(),
+                            table: "sites".into(),
+                            row_id: row_id(row),
+                            cells: vec![("name".into(), CellValue::text(format!("forged-{pick}")))],
+                        };
+                        bundle::seal(&mallory_id, certs, &[e], 0, 1, false).unwrap()
+                    }
+                };
+                if kind == 2 {
+                    let (status, body) = crate::hub::call(&url, &mallory_id, "POST", "/v1/push", &forged, false);
+                    prop_assert!(status == 401 || status == 400, "forged push answered {}: {}", status, body);
+                } else {
+                    let _ = reps[to].k.sync_import(&forged, &cfg);
+                }
+            }
         }
     }
     // Final full exchange: every office with the hub, twice round.
@@ -186,6 +239,9 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     }
 
     let dumps: Vec<String> = reps.iter().map(dump).collect();
+    for (i, d) in dumps.iter().enumerate() {
+        prop_assert!(!d.contains("forged-"), "a forgery reached {}", OFFICES[i]);
+    }
     for (i, d) in dumps.iter().enumerate().skip(1) {
         prop_assert!(d == &dumps[0], "replica {} differs from HQ", OFFICES[i]);
     }

@@ -3,8 +3,10 @@
 //! test (four replicas plus the hub).
 
 mod convergence;
+mod fuzz_corpus;
 mod hub;
 mod invite;
 mod net;
+mod origins;
 mod tamper;
 mod trust;

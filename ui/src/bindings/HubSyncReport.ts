@@ -6,6 +6,11 @@ export type HubSyncReport = { hub: string, pushed: number, pulled: number,
  */
 new: number, quarantined: number, parked: number, 
 /**
+ * Pulled changes left out: their origin's feed did not connect to what
+ * this replica holds.
+ */
+held_back: bigint, 
+/**
  * Both logs hold the same changes (count and checksum) at the end.
  */
 digests_match: boolean, };

@@ -13,6 +13,7 @@ use crate::schema;
 use crate::seed::SEED_ORIGIN;
 use crate::store::{CellValue, parse_cells};
 use crate::sync::bundle;
+use crate::sync::feed;
 use crate::sync::exchange::{
     ExportReport, ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, peer_office, read_log,
     set_received, set_sent,
@@ -62,9 +63,11 @@ impl Kizuna {
                 Some(p) => marker(w.conn(), p)?.0,
                 None => 0,
             };
-            let page = read_log(w.conn(), since, usize::MAX, usize::MAX)?;
+            feed::seal_own(w, &id)?;
+            let page = read_log(w.conn(), &id.office, since, usize::MAX, usize::MAX)?;
             let (entries, upto) = (page.entries, page.upto);
-            let bytes = bundle::seal_payload(&id, keys::certs(w.conn())?, page.payload, entries, since, upto, false)?;
+            let certs = keys::certs(w.conn())?;
+            let bytes = bundle::seal_payload(&id, certs, page.heads, page.payload, entries, since, upto, false)?;
             if let Some(p) = &peer {
                 set_sent(w, p, upto)?;
             } else {

@@ -17,7 +17,8 @@ use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::schema::{self, Table};
 use crate::store::digest::entry_term;
-use crate::store::write::{Stored, Writer, search_key};
+use crate::store::write::{LogItem, Stored, Writer, search_key};
+use crate::sync::feed::FeedPos;
 
 /// What a merge did, for reports and progress.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -107,6 +108,8 @@ struct RowEntry<'e> {
     changed: bool,
     /// For an arriving entry: whether this version knows all its columns.
     known: bool,
+    /// Its verified place in its origin's feed, if it arrived with one.
+    feed: Option<&'e FeedPos>,
 }
 
 /// An entry new to this replica, to be logged.
@@ -116,14 +119,17 @@ struct Append<'e> {
     json: String,
     term: i64,
     parked: bool,
+    feed: Option<&'e FeedPos>,
 }
 
-/// A stored entry that gained cells: rewritten and moved to the log's end.
-struct Extend {
+/// A stored entry that gained cells, or whose signed copy arrived:
+/// rewritten and moved to the log's end.
+struct Extend<'e> {
     seq: i64,
     json: String,
     term_change: i64,
     parked: bool,
+    feed: Option<&'e FeedPos>,
 }
 
 /// Everything merging one row writes, decided in memory from the row's
@@ -136,7 +142,7 @@ struct RowPlan<'e> {
     /// is created by a logged write): the common case of an initial sync.
     fresh_row: bool,
     appends: Vec<Append<'e>>,
-    extends: Vec<Extend>,
+    extends: Vec<Extend<'e>>,
     /// Cells this replica did not have that win their column: (index in
     /// the table's columns, value), in column order.
     winners: Vec<(usize, &'e CellValue)>,
@@ -175,6 +181,7 @@ impl MergeStats {
 fn plan_row<'e>(
     checked: &[Verdict],
     entries: &'e [Entry],
+    feeds: &'e [Option<FeedPos>],
     idx: &[usize],
     stored: &'e [Stored],
     any_stored: bool,
@@ -191,11 +198,26 @@ fn plan_row<'e>(
             stored: Some(s),
             changed: false,
             known: true,
+            feed: None,
         })
         .collect();
     for &i in idx {
         let e = &entries[i];
+        let feed = feeds.get(i).and_then(Option::as_ref);
         match row.iter_mut().find(|r| r.hlc == e.hlc && r.origin == e.origin.as_str()) {
+            // The signed copy of an entry stored unsigned (logged before
+            // feeds): it replaces the stored cells, which may have been
+            // altered, and gives the entry its place in the feed.
+            Some(r) if feed.is_some() && r.feed.is_none() && r.stored.is_some_and(|s| !s.signed) => {
+                let old = std::mem::take(&mut r.cells);
+                r.cells = e
+                    .cells
+                    .iter()
+                    .map(|(c, v)| (c.as_str(), v, !old.iter().any(|(k, w, _)| k == c && *w == v)))
+                    .collect();
+                r.feed = feed;
+                r.changed = true;
+            }
             // A copy of an entry seen before: news only for cells the
             // stored copy lacks (a log converted from per-cell form, or a
             // replica that received part of an entry).
@@ -214,6 +236,7 @@ fn plan_row<'e>(
                 cells: e.cells.iter().map(|(c, v)| (c.as_str(), v, true)).collect(),
                 stored: None,
                 changed: true,
+                feed,
             }),
         }
     }
@@ -240,11 +263,11 @@ fn plan_row<'e>(
         match r.stored {
             Some(s) => {
                 let before = entry_term(s.hlc.0, &s.origin, tbl, row_id, s.cells.iter().map(|(c, v)| (c.as_str(), v)));
-                plan.extends.push(Extend { seq: s.seq, json, term_change: term - before, parked });
+                plan.extends.push(Extend { seq: s.seq, json, term_change: term - before, parked, feed: r.feed });
             }
             None => {
                 plan.stats.parked += u64::from(parked);
-                plan.appends.push(Append { hlc: r.hlc, origin: r.origin, json, term, parked });
+                plan.appends.push(Append { hlc: r.hlc, origin: r.origin, json, term, parked, feed: r.feed });
             }
         }
         plan.stats.new += 1;
@@ -285,7 +308,19 @@ impl Writer<'_> {
     /// [`Writer::apply_batch`] for entries already checked: `checked[i]` is
     /// [`check_entry`]'s verdict on `entries[i]`.
     pub(crate) fn apply_checked(&mut self, entries: &[Entry], checked: &[Verdict]) -> Result<MergeStats> {
-        if checked.len() != entries.len() {
+        self.apply_verified(entries, checked, &[])
+    }
+
+    /// [`Writer::apply_checked`] for entries whose origins were verified:
+    /// `feeds[i]` is `entries[i]`'s place in its origin's feed, logged with
+    /// it (`feeds` may be empty: none has one).
+    pub(crate) fn apply_verified(
+        &mut self,
+        entries: &[Entry],
+        checked: &[Verdict],
+        feeds: &[Option<FeedPos>],
+    ) -> Result<MergeStats> {
+        if checked.len() != entries.len() || !(feeds.is_empty() || feeds.len() == entries.len()) {
             return Err(Error::Sync("merge called with a verdict missing".into()));
         }
         // Group by row, rows in (table, row id) order so that inserts into
@@ -334,7 +369,12 @@ impl Writer<'_> {
         }
         let plan_now = |group: &'_ [usize]| -> Option<RowPlan<'_>> {
             let table = entries[*group.first()?].table.as_str();
-            empty.get(table).copied().unwrap_or(false).then(|| plan_row(checked, entries, group, &[], false)).flatten()
+            empty
+                .get(table)
+                .copied()
+                .unwrap_or(false)
+                .then(|| plan_row(checked, entries, feeds, group, &[], false))
+                .flatten()
         };
         let rebuild = self.drop_indexes_for_bulk_load(entries, checked, &keys)?;
         let mut stats = MergeStats::default();
@@ -363,7 +403,7 @@ impl Writer<'_> {
                     for p in &batch {
                         match p {
                             Planned::Ready(plan) => self.write_plan(plan, &mut stats)?,
-                            Planned::Lookup(group) => self.merge_row(checked, entries, group, &mut stats)?,
+                            Planned::Lookup(group) => self.merge_row(checked, entries, feeds, group, &mut stats)?,
                         }
                     }
                     // The planner has gone only if it panicked.
@@ -374,7 +414,7 @@ impl Writer<'_> {
         } else {
             groups.iter().try_for_each(|g| match plan_now(g) {
                 Some(plan) => self.write_plan(&plan, &mut stats),
-                None => self.merge_row(checked, entries, g, &mut stats),
+                None => self.merge_row(checked, entries, feeds, g, &mut stats),
             })
         };
         // Recreated even after a failure, in case the caller carries on in
@@ -456,6 +496,7 @@ impl Writer<'_> {
         &mut self,
         checked: &[Verdict],
         entries: &[Entry],
+        feeds: &[Option<FeedPos>],
         idx: &[usize],
         stats: &mut MergeStats,
     ) -> Result<()> {
@@ -468,15 +509,15 @@ impl Writer<'_> {
             Some(oldest) => self.stored_entries_since(tbl, row_id, oldest)?,
             None => (false, Vec::new()),
         };
-        match plan_row(checked, entries, idx, &stored, any_stored) {
+        match plan_row(checked, entries, feeds, idx, &stored, any_stored) {
             Some(plan) => self.write_plan(&plan, stats),
             None => Ok(()),
         }
     }
 
     fn write_plan(&self, plan: &RowPlan<'_>, stats: &mut MergeStats) -> Result<()> {
-        let appends: Vec<(Stamp, &str, &str, i64)> =
-            plan.appends.iter().map(|a| (a.hlc, a.origin, a.json.as_str(), a.term)).collect();
+        let appends: Vec<LogItem<'_>> =
+            plan.appends.iter().map(|a| (a.hlc, a.origin, a.json.as_str(), a.term, a.feed)).collect();
         let seqs = self.append_logs(plan.tbl, plan.row_id, &appends)?;
         for (seq, a) in seqs.into_iter().zip(&plan.appends) {
             if a.parked {
@@ -484,7 +525,7 @@ impl Writer<'_> {
             }
         }
         for x in &plan.extends {
-            let seq = self.relog(x.seq, &x.json, x.term_change)?;
+            let seq = self.relog(x.seq, &x.json, x.term_change, x.feed)?;
             if x.parked {
                 self.tx.prepare_cached("INSERT OR IGNORE INTO sync_parked (seq) VALUES (?1)")?.execute([seq])?;
             }

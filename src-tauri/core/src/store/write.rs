@@ -15,6 +15,7 @@ use crate::fold::fold;
 use crate::hlc::{Clock, Stamp};
 use crate::schema::{self, Table, entity_name};
 use crate::store::digest::entry_term;
+use crate::sync::feed::FeedPos;
 
 /// An entry as stored: its position in this replica's log and its cells.
 pub(crate) struct Stored {
@@ -22,7 +23,12 @@ pub(crate) struct Stored {
     pub hlc: Stamp,
     pub origin: String,
     pub cells: Vec<(String, CellValue)>,
+    /// Whether it has a place in its origin's feed.
+    pub signed: bool,
 }
+
+/// An entry to append: stamp, origin, `cells` text, digest term, feed place.
+pub(super) type LogItem<'a> = (Stamp, &'a str, &'a str, i64, Option<&'a FeedPos>);
 
 pub struct Writer<'a> {
     pub(super) tx: Transaction<'a>,
@@ -135,7 +141,7 @@ impl<'a> Writer<'a> {
         cells: impl IntoIterator<Item = (&'c str, &'c CellValue)> + Clone,
     ) -> Result<i64> {
         let term = entry_term(hlc.0, origin, tbl, row_id, cells.clone());
-        let seqs = self.append_logs(tbl, row_id, &[(hlc, origin, &cells_json(cells), term)])?;
+        let seqs = self.append_logs(tbl, row_id, &[(hlc, origin, &cells_json(cells), term, None)])?;
         seqs.first().copied().ok_or_else(|| Error::Sync("change-log entry not written".into()))
     }
 
@@ -152,34 +158,54 @@ impl<'a> Writer<'a> {
     ) -> Result<i64> {
         let before = entry_term(old.hlc.0, &old.origin, tbl, row_id, old.cells.iter().map(|(c, v)| (c.as_str(), v)));
         let after = entry_term(old.hlc.0, &old.origin, tbl, row_id, cells.iter().copied());
-        self.relog(old.seq, &cells_json(cells.iter().copied()), after - before)
+        self.relog(old.seq, &cells_json(cells.iter().copied()), after - before, None)
     }
 
     /// Appends entries of one row, each (stamp, origin, `cells` text, digest
-    /// term as [`entry_term`] computes it), in one statement per [`LOG_ROWS_PER_INSERT`]: a statement per
+    /// term as [`entry_term`] computes it, place in its origin's feed), in one statement per [`LOG_ROWS_PER_INSERT`]: a statement per
     /// entry cost a third of merging a million one-cell entries. Returns
     /// their `seq`s, in order.
-    pub(super) fn append_logs(&self, tbl: &str, row_id: &str, items: &[(Stamp, &str, &str, i64)]) -> Result<Vec<i64>> {
+    pub(super) fn append_logs(&self, tbl: &str, row_id: &str, items: &[LogItem<'_>]) -> Result<Vec<i64>> {
         static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
         let sql = SQL.get_or_init(|| {
             (1..=LOG_ROWS_PER_INSERT)
                 .map(|n| {
                     // The table and row id are bound once, as ?1 and ?2.
-                    let rows: Vec<String> =
-                        (0..n).map(|i| format!("(?{}, ?{}, ?1, ?2, ?{})", 3 * i + 3, 3 * i + 4, 3 * i + 5)).collect();
-                    format!("INSERT INTO change_log (hlc, origin, tbl, row_id, cells) VALUES {}", rows.join(", "))
+                    let rows: Vec<String> = (0..n)
+                        .map(|i| {
+                            let p = 6 * i + 3;
+                            format!("(?{p}, ?{}, ?1, ?2, ?{}, ?{}, ?{}, ?{})", p + 1, p + 2, p + 3, p + 4, p + 5)
+                        })
+                        .collect();
+                    format!(
+                        "INSERT INTO change_log (hlc, origin, tbl, row_id, cells, feed, fseq, chain) VALUES {}",
+                        rows.join(", ")
+                    )
                 })
                 .collect()
         });
         let mut seqs = Vec::with_capacity(items.len());
+        const NONE: Option<i64> = None;
         for chunk in items.chunks(LOG_ROWS_PER_INSERT) {
-            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(2 + 3 * chunk.len());
+            let mut values: Vec<&dyn ToSql> = Vec::with_capacity(2 + 6 * chunk.len());
             values.push(&tbl);
             values.push(&row_id);
-            for (hlc, origin, json, _) in chunk {
+            for (hlc, origin, json, _, pos) in chunk {
                 values.push(&hlc.0);
                 values.push(origin);
                 values.push(json);
+                match pos {
+                    Some(p) => {
+                        values.push(&p.feed);
+                        values.push(&p.fseq);
+                        values.push(&p.chain);
+                    }
+                    None => {
+                        values.push(&NONE);
+                        values.push(&NONE);
+                        values.push(&NONE);
+                    }
+                }
             }
             self.tx.prepare_cached(&sql[chunk.len() - 1])?.execute(values.as_slice())?;
             // One statement's rows take consecutive rowids, the last one here.
@@ -191,12 +217,22 @@ impl<'a> Writer<'a> {
     }
 
     /// [`Writer::relog_entry`] with the new `cells` text and the change of
-    /// the entry's digest term computed by the caller.
-    pub(super) fn relog(&self, old_seq: i64, json: &str, term_change: i64) -> Result<i64> {
+    /// the entry's digest term computed by the caller; `pos` gives an
+    /// unsigned entry its place in its origin's feed (its signed copy arrived).
+    pub(super) fn relog(&self, old_seq: i64, json: &str, term_change: i64, pos: Option<&FeedPos>) -> Result<i64> {
         let seq: i64 = self.tx.query_row("SELECT max(seq) + 1 FROM change_log", [], |r| r.get(0))?;
-        self.tx
-            .prepare_cached("UPDATE change_log SET seq = ?1, cells = ?2 WHERE seq = ?3")?
-            .execute(params![seq, json, old_seq])?;
+        match pos {
+            None => self
+                .tx
+                .prepare_cached("UPDATE change_log SET seq = ?1, cells = ?2 WHERE seq = ?3")?
+                .execute(params![seq, json, old_seq])?,
+            Some(p) => self
+                .tx
+                .prepare_cached(
+                    "UPDATE change_log SET seq = ?1, cells = ?2, feed = ?4, fseq = ?5, chain = ?6 WHERE seq = ?3",
+                )?
+                .execute(params![seq, json, old_seq, p.feed, p.fseq, &p.chain[..]])?,
+        };
         self.tx.prepare_cached("UPDATE sync_parked SET seq = ?1 WHERE seq = ?2")?.execute([seq, old_seq])?;
         self.note_logged(0, term_change);
         Ok(seq)
@@ -204,8 +240,9 @@ impl<'a> Writer<'a> {
 
     /// Every entry of one row, read through the log's (tbl, row_id) index.
     pub(crate) fn stored_entries(&self, tbl: &str, row_id: &str) -> Result<Vec<Stored>> {
-        let mut q =
-            self.tx.prepare_cached("SELECT seq, hlc, origin, cells FROM change_log WHERE tbl = ?1 AND row_id = ?2")?;
+        let mut q = self.tx.prepare_cached(
+            "SELECT seq, hlc, origin, cells, fseq IS NOT NULL FROM change_log WHERE tbl = ?1 AND row_id = ?2",
+        )?;
         let mut rows = q.query(params![tbl, row_id])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -213,7 +250,7 @@ impl<'a> Writer<'a> {
                 ValueRef::Text(t) => parse_cells(std::str::from_utf8(t).map_err(|e| Error::Sync(e.to_string()))?)?,
                 _ => Vec::new(),
             };
-            out.push(Stored { seq: r.get(0)?, hlc: Stamp(r.get(1)?), origin: r.get(2)?, cells });
+            out.push(Stored { seq: r.get(0)?, hlc: Stamp(r.get(1)?), origin: r.get(2)?, cells, signed: r.get(4)? });
         }
         Ok(out)
     }
@@ -243,11 +280,11 @@ impl<'a> Writer<'a> {
         }
         let mut out = Vec::with_capacity(keys.len());
         for (seq, hlc, origin) in keys {
-            let cells: String = self
+            let (cells, signed): (String, bool) = self
                 .tx
-                .prepare_cached("SELECT cells FROM change_log WHERE seq = ?1")?
-                .query_row([seq], |r| r.get(0))?;
-            out.push(Stored { seq, hlc, origin, cells: parse_cells(&cells)? });
+                .prepare_cached("SELECT cells, fseq IS NOT NULL FROM change_log WHERE seq = ?1")?
+                .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            out.push(Stored { seq, hlc, origin, cells: parse_cells(&cells)?, signed });
         }
         Ok((any, out))
     }

@@ -5,7 +5,7 @@
 //! kizuna-bundle 2\n
 //! {manifest JSON}\n
 //! {Ed25519 signature of the two lines above, hex}\n
-//! {payload: JSON array of change-log entries [table, row_id, hlc, origin, {column: value, ...}]}
+//! {payload: JSON array of change-log entries [table, row_id, hlc, origin, {column: value, ...}, feed, fseq]}
 //! ```
 //!
 //! The manifest names the signing office, carries the enrolment certificates
@@ -13,7 +13,11 @@
 //! signature covers every byte. [`open`] checks all of it, and every name and
 //! value, before the caller writes anything. Version 2 carries one entry per
 //! (write, row) whose cells object is the log's own `cells` text, copied
-//! into the payload as it is stored.
+//! into the payload as it is stored. Version 3 adds each entry's place in its
+//! origin's feed (null for seed entries and entries HQ relays from before
+//! feeds) and, in the manifest, the signed heads that vouch for them (see
+//! [`crate::sync::feed`]): the bundle's own signature says who carried it,
+//! the heads say who wrote what.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -27,9 +31,10 @@ use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::seed::SEED_ORIGIN;
 use crate::store::{CellValue, Cells, Entry, Store, Verdict, check_entry, parse_cells, write_cells_json};
+use crate::sync::feed::{self, FeedPos, Head};
 use crate::sync::keys::{self, Cert, Identity};
 
-pub const MAGIC: &str = "kizuna-bundle 2";
+pub const MAGIC: &str = "kizuna-bundle 3";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -46,14 +51,25 @@ pub struct Manifest {
     pub payload_bytes: u64,
     pub payload_sha256: String,
     pub certs: Vec<Cert>,
+    /// The signed head at the end of each feed's run in the payload.
+    pub heads: Vec<Head>,
 }
 
 #[derive(Deserialize)]
-struct WireEntry(String, String, i64, String, Cells);
+struct WireEntry(String, String, i64, String, Cells, Option<i64>, Option<i64>);
 
 /// Appends one entry to a payload being built (`[` and commas are the
-/// caller's): `cells` is a JSON object, as the log stores it.
-pub(crate) fn push_entry(out: &mut Vec<u8>, table: &str, row_id: &str, hlc: i64, origin: &str, cells: &[u8]) {
+/// caller's): `cells` is a JSON object, as the log stores it; `pos` the
+/// entry's (feed, position) in its origin's feed.
+pub(crate) fn push_entry(
+    out: &mut Vec<u8>,
+    table: &str,
+    row_id: &str,
+    hlc: i64,
+    origin: &str,
+    cells: &[u8],
+    pos: Option<(i64, i64)>,
+) {
     // Serialising a str into a Vec cannot fail.
     out.push(b'[');
     let _ = serde_json::to_writer(&mut *out, table);
@@ -65,10 +81,14 @@ pub(crate) fn push_entry(out: &mut Vec<u8>, table: &str, row_id: &str, hlc: i64,
     let _ = serde_json::to_writer(&mut *out, origin);
     out.push(b',');
     out.extend_from_slice(cells);
-    out.push(b']');
+    match pos {
+        Some((feed, fseq)) => out.extend_from_slice(format!(",{feed},{fseq}]").as_bytes()),
+        None => out.extend_from_slice(b",null,null]"),
+    }
 }
 
-/// Writes `entries` (in log order) as a bundle signed by `id`.
+/// Writes `entries` (in log order) as a bundle signed by `id`, none of them
+/// in a feed: only HQ's bundles may carry such entries (and seed entries).
 pub fn seal(
     id: &Identity,
     certs: Vec<Cert>,
@@ -85,16 +105,20 @@ pub fn seal(
         }
         cells.clear();
         write_cells_json(&mut cells, e.cells.iter().map(|(c, v)| (c.as_str(), v)));
-        push_entry(&mut payload, &e.table, &e.row_id, e.hlc.0, &e.origin, &cells);
+        push_entry(&mut payload, &e.table, &e.row_id, e.hlc.0, &e.origin, &cells, None);
     }
     payload.push(b']');
-    seal_payload(id, certs, payload, entries.len() as u64, from_seq, upto_seq, more)
+    seal_payload(id, certs, Vec::new(), payload, entries.len() as u64, from_seq, upto_seq, more)
 }
 
-/// Signs a payload built with [`push_entry`] (`entries` of them, in a JSON array).
-pub(crate) fn seal_payload(
+/// Signs a payload built with [`push_entry`] (`entries` of them, in a JSON
+/// array), carrying `heads` for the feeds in it. Public for tools and tests
+/// that build payloads themselves; it checks nothing.
+#[allow(clippy::too_many_arguments)]
+pub fn seal_payload(
     id: &Identity,
     certs: Vec<Cert>,
+    heads: Vec<Head>,
     payload: Vec<u8>,
     entries: u64,
     from_seq: i64,
@@ -112,6 +136,7 @@ pub(crate) fn seal_payload(
         payload_bytes: payload.len() as u64,
         payload_sha256: hex::encode(Sha256::digest(&payload)),
         certs,
+        heads,
     };
     let head = format!("{MAGIC}\n{}", serde_json::to_string(&manifest).map_err(|e| Error::Sync(e.to_string()))?);
     let sig = hex::encode(id.key.sign(head.as_bytes()).to_bytes());
@@ -131,6 +156,14 @@ pub struct Opened {
     pub entries: Vec<Entry>,
     /// [`check_entry`]'s verdict on each entry, in the same order.
     pub verdicts: Vec<Verdict>,
+    /// Each entry's verified place in its origin's feed (None: seed, or
+    /// HQ-relayed from before feeds).
+    pub feeds: Vec<Option<FeedPos>>,
+    /// Verified heads to store with the batch.
+    pub heads: Vec<Head>,
+    /// Entries left out: their feed's run does not connect to what this
+    /// replica holds (an earlier incremental bundle is missing).
+    pub held_back: u64,
     /// Certificates (verified) to record with the batch.
     pub certs: Vec<Cert>,
 }
@@ -191,7 +224,7 @@ pub fn open(conn: &Connection, id: &Identity, bytes: &[u8]) -> Result<Opened> {
     if hex::encode(Sha256::digest(payload)) != manifest.payload_sha256 {
         return Err(bad("SHA-256 digest mismatch: the file was altered"));
     }
-    let entries = parse_payload(payload).map_err(|e| bad(&format!("payload unreadable: {e}")))?;
+    let (entries, claimed) = parse_payload(payload).map_err(|e| bad(&format!("payload unreadable: {e}")))?;
     if entries.len() as u64 != manifest.entries {
         return Err(bad(&format!("holds {} entries, manifest says {}", entries.len(), manifest.entries)));
     }
@@ -216,7 +249,29 @@ pub fn open(conn: &Connection, id: &Identity, bytes: &[u8]) -> Result<Opened> {
             checked_origins.insert(e.origin.as_str());
         }
     }
-    Ok(Opened { manifest, entries, verdicts, certs })
+    let current: HashMap<String, i64> = {
+        let mut m: HashMap<String, i64> = HashMap::new();
+        for c in known.iter().chain(&certs) {
+            let t = m.entry(c.office.clone()).or_insert(c.issued_at);
+            *t = (*t).max(c.issued_at);
+        }
+        m
+    };
+    let checked = feed::verify(conn, &id.network, &manifest.from, &entries, &claimed, &manifest.heads, &current)?;
+    let heads = checked.heads;
+    let (mut kept, mut kept_verdicts, mut feeds) = (Vec::new(), Vec::new(), Vec::new());
+    if checked.held_back == 0 {
+        (kept, kept_verdicts, feeds) = (entries, verdicts, checked.pos);
+    } else {
+        for (((e, v), p), keep) in entries.into_iter().zip(verdicts).zip(checked.pos).zip(checked.keep) {
+            if keep {
+                kept.push(e);
+                kept_verdicts.push(v);
+                feeds.push(p);
+            }
+        }
+    }
+    Ok(Opened { manifest, entries: kept, verdicts: kept_verdicts, feeds, heads, held_back: checked.held_back, certs })
 }
 
 /// Payloads from this size on are parsed in two halves on two threads.
@@ -228,19 +283,20 @@ const PARALLEL_PARSE_BYTES: usize = 1 << 20;
 /// falls inside a string leaves the first half's last string unterminated,
 /// so that half fails to parse, and then the whole payload is parsed in one
 /// piece, which also gives any error its position in the whole.
-fn parse_payload(payload: &[u8]) -> serde_json::Result<Vec<Entry>> {
-    let whole = |bytes: &[u8]| -> serde_json::Result<Vec<Entry>> {
+type Parsed = (Vec<Entry>, Vec<Option<(i64, i64)>>);
+
+fn parse_payload(payload: &[u8]) -> serde_json::Result<Parsed> {
+    let whole = |bytes: &[u8]| -> serde_json::Result<Parsed> {
         let wire: Vec<WireEntry> = serde_json::from_slice(bytes)?;
-        Ok(wire
+        let mut claimed = Vec::with_capacity(wire.len());
+        let entries = wire
             .into_iter()
-            .map(|WireEntry(table, row_id, hlc, origin, cells)| Entry {
-                hlc: Stamp(hlc),
-                origin,
-                table,
-                row_id,
-                cells: cells.0,
+            .map(|WireEntry(table, row_id, hlc, origin, cells, feed, fseq)| {
+                claimed.push(feed.zip(fseq));
+                Entry { hlc: Stamp(hlc), origin, table, row_id, cells: cells.0 }
             })
-            .collect())
+            .collect();
+        Ok((entries, claimed))
     };
     let cut = (payload.len() >= PARALLEL_PARSE_BYTES)
         .then(|| memchr::memmem::find(&payload[payload.len() / 2..], b"],[").map(|i| payload.len() / 2 + i))
@@ -259,7 +315,8 @@ fn parse_payload(payload: &[u8]) -> serde_json::Result<Vec<Entry>> {
     });
     match (a, b) {
         (Ok(Ok(mut a)), Ok(b)) => {
-            a.extend(b);
+            a.0.extend(b.0);
+            a.1.extend(b.1);
             Ok(a)
         }
         _ => whole(payload),

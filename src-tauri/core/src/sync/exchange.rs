@@ -2,14 +2,18 @@
 //! the log in pages, committing a verified batch (with its quarantine split,
 //! certificates and "seen up to" marker) in one transaction.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
+use crate::seed::SEED_ORIGIN;
 use crate::store::{Change, Entry, Store, Writer, parse_cells};
 use crate::sync::bundle::{self, Manifest, Opened};
+use crate::sync::feed::{self, FeedPos, Head};
 use crate::sync::keys::{self, Identity};
 
 /// Changes stamped further ahead of this machine's clock than this are held
@@ -60,6 +64,11 @@ pub struct ImportReport {
     pub parked: u64,
     #[ts(type = "number")]
     pub quarantined: u64,
+    /// Entries left out because their origin's feed does not connect to
+    /// what this replica holds (an earlier incremental bundle is missing);
+    /// a full exchange brings them.
+    #[ts(type = "number")]
+    pub held_back: u64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -83,31 +92,84 @@ pub(crate) struct LogPage {
     pub entries: u64,
     /// The last position read (`after_seq` if none).
     pub upto: i64,
+    /// The signed head at the end of each feed's run in the page.
+    pub heads: Vec<Head>,
 }
 
 /// Change-log entries after `after_seq`, in log order: at most `limit` of
-/// them, and no more once the payload has reached `max_bytes`. Each entry's
-/// cells text goes into the payload as stored, without being parsed.
-pub(crate) fn read_log(conn: &Connection, after_seq: i64, limit: usize, max_bytes: usize) -> Result<LogPage> {
+/// them, and no more once the payload has reached `max_bytes`, except that
+/// a page ends only where each feed in it is a run ending on a signed head
+/// (see [`feed`]). `own` is this replica's office: only HQ relays unsigned
+/// entries of other offices. Each entry's cells text goes into the payload
+/// as stored, without being parsed.
+pub(crate) fn read_log(
+    conn: &Connection,
+    own: &str,
+    after_seq: i64,
+    limit: usize,
+    max_bytes: usize,
+) -> Result<LogPage> {
     let mut q = conn.prepare_cached(
-        "SELECT seq, hlc, origin, tbl, row_id, cells FROM change_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        "SELECT seq, hlc, origin, tbl, row_id, cells, feed, fseq FROM change_log WHERE seq > ?1 ORDER BY seq",
     )?;
-    let mut rows = q.query(params![after_seq, limit.min(i64::MAX as usize) as i64])?;
-    let mut page = LogPage { payload: vec![b'['], entries: 0, upto: after_seq };
+    let mut rows = q.query(params![after_seq])?;
+    let mut page = LogPage { payload: vec![b'['], entries: 0, upto: after_seq, heads: Vec::new() };
+    let relay_unsigned = own == keys::HQ_OFFICE;
+    let mut runs = feed::PageRuns::default();
+    // Where the page was last cut-able: payload length, entries, position.
+    let mut cut = (page.payload.len(), 0u64, after_seq);
     let text = |r: &rusqlite::Row<'_>, i: usize| -> Result<String> { Ok(r.get(i)?) };
     while let Some(r) = rows.next()? {
-        if page.entries > 0 {
-            if page.payload.len() >= max_bytes {
-                break;
+        let full = page.entries as usize >= limit || page.payload.len() >= max_bytes;
+        if page.entries > 0 && full && runs.all_closed() {
+            break;
+        }
+        let seq: i64 = r.get(0)?;
+        let origin = text(r, 2)?;
+        let pos: (Option<i64>, Option<i64>) = (r.get(6)?, r.get(7)?);
+        let signed = match pos {
+            (Some(f), Some(n)) => Some((f, n)),
+            _ if origin == SEED_ORIGIN || relay_unsigned => None,
+            // Not yet in this office's own feed (written after it signed):
+            // the page stops before it.
+            _ if origin == own => break,
+            // Another office's entry from before feeds: not relayed.
+            _ => {
+                page.upto = seq;
+                if runs.all_closed() {
+                    cut = (page.payload.len(), page.entries, seq);
+                }
+                continue;
             }
+        };
+        if page.entries > 0 {
             page.payload.push(b',');
         }
         let cells = r.get_ref(5)?.as_str().map_err(|e| Error::Sync(format!("change-log entry unreadable: {e}")))?;
-        bundle::push_entry(&mut page.payload, &text(r, 3)?, &text(r, 4)?, r.get(1)?, &text(r, 2)?, cells.as_bytes());
+        bundle::push_entry(&mut page.payload, &text(r, 3)?, &text(r, 4)?, r.get(1)?, &origin, cells.as_bytes(), signed);
         page.entries += 1;
-        page.upto = r.get(0)?;
+        page.upto = seq;
+        if let Some((f, n)) = signed {
+            runs.add(conn, &origin, f, n)?;
+        }
+        if runs.all_closed() {
+            runs.snapshot();
+            cut = (page.payload.len(), page.entries, seq);
+        }
+    }
+    let at_cut = !runs.all_closed();
+    if at_cut {
+        // A run that never closed (the log ended inside it): the page ends
+        // where every run last was closed.
+        page.payload.truncate(cut.0);
+        (page.entries, page.upto) = (cut.1, cut.2);
     }
     page.payload.push(b']');
+    for (origin, f, n) in runs.ends(at_cut) {
+        let head = feed::head_at(conn, &origin, f, n)?
+            .ok_or_else(|| Error::Sync(format!("no stored head for office '{origin}' at position {n}")))?;
+        page.heads.push(head);
+    }
     Ok(page)
 }
 
@@ -156,6 +218,20 @@ pub(crate) fn identity_of(store: &mut Store) -> Result<Identity> {
     store.write(keys::ensure_identity)
 }
 
+/// Signs this office's new entries into its feed (a write only if there
+/// are any), so that what is read next can be relayed.
+pub(crate) fn sign_own(store: &mut Store, id: &Identity) -> Result<()> {
+    let pending: bool = store.conn().query_row(
+        "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ?1 AND fseq IS NULL)",
+        [&id.office],
+        |r| r.get(0),
+    )?;
+    if pending {
+        store.write(|w| feed::seal_own(w, id))?;
+    }
+    Ok(())
+}
+
 /// Commits a verified batch: certificates, quarantine, merge and marker
 /// together. `after` runs inside the same transaction (markers), given the
 /// log's last position before the merge.
@@ -166,30 +242,34 @@ pub(crate) fn commit(
     via: &str,
     after: impl FnOnce(&Writer<'_>, &Manifest, i64) -> Result<()>,
 ) -> Result<ImportReport> {
-    let Opened { manifest, entries, verdicts, certs } = opened;
-    let total = entries.len() as u64;
+    let Opened { manifest, entries, verdicts, feeds, heads, held_back, certs } = opened;
+    let total = entries.len() as u64 + held_back;
     let (mut now_ok, mut future) = (Vec::with_capacity(entries.len()), Vec::new());
     let mut ok_verdicts = Vec::with_capacity(entries.len());
+    let mut ok_feeds = Vec::with_capacity(entries.len());
     let clock = store.clock();
-    for (e, v) in entries.into_iter().zip(verdicts) {
+    for ((e, v), f) in entries.into_iter().zip(verdicts).zip(feeds) {
         if clock.drift_ms(e.hlc) <= cfg.max_future_ms {
             now_ok.push(e);
             ok_verdicts.push(v);
+            ok_feeds.push(f);
         } else {
-            future.push(e);
+            future.push((e, f));
         }
     }
-    let mut report = ImportReport { from: manifest.from.clone(), changes: total, ..Default::default() };
+    let mut report = ImportReport { from: manifest.from.clone(), changes: total, held_back, ..Default::default() };
     store.write(|w| {
         for c in &certs {
             keys::record_cert(w.conn(), c)?;
         }
+        feed::store_heads(w, &heads)?;
         let now = crate::hlc::system_millis();
         let mut q = w.conn().prepare_cached(
-            "INSERT OR IGNORE INTO sync_quarantine (hlc, origin, tbl, row_id, col, value, received_at, via)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR IGNORE INTO sync_quarantine (hlc, origin, tbl, row_id, col, value, received_at, via, feed, fseq, chain)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
-        for e in &future {
+        for (e, f) in &future {
+            let (feed, fseq, chain) = (f.map(|f| f.feed), f.map(|f| f.fseq), f.map(|f| f.chain.to_vec()));
             // Cells already logged were accepted earlier: not news.
             let logged: Option<String> = w
                 .conn()
@@ -203,14 +283,14 @@ pub(crate) fn commit(
             let mut held = 0;
             for (c, v) in &e.cells {
                 if !logged.iter().any(|(k, _)| k == c) {
-                    held += q.execute(params![e.hlc.0, e.origin, e.table, e.row_id, c, v, now, via])?;
+                    held += q.execute(params![e.hlc.0, e.origin, e.table, e.row_id, c, v, now, via, feed, fseq, chain])?;
                 }
             }
             report.quarantined += u64::from(held > 0);
         }
         drop(q);
         let before = max_seq(w.conn())?;
-        let stats = w.apply_checked(&now_ok, &ok_verdicts)?;
+        let stats = w.apply_verified(&now_ok, &ok_verdicts, &ok_feeds)?;
         report.new = stats.new;
         report.applied = stats.won;
         report.parked = stats.parked;
@@ -231,19 +311,35 @@ const FREE_IN_BACKGROUND: usize = 10_000;
 /// Applies quarantined changes that are no longer too far ahead of the clock.
 pub(crate) fn release_quarantine(store: &mut Store, cfg: &SyncConfig) -> Result<u64> {
     let limit_millis = store.clock().drift_ms(Stamp(0)).saturating_neg().saturating_add(cfg.max_future_ms);
-    let held: Vec<Change> = {
-        let mut q = store
-            .conn()
-            .prepare("SELECT hlc, origin, tbl, row_id, col, value FROM sync_quarantine WHERE (hlc >> 16) <= ?1")?;
-        let rows = q.query_map([limit_millis], |r| Change::from_row(r, 0))?;
+    type Pos = (Option<i64>, Option<i64>, Option<Vec<u8>>);
+    let held: Vec<(Change, Pos)> = {
+        let mut q = store.conn().prepare(
+            "SELECT hlc, origin, tbl, row_id, col, value, feed, fseq, chain FROM sync_quarantine WHERE (hlc >> 16) <= ?1",
+        )?;
+        let rows = q.query_map([limit_millis], |r| Ok((Change::from_row(r, 0)?, (r.get(6)?, r.get(7)?, r.get(8)?))))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     if held.is_empty() {
         return Ok(0);
     }
     let n = held.len() as u64;
+    // Every cell of an entry was held with the entry's verified feed place.
+    let mut pos_of: HashMap<(String, String, i64, String), Option<FeedPos>> = HashMap::new();
+    for (c, (feed, fseq, chain)) in &held {
+        let pos = match (feed, fseq, chain.as_ref().and_then(|c| feed::Hash::try_from(c.as_slice()).ok())) {
+            (Some(feed), Some(fseq), Some(chain)) => Some(FeedPos { feed: *feed, fseq: *fseq, chain }),
+            _ => None,
+        };
+        pos_of.insert((c.table.clone(), c.row_id.clone(), c.hlc.0, c.origin.clone()), pos);
+    }
+    let entries = Entry::group(held.into_iter().map(|(c, _)| c));
+    let feeds: Vec<Option<FeedPos>> = entries
+        .iter()
+        .map(|e| pos_of.get(&(e.table.clone(), e.row_id.clone(), e.hlc.0, e.origin.clone())).copied().flatten())
+        .collect();
     store.write(|w| {
-        w.apply_batch(&Entry::group(held))?;
+        let checked = entries.iter().map(crate::store::check_entry).collect::<Result<Vec<_>>>()?;
+        w.apply_verified(&entries, &checked, &feeds)?;
         w.conn().execute("DELETE FROM sync_quarantine WHERE (hlc >> 16) <= ?1", [limit_millis])?;
         Ok(n)
     })

@@ -1,8 +1,8 @@
 //! The HTTP hub: `kizuna serve` on one side, [`Kizuna::sync_with_hub`] on
 //! the other. Bodies are bundles (the USB format), so both transports share
-//! verification and merge. Every request is signed by the office's key over
-//! method, path, time and the body's SHA-256; an unknown office or a bad
-//! signature gets 401, a malformed or hostile bundle 400, and neither writes.
+//! verification and merge. Requests are handled by the plain function
+//! [`requests::handle`] (signatures, nonces, routes); this module is the HTTP
+//! layer around it and the client.
 //!
 //! Routes: `POST /v1/push` (body: a bundle signed by the caller),
 //! `GET /v1/pull?since=SEQ&limit=N` (a page of the hub's log, signed by the
@@ -15,9 +15,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
-use ed25519_dalek::{Signer, Verifier};
+use ed25519_dalek::Signer;
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 use ts_rs::TS;
 
 use crate::api::Kizuna;
@@ -27,18 +26,14 @@ pub use crate::store::digest::{LogDigest, digest, scan_digest};
 use crate::sync::bundle;
 use crate::sync::exchange::{
     ImportReport, PAGE, PAGE_BYTES, PULL_PAGE_BYTES, SyncConfig, commit, identity_of, marker, max_seq, read_log,
-    set_received, set_sent,
+    set_received, set_sent, sign_own,
 };
 use crate::sync::keys::{self, Identity};
+use crate::sync::nonce;
+use crate::sync::requests::{self, HubRequest};
 
 /// Largest request body the hub reads; larger ones get 413 unread.
 pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;
-/// Signed requests older or newer than this are refused (replays).
-const REQUEST_WINDOW_MS: i64 = 10 * 60 * 1000;
-
-fn request_text(method: &str, url: &str, time: i64, body: &[u8]) -> String {
-    format!("kizuna-request 1\n{method}\n{url}\n{time}\n{}", hex::encode(Sha256::digest(body)))
-}
 
 /// A running hub. Dropping it leaves the server running; call [`Hub::stop`].
 pub struct Hub {
@@ -124,99 +119,30 @@ fn respond(req: tiny_http::Request, status: u16, body: Vec<u8>, content_type: &s
 }
 
 fn respond_error(req: tiny_http::Request, e: &Error) {
-    let status = match e {
-        Error::Unauthorized(_) => 401,
-        Error::Rejected(_) | Error::Invalid { .. } => 400,
-        _ => 500,
-    };
-    let body = serde_json::to_vec(&serde_json::json!({ "error": e.to_api() })).unwrap_or_default();
-    respond(req, status, body, "application/json");
-}
-
-fn header<'r>(req: &'r tiny_http::Request, name: &str) -> Option<&'r str> {
-    req.headers().iter().find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name)).map(|h| h.value.as_str())
+    respond(req, 400, requests::error_body(e), "application/json");
 }
 
 fn handle(k: &mut Kizuna, mut req: tiny_http::Request, opts: &HubOptions) {
     if req.body_length().is_some_and(|n| n as u64 > opts.max_body) {
         let e = Error::Rejected(format!("request body larger than {} bytes", opts.max_body));
-        let body = serde_json::to_vec(&serde_json::json!({ "error": e.to_api() })).unwrap_or_default();
-        return respond(req, 413, body, "application/json");
+        return respond(req, 413, requests::error_body(&e), "application/json");
     }
     let mut body = Vec::new();
     if let Err(e) = req.as_reader().take(opts.max_body + 1).read_to_end(&mut body) {
         return respond_error(req, &Error::Rejected(format!("request body unreadable: {e}")));
     }
-    if body.len() as u64 > opts.max_body {
-        let e = Error::Rejected(format!("request body larger than {} bytes", opts.max_body));
-        let body = serde_json::to_vec(&serde_json::json!({ "error": e.to_api() })).unwrap_or_default();
-        return respond(req, 413, body, "application/json");
-    }
-    match route(k, &req, &body, opts) {
-        Ok((bytes, ct)) => respond(req, 200, bytes, ct),
-        Err(e) => respond_error(req, &e),
-    }
-}
-
-fn authenticate(k: &Kizuna, req: &tiny_http::Request, body: &[u8]) -> Result<String> {
-    let office = header(req, "x-kizuna-office").ok_or_else(|| Error::Unauthorized("unsigned request".into()))?;
-    let time: i64 = header(req, "x-kizuna-time")
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| Error::Unauthorized("request without a valid time".into()))?;
-    let sig = header(req, "x-kizuna-signature").ok_or_else(|| Error::Unauthorized("unsigned request".into()))?;
-    let sig = keys::parse_signature(sig).map_err(|_| Error::Unauthorized("malformed request signature".into()))?;
-    let key = keys::office_key(k.store().conn(), office)?
-        .ok_or_else(|| Error::Unauthorized(format!("office '{office}' is not enrolled at this hub")))?;
-    if (crate::hlc::system_millis() - time).abs() > REQUEST_WINDOW_MS {
-        return Err(Error::Unauthorized("request time too far from the hub's clock (replayed or clock wrong)".into()));
-    }
-    key.verify(request_text(req.method().as_str(), req.url(), time, body).as_bytes(), &sig)
-        .map_err(|_| Error::Unauthorized(format!("request signature does not match office '{office}'")))?;
-    Ok(office.to_string())
-}
-
-fn query_param(url: &str, name: &str) -> Option<i64> {
-    let q = url.split_once('?')?.1;
-    q.split('&').find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()))
-}
-
-fn route(k: &mut Kizuna, req: &tiny_http::Request, body: &[u8], opts: &HubOptions) -> Result<(Vec<u8>, &'static str)> {
-    let path = req.url().split('?').next().unwrap_or("");
-    let method = req.method().as_str().to_string();
-    if !matches!((method.as_str(), path), ("POST", "/v1/push") | ("GET", "/v1/pull") | ("GET", "/v1/digest")) {
-        return Err(Error::Rejected(format!("no such route: {method} {path}")));
-    }
-    let office = authenticate(k, req, body)?;
-    let store = k.store_mut();
-    match path {
-        "/v1/push" => {
-            let id = identity_of(store)?;
-            let opened = bundle::open(store.conn(), &id, body)?;
-            if opened.manifest.from != office {
-                return Err(Error::Unauthorized(format!(
-                    "bundle signed by '{}' pushed by '{office}'",
-                    opened.manifest.from
-                )));
-            }
-            let peer = format!("office:{office}");
-            let report = commit(store, opened, &opts.config, "hub", |w, m, _| set_received(w, &peer, m.upto_seq))?;
-            Ok((serde_json::to_vec(&report).map_err(|e| Error::Sync(e.to_string()))?, "application/json"))
-        }
-        "/v1/pull" => {
-            let since = query_param(req.url(), "since").unwrap_or(0).max(0);
-            let limit = query_param(req.url(), "limit").unwrap_or(PAGE as i64).clamp(1, PAGE as i64) as usize;
-            let id = identity_of(store)?;
-            let page = read_log(store.conn(), since, limit, PULL_PAGE_BYTES)?;
-            let more = page.upto < max_seq(store.conn())?;
-            let certs = keys::certs(store.conn())?;
-            let bytes = bundle::seal_payload(&id, certs, page.payload, page.entries, since, page.upto, more)?;
-            Ok((bytes, "application/octet-stream"))
-        }
-        _ => Ok((
-            serde_json::to_vec(&digest(store.conn())?).map_err(|e| Error::Sync(e.to_string()))?,
-            "application/json",
-        )),
-    }
+    let request = HubRequest {
+        method: req.method().as_str().to_string(),
+        path: req.url().to_string(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|h| (h.field.as_str().as_str().to_string(), h.value.as_str().to_string()))
+            .collect(),
+        body,
+    };
+    let r = requests::handle(k, &request, opts);
+    respond(req, r.status, r.body, r.content_type);
 }
 
 /// The steps of a sync with the hub, in order.
@@ -269,6 +195,9 @@ pub struct HubSyncReport {
     pub quarantined: u64,
     #[ts(type = "number")]
     pub parked: u64,
+    /// Pulled changes left out: their origin's feed did not connect to what
+    /// this replica holds.
+    pub held_back: u64,
     /// Both logs hold the same changes (count and checksum) at the end.
     pub digests_match: bool,
 }
@@ -282,7 +211,9 @@ pub(crate) struct Client<'a> {
 impl Client<'_> {
     pub(crate) fn call(&self, method: &str, path_query: &str, body: &[u8]) -> Result<Vec<u8>> {
         let time = crate::hlc::system_millis();
-        let sig = hex::encode(self.id.key.sign(request_text(method, path_query, time, body).as_bytes()).to_bytes());
+        let nonce = nonce::fresh()?;
+        let text = requests::request_text(method, path_query, time, &nonce, body);
+        let sig = hex::encode(self.id.key.sign(text.as_bytes()).to_bytes());
         let url = format!("{}{path_query}", self.base);
         let unreachable =
             |e: ureq::Error| Error::Sync(format!("hub {} unreachable or connection dropped: {e}", self.base));
@@ -291,6 +222,7 @@ impl Client<'_> {
                 .post(&url)
                 .header("x-kizuna-office", &self.id.office)
                 .header("x-kizuna-time", time.to_string())
+                .header("x-kizuna-nonce", &nonce)
                 .header("x-kizuna-signature", &sig)
                 .header("content-type", "application/octet-stream")
                 .send(body)
@@ -300,6 +232,7 @@ impl Client<'_> {
                 .get(&url)
                 .header("x-kizuna-office", &self.id.office)
                 .header("x-kizuna-time", time.to_string())
+                .header("x-kizuna-nonce", &nonce)
                 .header("x-kizuna-signature", &sig)
                 .call()
                 .map_err(unreachable)?
@@ -334,15 +267,17 @@ pub(crate) fn push(
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<u64> {
     let mut pushed = 0;
+    sign_own(store, c.id)?;
     loop {
         let (sent, _) = marker(store.conn(), peer)?;
-        let page = read_log(store.conn(), sent, cfg.page_entries.max(1), PAGE_BYTES)?;
+        let page = read_log(store.conn(), &c.id.office, sent, cfg.page_entries.max(1), PAGE_BYTES)?;
         if page.entries == 0 {
             return Ok(pushed);
         }
         let (entries, upto) = (page.entries, page.upto);
         let more = upto < max_seq(store.conn())?;
-        let body = bundle::seal_payload(c.id, keys::certs(store.conn())?, page.payload, entries, sent, upto, more)?;
+        let certs = keys::certs(store.conn())?;
+        let body = bundle::seal_payload(c.id, certs, page.heads, page.payload, entries, sent, upto, more)?;
         c.call("POST", "/v1/push", &body)?;
         // The hub committed: only now does the marker move.
         store.write(|w| set_sent(w, peer, upto))?;
@@ -378,6 +313,7 @@ pub(crate) fn pull(
         report.new += r.new;
         report.quarantined += r.quarantined;
         report.parked += r.parked;
+        report.held_back += r.held_back;
         progress(SyncProgress { stage: SyncStage::Pull, changes: report.pulled, total: None });
         if !more || n == 0 {
             return Ok(());

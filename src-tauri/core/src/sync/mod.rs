@@ -30,9 +30,12 @@
 //!
 //! # Trust
 //! See [`keys`]: HQ's key signs each office's enrolment certificate; bundles
-//! and hub requests are signed by the sender's office key; changes are
-//! accepted only from enrolled origins, and "seed" changes only if they are
-//! exactly the embedded seed data set. A joining office is created empty and
+//! and hub requests are signed by the sender's office key (requests with a
+//! nonce, see [`nonce`]); changes are accepted only from enrolled origins,
+//! and "seed" changes only if they are exactly the embedded seed data set.
+//! Who wrote each change is proved apart from who carried it: see [`feed`]
+//! (each office's entries chained and signed in its own feed, so no office
+//! or relay can create or alter another office's changes). A joining office is created empty and
 //! receives everything, seed included, from HQ; since seed rows have fixed
 //! ids and stamps, a replica that seeded itself holds the same changes and
 //! merging never duplicates them.
@@ -40,14 +43,18 @@
 //! # Transports
 //! [`bundle`] is the signed file format; [`sealed`] the passphrase-sealed
 //! invite file; [`exchange`] exports and imports it;
-//! [`hub`] carries the same bundles over HTTP. Unknown tables and columns are
+//! [`hub`] carries the same bundles over HTTP, [`requests`] being its
+//! request handling as a plain function. Unknown tables and columns are
 //! parked (see `store::merge`) and replayed after an upgrade.
 
 pub mod auto;
 pub mod bundle;
 pub mod exchange;
+pub mod feed;
 pub mod hub;
 pub mod keys;
+pub mod nonce;
+pub mod requests;
 pub mod sealed;
 pub mod status;
 
