@@ -13,11 +13,11 @@ use crate::schema;
 use crate::seed::SEED_ORIGIN;
 use crate::store::{CellValue, parse_cells};
 use crate::sync::bundle;
-use crate::sync::feed;
 use crate::sync::exchange::{
     ExportReport, ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, peer_office, read_log,
     set_received, set_sent,
 };
+use crate::sync::feed;
 use crate::sync::hub::{Client, HubSyncReport, LogDigest, SyncProgress, SyncStage, digest, pull, push};
 use crate::sync::keys::{self, INVITE_FORMAT, Invite};
 use crate::sync::sealed::SealedInvite;

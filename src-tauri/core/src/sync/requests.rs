@@ -14,8 +14,9 @@ use sha2::{Digest as _, Sha256};
 use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::sync::bundle;
+use crate::sync::exchange::{PAGE, PULL_PAGE_BYTES};
 use crate::sync::exchange::{commit, identity_of, max_seq, read_log, set_received, sign_own};
-use crate::sync::hub::{HubOptions, PAGE, PULL_PAGE_BYTES, digest};
+use crate::sync::hub::{HubOptions, digest};
 use crate::sync::keys;
 use crate::sync::nonce;
 
