@@ -86,5 +86,5 @@ pub fn parse_request(hq: &Hq, data: &[u8]) -> HubRequest {
 /// Handles a fuzzed request at the hub, as the HTTP layer would.
 pub fn request(hq: &mut Hq, data: &[u8]) -> HubResponse {
     let req = parse_request(hq, data);
-    requests::handle(&mut hq.k, &req, &HubOptions { max_body: 1 << 20, ..HubOptions::default() })
+    requests::handle(hq.k.store_mut(), &req, &HubOptions { max_body: 1 << 20, ..HubOptions::default() })
 }

@@ -141,7 +141,7 @@ fn handle(k: &mut Kizuna, mut req: tiny_http::Request, opts: &HubOptions) {
             .collect(),
         body,
     };
-    let r = requests::handle(k, &request, opts);
+    let r = requests::handle(k.store_mut(), &request, opts);
     respond(req, r.status, r.body, r.content_type);
 }
 

@@ -11,8 +11,8 @@
 use ed25519_dalek::Verifier;
 use sha2::{Digest as _, Sha256};
 
-use crate::api::Kizuna;
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::sync::bundle;
 use crate::sync::exchange::{PAGE, PULL_PAGE_BYTES};
 use crate::sync::exchange::{commit, identity_of, max_seq, read_log, set_received, sign_own};
@@ -57,13 +57,14 @@ pub fn error_body(e: &Error) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({ "error": e.to_api() })).unwrap_or_default()
 }
 
-/// Handles one request against the hub's replica.
-pub fn handle(k: &mut Kizuna, req: &HubRequest, opts: &HubOptions) -> HubResponse {
+/// Handles one request against the hub's replica (its store: the protocol
+/// needs nothing of the API above it).
+pub fn handle(store: &mut Store, req: &HubRequest, opts: &HubOptions) -> HubResponse {
     if req.body.len() as u64 > opts.max_body {
         let e = Error::Rejected(format!("request body larger than {} bytes", opts.max_body));
         return HubResponse { status: 413, body: error_body(&e), content_type: "application/json" };
     }
-    match route(k, req, opts) {
+    match route(store, req, opts) {
         Ok((body, content_type)) => HubResponse { status: 200, body, content_type },
         Err(e) => {
             let status = match e {
@@ -76,7 +77,7 @@ pub fn handle(k: &mut Kizuna, req: &HubRequest, opts: &HubOptions) -> HubRespons
     }
 }
 
-fn authenticate(k: &mut Kizuna, req: &HubRequest) -> Result<String> {
+fn authenticate(store: &mut Store, req: &HubRequest) -> Result<String> {
     let unsigned = || Error::Unauthorized("unsigned request".into());
     let office = req.header("x-kizuna-office").ok_or_else(unsigned)?.to_string();
     let time: i64 = req
@@ -87,7 +88,7 @@ fn authenticate(k: &mut Kizuna, req: &HubRequest) -> Result<String> {
     nonce::check_form(nonce)?;
     let sig = req.header("x-kizuna-signature").ok_or_else(unsigned)?;
     let sig = keys::parse_signature(sig).map_err(|_| Error::Unauthorized("malformed request signature".into()))?;
-    let key = keys::office_key(k.store().conn(), &office)?
+    let key = keys::office_key(store.conn(), &office)?
         .ok_or_else(|| Error::Unauthorized(format!("office '{office}' is not enrolled at this hub")))?;
     let now = crate::hlc::system_millis();
     if now.saturating_sub(time).saturating_abs() > REQUEST_WINDOW_MS {
@@ -96,7 +97,7 @@ fn authenticate(k: &mut Kizuna, req: &HubRequest) -> Result<String> {
     key.verify(request_text(&req.method, &req.path, time, nonce, &req.body).as_bytes(), &sig)
         .map_err(|_| Error::Unauthorized(format!("request signature does not match office '{office}'")))?;
     // Kept until the request's own time leaves the window.
-    nonce::remember(k.store_mut(), &office, nonce, time.saturating_add(REQUEST_WINDOW_MS))?;
+    nonce::remember(store, &office, nonce, time.saturating_add(REQUEST_WINDOW_MS))?;
     Ok(office)
 }
 
@@ -105,15 +106,14 @@ fn query_param(url: &str, name: &str) -> Option<i64> {
     q.split('&').find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()))
 }
 
-fn route(k: &mut Kizuna, req: &HubRequest, opts: &HubOptions) -> Result<(Vec<u8>, &'static str)> {
+fn route(store: &mut Store, req: &HubRequest, opts: &HubOptions) -> Result<(Vec<u8>, &'static str)> {
     let path = req.path.split('?').next().unwrap_or("");
     let method = req.method.as_str();
     if !matches!((method, path), ("POST", "/v1/push") | ("GET", "/v1/pull") | ("GET", "/v1/digest")) {
         let shown: String = format!("{method} {path}").chars().take(100).collect();
         return Err(Error::Rejected(format!("no such route: {shown}")));
     }
-    let office = authenticate(k, req)?;
-    let store = k.store_mut();
+    let office = authenticate(store, req)?;
     match path {
         "/v1/push" => {
             let id = identity_of(store)?;
