@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, functions::FunctionFlags};
 pub use merge::{MergeStats, Verdict, check_entry, is_plain_name};
 pub use migrate::SCHEMA_VERSION;
 pub use write::{CellValue, Change, Entry, Writer, parse_cells};
-pub(crate) use write::{Cells, write_cells_json};
+pub(crate) use write::{Cells, cells_json, write_cells_json};
 
 use crate::error::{Error, Result};
 use crate::fold::fold;

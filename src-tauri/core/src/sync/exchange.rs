@@ -9,9 +9,10 @@ use ts_rs::TS;
 use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
-use crate::store::{Change, Entry, Store, Writer, parse_cells};
+use crate::store::{Change, Entry, Store, Writer, check_entry, parse_cells};
 use crate::sync::bundle::{self, Manifest, Opened};
 use crate::sync::keys::{self, INVITE_FORMAT, Identity, Invite};
+use crate::sync::rights;
 
 /// Changes stamped further ahead of this machine's clock than this are held
 /// in quarantine: 10 minutes, as the issue asks; configurable per call.
@@ -43,6 +44,10 @@ pub struct ImportReport {
     pub applied: u64,
     pub parked: u64,
     pub quarantined: u64,
+    /// Entries refused: outside their origin's rights, or breaking a rule.
+    pub refused: u64,
+    /// Deletes held for HQ's review (a mass delete).
+    pub held: u64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -190,10 +195,14 @@ pub(crate) fn commit(
         }
         drop(q);
         let before = max_seq(w.conn())?;
-        let stats = w.apply_checked(&now_ok, &ok_verdicts)?;
-        report.new = stats.new;
-        report.applied = stats.won;
-        report.parked = stats.parked;
+        let (entries, verdicts) = (std::mem::take(&mut now_ok), std::mem::take(&mut ok_verdicts));
+        let (screening, merged) = rights::merge_screened(w, entries, verdicts, &manifest.from, via)?;
+        now_ok = merged;
+        report.new = screening.stats.new;
+        report.applied = screening.stats.won;
+        report.parked = screening.stats.parked;
+        report.refused = screening.refused;
+        report.held = screening.held;
         after(w, &manifest, before)
     })?;
     // Freeing an initial sync's millions of strings takes a tenth of a
@@ -223,7 +232,11 @@ pub(crate) fn release_quarantine(store: &mut Store, cfg: &SyncConfig) -> Result<
     }
     let n = held.len() as u64;
     store.write(|w| {
-        w.apply_batch(&Entry::group(held))?;
+        // Released changes pass the same screening as when they arrived;
+        // who sent them is no longer known, so a mass delete is held.
+        let entries = Entry::group(held);
+        let verdicts = entries.iter().map(check_entry).collect::<Result<Vec<_>>>()?;
+        rights::merge_screened(w, entries, verdicts, "", "quarantine")?;
         w.conn().execute("DELETE FROM sync_quarantine WHERE (hlc >> 16) <= ?1", [limit_millis])?;
         Ok(n)
     })

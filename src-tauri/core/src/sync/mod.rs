@@ -46,9 +46,11 @@ pub mod bundle;
 pub mod exchange;
 pub mod hub;
 pub mod keys;
+pub mod rights;
 pub mod status;
 
 pub use exchange::{DEFAULT_MAX_FUTURE_MS, ExportReport, ImportReport, SyncConfig};
 pub use hub::{Hub, HubOptions, HubSyncReport, LogDigest, SyncProgress, serve};
 pub use keys::Invite;
+pub use rights::{HeldBatch, RefusedChange};
 pub use status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};

@@ -12,6 +12,7 @@ use crate::schema;
 use crate::seed::SEED_ORIGIN;
 use crate::store::{CellValue, parse_cells};
 use crate::sync::keys;
+use crate::sync::rights::{self, HeldBatch, RefusedChange};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -79,6 +80,10 @@ pub struct SyncStatus {
     pub parked_changes: i64,
     /// The most recent values that lost a conflict (at most 200).
     pub overwritten: Vec<OverwrittenValue>,
+    /// The most recent entries refused at merge, with origin and reason (at most 200).
+    pub refused: Vec<RefusedChange>,
+    /// Mass deletes held for HQ's review.
+    pub held: Vec<HeldBatch>,
 }
 
 impl Kizuna {
@@ -123,6 +128,8 @@ impl Kizuna {
             quarantined,
             parked_changes,
             overwritten: self.overwritten(200)?,
+            refused: rights::refused(conn, 200)?,
+            held: rights::held(conn)?,
         })
     }
 
