@@ -5,5 +5,6 @@
 mod convergence;
 mod hub;
 mod net;
+mod rights;
 mod tamper;
 mod trust;
