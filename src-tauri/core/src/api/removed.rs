@@ -28,8 +28,14 @@ pub struct RemovedRecord {
 /// Columns that name a record, in order of preference.
 const LABELS: [&str; 8] = ["name_en", "name", "title_en", "label_en", "person", "description", "code", "member_no"];
 
-fn label_column(t: &Table) -> Option<&'static str> {
-    LABELS.iter().copied().find(|c| t.column(c).is_some())
+/// SQL for a row's label: the first of its naming columns that is set.
+fn label_sql(t: &Table) -> String {
+    let cols: Vec<String> = LABELS.iter().filter(|c| t.column(c).is_some()).map(|c| format!("t.{c}")).collect();
+    match cols.len() {
+        0 => "NULL".into(),
+        1 => cols[0].clone(),
+        _ => format!("coalesce({})", cols.join(", ")),
+    }
 }
 
 impl Kizuna {
@@ -45,7 +51,7 @@ impl Kizuna {
         let conn = self.store().conn();
         let mut out = Vec::new();
         for t in tables {
-            let label = label_column(t).map_or("NULL".to_string(), |c| format!("t.{c}"));
+            let label = label_sql(t);
             let sql = format!(
                 "SELECT t.id, {label},
                     (SELECT e.origin || ' ' || e.hlc FROM change_log e, json_each(e.cells) j

@@ -229,6 +229,15 @@ fn grants_table() -> &'static Table {
 /// Indexes of the entries (among those kept) to hold: per table, the
 /// deletes of rows other offices created, when they are too many.
 fn mass_deletes(conn: &Connection, entries: &[Entry], keep: &[bool]) -> Result<Vec<usize>> {
+    let candidates: Vec<usize> = (0..entries.len())
+        .filter(|&i| {
+            let e = &entries[i];
+            keep[i] && e.origin != HQ_OFFICE && matches!(e.cell("deleted"), Some(CellValue::Integer(1)))
+        })
+        .collect();
+    if candidates.len() <= HOLD_MIN {
+        return Ok(Vec::new());
+    }
     let mut first: HashMap<(&str, &str), (Stamp, &str)> = HashMap::new();
     for e in entries {
         let at = first.entry((e.table.as_str(), e.row_id.as_str())).or_insert((e.hlc, e.origin.as_str()));
@@ -237,10 +246,8 @@ fn mass_deletes(conn: &Connection, entries: &[Entry], keep: &[bool]) -> Result<V
         }
     }
     let mut foreign: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        if !keep[i] || e.origin == HQ_OFFICE || !matches!(e.cell("deleted"), Some(CellValue::Integer(1))) {
-            continue;
-        }
+    for i in candidates {
+        let e = &entries[i];
         if schema::table(&e.table).is_none() || already_logged(conn, e)? {
             continue;
         }
