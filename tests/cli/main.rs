@@ -387,3 +387,110 @@ fn demo_adds_labelled_synthetic_records() {
     let d = ok_json(dir.path(), &["dashboard"]);
     assert_eq!(d["sites"], 40);
 }
+
+fn first_phase(dir: &Path) -> String {
+    ok_json(dir, &["grant", "list"])["grants"][0]["phases"][0]["phase"]["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_field_office_may_not_edit_hq_only_tables() {
+    let dir = init("sendai");
+    let phase = first_phase(dir.path());
+    let before = db_fingerprint(dir.path());
+    let out =
+        kizuna(dir.path(), &["budget", "add", "--phase", &phase, "--name-en", "X", "--amount", "10", "--currency", "USD"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("error[unauthorized]"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("only HQ"), "{}", stderr(&out));
+    assert_eq!(db_fingerprint(dir.path()), before, "nothing written");
+    // Shared records stay open to the office.
+    ok_json(dir.path(), &["member", "add", "--name-ja", "会", "--name-en", "Group"]);
+}
+
+#[test]
+fn an_amount_that_would_overflow_is_a_clear_error_not_a_panic() {
+    let dir = init("tokyo");
+    let phase = first_phase(dir.path());
+    let huge = "79228162514264337593543950335";
+    let out =
+        kizuna(dir.path(), &["budget", "add", "--phase", &phase, "--name-en", "X", "--amount", huge, "--currency", "USD"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("error[invalid_input]: amount:"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(ok_json(dir.path(), &["grant", "list"])["totals"][0]["amount"], "698709.00");
+}
+
+#[test]
+fn screens_open_on_bad_data_and_doctor_lists_and_repairs_it_through_the_write_path() {
+    let dir = init("tokyo");
+    let phase = first_phase(dir.path());
+    let other = ok_json(dir.path(), &["grant", "list"])["grants"][0]["phases"][1]["phase"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let huge = "79228162514264337593543950335";
+    {
+        let k = kizuna_core::Kizuna::open(dir.path()).unwrap();
+        k.store()
+            .conn()
+            .execute_batch(&format!(
+                "UPDATE phases SET currency = 'JPY' WHERE id = '{phase}';
+                 INSERT INTO budget_lines (id, phase_id, name_en, amount, currency) VALUES
+                     ('bad1', '{other}', 'Bad', '{huge}', 'USD'), ('bad2', '{other}', 'Bad', '{huge}', 'USD'),
+                     ('bad3', '{other}', 'Bad', 'not a number', 'USD');
+                 INSERT INTO members (id, name_en, name_ja, prefectures, joined_on, status)
+                     VALUES ('m-bad', 'Bad member', '悪', 'Iwate, Miyagi', '2011-02-30', 'active');"
+            ))
+            .unwrap();
+    }
+    // Every screen and report opens.
+    ok_json(dir.path(), &["grant", "list"]);
+    ok_json(dir.path(), &["grant", "show", &other]);
+    ok_json(dir.path(), &["dashboard"]);
+    ok_json(dir.path(), &["member", "list"]);
+    let pdf = dir.path().join("phase.pdf");
+    ok_json(dir.path(), &["report", "phase", &other, "--out", pdf.to_str().unwrap()]);
+    assert!(std::fs::metadata(&pdf).unwrap().len() > 0);
+
+    let found = ok_json(dir.path(), &["doctor"]);
+    let findings = found["findings"].as_array().unwrap();
+    let has = |table: &str, id: &str, column: &str, repair: &str| {
+        findings.iter().any(|f| f["table"] == table && f["row_id"] == id && f["column"] == column && f["repair"] == repair)
+    };
+    assert!(has("phases", &phase, "currency", "remove"), "{found}");
+    assert!(has("budget_lines", "bad1", "amount", "remove"), "{found}");
+    assert!(has("budget_lines", "bad3", "amount", "remove"), "{found}");
+    assert!(has("members", "m-bad", "prefectures", "clear"), "{found}");
+    assert!(has("members", "m-bad", "joined_on", "clear"), "{found}");
+    assert_eq!(findings.len(), 6, "{found}");
+
+    let unsent = |d: &Path| ok_json(d, &["dashboard"])["unsynced_changes"].as_i64().unwrap();
+    let before = unsent(dir.path());
+    let repaired = ok_json(dir.path(), &["doctor", "--repair"]);
+    assert_eq!(repaired["repaired"], 6, "{repaired}");
+    assert_eq!(repaired["findings"].as_array().unwrap().len(), 0, "{repaired}");
+    assert_eq!(unsent(dir.path()), before + 5, "repairs are logged changes, so they sync");
+    assert_eq!(ok_json(dir.path(), &["doctor"])["findings"].as_array().unwrap().len(), 0);
+    // Removed rows can be found again.
+    let removed = ok_json(dir.path(), &["removed", "list", "--table", "budget_lines"]);
+    let ids: Vec<&str> = removed.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"bad1") && ids.contains(&"bad2") && ids.contains(&"bad3"), "{removed}");
+}
+
+#[test]
+fn a_removed_member_is_listed_and_restored() {
+    let dir = init("fukushima");
+    let m = ok_json(dir.path(), &["member", "add", "--name-ja", "会", "--name-en", "Kept Group"]);
+    let id = m["id"].as_str().unwrap().to_string();
+    ok_json(dir.path(), &["member", "remove", &id]);
+    let removed = ok_json(dir.path(), &["removed", "list", "--table", "members"]);
+    let row = removed.as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).expect("listed").clone();
+    assert_eq!(row["label"], "Kept Group");
+    assert_eq!(row["removed_by"], "fukushima");
+    ok_json(dir.path(), &["removed", "restore", &id]);
+    let list = ok_json(dir.path(), &["member", "list"]);
+    assert!(list["rows"].as_array().unwrap().iter().any(|r| r["id"] == id.as_str()), "{list}");
+    let again = kizuna(dir.path(), &["removed", "restore", &id]);
+    assert!(stderr(&again).contains("error[not_found]"), "{}", stderr(&again));
+}

@@ -8,5 +8,6 @@ mod hub;
 mod invite;
 mod net;
 mod origins;
+mod rights;
 mod tamper;
 mod trust;

@@ -105,6 +105,18 @@ enum Command {
         #[arg(long, default_value_t = 600)]
         max_future_secs: i64,
     },
+    /// List stored rows that break the domain rules; --repair fixes them
+    Doctor {
+        /// Clear each broken cell, or remove (recoverably) a row whose money is
+        /// broken, through the ordinary write path so the repair syncs
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Removed records: list them, or bring one back
+    Removed {
+        #[command(subcommand)]
+        command: RemovedCommand,
+    },
     /// Add a deterministic, clearly labelled synthetic data set
     Demo {
         #[arg(long, default_value_t = 20)]
@@ -124,6 +136,21 @@ enum OfficeCommand {
         office: String,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RemovedCommand {
+    List {
+        /// Only this table (members, sites, grants, ...)
+        #[arg(long)]
+        table: Option<String>,
+    },
+    /// Restore a removed record by its id
+    Restore {
+        id: String,
+        #[arg(long)]
+        table: Option<String>,
     },
 }
 
@@ -235,6 +262,40 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 // The dump is JSON already; --json changes nothing.
                 None => print!("{}", k.export_json()?),
             }
+        }
+        Command::Doctor { repair } => {
+            let mut k = open()?;
+            let report = if repair { k.doctor_repair()? } else { k.doctor()? };
+            out.emit(&report, |r| {
+                let mut s = String::new();
+                if repair {
+                    s.push_str(&format!("Repaired: {}\n", r.repaired));
+                    for x in &r.skipped {
+                        s.push_str(&format!("  skipped {x}\n"));
+                    }
+                }
+                s.push_str(&format!("Problems: {}", r.findings.len()));
+                for f in &r.findings {
+                    s.push_str(&format!("\n  {} {} {}: {} (--repair: {})", f.table, f.row_id, f.column, f.problem, f.repair));
+                }
+                s
+            });
+        }
+        Command::Removed { command: RemovedCommand::List { table } } => {
+            let list = open()?.removed_list(table.as_deref())?;
+            out.emit(&list, |l| {
+                if l.is_empty() {
+                    return "No removed records".into();
+                }
+                l.iter()
+                    .map(|r| format!("{:<14} {}  {}  (removed by {})", r.table, r.id, r.label, r.removed_by))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        Command::Removed { command: RemovedCommand::Restore { id, table } } => {
+            let r = open()?.removed_restore(&id, table.as_deref())?;
+            out.emit(&r, |r| format!("Restored {} {} {}", r.table, r.id, r.label));
         }
         Command::Demo { members, sites, seed } => {
             let summary = open()?.demo(members, sites, seed)?;

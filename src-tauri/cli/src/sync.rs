@@ -37,6 +37,11 @@ pub enum SyncCommand {
     Import { file: PathBuf },
     /// Unsent changes, last sync per peer, quarantined and overwritten values
     Status,
+    /// Mass deletes held for HQ's review
+    Held {
+        #[command(subcommand)]
+        command: HeldCommand,
+    },
     /// Write a value that lost a conflict again (see `sync status`)
     Restore {
         #[arg(long)]
@@ -50,6 +55,16 @@ pub enum SyncCommand {
         #[arg(long)]
         origin: String,
     },
+}
+
+#[derive(Subcommand)]
+pub enum HeldCommand {
+    /// Held batches of deletes
+    List,
+    /// HQ: apply a held batch (the deletes then sync everywhere)
+    Approve { batch: i64 },
+    /// HQ: discard a held batch; the records stay
+    Reject { batch: i64 },
 }
 
 fn config(secs: i64) -> Result<SyncConfig, Error> {
@@ -97,9 +112,12 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
             let r = k.sync_import(&bytes, &cfg)?;
             out.emit(&r, |r| {
                 let mut s = format!(
-                    "Imported {} changes from {}: {} new, {} cells updated, {} parked, {} quarantined",
-                    r.changes, r.from, r.new, r.applied, r.parked, r.quarantined
+                    "Imported {} changes from {}: {} new, {} cells updated, {} parked, {} quarantined, {} refused, {} held",
+                    r.changes, r.from, r.new, r.applied, r.parked, r.quarantined, r.refused, r.held
                 );
+                if r.refused > 0 || r.held > 0 {
+                    s.push_str("\nwarning: some changes were refused or held for HQ's review; see `kizuna sync status`");
+                }
                 if r.quarantined > 0 {
                     s.push_str("\nwarning: some changes are stamped too far in the future and were held back; see `kizuna sync status`");
                 }
@@ -128,6 +146,22 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                     ));
                 }
                 t.push_str(&format!("Parked changes (unknown tables/columns): {}\n", s.parked_changes));
+                t.push_str(&format!("Refused changes: {}\n", s.refused.len()));
+                for r in &s.refused {
+                    t.push_str(&format!("  {} {} from {} via {}: {}\n", r.table, r.row_id, r.origin, r.via, r.reason));
+                }
+                t.push_str(&format!("Held deletes (for HQ's review): {}\n", s.held.len()));
+                for h in &s.held {
+                    t.push_str(&format!(
+                        "  batch {}: {} deletes in {} by {} via {} (kizuna sync held approve|reject {})\n",
+                        h.batch,
+                        h.deletes,
+                        h.tables.join(", "),
+                        h.origins.join(", "),
+                        h.via,
+                        h.batch
+                    ));
+                }
                 t.push_str(&format!("Overwritten values: {}", s.overwritten.len()));
                 for o in &s.overwritten {
                     t.push_str(&format!(
@@ -146,6 +180,34 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                 t
             });
         }
+        (None, Some(SyncCommand::Held { command })) => match command {
+            HeldCommand::List => {
+                let held = k.sync_held()?;
+                out.emit(&held, |h| {
+                    if h.is_empty() {
+                        return "No deletes held".into();
+                    }
+                    h.iter()
+                        .map(|b| {
+                            format!("batch {}: {} deletes in {} by {}", b.batch, b.deletes, b.tables.join(", "), b.origins.join(", "))
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                });
+            }
+            HeldCommand::Approve { batch } => {
+                let n = k.sync_held_approve(batch)?;
+                out.emit(&serde_json::json!({ "batch": batch, "applied": n }), |_| {
+                    format!("Applied {n} held deletes of batch {batch}")
+                });
+            }
+            HeldCommand::Reject { batch } => {
+                let n = k.sync_held_reject(batch)?;
+                out.emit(&serde_json::json!({ "batch": batch, "discarded": n }), |_| {
+                    format!("Discarded {n} held deletes of batch {batch}; the records stay")
+                });
+            }
+        },
         (None, Some(SyncCommand::Restore { table, row, column, hlc, origin })) => {
             k.restore_overwritten(&table, &row, &column, hlc, &origin)?;
             out.emit(&serde_json::json!({ "restored": true }), |_| format!("Restored {table}.{column} of {row}"));

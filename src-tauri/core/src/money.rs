@@ -48,6 +48,10 @@ impl fmt::Display for Currency {
     }
 }
 
+/// The largest single amount accepted (a thousand trillion, far above any
+/// grant): sums of many such amounts stay far from `Decimal`'s limit.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Money {
@@ -85,6 +89,12 @@ impl Money {
         if amount.is_sign_negative() && !amount.is_zero() {
             return Err(Error::invalid(field, format!("amount must not be negative (got {amount})")));
         }
+        if amount > Decimal::from(MAX_AMOUNT) {
+            return Err(Error::invalid(
+                field,
+                format!("{amount} is larger than any amount Kizuna accepts ({})", group_thousands(&MAX_AMOUNT.to_string())),
+            ));
+        }
         if amount.normalize().scale() > currency.minor_digits() {
             return Err(Error::invalid(
                 field,
@@ -99,11 +109,29 @@ impl Money {
         self.amount.to_string()
     }
 
-    pub fn add(self, other: Money) -> Result<Money> {
+    /// Checked sum: mixed currencies or an overflow is an `invalid_input`
+    /// error naming `field` (the total being computed), never a panic.
+    pub fn add(self, field: &str, other: Money) -> Result<Money> {
         if self.currency != other.currency {
-            return Err(Error::invalid("currency", format!("cannot add {} to {}", other.currency, self.currency)));
+            return Err(Error::invalid(field, format!("cannot add {} to {}", other.currency, self.currency)));
         }
-        Ok(Money::new(self.amount + other.amount, self.currency))
+        let sum = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or_else(|| Error::invalid(field, format!("the total overflows ({self} + {other})")))?;
+        Ok(Money::new(sum, self.currency))
+    }
+
+    /// Checked difference, as [`Money::add`].
+    pub fn sub(self, field: &str, other: Money) -> Result<Money> {
+        if self.currency != other.currency {
+            return Err(Error::invalid(field, format!("cannot subtract {} from {}", other.currency, self.currency)));
+        }
+        let diff = self
+            .amount
+            .checked_sub(other.amount)
+            .ok_or_else(|| Error::invalid(field, format!("the difference overflows ({self} - {other})")))?;
+        Ok(Money::new(diff, self.currency))
     }
 }
 

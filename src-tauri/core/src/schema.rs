@@ -1,12 +1,29 @@
 //! The synced tables and columns this version knows. Everything that names a
 //! table or column at run time (the write path, sync, export) checks against
-//! this list, so a hostile or unknown name never reaches SQL text.
+//! this list, so a hostile or unknown name never reaches SQL text. Beside the
+//! columns each table declares who may write it ([`Rights`], enforced by
+//! `sync::rights`) and the domain rule of its cells ([`Rule`], checked by
+//! `model::rules` on local writes and on merge alike).
+
+pub use crate::model::rules::Rule;
+use crate::model::member::{LEGAL_FORMS, STATUSES as MEMBER_STATUSES};
+use crate::model::site::{SECTORS, SITE_STATUSES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
     Integer,
     Real,
+}
+
+/// Which offices may create, edit and delete a table's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rights {
+    /// HQ alone (and the embedded seed data set): the organisation, grants
+    /// and every money or donor table.
+    HqOnly,
+    /// Every enrolled office: the coordination records.
+    Shared,
 }
 
 #[derive(Debug)]
@@ -16,6 +33,10 @@ pub struct Table {
     pub columns: &'static [(&'static str, Kind)],
     /// Columns folded into the local `search_key`, if the table has one.
     pub search: &'static [&'static str],
+    pub rights: Rights,
+    /// Domain rules of columns; a text column not listed is free text of at
+    /// most `model::text::MAX_TEXT` characters.
+    pub rules: &'static [(&'static str, Rule)],
 }
 
 impl Table {
@@ -30,6 +51,7 @@ impl Table {
 }
 
 use Kind::{Integer as I, Real as R, Text as T};
+use Rights::{HqOnly, Shared};
 
 pub const TABLES: &[Table] = &[
     Table {
@@ -48,6 +70,8 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("name_en", Rule::Name), ("name_ja", Rule::Name), ("acronym", Rule::Name), ("founded_year", Rule::Year), ("affiliation_en", Rule::Name), ("affiliation_ja", Rule::Name), ("focus_areas", Rule::Json), ("past_responses", Rule::Json), ("deleted", Rule::Flag)],
     },
     Table {
         name: "offices",
@@ -62,6 +86,8 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("code", Rule::Name), ("name_en", Rule::Name), ("name_ja", Rule::Name), ("prefecture_code", Rule::Prefecture), ("locality_en", Rule::Name), ("locality_ja", Rule::Name), ("is_hq", Rule::Flag), ("deleted", Rule::Flag)],
     },
     Table {
         name: "members",
@@ -85,6 +111,8 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &["member_no", "name_ja", "name_en", "reading", "contact_person", "email"],
+        rights: Shared,
+        rules: &[("member_no", Rule::Name), ("name_ja", Rule::Name), ("name_en", Rule::Name), ("reading", Rule::Name), ("legal_form", Rule::Code(&LEGAL_FORMS)), ("contact_person", Rule::Name), ("email", Rule::Email), ("phone", Rule::Phone), ("address", Rule::Text(500)), ("prefectures", Rule::Prefectures), ("status", Rule::Code(&MEMBER_STATUSES)), ("joined_on", Rule::Day), ("left_on", Rule::Day), ("donor_fund_partner", Rule::Flag), ("office_id", Rule::Name), ("deleted", Rule::Flag)],
     },
     Table {
         name: "sites",
@@ -107,6 +135,8 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &["name", "name_en", "municipality", "address"],
+        rights: Shared,
+        rules: &[("member_id", Rule::Name), ("name", Rule::Name), ("name_en", Rule::Name), ("prefecture_code", Rule::Prefecture), ("municipality", Rule::Name), ("address", Rule::Text(500)), ("latitude", Rule::Latitude), ("longitude", Rule::Longitude), ("sectors", Rule::CodeList(&SECTORS)), ("status", Rule::Code(&SITE_STATUSES)), ("opened_on", Rule::Day), ("closed_on", Rule::Day), ("created_on", Rule::Day), ("office_id", Rule::Name), ("deleted", Rule::Flag)],
     },
     Table {
         name: "donors",
@@ -119,11 +149,15 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("name_en", Rule::Name), ("name_ja", Rule::Name), ("country", Rule::Name), ("relief_fund_en", Rule::Name), ("relief_fund_ja", Rule::Name), ("deleted", Rule::Flag)],
     },
     Table {
         name: "grants",
         columns: &[("donor_id", T), ("title_en", T), ("title_ja", T), ("currency", T), ("notes", T), ("deleted", I)],
         search: &[],
+        rights: HqOnly,
+        rules: &[("donor_id", Rule::Name), ("title_en", Rule::Name), ("title_ja", Rule::Name), ("currency", Rule::Currency), ("deleted", Rule::Flag)],
     },
     Table {
         name: "phases",
@@ -141,6 +175,8 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("grant_id", Rule::Name), ("title_en", Rule::Name), ("title_ja", Rule::Name), ("start_date", Rule::ProjectDate), ("end_date", Rule::ProjectDate), ("amount", Rule::Amount), ("currency", Rule::Currency), ("deleted", Rule::Flag)],
     },
     Table {
         name: "partners",
@@ -154,11 +190,15 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("name_en", Rule::Name), ("name_ja", Rule::Name), ("acronym", Rule::Name), ("kind", Rule::Name), ("website", Rule::Text(500)), ("deleted", Rule::Flag)],
     },
     Table {
         name: "phase_partners",
         columns: &[("phase_id", T), ("partner_id", T), ("role_en", T), ("role_ja", T), ("deleted", I)],
         search: &[],
+        rights: HqOnly,
+        rules: &[("phase_id", Rule::Name), ("partner_id", Rule::Name), ("role_en", Rule::Name), ("role_ja", Rule::Name), ("deleted", Rule::Flag)],
     },
     Table {
         name: "activities",
@@ -172,6 +212,8 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("phase_id", Rule::Name), ("title_en", Rule::Name), ("title_ja", Rule::Name), ("deleted", Rule::Flag)],
     },
     Table {
         name: "indicators",
@@ -190,11 +232,15 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("phase_id", Rule::Name), ("label_en", Rule::Name), ("label_ja", Rule::Name), ("kind", Rule::Name), ("metric", Rule::Name), ("value", Rule::Name), ("qualifier", Rule::Name), ("unit", Rule::Name), ("source", Rule::Text(500)), ("as_of", Rule::ProjectDate), ("deleted", Rule::Flag)],
     },
     Table {
         name: "statements",
         columns: &[("phase_id", T), ("seq", I), ("person", T), ("role_en", T), ("text_en", T), ("deleted", I)],
         search: &[],
+        rights: HqOnly,
+        rules: &[("phase_id", Rule::Name), ("person", Rule::Name), ("role_en", Rule::Name), ("deleted", Rule::Flag)],
     },
     Table {
         name: "budget_lines",
@@ -209,6 +255,8 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("phase_id", Rule::Name), ("code", Rule::Name), ("name_en", Rule::Name), ("name_ja", Rule::Name), ("amount", Rule::Amount), ("currency", Rule::Currency), ("deleted", Rule::Flag)],
     },
     Table {
         name: "expenditures",
@@ -224,6 +272,8 @@ pub const TABLES: &[Table] = &[
             ("deleted", I),
         ],
         search: &[],
+        rights: HqOnly,
+        rules: &[("phase_id", Rule::Name), ("budget_line_id", Rule::Name), ("spent_on", Rule::Day), ("description", Rule::Text(10_000)), ("amount", Rule::Amount), ("currency", Rule::Currency), ("rate", Rule::Rate), ("rate_date", Rule::Day), ("deleted", Rule::Flag)],
     },
 ];
 

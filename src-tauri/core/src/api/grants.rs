@@ -12,10 +12,20 @@ use crate::error::{Error, Result};
 use crate::model::grant::*;
 use crate::money::{Currency, Money};
 
+/// A stored amount as the screens show it. A value that breaks the money
+/// rules (not a number, out of range; written before they were enforced)
+/// reads as zero so every screen still opens; `kizuna doctor` lists it.
 fn money(amount: Option<String>, currency: Option<String>) -> Money {
     let currency = currency.and_then(|c| Currency::parse("currency", &c).ok()).unwrap_or(Currency::USD);
-    let amount = amount.and_then(|a| Decimal::from_str(&a).ok()).unwrap_or(Decimal::ZERO);
-    Money::new(amount, currency)
+    let amount = amount.and_then(|a| Decimal::from_str(a.trim()).ok()).unwrap_or(Decimal::ZERO);
+    Money::checked("amount", amount, currency).unwrap_or(Money::zero(currency))
+}
+
+/// `m` if it is in the currency a total is kept in, else zero: an amount in
+/// another currency (a JPY phase on a USD grant) is left out of the total
+/// rather than making the whole screen fail; `kizuna doctor` lists it.
+fn in_currency(m: Money, currency: Currency) -> Money {
+    if m.currency == currency { m } else { Money::zero(currency) }
 }
 
 fn project_date(s: Option<String>) -> ProjectDate {
@@ -158,17 +168,17 @@ impl Kizuna {
                     amount,
                     rate,
                     rate_date: opt_date(r.get(8)?),
-                    converted: convert(amount, rate, currency),
+                    converted: convert(amount, rate, currency).unwrap_or(Money::zero(currency)),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut spent_by_line: BTreeMap<String, Money> = BTreeMap::new();
         let mut spent_total = Money::zero(currency);
         for e in &expenditures {
-            spent_total = spent_total.add(e.converted)?;
+            spent_total = spent_total.add("spent_total", e.converted)?;
             if let Some(line) = &e.budget_line_id {
                 let entry = spent_by_line.entry(line.clone()).or_insert(Money::zero(currency));
-                *entry = entry.add(e.converted)?;
+                *entry = entry.add("spent", e.converted)?;
             }
         }
         let budget_lines: Vec<BudgetLine> = conn
@@ -189,9 +199,9 @@ impl Kizuna {
             .collect::<rusqlite::Result<_>>()?;
         let mut budget_total = Money::zero(currency);
         for b in &budget_lines {
-            budget_total = budget_total.add(b.amount)?;
+            budget_total = budget_total.add("budget_total", in_currency(b.amount, currency))?;
         }
-        let unspent = Money { amount: phase.amount.amount - spent_total.amount, currency };
+        let unspent = in_currency(phase.amount, currency).sub("unspent", spent_total)?;
         Ok(PhaseDetail {
             phase,
             activities,
@@ -239,8 +249,8 @@ impl Kizuna {
         let mut total = Money::zero(grant.currency);
         let mut spent_total = Money::zero(grant.currency);
         for p in &phases {
-            total = total.add(p.phase.amount)?;
-            spent_total = spent_total.add(p.spent_total)?;
+            total = total.add("total", in_currency(p.phase.amount, grant.currency))?;
+            spent_total = spent_total.add("spent_total", p.spent_total)?;
         }
         Ok(GrantDetail { grant, donor, phases, total, spent_total })
     }
@@ -251,7 +261,7 @@ impl Kizuna {
         let mut totals: BTreeMap<Currency, Money> = BTreeMap::new();
         for g in &grants {
             let entry = totals.entry(g.total.currency).or_insert(Money::zero(g.total.currency));
-            *entry = entry.add(g.total)?;
+            *entry = entry.add("totals", g.total)?;
         }
         Ok(GrantOverview { grants, totals: totals.into_values().collect() })
     }

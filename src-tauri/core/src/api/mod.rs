@@ -3,10 +3,12 @@
 mod choices;
 mod dashboard;
 mod demo;
+pub mod doctor;
 mod export;
 mod grants;
 mod members;
 mod offices;
+pub mod removed;
 pub mod reports;
 mod site_index;
 mod sites;

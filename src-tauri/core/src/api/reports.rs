@@ -218,7 +218,8 @@ impl Kizuna {
         let indicators =
             detail.indicators.iter().map(|i| figure_of(i, members_with_active_site, active_sites)).collect::<Vec<_>>();
 
-        let currency = detail.phase.amount.currency;
+        // Totals are kept in the grant's currency, which expenditures are converted into.
+        let currency = detail.budget_total.currency;
         let zero = Money::zero(currency);
         let mut in_period: BTreeMap<Option<&str>, Money> = BTreeMap::new();
         let mut to_date: BTreeMap<Option<&str>, Money> = BTreeMap::new();
@@ -234,12 +235,12 @@ impl Kizuna {
             }
             let key = e.budget_line_id.as_deref().filter(|l| detail.budget_lines.iter().any(|b| b.id == *l));
             let slot = to_date.entry(key).or_insert(zero);
-            *slot = slot.add(e.converted)?;
+            *slot = slot.add("spent", e.converted)?;
             if e.spent_on >= period.start {
                 let slot = in_period.entry(key).or_insert(zero);
-                *slot = slot.add(e.converted)?;
+                *slot = slot.add("spent", e.converted)?;
                 if let Some(m) = months.get_mut(&month_key(e.spent_on)) {
-                    *m = m.add(e.converted)?;
+                    *m = m.add("by_month", e.converted)?;
                 }
             }
         }
@@ -268,14 +269,15 @@ impl Kizuna {
         let mut spent_in = zero;
         let mut spent_all = zero;
         for l in &lines {
-            spent_in = spent_in.add(l.spent_in_period)?;
-            spent_all = spent_all.add(l.spent_to_date)?;
+            spent_in = spent_in.add("spent_in_period", l.spent_in_period)?;
+            spent_all = spent_all.add("spent_to_date", l.spent_to_date)?;
         }
         let finance = FinancialStatement {
             budget_total: detail.budget_total,
             spent_in_period: spent_in,
             spent_to_date: spent_all,
-            unspent: Money { amount: detail.phase.amount.amount - spent_all.amount, currency },
+            unspent: if detail.phase.amount.currency == currency { detail.phase.amount } else { zero }
+                .sub("unspent", spent_all)?,
             by_month: months.into_iter().map(|(month, spent)| MonthSpend { month, spent }).collect(),
             lines,
         };

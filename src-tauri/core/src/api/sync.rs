@@ -20,6 +20,7 @@ use crate::sync::exchange::{
 use crate::sync::feed;
 use crate::sync::hub::{Client, HubSyncReport, LogDigest, SyncProgress, SyncStage, digest, pull, push};
 use crate::sync::keys::{self, INVITE_FORMAT, Invite};
+use crate::sync::rights;
 use crate::sync::sealed::SealedInvite;
 use crate::sync::status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};
 
@@ -177,6 +178,8 @@ impl Kizuna {
             quarantined,
             parked_changes,
             overwritten: self.overwritten(200)?,
+            refused: rights::refused(conn, 200)?,
+            held: rights::held(conn)?,
         })
     }
 

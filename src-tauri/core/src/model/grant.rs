@@ -202,10 +202,15 @@ pub struct ExpenditureInput {
 }
 
 /// Converts an amount into `target` at `rate`, rounding half away from zero
-/// to the target currency's minor unit.
-pub fn convert(amount: Money, rate: Decimal, target: Currency) -> Money {
-    let raw = amount.amount * rate;
-    Money::new(raw.round_dp_with_strategy(target.minor_digits(), RoundingStrategy::MidpointAwayFromZero), target)
+/// to the target currency's minor unit. An overflow is an error, not a panic.
+pub fn convert(amount: Money, rate: Decimal, target: Currency) -> Result<Money> {
+    let raw = amount
+        .amount
+        .checked_mul(rate)
+        .ok_or_else(|| Error::invalid("rate", format!("{amount} at rate {rate} is out of range")))?;
+    let converted =
+        Money::new(raw.round_dp_with_strategy(target.minor_digits(), RoundingStrategy::MidpointAwayFromZero), target);
+    Money::checked("converted", converted.amount, target)
 }
 
 impl BudgetLineInput {
@@ -257,6 +262,8 @@ impl ExpenditureInput {
                 ));
             }
         };
+        // The converted amount must be in range too.
+        convert(amount, rate, grant_currency)?;
         let rate_date = match self.rate_date.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
             Some(d) => Some(parse_day("rate_date", d)?),
             None if currency != grant_currency => Some(spent_on),

@@ -4,6 +4,7 @@ pub mod grant;
 pub mod member;
 pub mod office;
 pub mod profile;
+pub mod rules;
 pub mod site;
 pub mod text;
 

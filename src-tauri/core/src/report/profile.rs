@@ -183,7 +183,7 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
         }
         let t =
             totals.entry(g.total.currency.code().to_string()).or_insert(crate::money::Money::zero(g.total.currency));
-        *t = t.add(g.total)?;
+        *t = t.add("total_granted", g.total)?;
     }
     for t in totals.values() {
         rows.push(Row::total(vec![lang.t("Total granted", "助成総額").to_string(), String::new(), money(*t)]));

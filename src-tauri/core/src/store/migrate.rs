@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_site_counts_index.sql"),
     include_str!("../../migrations/0007_row_log.sql"),
     include_str!("../../migrations/0008_feeds.sql"),
+    include_str!("../../migrations/0009_refused_held.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -16,7 +16,7 @@ pub use merge::{MergeStats, Verdict, check_entry, is_plain_name};
 pub use migrate::SCHEMA_VERSION;
 // The cell types live in `crate::cell`; re-exported so `store::CellValue` keeps working.
 pub use crate::cell::{CellValue, Change, Entry, parse_cells};
-pub(crate) use crate::cell::{Cells, write_cells_json};
+pub(crate) use crate::cell::{Cells, cells_json, write_cells_json};
 pub use digest::LogDigest;
 pub use write::Writer;
 

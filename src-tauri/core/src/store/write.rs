@@ -55,6 +55,17 @@ fn checked_column(t: &Table, col: &str, value: &CellValue) -> Result<&'static st
     Ok(name)
 }
 
+/// A write made here must be within this office's rights and pass the
+/// rules of its cells, exactly as an entry arriving from elsewhere must.
+fn local_write_allowed<'c>(
+    origin: &str,
+    t: &Table,
+    cells: impl IntoIterator<Item = (&'c str, &'c CellValue)> + Clone,
+) -> Result<()> {
+    crate::sync::rights::may_write(origin, t)?;
+    crate::model::rules::check_cells(t, cells)
+}
+
 /// A new row's folded search key: its search columns, absent ones as empty
 /// text, joined by spaces, as [`Writer::refresh_search`] computes it in SQL.
 /// `cells` are (index in the table's columns, value). None for a table
@@ -350,6 +361,7 @@ impl<'a> Writer<'a> {
         origin: &str,
     ) -> Result<()> {
         let t = known_table(table)?;
+        local_write_allowed(origin, t, cells.iter().map(|(c, v)| (*c, v)))?;
         let mut cols: Vec<(&'static str, &CellValue)> = Vec::with_capacity(cells.len());
         let mut at: Vec<(usize, &CellValue)> = Vec::with_capacity(cells.len());
         for (c, v) in cells {
@@ -380,6 +392,7 @@ impl<'a> Writer<'a> {
     pub fn update(&mut self, table: &str, id: &str, cells: &[(&str, CellValue)]) -> Result<Option<Stamp>> {
         let origin = self.require_origin()?;
         let t = known_table(table)?;
+        local_write_allowed(origin, t, cells.iter().map(|(c, v)| (*c, v)))?;
         self.require_live(t, id)?;
         // Only cells whose value actually changes are logged.
         let mut changed: Vec<(&'static str, &CellValue)> = Vec::with_capacity(cells.len());
@@ -407,14 +420,44 @@ impl<'a> Writer<'a> {
 
     /// Deletes a row as a last-writer-wins tombstone: the `deleted` cell.
     pub fn delete(&mut self, table: &str, id: &str) -> Result<Stamp> {
+        self.set_deleted(table, id, true)
+    }
+
+    /// Undoes a delete: the `deleted` cell set back to 0, an ordinary
+    /// change that wins or loses against other edits of the cell by the
+    /// same last-writer-wins rule.
+    pub fn restore(&mut self, table: &str, id: &str) -> Result<Stamp> {
+        self.set_deleted(table, id, false)
+    }
+
+    fn set_deleted(&mut self, table: &str, id: &str, deleted: bool) -> Result<Stamp> {
         let origin = self.require_origin()?;
         let t = known_table(table)?;
-        self.require_live(t, id)?;
+        let value = CellValue::Integer(i64::from(deleted));
+        local_write_allowed(origin, t, [("deleted", &value)])?;
+        if deleted {
+            self.require_live(t, id)?;
+        } else {
+            self.require_removed(t, id)?;
+        }
         let stamp = self.clock.tick()?;
-        let cells = [("deleted", &CellValue::Integer(1))];
+        let cells = [("deleted", &value)];
         self.log_entry(stamp, origin, t.name, id, cells)?;
         self.set_cells(t, id, &cells)?;
         Ok(stamp)
+    }
+
+    fn require_removed(&self, t: &Table, id: &str) -> Result<()> {
+        let deleted: Option<i64> = self
+            .tx
+            .prepare_cached(&format!("SELECT deleted FROM {} WHERE id = ?1", t.name))?
+            .query_row([id], |r| r.get(0))
+            .ok();
+        match deleted {
+            Some(1) => Ok(()),
+            Some(_) => Err(Error::Conflict(format!("{} {id} is not removed", entity_name(t.name)))),
+            None => Err(Error::NotFound { entity: entity_name(t.name), id: id.to_string() }),
+        }
     }
 
     fn require_live(&self, t: &Table, id: &str) -> Result<()> {

@@ -11,10 +11,11 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::seed::SEED_ORIGIN;
-use crate::store::{Change, Entry, Store, Writer, parse_cells};
+use crate::store::{Change, Entry, Store, Writer, check_entry, parse_cells};
 use crate::sync::bundle::{self, Manifest, Opened};
 use crate::sync::feed::{self, FeedPos, Head};
 use crate::sync::keys::{self, Identity};
+use crate::sync::rights;
 
 /// Changes stamped further ahead of this machine's clock than this are held
 /// in quarantine: 10 minutes, as the issue asks; configurable per call.
@@ -69,6 +70,12 @@ pub struct ImportReport {
     /// a full exchange brings them.
     #[ts(type = "number")]
     pub held_back: u64,
+    /// Entries refused: outside their origin's rights, or breaking a rule.
+    #[ts(type = "number")]
+    pub refused: u64,
+    /// Deletes held for HQ's review (a mass delete).
+    #[ts(type = "number")]
+    pub held: u64,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -290,10 +297,15 @@ pub(crate) fn commit(
         }
         drop(q);
         let before = max_seq(w.conn())?;
-        let stats = w.apply_verified(&now_ok, &ok_verdicts, &ok_feeds)?;
-        report.new = stats.new;
-        report.applied = stats.won;
-        report.parked = stats.parked;
+        let (entries, verdicts) = (std::mem::take(&mut now_ok), std::mem::take(&mut ok_verdicts));
+        let feeds = std::mem::take(&mut ok_feeds);
+        let (screening, merged) = rights::merge_screened(w, entries, verdicts, feeds, &manifest.from, via)?;
+        now_ok = merged;
+        report.new = screening.stats.new;
+        report.applied = screening.stats.won;
+        report.parked = screening.stats.parked;
+        report.refused = screening.refused;
+        report.held = screening.held;
         after(w, &manifest, before)
     })?;
     // Freeing an initial sync's millions of strings takes a tenth of a
@@ -338,8 +350,10 @@ pub(crate) fn release_quarantine(store: &mut Store, cfg: &SyncConfig) -> Result<
         .map(|e| pos_of.get(&(e.table.clone(), e.row_id.clone(), e.hlc.0, e.origin.clone())).copied().flatten())
         .collect();
     store.write(|w| {
-        let checked = entries.iter().map(crate::store::check_entry).collect::<Result<Vec<_>>>()?;
-        w.apply_verified(&entries, &checked, &feeds)?;
+        // Released changes pass the same screening as when they arrived;
+        // who sent them is no longer known, so a mass delete is held.
+        let verdicts = entries.iter().map(check_entry).collect::<Result<Vec<_>>>()?;
+        rights::merge_screened(w, entries, verdicts, feeds, "", "quarantine")?;
         w.conn().execute("DELETE FROM sync_quarantine WHERE (hlc >> 16) <= ?1", [limit_millis])?;
         Ok(n)
     })

@@ -17,9 +17,16 @@
 //! A delete is the `deleted` cell set to 1: a last-writer-wins tombstone like
 //! any other cell. Edits to other cells never touch `deleted`, so an edit
 //! made concurrently with (or after) a delete is merged into the hidden row
-//! but never brings it back. Nothing in this version writes `deleted = 0`
-//! after a delete, so there is no undelete; if one is added, it is an
-//! explicit `deleted = 0` change that wins or loses by the same rule.
+//! but never brings it back. A removed record is restored (`Writer::restore`,
+//! `kizuna removed restore`) by an explicit `deleted = 0` change that wins or
+//! loses against the tombstone by the same rule.
+//!
+//! # Rights, validation, held deletes
+//! See [`rights`]: each table is HQ-only or shared (declared in the schema
+//! registry); an arriving entry outside its origin's rights, or with a cell
+//! that breaks its column's rule, is refused alone (the rest of its bundle
+//! merges), never applied or relayed, and listed by `sync status`. A batch
+//! deleting many rows created by other offices is held for HQ's review.
 //!
 //! # Clock
 //! The HLC never goes backwards and, after a merge, exceeds every stamp
@@ -55,6 +62,7 @@ pub mod hub;
 pub mod keys;
 pub mod nonce;
 pub mod requests;
+pub mod rights;
 pub mod sealed;
 pub mod status;
 
@@ -63,4 +71,5 @@ pub use exchange::{DEFAULT_MAX_FUTURE_MS, ExportReport, ImportReport, SyncConfig
 pub use hub::{Hub, HubOptions, HubSyncReport, LogDigest, SyncProgress, SyncStage, serve};
 pub use keys::Invite;
 pub use sealed::SealedInvite;
+pub use rights::{HeldBatch, RefusedChange};
 pub use status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};

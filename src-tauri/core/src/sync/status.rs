@@ -5,6 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::store::CellValue;
+use crate::sync::rights::{HeldBatch, RefusedChange};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -72,4 +73,8 @@ pub struct SyncStatus {
     pub parked_changes: i64,
     /// The most recent values that lost a conflict (at most 200).
     pub overwritten: Vec<OverwrittenValue>,
+    /// The most recent entries refused at merge, with origin and reason (at most 200).
+    pub refused: Vec<RefusedChange>,
+    /// Mass deletes held for HQ's review.
+    pub held: Vec<HeldBatch>,
 }

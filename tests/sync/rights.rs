@@ -1,0 +1,178 @@
+//! Rights per table, validation of arriving cells and held mass deletes, at
+//! the merge boundary: crafted bundles signed with an enrolled office's key.
+
+use kizuna_core::hlc::Stamp;
+use kizuna_core::store::{CellValue, Entry};
+use kizuna_core::sync::SyncConfig;
+use kizuna_core::sync::bundle;
+use kizuna_core::sync::keys::{self, Identity};
+
+use crate::net::*;
+
+fn identity_of(r: &Replica, office: &str) -> Identity {
+    keys::identity(r.k.store().conn(), office).unwrap().expect("an enrolled replica has a key")
+}
+
+fn entry(origin: &str, table: &str, row_id: &str, cells: Vec<(&str, CellValue)>) -> Entry {
+    static N: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Entry {
+        hlc: Stamp::from_parts(kizuna_core::hlc::system_millis(), n),
+        origin: origin.into(),
+        table: table.into(),
+        row_id: row_id.into(),
+        cells: cells.into_iter().map(|(c, v)| (c.to_string(), v)).collect(),
+    }
+}
+
+fn seal(from: &Replica, office: &str, entries: &[Entry]) -> Vec<u8> {
+    let certs = keys::certs(from.k.store().conn()).unwrap();
+    bundle::seal(&identity_of(from, office), certs, entries, 0, entries.len() as i64, false).unwrap()
+}
+
+fn scalar(r: &Replica, sql: &str) -> CellValue {
+    r.k.store().conn().query_row(sql, [], |row| Ok(CellValue::from_value_ref(row.get_ref(0)?))).unwrap()
+}
+
+fn first_phase(r: &Replica) -> String {
+    r.k.grant_list().unwrap().grants[0].phases[0].phase.id.clone()
+}
+
+#[test]
+fn an_hq_only_entry_from_a_field_office_is_refused_and_reported_while_its_honest_entries_merge() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    carry(&mut hq, &mut tono);
+    let phase = first_phase(&hq);
+    let amount_before = scalar(&hq, &format!("SELECT amount FROM phases WHERE id = '{phase}'"));
+    let forged = entry("tono", "phases", &phase, vec![("amount", CellValue::text("9999999.00"))]);
+    let honest = entry("tono", "sites", "tono-site", vec![("name", CellValue::text("Tono base"))]);
+    let report = hq.k.sync_import(&seal(&tono, "tono", &[forged, honest]), &SyncConfig::default()).unwrap();
+    assert_eq!(report.refused, 1, "{report:?}");
+    assert_eq!(scalar(&hq, &format!("SELECT amount FROM phases WHERE id = '{phase}'")), amount_before);
+    assert_eq!(cell(&hq, "tono-site", "name"), text("Tono base"), "the honest entry of the same bundle merged");
+    // Never logged, so never relayed.
+    let logged = scalar(&hq, "SELECT count(*) FROM change_log WHERE origin = 'tono' AND tbl = 'phases'");
+    assert_eq!(logged, CellValue::Integer(0));
+    let refused = hq.k.sync_status().unwrap().refused;
+    let r = refused.iter().find(|r| r.table == "phases").expect("refusal listed in sync status");
+    assert_eq!((r.origin.as_str(), r.kind.as_str(), r.row_id.as_str()), ("tono", "rights", phase.as_str()));
+    assert!(r.reason.contains("only HQ"), "{}", r.reason);
+}
+
+#[test]
+fn a_local_write_outside_the_office_rights_is_unauthorized() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    carry(&mut hq, &mut tono);
+    let phase = first_phase(&tono);
+    let input = kizuna_core::model::grant::BudgetLineInput {
+        phase_id: phase.clone(),
+        name_en: "Forged line".into(),
+        amount: "10".into(),
+        currency: "USD".into(),
+        ..Default::default()
+    };
+    let e = tono.k.budget_line_add(&input).expect_err("a field office may not add budget lines");
+    assert_eq!(e.code(), "unauthorized", "{e}");
+    let e = tono.k.store_mut().write(|w| w.delete("phases", &phase)).expect_err("nor delete a phase");
+    assert_eq!(e.code(), "unauthorized", "{e}");
+    // Shared tables stay open to every office.
+    add_site(&mut tono, "s-tono", "Tono");
+}
+
+#[test]
+fn each_kind_of_poisoned_cell_is_quarantined_with_its_reason_and_never_applied() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    carry(&mut hq, &mut tono);
+    let phase = first_phase(&hq);
+    add_site(&mut hq, "m-site", "Site");
+    hq.k.store_mut()
+        .write(|w| {
+            w.insert("members", "m1", &[("name_en", text("Member")), ("name_ja", text("会"))])?;
+            Ok(())
+        })
+        .unwrap();
+    carry(&mut hq, &mut tono);
+    let cases: Vec<(&str, &str, &str, CellValue, &str)> = vec![
+        ("phases", phase.as_str(), "amount", text("not a number"), "phases.amount"),
+        ("phases", phase.as_str(), "start_date", text("2011-02-30"), "phases.start_date"),
+        ("phases", phase.as_str(), "currency", text("JPY"), "does not agree with its grant"),
+        ("phases", phase.as_str(), "amount", text("79228162514264337593543950335"), "phases.amount"),
+        ("members", "m1", "name_en", text(&"x".repeat(5_000_000)), "members.name_en"),
+        ("members", "m1", "prefectures", text("Iwate, Miyagi"), "members.prefectures"),
+        ("members", "m1", "status", text("bogus"), "members.status"),
+        ("members", "m1", "email", text("not-an-email"), "members.email"),
+        ("sites", "m-site", "latitude", CellValue::Real(1e9), "sites.latitude"),
+    ];
+    for (table, row, column, value, reason) in cases {
+        let before = scalar(&tono, &format!("SELECT {column} FROM {table} WHERE id = '{row}'"));
+        let e = entry("tokyo", table, row, vec![(column, value)]);
+        let r = tono.k.sync_import(&seal(&hq, "tokyo", &[e]), &SyncConfig::default()).unwrap();
+        assert_eq!(r.refused, 1, "{table}.{column}: {r:?}");
+        assert_eq!(scalar(&tono, &format!("SELECT {column} FROM {table} WHERE id = '{row}'")), before);
+        let status = tono.k.sync_status().unwrap();
+        let listed = status.refused.iter().find(|x| x.table == table && x.columns == [column]).expect("listed");
+        assert_eq!((listed.kind.as_str(), listed.origin.as_str()), ("invalid", "tokyo"));
+        assert!(listed.reason.contains(reason), "{table}.{column}: {}", listed.reason);
+    }
+    // Every screen still opens.
+    tono.k.grant_list().unwrap();
+    tono.k.dashboard().unwrap();
+}
+
+#[test]
+fn a_mass_delete_of_other_offices_records_is_held_for_hq_then_approved_or_rejected() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    for i in 0..30 {
+        add_site(&mut hq, &format!("hq-{i}"), "HQ site");
+    }
+    carry(&mut hq, &mut tono);
+    let deletes: Vec<Entry> =
+        (0..30).map(|i| entry("tono", "sites", &format!("hq-{i}"), vec![("deleted", CellValue::Integer(1))])).collect();
+    let r = hq.k.sync_import(&seal(&tono, "tono", &deletes[..25]), &SyncConfig::default()).unwrap();
+    assert_eq!(r.held, 25, "{r:?}");
+    let live = |r: &Replica| scalar(r, "SELECT count(*) FROM sites WHERE id LIKE 'hq-%' AND deleted = 0");
+    assert_eq!(live(&hq), CellValue::Integer(30), "nothing deleted while held");
+    let held = hq.k.sync_status().unwrap().held;
+    assert_eq!(held.len(), 1);
+    assert_eq!((held[0].deletes, held[0].origins.clone()), (25, vec!["tono".to_string()]));
+    // Only HQ decides.
+    assert_eq!(tono.k.sync_held_approve(held[0].batch).unwrap_err().code(), "unauthorized");
+    assert_eq!(hq.k.sync_held_reject(held[0].batch).unwrap(), 25);
+    assert_eq!(live(&hq), CellValue::Integer(30));
+    assert!(hq.k.sync_held().unwrap().is_empty());
+    // Held again on a second attempt, then approved: applied and relayed.
+    let r = hq.k.sync_import(&seal(&tono, "tono", &deletes[5..]), &SyncConfig::default()).unwrap();
+    assert_eq!(r.held, 25);
+    let batch = hq.k.sync_held().unwrap()[0].batch;
+    assert_eq!(hq.k.sync_held_approve(batch).unwrap(), 25);
+    assert_eq!(live(&hq), CellValue::Integer(5));
+    let mut fks = join(&mut hq, "fukushima");
+    carry(&mut hq, &mut fks);
+    assert_eq!(live(&fks), CellValue::Integer(5), "HQ relays what it approved");
+    // A few deletes are not a mass delete.
+    let r = hq.k.sync_import(&seal(&tono, "tono", &deletes[..3]), &SyncConfig::default()).unwrap();
+    assert_eq!(r.held, 0);
+    assert_eq!(live(&hq), CellValue::Integer(2));
+}
+
+#[test]
+fn removed_records_are_listed_and_restored_by_an_explicit_change_that_syncs() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    add_site(&mut hq, "gone", "Removed site");
+    hq.k.store_mut().write(|w| w.delete("sites", "gone").map(|_| ())).unwrap();
+    carry(&mut hq, &mut tono);
+    let removed = tono.k.removed_list(Some("sites")).unwrap();
+    let r = removed.iter().find(|r| r.id == "gone").expect("listed");
+    assert_eq!((r.label.as_str(), r.removed_by.as_str()), ("Removed site", "tokyo"));
+    tono.k.removed_restore("gone", None).unwrap();
+    assert_eq!(cell(&tono, "gone", "deleted"), CellValue::Integer(0));
+    carry(&mut tono, &mut hq);
+    assert_eq!(cell(&hq, "gone", "deleted"), CellValue::Integer(0), "the restore syncs");
+    assert!(hq.k.removed_list(None).unwrap().iter().all(|r| r.id != "gone"));
+    assert_eq!(hq.k.removed_restore("gone", None).unwrap_err().code(), "not_found");
+}
