@@ -397,8 +397,10 @@ fn a_field_office_may_not_edit_hq_only_tables() {
     let dir = init("sendai");
     let phase = first_phase(dir.path());
     let before = db_fingerprint(dir.path());
-    let out =
-        kizuna(dir.path(), &["budget", "add", "--phase", &phase, "--name-en", "X", "--amount", "10", "--currency", "USD"]);
+    let out = kizuna(
+        dir.path(),
+        &["budget", "add", "--phase", &phase, "--name-en", "X", "--amount", "10", "--currency", "USD"],
+    );
     assert!(!out.status.success());
     assert!(stderr(&out).contains("error[unauthorized]"), "{}", stderr(&out));
     assert!(stderr(&out).contains("only HQ"), "{}", stderr(&out));
@@ -412,8 +414,10 @@ fn an_amount_that_would_overflow_is_a_clear_error_not_a_panic() {
     let dir = init("tokyo");
     let phase = first_phase(dir.path());
     let huge = "79228162514264337593543950335";
-    let out =
-        kizuna(dir.path(), &["budget", "add", "--phase", &phase, "--name-en", "X", "--amount", huge, "--currency", "USD"]);
+    let out = kizuna(
+        dir.path(),
+        &["budget", "add", "--phase", &phase, "--name-en", "X", "--amount", huge, "--currency", "USD"],
+    );
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("error[invalid_input]: amount:"), "{err}");
@@ -425,10 +429,8 @@ fn an_amount_that_would_overflow_is_a_clear_error_not_a_panic() {
 fn screens_open_on_bad_data_and_doctor_lists_and_repairs_it_through_the_write_path() {
     let dir = init("tokyo");
     let phase = first_phase(dir.path());
-    let other = ok_json(dir.path(), &["grant", "list"])["grants"][0]["phases"][1]["phase"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let other =
+        ok_json(dir.path(), &["grant", "list"])["grants"][0]["phases"][1]["phase"]["id"].as_str().unwrap().to_string();
     let huge = "79228162514264337593543950335";
     {
         let k = kizuna_core::Kizuna::open(dir.path()).unwrap();
@@ -456,7 +458,9 @@ fn screens_open_on_bad_data_and_doctor_lists_and_repairs_it_through_the_write_pa
     let found = ok_json(dir.path(), &["doctor"]);
     let findings = found["findings"].as_array().unwrap();
     let has = |table: &str, id: &str, column: &str, repair: &str| {
-        findings.iter().any(|f| f["table"] == table && f["row_id"] == id && f["column"] == column && f["repair"] == repair)
+        findings
+            .iter()
+            .any(|f| f["table"] == table && f["row_id"] == id && f["column"] == column && f["repair"] == repair)
     };
     assert!(has("phases", &phase, "currency", "remove"), "{found}");
     assert!(has("budget_lines", "bad1", "amount", "remove"), "{found}");

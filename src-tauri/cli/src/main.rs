@@ -276,7 +276,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 }
                 s.push_str(&format!("Problems: {}", r.findings.len()));
                 for f in &r.findings {
-                    s.push_str(&format!("\n  {} {} {}: {} (--repair: {})", f.table, f.row_id, f.column, f.problem, f.repair));
+                    s.push_str(&format!(
+                        "\n  {} {} {}: {} (--repair: {})",
+                        f.table, f.row_id, f.column, f.problem, f.repair
+                    ));
                 }
                 s
             });

@@ -189,7 +189,13 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                     }
                     h.iter()
                         .map(|b| {
-                            format!("batch {}: {} deletes in {} by {}", b.batch, b.deletes, b.tables.join(", "), b.origins.join(", "))
+                            format!(
+                                "batch {}: {} deletes in {} by {}",
+                                b.batch,
+                                b.deletes,
+                                b.tables.join(", "),
+                                b.origins.join(", ")
+                            )
                         })
                         .collect::<Vec<_>>()
                         .join("\n")

@@ -92,7 +92,10 @@ impl Money {
         if amount > Decimal::from(MAX_AMOUNT) {
             return Err(Error::invalid(
                 field,
-                format!("{amount} is larger than any amount Kizuna accepts ({})", group_thousands(&MAX_AMOUNT.to_string())),
+                format!(
+                    "{amount} is larger than any amount Kizuna accepts ({})",
+                    group_thousands(&MAX_AMOUNT.to_string())
+                ),
             ));
         }
         if amount.normalize().scale() > currency.minor_digits() {

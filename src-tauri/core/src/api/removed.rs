@@ -91,7 +91,9 @@ impl Kizuna {
         let record = match found.as_slice() {
             [] => return Err(Error::NotFound { entity: "removed record", id: id.to_string() }),
             [one] => one.clone(),
-            _ => return Err(Error::invalid("table", format!("{id} is removed in more than one table: name the table"))),
+            _ => {
+                return Err(Error::invalid("table", format!("{id} is removed in more than one table: name the table")));
+            }
         };
         self.store_mut().write(|w| w.restore(&record.table, &record.id).map(|_| ()))?;
         Ok(record)

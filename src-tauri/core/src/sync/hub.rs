@@ -25,8 +25,8 @@ use crate::store::Store;
 pub use crate::store::digest::{LogDigest, digest, scan_digest};
 use crate::sync::bundle;
 use crate::sync::exchange::{
-    ImportReport, PAGE, PAGE_BYTES, PULL_PAGE_BYTES, SyncConfig, commit, identity_of, marker, max_seq, read_log,
-    set_received, set_sent, sign_own,
+    ImportReport, PAGE_BYTES, SyncConfig, commit, identity_of, marker, max_seq, read_log, set_received, set_sent,
+    sign_own,
 };
 use crate::sync::keys::{self, Identity};
 use crate::sync::nonce;

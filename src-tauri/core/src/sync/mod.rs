@@ -70,6 +70,6 @@ pub use auto::AutoSync;
 pub use exchange::{DEFAULT_MAX_FUTURE_MS, ExportReport, ImportReport, SyncConfig};
 pub use hub::{Hub, HubOptions, HubSyncReport, LogDigest, SyncProgress, SyncStage, serve};
 pub use keys::Invite;
-pub use sealed::SealedInvite;
 pub use rights::{HeldBatch, RefusedChange};
+pub use sealed::SealedInvite;
 pub use status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};

@@ -39,8 +39,8 @@ use crate::model::rules::check_cells;
 use crate::money::Currency;
 use crate::schema::{self, Rights, Table};
 use crate::seed::SEED_ORIGIN;
-use crate::sync::feed::FeedPos;
 use crate::store::{CellValue, Entry, MergeStats, Verdict, Writer, cells_json, check_entry, parse_cells};
+use crate::sync::feed::FeedPos;
 use crate::sync::keys::HQ_OFFICE;
 
 /// Deletes of other offices' rows in one batch and table above which it is held.
@@ -109,9 +109,10 @@ fn currency_conflict(
     let grant_id: Option<String> = match t.name {
         "phases" => match e.cell("grant_id").and_then(CellValue::as_str) {
             Some(g) => Some(g.to_string()),
-            None => {
-                conn.query_row("SELECT grant_id FROM phases WHERE id = ?1", [&e.row_id], |r| r.get(0)).optional()?.flatten()
-            }
+            None => conn
+                .query_row("SELECT grant_id FROM phases WHERE id = ?1", [&e.row_id], |r| r.get(0))
+                .optional()?
+                .flatten(),
         },
         "budget_lines" => {
             let phase: Option<String> = match e.cell("phase_id").and_then(CellValue::as_str) {
@@ -122,7 +123,9 @@ fn currency_conflict(
                     .flatten(),
             };
             match phase {
-                Some(p) => conn.query_row("SELECT grant_id FROM phases WHERE id = ?1", [p], |r| r.get(0)).optional()?.flatten(),
+                Some(p) => {
+                    conn.query_row("SELECT grant_id FROM phases WHERE id = ?1", [p], |r| r.get(0)).optional()?.flatten()
+                }
                 None => None,
             }
         }
@@ -147,9 +150,15 @@ fn currency_conflict(
 }
 
 /// The office that created a row: the origin of its oldest entry, here or in the batch.
-fn creator<'e>(conn: &Connection, e: &Entry, batch: &'e HashMap<(&str, &str), (Stamp, &'e str)>) -> Result<Option<String>> {
+fn creator<'e>(
+    conn: &Connection,
+    e: &Entry,
+    batch: &'e HashMap<(&str, &str), (Stamp, &'e str)>,
+) -> Result<Option<String>> {
     let stored: Option<(i64, String)> = conn
-        .prepare_cached("SELECT hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2 ORDER BY hlc, origin LIMIT 1")?
+        .prepare_cached(
+            "SELECT hlc, origin FROM change_log WHERE tbl = ?1 AND row_id = ?2 ORDER BY hlc, origin LIMIT 1",
+        )?
         .query_row(params![e.table, e.row_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let arriving = batch.get(&(e.table.as_str(), e.row_id.as_str()));
@@ -163,7 +172,9 @@ fn creator<'e>(conn: &Connection, e: &Entry, batch: &'e HashMap<(&str, &str), (S
 
 fn already_logged(conn: &Connection, e: &Entry) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND hlc = ?3 AND origin = ?4)")?
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM change_log WHERE tbl = ?1 AND row_id = ?2 AND hlc = ?3 AND origin = ?4)",
+        )?
         .query_row(params![e.table, e.row_id, e.hlc.0, e.origin], |r| r.get(0))?)
 }
 
@@ -183,7 +194,8 @@ pub(crate) fn merge_screened(
     let mut batch_currency: HashMap<&str, (Stamp, &str, Currency)> = HashMap::new();
     for e in entries.iter().filter(|e| e.table == "grants" && may_write(&e.origin, grants_table()).is_ok()) {
         if let Some(c) = e.cell("currency").and_then(CellValue::as_str).and_then(|c| Currency::parse("c", c).ok()) {
-            let newer = batch_currency.get(e.row_id.as_str()).is_none_or(|(h, o, _)| (e.hlc, e.origin.as_str()) > (*h, *o));
+            let newer =
+                batch_currency.get(e.row_id.as_str()).is_none_or(|(h, o, _)| (e.hlc, e.origin.as_str()) > (*h, *o));
             if newer {
                 batch_currency.insert(e.row_id.as_str(), (e.hlc, e.origin.as_str(), c));
             }
@@ -265,7 +277,8 @@ fn mass_deletes(conn: &Connection, entries: &[Entry], keep: &[bool]) -> Result<V
     let mut held = Vec::new();
     for (tbl, idx) in foreign {
         let Some(t) = schema::table(tbl) else { continue };
-        let live: i64 = conn.query_row(&format!("SELECT count(*) FROM {} WHERE deleted = 0", t.name), [], |r| r.get(0))?;
+        let live: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {} WHERE deleted = 0", t.name), [], |r| r.get(0))?;
         let n = idx.len();
         if n > HOLD_DELETES || (n > HOLD_MIN && (n as i64) * 10 > live) {
             held.extend(idx);
@@ -430,7 +443,13 @@ impl Kizuna {
         let mut q =
             self.store().conn().prepare("SELECT hlc, origin, tbl, row_id, cells FROM sync_held WHERE batch = ?1")?;
         let rows = q.query_map([batch], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
