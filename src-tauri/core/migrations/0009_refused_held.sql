@@ -3,7 +3,7 @@
 
 -- Entries outside their origin's rights, or with a cell that breaks its
 -- column's rule: never applied, never logged, never relayed.
-CREATE TABLE sync_refused (
+CREATE TABLE IF NOT EXISTS sync_refused (
     hlc         INTEGER NOT NULL,
     origin      TEXT NOT NULL,
     tbl         TEXT NOT NULL,
@@ -17,7 +17,7 @@ CREATE TABLE sync_refused (
 );
 
 -- Mass deletes of other offices' rows, held for HQ to approve or reject.
-CREATE TABLE sync_held (
+CREATE TABLE IF NOT EXISTS sync_held (
     batch       INTEGER NOT NULL,
     hlc         INTEGER NOT NULL,
     origin      TEXT NOT NULL,
@@ -28,4 +28,4 @@ CREATE TABLE sync_held (
     received_at INTEGER NOT NULL,
     PRIMARY KEY (tbl, row_id, hlc, origin)
 );
-CREATE INDEX sync_held_batch ON sync_held (batch);
+CREATE INDEX IF NOT EXISTS sync_held_batch ON sync_held (batch);
