@@ -169,7 +169,7 @@ fn migration_7_turns_the_per_cell_log_into_one_entry_per_write_and_row() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    // Migration 10 (feeds) adds each entry's place in its origin's feed.
+    // Migration 8 (feeds) adds each entry's place in its origin's feed.
     assert_eq!(cols, ["seq", "hlc", "origin", "tbl", "row_id", "cells", "feed", "fseq", "chain"]);
 
     let entries: Vec<(i64, crate::changelog::Logged)> = c

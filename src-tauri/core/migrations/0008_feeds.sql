@@ -1,4 +1,4 @@
--- Kizuna schema 10: per-origin feeds (signed origins) and request nonces. Add-only.
+-- Kizuna schema 8: per-origin feeds (signed origins) and request nonces. Add-only.
 -- Each office numbers its own change-log entries in a feed: `feed` is the
 -- issue time of the enrolment certificate whose key signs them (a new key
 -- after re-enrolment starts a new feed), `fseq` the entry's position in it,

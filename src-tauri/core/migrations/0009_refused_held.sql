@@ -1,4 +1,4 @@
--- Kizuna schema 8: entries a replica would not merge. Not synced: each
+-- Kizuna schema 9: entries a replica would not merge. Not synced: each
 -- replica records what it refused or holds (see sync::rights).
 
 -- Entries outside their origin's rights, or with a cell that breaks its
