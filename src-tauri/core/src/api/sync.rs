@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::schema;
 use crate::seed::SEED_ORIGIN;
-use crate::store::{CellValue, parse_cells};
+use crate::store::{CellValue, Entry, check_entry, parse_cells};
 use crate::sync::bundle;
 use crate::sync::exchange::{
     ExportReport, ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, peer_office, read_log,
@@ -19,8 +19,8 @@ use crate::sync::exchange::{
 };
 use crate::sync::feed;
 use crate::sync::hub::{Client, HubSyncReport, LogDigest, SyncProgress, SyncStage, digest, pull, push};
-use crate::sync::keys::{self, INVITE_FORMAT, Invite};
-use crate::sync::rights;
+use crate::sync::keys::{self, HQ_OFFICE, INVITE_FORMAT, Invite};
+use crate::sync::rights::{self, HeldBatch};
 use crate::sync::sealed::SealedInvite;
 use crate::sync::status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};
 
@@ -259,5 +259,67 @@ impl Kizuna {
             w.update(t.name, row_id, &[(col, value)])?;
             Ok(())
         })
+    }
+}
+
+impl Kizuna {
+    /// Deletes held for HQ's review (see `sync::rights`).
+    pub fn sync_held(&self) -> Result<Vec<HeldBatch>> {
+        rights::held(self.store().conn())
+    }
+
+    /// HQ: applies a held batch of deletes as if it had arrived unheld (so
+    /// it is logged and relayed). Returns how many deletes were applied.
+    pub fn sync_held_approve(&mut self, batch: i64) -> Result<u64> {
+        self.require_hq("approve held deletes")?;
+        let entries = self.held_entries(batch)?;
+        let n = entries.len() as u64;
+        self.store_mut().write(|w| {
+            let verdicts = entries.iter().map(check_entry).collect::<Result<Vec<_>>>()?;
+            w.apply_checked(&entries, &verdicts)?;
+            w.conn().execute("DELETE FROM sync_held WHERE batch = ?1", [batch])?;
+            Ok(n)
+        })
+    }
+
+    /// HQ: discards a held batch of deletes; the rows stay. Returns how many
+    /// deletes were discarded.
+    pub fn sync_held_reject(&mut self, batch: i64) -> Result<u64> {
+        self.require_hq("reject held deletes")?;
+        let n = self.held_entries(batch)?.len() as u64;
+        self.store_mut().write(|w| {
+            w.conn().execute("DELETE FROM sync_held WHERE batch = ?1", [batch])?;
+            Ok(n)
+        })
+    }
+
+    fn require_hq(&self, what: &str) -> Result<()> {
+        if self.office_code() != HQ_OFFICE {
+            return Err(Error::Unauthorized(format!("only HQ ({HQ_OFFICE}) can {what}")));
+        }
+        Ok(())
+    }
+
+    fn held_entries(&self, batch: i64) -> Result<Vec<Entry>> {
+        let mut q =
+            self.store().conn().prepare("SELECT hlc, origin, tbl, row_id, cells FROM sync_held WHERE batch = ?1")?;
+        let rows = q.query_map([batch], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (hlc, origin, table, row_id, cells) = row?;
+            out.push(Entry { hlc: Stamp(hlc), origin, table, row_id, cells: parse_cells(&cells)? });
+        }
+        if out.is_empty() {
+            return Err(Error::NotFound { entity: "held batch", id: batch.to_string() });
+        }
+        Ok(out)
     }
 }

@@ -32,7 +32,6 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::api::Kizuna;
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::model::rules::check_cells;
@@ -399,66 +398,4 @@ pub(crate) fn held(conn: &Connection) -> Result<Vec<HeldBatch>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-impl Kizuna {
-    /// Deletes held for HQ's review (see `sync::rights`).
-    pub fn sync_held(&self) -> Result<Vec<HeldBatch>> {
-        held(self.store().conn())
-    }
-
-    /// HQ: applies a held batch of deletes as if it had arrived unheld (so
-    /// it is logged and relayed). Returns how many deletes were applied.
-    pub fn sync_held_approve(&mut self, batch: i64) -> Result<u64> {
-        self.require_hq("approve held deletes")?;
-        let entries = self.held_entries(batch)?;
-        let n = entries.len() as u64;
-        self.store_mut().write(|w| {
-            let verdicts = entries.iter().map(check_entry).collect::<Result<Vec<_>>>()?;
-            w.apply_checked(&entries, &verdicts)?;
-            w.conn().execute("DELETE FROM sync_held WHERE batch = ?1", [batch])?;
-            Ok(n)
-        })
-    }
-
-    /// HQ: discards a held batch of deletes; the rows stay. Returns how many
-    /// deletes were discarded.
-    pub fn sync_held_reject(&mut self, batch: i64) -> Result<u64> {
-        self.require_hq("reject held deletes")?;
-        let n = self.held_entries(batch)?.len() as u64;
-        self.store_mut().write(|w| {
-            w.conn().execute("DELETE FROM sync_held WHERE batch = ?1", [batch])?;
-            Ok(n)
-        })
-    }
-
-    fn require_hq(&self, what: &str) -> Result<()> {
-        if self.office_code() != HQ_OFFICE {
-            return Err(Error::Unauthorized(format!("only HQ ({HQ_OFFICE}) can {what}")));
-        }
-        Ok(())
-    }
-
-    fn held_entries(&self, batch: i64) -> Result<Vec<Entry>> {
-        let mut q =
-            self.store().conn().prepare("SELECT hlc, origin, tbl, row_id, cells FROM sync_held WHERE batch = ?1")?;
-        let rows = q.query_map([batch], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (hlc, origin, table, row_id, cells) = row?;
-            out.push(Entry { hlc: Stamp(hlc), origin, table, row_id, cells: parse_cells(&cells)? });
-        }
-        if out.is_empty() {
-            return Err(Error::NotFound { entity: "held batch", id: batch.to_string() });
-        }
-        Ok(out)
-    }
 }
