@@ -29,7 +29,8 @@ pub struct Hq {
 pub fn hq() -> Hq {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut k = Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: None }).expect("init hq");
-    let inv = Invite::parse(&k.office_invite("tono").expect("invite")).expect("invite parses");
+    let sealed = k.office_invite("tono").expect("invite");
+    let inv = Invite::open(&sealed.bytes, &sealed.passphrase).expect("invite opens");
     let id = keys::identity(k.store().conn(), "tokyo").expect("identity").expect("hq has a key");
     let secret: [u8; 32] = hex::decode(&inv.secret_key).expect("hex").try_into().expect("32 bytes");
     let office = keys::Identity {
