@@ -216,17 +216,27 @@ export function SyncScreen() {
           <h2>{t("sync.refused")}</h2>
           <p class="hint">{t("sync.refused_hint")}</p>
           {status.refused.length === 0 ? (
-            <p class="empty" data-testid="sync-refused-none">{t("sync.none")}</p>
+            <p class="empty" data-testid="sync-refused-none">
+              {t("sync.none")}
+            </p>
           ) : (
             <table class="grid" data-testid="sync-refused">
               <thead>
-                <tr><th>{t("sync.q.origin")}</th><th>{t("sync.r.record")}</th><th>{t("sync.r.kind")}</th><th>{t("sync.r.reason")}</th><th>{t("sync.q.via")}</th></tr>
+                <tr>
+                  <th>{t("sync.q.origin")}</th>
+                  <th>{t("sync.r.record")}</th>
+                  <th>{t("sync.r.kind")}</th>
+                  <th>{t("sync.r.reason")}</th>
+                  <th>{t("sync.q.via")}</th>
+                </tr>
               </thead>
               <tbody>
                 {status.refused.map((r) => (
                   <tr>
                     <td>{peerLabel(`office:${r.origin}`, lang)}</td>
-                    <td class="mono">{r.table} {r.row_id} ({r.columns.join(", ")})</td>
+                    <td class="mono">
+                      {r.table} {r.row_id} ({r.columns.join(", ")})
+                    </td>
                     <td>{t(r.kind === "rights" ? "sync.r.rights" : "sync.r.invalid")}</td>
                     <td>{r.reason}</td>
                     <td>{r.via}</td>
@@ -239,11 +249,19 @@ export function SyncScreen() {
           <h2>{t("sync.held")}</h2>
           <p class="hint">{t("sync.held_hint")}</p>
           {status.held.length === 0 ? (
-            <p class="empty" data-testid="sync-held-none">{t("sync.none")}</p>
+            <p class="empty" data-testid="sync-held-none">
+              {t("sync.none")}
+            </p>
           ) : (
             <table class="grid" data-testid="sync-held">
               <thead>
-                <tr><th>{t("sync.h.batch")}</th><th>{t("sync.q.origin")}</th><th>{t("sync.h.tables")}</th><th class="num">{t("sync.h.deletes")}</th><th>{t("sync.q.via")}</th></tr>
+                <tr>
+                  <th>{t("sync.h.batch")}</th>
+                  <th>{t("sync.q.origin")}</th>
+                  <th>{t("sync.h.tables")}</th>
+                  <th class="num">{t("sync.h.deletes")}</th>
+                  <th>{t("sync.q.via")}</th>
+                </tr>
               </thead>
               <tbody>
                 {status.held.map((h) => (
