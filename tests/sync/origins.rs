@@ -27,7 +27,7 @@ fn cert_of(r: &Replica, office: &str) -> Cert {
 }
 
 /// A payload built by hand: each entry with the feed place it claims.
-fn payload(entries: &[(Entry, Option<(i64, i64)>)]) -> Vec<u8> {
+pub(crate) fn payload(entries: &[(Entry, Option<(i64, i64)>)]) -> Vec<u8> {
     let wire: Vec<serde_json::Value> = entries
         .iter()
         .map(|(e, pos)| {
@@ -39,7 +39,7 @@ fn payload(entries: &[(Entry, Option<(i64, i64)>)]) -> Vec<u8> {
     serde_json::to_vec(&wire).unwrap()
 }
 
-fn forged_bundle(
+pub(crate) fn forged_bundle(
     by: &Identity,
     certs: Vec<Cert>,
     heads: Vec<Head>,
@@ -49,7 +49,7 @@ fn forged_bundle(
 }
 
 /// A head over `chain` at `fseq`, for `cert`'s feed, signed by `by`.
-fn head(by: &Identity, cert: Cert, fseq: i64, chain: &feed::Hash) -> Head {
+pub(crate) fn head(by: &Identity, cert: Cert, fseq: i64, chain: &feed::Hash) -> Head {
     use ed25519_dalek::Signer;
     let chain = hex::encode(chain);
     let text = format!("kizuna-head 1\n{}\n{}\n{}\n{fseq}\n{chain}", cert.network, cert.office, cert.issued_at);

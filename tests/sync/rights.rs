@@ -4,7 +4,7 @@
 use kizuna_core::hlc::Stamp;
 use kizuna_core::store::{CellValue, Entry};
 use kizuna_core::sync::SyncConfig;
-use kizuna_core::sync::bundle;
+use kizuna_core::sync::feed;
 use kizuna_core::sync::keys::{self, Identity};
 
 use crate::net::*;
@@ -25,9 +25,24 @@ fn entry(origin: &str, table: &str, row_id: &str, cells: Vec<(&str, CellValue)>)
     }
 }
 
+/// A bundle from `office` whose entries continue that office's own signed
+/// feed, as its export would: only rights and cell rules can refuse them.
 fn seal(from: &Replica, office: &str, entries: &[Entry]) -> Vec<u8> {
-    let certs = keys::certs(from.k.store().conn()).unwrap();
-    bundle::seal(&identity_of(from, office), certs, entries, 0, entries.len() as i64, false).unwrap()
+    let conn = from.k.store().conn();
+    let id = identity_of(from, office);
+    let certs = keys::certs(conn).unwrap();
+    let cert = certs.iter().find(|c| c.office == office).expect("certificate").clone();
+    let feed_id = cert.issued_at;
+    let (mut fseq, mut chain) =
+        feed::held(conn, office, feed_id).unwrap().unwrap_or((0, feed::genesis(office, feed_id)));
+    let mut placed = Vec::new();
+    for e in entries {
+        fseq += 1;
+        chain = feed::link(&chain, &feed::entry_digest(e, feed_id, fseq));
+        placed.push((e.clone(), Some((feed_id, fseq))));
+    }
+    let heads = vec![crate::origins::head(&id, cert, fseq, &chain)];
+    crate::origins::forged_bundle(&id, certs, heads, &placed)
 }
 
 fn scalar(r: &Replica, sql: &str) -> CellValue {

@@ -9,7 +9,7 @@ new: number, quarantined: number, parked: number,
  * Pulled changes left out: their origin's feed did not connect to what
  * this replica holds.
  */
-held_back: bigint, 
+held_back: number, 
 /**
  * Both logs hold the same changes (count and checksum) at the end.
  */

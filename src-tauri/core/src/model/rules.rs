@@ -9,6 +9,7 @@
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+use crate::cell::CellValue;
 use crate::dates::{ProjectDate, parse_day};
 use crate::error::{Error, Result};
 use crate::model::CodeTable;
@@ -16,7 +17,6 @@ use crate::model::text::{self, MAX_NAME, MAX_TEXT};
 use crate::money::{Currency, Money};
 use crate::prefecture::Prefecture;
 use crate::schema::{Kind, Table};
-use crate::store::CellValue;
 
 /// What a column's value must be, beyond its storage type.
 #[derive(Debug, Clone, Copy)]

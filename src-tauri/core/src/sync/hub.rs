@@ -197,6 +197,7 @@ pub struct HubSyncReport {
     pub parked: u64,
     /// Pulled changes left out: their origin's feed did not connect to what
     /// this replica holds.
+    #[ts(type = "number")]
     pub held_back: u64,
     /// Both logs hold the same changes (count and checksum) at the end.
     pub digests_match: bool,
