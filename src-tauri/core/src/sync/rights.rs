@@ -38,7 +38,7 @@ use crate::model::rules::check_cells;
 use crate::money::Currency;
 use crate::schema::{self, Rights, Table};
 use crate::seed::SEED_ORIGIN;
-use crate::store::{CellValue, Entry, MergeStats, Verdict, Writer, cells_json, check_entry, parse_cells};
+use crate::store::{CellValue, Entry, MergeStats, Verdict, Writer, cells_json, parse_cells};
 use crate::sync::feed::FeedPos;
 use crate::sync::keys::HQ_OFFICE;
 
