@@ -17,6 +17,12 @@ use tauri::Manager;
 
 use crate::state::AppState;
 
+/// The window's log files, inside the data folder.
+const LOG_DIR: &str = "logs";
+/// A log file is rotated at this size; the newest few are kept.
+const LOG_FILE_BYTES: u128 = 2 * 1024 * 1024;
+const LOG_FILES_KEPT: usize = 5;
+
 /// `--data-dir <path>` overrides the data folder; otherwise the core's
 /// default (KIZUNA_DATA_DIR, else the OS data directory) as the CLI uses.
 fn data_dir_from_args() -> PathBuf {
@@ -32,6 +38,7 @@ fn main() {
     let started = Instant::now();
     let state = AppState::open(data_dir_from_args(), started);
     let (data_dir, hub) = (state.data_dir.clone(), settings::load(&state.data_dir).hub_url);
+    let log_dir = data_dir.join(LOG_DIR);
     let app = tauri::Builder::default()
         // A second launch focuses the running window instead of opening the
         // same database twice.
@@ -42,13 +49,21 @@ fn main() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // The core logs through `tracing`, which hands its events to `log`
+        // when no tracing subscriber is installed: one log for both, kept in
+        // the data folder beside the database, rotated by size.
         .plugin(
             tauri_plugin_log::Builder::default()
                 .level(log::LevelFilter::Info)
                 .targets([
                     tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::Stdout),
-                    tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::LogDir { file_name: None }),
+                    tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::Folder {
+                        path: log_dir,
+                        file_name: Some("kizuna".into()),
+                    }),
                 ])
+                .max_file_size(LOG_FILE_BYTES)
+                .rotation_strategy(tauri_plugin_log::RotationStrategy::KeepSome(LOG_FILES_KEPT))
                 .build(),
         )
         .plugin(tauri_plugin_dialog::init())

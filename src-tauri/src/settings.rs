@@ -39,18 +39,14 @@ pub fn save_language(data_dir: &Path, language: &str) -> Result<(), ApiError> {
 }
 
 /// The hub this window syncs with; blank clears it. Only the form is
-/// checked here: whether a hub answers there shows on the first sync.
+/// checked here (the core's rule: https://, or http:// to this computer);
+/// whether a hub answers there shows on the first sync.
 pub fn save_hub_url(data_dir: &Path, url: &str) -> Result<Option<String>, ApiError> {
     let url = url.trim().trim_end_matches('/');
     let hub = if url.is_empty() {
         None
     } else {
-        let host = url.strip_prefix("http://").unwrap_or_default();
-        if host.is_empty() || host.contains(char::is_whitespace) {
-            return Err(
-                Error::invalid("hub_url", format!("'{url}' is not a hub address: use http://HOST:PORT")).to_api()
-            );
-        }
+        kizuna_core::sync::check_hub_url(url).map_err(ApiError::from)?;
         Some(url.to_string())
     };
     let mut s = load(data_dir);
@@ -90,7 +86,12 @@ mod tests {
         );
         let s = load(dir.path());
         assert_eq!((s.language.as_deref(), s.hub_url.as_deref()), (Some("ja"), Some("http://127.0.0.1:7070")));
-        for bad in ["https://hq.example", "127.0.0.1:7070", "http://", "http://a b"] {
+        assert_eq!(
+            save_hub_url(dir.path(), "https://hq.example:7070").unwrap().as_deref(),
+            Some("https://hq.example:7070")
+        );
+        save_hub_url(dir.path(), "http://127.0.0.1:7070").unwrap();
+        for bad in ["http://hq.example:7070", "127.0.0.1:7070", "http://", "http://a b", "ftp://hq.example"] {
             let err = save_hub_url(dir.path(), bad).unwrap_err();
             assert_eq!(err.field.as_deref(), Some("hub_url"), "{bad}");
         }

@@ -122,3 +122,89 @@ impl Drop for ProcessGroup {
         self.stop();
     }
 }
+
+/// `kizuna serve --listen 127.0.0.1:0` on a data folder, as a child process:
+/// the address and certificate fingerprint it prints, and its log (stderr)
+/// line by line. Stopped with its group on drop.
+pub struct ServedHub {
+    pub group: ProcessGroup,
+    pub url: String,
+    /// `None` when served over plain HTTP.
+    pub fingerprint: Option<String>,
+    log: mpsc::Receiver<String>,
+}
+
+impl ServedHub {
+    pub fn start(kizuna: &std::path::Path, data_dir: &std::path::Path, extra: &[&str]) -> ServedHub {
+        let mut group = ProcessGroup::spawn(
+            Command::new(kizuna)
+                .arg("--data-dir")
+                .arg(data_dir)
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .args(extra)
+                .env_remove("KIZUNA_DATA_DIR")
+                .env_remove("RUST_LOG")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped()),
+        )
+        .expect("start the hub");
+        let stderr = group.child().stderr.take().expect("spawned with stderr piped");
+        let (tx, log) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("hub: {line}");
+                let _ = tx.send(line);
+            }
+        });
+        let stdout = group.child().stdout.take().expect("spawned with stdout piped");
+        let (tx, said) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let next = || match said.recv_timeout(FIRST_LINE) {
+            Ok(line) => line,
+            Err(_) => panic!("the hub said nothing within {FIRST_LINE:?}"),
+        };
+        let line = next();
+        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_string();
+        assert!(!url.ends_with(":0"), "{url}");
+        let fingerprint = url.starts_with("https://").then(|| {
+            let line = next();
+            let fp = line.trim().strip_prefix("certificate SHA-256 fingerprint: ");
+            fp.unwrap_or_else(|| panic!("hub said {line:?}")).to_string()
+        });
+        ServedHub { group, url, fingerprint, log }
+    }
+
+    /// Waits for a log line containing `text`, up to a generous deadline.
+    pub fn wait_for_log(&self, text: &str) -> String {
+        let deadline = Duration::from_secs(120);
+        let started = Instant::now();
+        while started.elapsed() < deadline {
+            match self.log.recv_timeout(Duration::from_millis(200)) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the hub's log ended before '{text}'"),
+            }
+        }
+        panic!("no hub log line with '{text}' within {deadline:?}")
+    }
+
+    /// SIGTERM to the hub alone (a graceful stop), then waits for it to exit.
+    pub fn terminate(&mut self) -> ExitStatus {
+        let pid = libc::pid_t::try_from(self.group.id()).expect("pid");
+        // SAFETY: kill(2) sends a signal to one process; it touches no memory of ours.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0, "SIGTERM to the hub");
+        let deadline = Duration::from_secs(120);
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.group.child().try_wait().expect("hub status") {
+                return status;
+            }
+            assert!(started.elapsed() < deadline, "the hub still runs {deadline:?} after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}

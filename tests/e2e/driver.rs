@@ -21,7 +21,7 @@ use serde_json::json;
 
 #[path = "../common/process.rs"]
 pub mod process;
-pub use process::ProcessGroup;
+pub use process::{ProcessGroup, ServedHub};
 
 /// How long any condition may take to come true. Generous on purpose: a
 /// check that passes in 1 s on an idle machine took over 15 s while two

@@ -13,7 +13,7 @@ use fantoccini::key::Key;
 use kizuna_core::Kizuna;
 use kizuna_core::model::member::MemberQuery;
 
-use crate::driver::{App, ProcessGroup, eventually};
+use crate::driver::{App, ProcessGroup, ServedHub, eventually};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -299,25 +299,6 @@ fn cli(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
 
-/// `kizuna serve --listen 127.0.0.1:0` on `dir`; stopped on drop.
-struct Hub(ProcessGroup, String);
-
-impl Hub {
-    fn start(dir: &Path) -> Hub {
-        let mut group = ProcessGroup::spawn(
-            std::process::Command::new(cli_bin())
-                .arg("--data-dir")
-                .arg(dir)
-                .args(["serve", "--listen", "127.0.0.1:0"])
-                .stdout(std::process::Stdio::piped()),
-        )
-        .expect("start the hub");
-        let line = group.first_line();
-        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("hub said {line:?}")).to_string();
-        Hub(group, url)
-    }
-}
-
 fn hub_members(hq: &Path, search: &str) -> usize {
     let out = cli(hq, &["--json", "member", "list", "--search", search]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("member list JSON");
@@ -344,7 +325,7 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
         .output()
         .expect("run kizuna");
     assert!(join.status.success(), "join: {}", String::from_utf8_lossy(&join.stderr));
-    let hub = Hub::start(&hq);
+    let hub = ServedHub::start(&cli_bin(), &hq, &[]);
 
     let app = App::launch(&tono).await;
     app.find("[data-testid=dashboard]").await;
@@ -359,11 +340,11 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
     app.wait_text_that("[data-testid=hub-error]", "show the address form", |t| t.contains("http://HOST:PORT")).await;
 
     // The real hub: the first exchange brings the network's data (the seed from HQ).
-    app.fill("input[name=hub_url]", &hub.1).await;
+    app.fill("input[name=hub_url]", &hub.url).await;
     app.click("[data-testid=hub-save]").await;
     app.find("[data-testid=sync-report]").await;
     app.wait_text_that("[data-testid=sync-auto]", "tell of a successful sync", |t| t.starts_with("Last synced")).await;
-    app.find(&format!("[data-testid=sync-peers] tr[data-peer='hub:{}']", hub.1)).await;
+    app.find(&format!("[data-testid=sync-peers] tr[data-peer='hub:{}']", hub.url)).await;
     app.wait_text("[data-testid=sync-unsent]", "0").await;
     app.screenshot("sync-en").await;
 

@@ -141,7 +141,8 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     // changes of the other offices; every replica, Sendai's own included,
     // stays honest.
     let mallory_id = keys::identity(reps[3].k.store().conn(), "sendai").unwrap().expect("enrolled");
-    let hub = sync::serve(reps[0].dir.path(), "127.0.0.1:0", HubOptions::default()).expect("serve");
+    let hub = sync::serve(reps[0].dir.path(), "127.0.0.1:0", HubOptions { tls: false, ..HubOptions::default() })
+        .expect("serve");
     let url = hub.url();
     let cfg = SyncConfig::default();
     let mut model = Model::default();

@@ -1,4 +1,6 @@
-//! The hub over loopback HTTP, in process: sync, resume, and refusals.
+//! The hub in process on 127.0.0.1:0: sync over HTTPS with the invite's
+//! pinned certificate, resume, and refusals (raw signed requests, over plain
+//! loopback HTTP to keep them simple).
 
 use ed25519_dalek::Signer;
 use kizuna_core::hlc::Stamp;
@@ -8,7 +10,14 @@ use kizuna_core::sync::{self, HubOptions, SyncConfig, SyncStage, bundle, keys};
 use crate::net::*;
 
 pub fn serve(r: &Replica) -> sync::Hub {
-    sync::serve(r.dir.path(), "127.0.0.1:0", HubOptions { max_body: 1 << 20, config: SyncConfig::default() })
+    let hub = sync::serve(r.dir.path(), "127.0.0.1:0", HubOptions { max_body: 1 << 20, ..HubOptions::default() })
+        .expect("serve");
+    assert!(hub.url().starts_with("https://127.0.0.1:"), "{}", hub.url());
+    hub
+}
+
+pub fn serve_plain(r: &Replica) -> sync::Hub {
+    sync::serve(r.dir.path(), "127.0.0.1:0", HubOptions { max_body: 1 << 20, tls: false, ..HubOptions::default() })
         .expect("serve")
 }
 
@@ -136,7 +145,7 @@ pub fn call(
 fn the_hub_refuses_unenrolled_tampered_hostile_and_oversized_requests_writing_nothing() {
     let mut hq = hq();
     let mut tono = join(&mut hq, "tono");
-    let hub = serve(&hq);
+    let hub = serve_plain(&hq);
     let base = hub.url();
     let before = dump(&hq);
     let count = |r: &Replica| -> i64 {
@@ -182,9 +191,8 @@ fn the_hub_refuses_unenrolled_tampered_hostile_and_oversized_requests_writing_no
         bundle::seal(&hq_id, keys::certs(hq.k.store().conn()).unwrap(), &[ch("sites", "x").into()], 0, 1, false)
             .unwrap();
     assert_eq!(call(&base, &tono_id, "POST", "/v1/push", &other, false).0, 401);
-    // Oversized body (limit 1 MiB here).
-    let big = vec![b'x'; (1 << 20) + 10];
-    assert_eq!(call(&base, &tono_id, "POST", "/v1/push", &big, false).0, 413);
+    // Oversized bodies: refused unread, see transport::oversized_heads_and_bodies_are_refused_without_reading_them
+    // (the hub answers 413 and closes before the body is sent, which a plain client sees as a broken pipe).
     // Unsigned request.
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     assert_eq!(agent.get(&format!("{base}/v1/pull?since=0")).call().unwrap().status().as_u16(), 401);

@@ -1,5 +1,5 @@
 //! Sync between replicas, through the core API: merge properties, trust and
-//! tamper checks, the hub over loopback HTTP, and the convergence property
+//! tamper checks, the hub over loopback HTTPS and its transport limits, and the convergence property
 //! test (four replicas plus the hub).
 
 mod convergence;
@@ -10,4 +10,5 @@ mod net;
 mod origins;
 mod rights;
 mod tamper;
+mod transport;
 mod trust;

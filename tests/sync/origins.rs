@@ -10,7 +10,7 @@ use kizuna_core::sync::feed::{self, Head};
 use kizuna_core::sync::keys::{self, Cert, Identity};
 use kizuna_core::sync::{SyncConfig, bundle};
 
-use crate::hub::{call, send, serve, sign, sync_with};
+use crate::hub::{call, send, serve_plain, sign, sync_with};
 use crate::net::*;
 
 fn identity(r: &Replica) -> Identity {
@@ -65,7 +65,7 @@ fn first_grant(r: &Replica) -> String {
 fn a_field_office_cannot_push_changes_stamped_as_hq() {
     let mut hq = hq();
     let mut tono = join(&mut hq, "tono");
-    let hub = serve(&hq);
+    let hub = serve_plain(&hq);
     add_site(&mut hq, "h1", "HQ site");
     assert!(sync_with(&mut tono, &hub).digests_match);
     let grant = first_grant(&hq);
@@ -118,7 +118,7 @@ fn the_hub_cannot_relay_an_altered_change_to_other_offices() {
     let mut hq = hq();
     let mut tono = join(&mut hq, "tono");
     let mut sendai = join(&mut hq, "sendai");
-    let hub = serve(&hq);
+    let hub = serve_plain(&hq);
     add_site(&mut tono, "t1", "Tono original");
     assert!(sync_with(&mut tono, &hub).digests_match);
     // The relay's copy altered where it is stored (a compromised hub).
@@ -201,7 +201,7 @@ fn a_third_office_cannot_alter_or_add_changes_of_another_in_its_bundle() {
 fn a_replayed_signed_request_gets_401_and_writes_nothing() {
     let mut hq = hq();
     let mut tono = join(&mut hq, "tono");
-    let hub = serve(&hq);
+    let hub = serve_plain(&hq);
     let base = hub.url();
     let tono_id = identity(&tono);
     add_site(&mut tono, "p1", "pushed once");

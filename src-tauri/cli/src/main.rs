@@ -26,6 +26,9 @@ struct Cli {
     /// Print machine-readable JSON
     #[arg(long, global = true)]
     json: bool,
+    /// Log what happens (debug level) to stderr; RUST_LOG overrides the filter
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -94,17 +97,8 @@ enum Command {
     },
     /// Exchange changes with a hub (--hub URL) or by bundle files
     Sync(sync::SyncArgs),
-    /// Serve this replica as the sync hub for the offices
-    Serve {
-        /// Address to listen on; port 0 picks a free port (printed on start)
-        #[arg(long, default_value = "127.0.0.1:7878")]
-        listen: String,
-        /// Largest request body accepted, in bytes
-        #[arg(long, default_value_t = kizuna_core::sync::hub::DEFAULT_MAX_BODY)]
-        max_body: u64,
-        #[arg(long, default_value_t = 600)]
-        max_future_secs: i64,
-    },
+    /// Serve this replica as the sync hub for the offices (HTTPS; stops gracefully on SIGTERM)
+    Serve(sync::ServeArgs),
     /// List stored rows that break the domain rules; --repair fixes them
     Doctor {
         /// Clear each broken cell, or remove (recoverably) a row whose money is
@@ -204,7 +198,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             sync::invite(&mut open()?, &office, &file, out)?
         }
         Command::Sync(args) => sync::run(args, &mut open()?, out)?,
-        Command::Serve { listen, max_body, max_future_secs } => sync::serve(&dir, &listen, max_body, max_future_secs)?,
+        Command::Serve(args) => sync::serve(&dir, args)?,
         Command::Profile { command: ProfileCommand::Show } => {
             let p = open()?.profile()?;
             out.emit(&p, |p| {
@@ -310,8 +304,28 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
     Ok(())
 }
 
+/// Logs go to stderr: RUST_LOG when set, else warnings (the hub: each
+/// request), and everything of Kizuna's with --verbose.
+fn init_logging(cli: &Cli) {
+    use tracing_subscriber::EnvFilter;
+    let default = if cli.verbose {
+        "kizuna=debug,kizuna_core=debug,info"
+    } else if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(&cli);
     let out = Out { json: cli.json };
     match run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,

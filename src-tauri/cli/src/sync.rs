@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use kizuna_core::sync::{HubOptions, SyncConfig};
@@ -13,7 +14,7 @@ use crate::output::Out;
 #[derive(Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct SyncArgs {
-    /// Push to and pull from the hub at this URL (http://HOST:PORT)
+    /// Push to and pull from the hub at this URL (https://HOST:PORT; http:// only to this computer)
     #[arg(long)]
     hub: Option<String>,
     /// Hold changes stamped more than this many seconds ahead of this clock
@@ -236,13 +237,16 @@ pub fn invite(k: &mut Kizuna, office: &str, file: &Path, out: &Out) -> Result<()
         "office": office,
         "invite": file.display().to_string(),
         "passphrase": sealed.passphrase,
+        "hub_fingerprint": sealed.hub_fingerprint,
     });
     out.emit(&json, |_| {
         format!(
             "Enrolled office {office}; invite written to {}.\n\
-             Passphrase (read it out to the office, apart from the file; it is shown only now):\n\n    {}\n",
+             Passphrase (read it out to the office, apart from the file; it is shown only now):\n\n    {}\n\n\
+             The office will trust only the hub whose certificate has SHA-256 fingerprint {}",
             file.display(),
-            sealed.passphrase
+            sealed.passphrase,
+            sealed.hub_fingerprint.as_deref().unwrap_or("-")
         )
     });
     Ok(())
@@ -276,11 +280,47 @@ fn passphrase() -> Result<String, Error> {
     Ok(line.trim().to_string())
 }
 
-pub fn serve(dir: &Path, listen: &str, max_body: u64, max_future_secs: i64) -> Result<(), Error> {
-    let hub = kizuna_core::sync::serve(dir, listen, HubOptions { max_body, config: config(max_future_secs)? })?;
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed on start)
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    listen: String,
+    /// Largest request body accepted, in bytes
+    #[arg(long, default_value_t = kizuna_core::sync::hub::DEFAULT_MAX_BODY)]
+    max_body: u64,
+    #[arg(long, default_value_t = 600)]
+    max_future_secs: i64,
+    /// Seconds a client may take for a TLS handshake or a request head
+    #[arg(long, default_value_t = 10)]
+    header_timeout_secs: u64,
+    /// Seconds a client may take to send a request body
+    #[arg(long, default_value_t = 60)]
+    body_timeout_secs: u64,
+    /// Requests served at once; more wait their turn
+    #[arg(long, default_value_t = 16)]
+    max_concurrent: usize,
+    /// Serve plain HTTP instead of HTTPS (loopback addresses only, for tests)
+    #[arg(long)]
+    plain_http: bool,
+}
+
+pub fn serve(dir: &Path, a: ServeArgs) -> Result<(), Error> {
+    let opts = HubOptions {
+        max_body: a.max_body,
+        config: config(a.max_future_secs)?,
+        tls: !a.plain_http,
+        header_timeout: Duration::from_secs(a.header_timeout_secs.max(1)),
+        body_timeout: Duration::from_secs(a.body_timeout_secs.max(1)),
+        max_concurrent: a.max_concurrent.max(1),
+        ..HubOptions::default()
+    };
+    let hub = kizuna_core::sync::serve(dir, &a.listen, opts)?;
     // Tests and scripts read the bound address (port 0 picks one) from here.
     println!("listening on {}", hub.url());
+    if let Some(fp) = hub.fingerprint() {
+        println!("certificate SHA-256 fingerprint: {fp}");
+    }
     let _ = std::io::stdout().flush();
-    hub.wait();
+    hub.wait_for_signal();
     Ok(())
 }

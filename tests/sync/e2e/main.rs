@@ -1,5 +1,5 @@
 //! End-to-end sync with real processes: the `kizuna` binary as a black box,
-//! office data folders in temp dirs, the hub on 127.0.0.1:0.
+//! office data folders in temp dirs, the hub (HTTPS) on 127.0.0.1:0.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,7 +12,7 @@ mod common;
 use common::kizuna;
 #[path = "../../common/process.rs"]
 mod process;
-use process::ProcessGroup;
+use process::{ProcessGroup, ServedHub};
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let o = kizuna(dir, args);
@@ -52,43 +52,35 @@ fn network(offices: &[&str]) -> Net {
     Net { _tmp: tmp, hq, offices: dirs }
 }
 
-/// `kizuna serve` on port 0; stopped (with anything it started) on drop.
-struct Hub(ProcessGroup, String);
-
-impl Hub {
-    fn start(dir: &Path) -> Hub {
-        let mut group = ProcessGroup::spawn(
-            Command::new(env!("CARGO_BIN_EXE_kizuna"))
-                .arg("--data-dir")
-                .arg(dir)
-                .args(["serve", "--listen", "127.0.0.1:0"])
-                .env_remove("KIZUNA_DATA_DIR")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit()),
-        )
-        .expect("start hub");
-        let line = group.first_line();
-        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected: {line}")).to_string();
-        assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
-        Hub(group, url)
-    }
+/// `kizuna serve` on 127.0.0.1:0, over HTTPS; stopped with its group on drop.
+fn start_hub(dir: &Path) -> ServedHub {
+    let hub = ServedHub::start(Path::new(env!("CARGO_BIN_EXE_kizuna")), dir, &[]);
+    assert!(hub.url.starts_with("https://127.0.0.1:"), "{}", hub.url);
+    hub
 }
 
 #[test]
-fn offices_join_and_converge_over_http_with_the_hub_on_port_zero() {
+fn offices_join_and_converge_over_https_with_the_hub_on_port_zero() {
     let net = network(&["tono", "sendai"]);
-    let hub = Hub::start(&net.hq);
+    let hub = start_hub(&net.hq);
+    // The hub prints the fingerprint every invite carries (and HQ reads out).
+    let fp = hub.fingerprint.clone().expect("an HTTPS hub prints its fingerprint");
+    assert_eq!(fp.len(), 64);
+    let file = net.hq.parent().unwrap().join("fukushima.invite");
+    let inv = ok(&net.hq, &["--json", "office", "invite", "fukushima", "--out", file.to_str().unwrap()]);
+    let inv: serde_json::Value = serde_json::from_str(&inv).unwrap();
+    assert_eq!(inv["hub_fingerprint"].as_str(), Some(fp.as_str()));
     let (tono, sendai) = (&net.offices[0], &net.offices[1]);
     // Joined offices start empty and get the seed from HQ exactly once.
-    ok(tono, &["sync", "--hub", &hub.1]);
+    ok(tono, &["sync", "--hub", &hub.url]);
     assert_eq!(dump(tono), dump(&net.hq));
     ok(tono, &["demo", "--members", "3", "--sites", "25", "--seed", "7"]);
     let status = ok(tono, &["--json", "sync", "status"]);
     let v: serde_json::Value = serde_json::from_str(&status).unwrap();
     assert!(v["unsent_changes"].as_i64().unwrap() > 0, "{status}");
-    let out = ok(tono, &["sync", "--hub", &hub.1]);
+    let out = ok(tono, &["sync", "--hub", &hub.url]);
     assert!(out.contains("digests match"), "{out}");
-    ok(sendai, &["sync", "--hub", &hub.1]);
+    ok(sendai, &["sync", "--hub", &hub.url]);
     let hq = dump(&net.hq);
     assert_eq!(dump(tono), hq);
     assert_eq!(dump(sendai), hq);
@@ -158,7 +150,7 @@ fn tampered_bundles_are_rejected_by_the_cli_and_change_nothing() {
 #[test]
 fn an_unenrolled_office_is_refused_by_the_hub() {
     let net = network(&[]);
-    let hub = Hub::start(&net.hq);
+    let hub = start_hub(&net.hq);
     // Tono enrolled by a different HQ: the hub does not know its key.
     let tmp = tempfile::tempdir().unwrap();
     let other = tmp.path().join("other-hq");
@@ -168,12 +160,12 @@ fn an_unenrolled_office_is_refused_by_the_hub() {
     let stranger = tmp.path().join("tono");
     assert!(common::join(&stranger, &inv, &pass).status.success());
     let before = dump(&net.hq);
-    let err = fails(&stranger, &["sync", "--hub", &hub.1]);
+    let err = fails(&stranger, &["sync", "--hub", &hub.url]);
     assert!(err.contains("error[unauthorized]"), "{err}");
     // A standalone office without an invite cannot sync at all.
     let lone = tmp.path().join("lone");
     ok(&lone, &["init", "--office", "sendai"]);
-    let err = fails(&lone, &["sync", "--hub", &hub.1]);
+    let err = fails(&lone, &["sync", "--hub", &hub.url]);
     assert!(err.contains("not enrolled"), "{err}");
     assert_eq!(dump(&net.hq), before);
 }
@@ -237,4 +229,38 @@ fn an_office_killed_mid_import_converges_on_rerun_with_nothing_lost() {
 fn local_seed(net: &Net, path: &Path) -> PathBuf {
     ok(&net.hq, &["sync", "export", "--out", path.to_str().unwrap()]);
     path.to_path_buf()
+}
+
+#[test]
+fn sigterm_to_the_hub_mid_batch_loses_nothing_and_it_stops_cleanly() {
+    let net = network(&["tono"]);
+    let tono = &net.offices[0];
+    let mut hub = start_hub(&net.hq);
+    ok(tono, &["sync", "--hub", &hub.url]);
+    ok(tono, &["demo", "--members", "20", "--sites", "20000", "--seed", "9"]);
+    let mut sync = ProcessGroup::spawn(
+        Command::new(env!("CARGO_BIN_EXE_kizuna"))
+            .arg("--data-dir")
+            .arg(tono)
+            .args(["sync", "--hub", &hub.url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .unwrap();
+    // The hub has the batch and is merging it: now stop it.
+    hub.wait_for_log("push received");
+    let status = hub.terminate();
+    assert!(status.success(), "the hub stops cleanly on SIGTERM: {status:?}");
+    let started = std::time::Instant::now();
+    while sync.running() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(120), "the office's sync never ended");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The batch committed whole or not at all; a new sync completes it.
+    let hub = start_hub(&net.hq);
+    let out = ok(tono, &["sync", "--hub", &hub.url]);
+    assert!(out.contains("digests match"), "{out}");
+    assert_eq!(dump(tono), dump(&net.hq));
+    let v: serde_json::Value = serde_json::from_str(&dump(&net.hq)).unwrap();
+    assert!(v["tables"]["sites"].as_array().unwrap().len() >= 20000, "tono's 20,000 sites reached HQ");
 }

@@ -97,7 +97,7 @@ export function SyncScreen() {
             name="hub_url"
             type="url"
             value={hubUrl}
-            placeholder="http://"
+            placeholder="https://"
             onInput={(e) => setHubUrl((e.target as HTMLInputElement).value)}
           />
           {hubError && (

@@ -156,6 +156,10 @@ impl Kizuna {
         &self.store
     }
 
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     pub fn store_mut(&mut self) -> &mut Store {
         &mut self.store
     }

@@ -2,7 +2,7 @@
 //! and in, syncing with a hub, and what the sync panel shows. They use
 //! `sync/` for the bundle format, the exchange and the hub's protocol.
 
-use std::time::Duration;
+use std::time::Instant;
 
 use rusqlite::params;
 
@@ -13,16 +13,18 @@ use crate::schema;
 use crate::seed::SEED_ORIGIN;
 use crate::store::{CellValue, Entry, check_entry, parse_cells};
 use crate::sync::bundle;
+use crate::sync::client::{Client, check_hub_url, pull, push};
 use crate::sync::exchange::{
     ExportReport, ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, peer_office, read_log,
     set_received, set_sent,
 };
 use crate::sync::feed;
-use crate::sync::hub::{Client, HubSyncReport, LogDigest, SyncProgress, SyncStage, digest, pull, push};
+use crate::sync::hub::{HubSyncReport, LogDigest, SyncProgress, SyncStage, digest};
 use crate::sync::keys::{self, HQ_OFFICE, INVITE_FORMAT, Invite};
 use crate::sync::rights::{self, HeldBatch};
 use crate::sync::sealed::SealedInvite;
 use crate::sync::status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};
+use crate::sync::tls;
 
 impl Kizuna {
     /// HQ only: enrols `office` with a fresh key pair and returns the invite
@@ -36,6 +38,9 @@ impl Kizuna {
         if office == keys::HQ_OFFICE {
             return Err(Error::invalid("office", "HQ cannot invite itself"));
         }
+        // The hub's certificate exists before the first office joins, so
+        // every invite pins it.
+        let hub_fingerprint = tls::ensure_hub_cert(self.data_dir())?.fingerprint;
         let key = keys::generate()?;
         let cert = self.store_mut().write(|w| {
             let id = keys::ensure_identity(w)?;
@@ -48,6 +53,7 @@ impl Kizuna {
             office: office.into(),
             secret_key: hex::encode(key.to_bytes()),
             cert,
+            hub_fingerprint: Some(hub_fingerprint),
         };
         inv.seal()
     }
@@ -93,30 +99,29 @@ impl Kizuna {
     /// Pushes this replica's log to the hub at `url`, pulls the hub's, and
     /// compares digests; on a mismatch, exchanges everything once more.
     /// Each page commits with its marker, so an interrupted sync resumes.
+    /// Over HTTPS only the hub whose certificate this office pinned is
+    /// trusted; plain `http://` only to this computer.
     pub fn sync_with_hub(
         &mut self,
         url: &str,
         cfg: &SyncConfig,
         progress: &mut dyn FnMut(SyncProgress),
     ) -> Result<HubSyncReport> {
-        let base = url.trim_end_matches('/').to_string();
-        if !(base.starts_with("http://")) {
-            return Err(Error::invalid("hub", format!("hub URL must start with http:// (got '{url}')")));
-        }
+        let started = Instant::now();
+        let hub = check_hub_url(url)?;
+        let base = hub.base.clone();
+        housekeeping(self.store_mut(), cfg)?;
+        let id = identity_of(self.store_mut())?;
+        let pinned = if hub.tls { Some(self.pinned_hub_fingerprint()?) } else { None };
         let store = self.store_mut();
-        housekeeping(store, cfg)?;
-        let id = identity_of(store)?;
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(300)))
-            .build()
-            .into();
-        let client = Client { agent, base: base.clone(), id: &id };
-        let peer = format!("hub:{base}");
+        let mut client = Client::new(hub, &id, pinned)?;
+        // The peer keeps the address as given, so markers survive an upgrade
+        // that only normalises how it is written.
+        let peer = format!("hub:{}", url.trim().trim_end_matches('/'));
         let mut report = HubSyncReport { hub: base.clone(), ..Default::default() };
         for attempt in 0..2 {
-            report.pushed += push(store, &client, &peer, cfg, progress)?;
-            pull(store, &client, &peer, cfg, &mut report, progress)?;
+            report.pushed += push(store, &mut client, &peer, cfg, progress)?;
+            pull(store, &mut client, &peer, cfg, &mut report, progress)?;
             progress(SyncProgress { stage: SyncStage::Verify, changes: 0, total: None });
             let theirs: LogDigest = serde_json::from_slice(&client.call("GET", "/v1/digest", &[])?)
                 .map_err(|e| Error::Sync(format!("hub digest unreadable: {e}")))?;
@@ -125,6 +130,7 @@ impl Kizuna {
             if report.digests_match || attempt == 1 {
                 break;
             }
+            tracing::warn!(hub = %base, "logs differ after a sync: exchanging everything once more");
             // Logs differ although both sides say they are up to date:
             // start over from the beginning (duplicates are harmless).
             store.write(|w| {
@@ -132,7 +138,24 @@ impl Kizuna {
                 Ok(())
             })?;
         }
+        tracing::info!(hub = %base, pushed = report.pushed, pulled = report.pulled, new = report.new,
+            digests_match = report.digests_match, duration_ms = started.elapsed().as_millis() as u64, "synced with hub");
         Ok(report)
+    }
+
+    /// The fingerprint this replica trusts for its hub: the one from its
+    /// invite, else (at HQ) its own hub's certificate.
+    fn pinned_hub_fingerprint(&self) -> Result<String> {
+        if let Some(fp) = self.store().meta(tls::META_HUB_FINGERPRINT)? {
+            return Ok(fp);
+        }
+        tls::local_fingerprint(self.data_dir()).ok_or_else(|| {
+            Error::Unauthorized(
+                "no hub certificate is pinned for this office: join with a current invite from HQ \
+                 (`kizuna init --join FILE`), which carries the hub's fingerprint"
+                    .into(),
+            )
+        })
     }
 }
 

@@ -68,6 +68,10 @@ pub struct Invite {
     pub office: String,
     pub secret_key: String,
     pub cert: Cert,
+    /// SHA-256 of the hub's TLS certificate: the office trusts that hub and
+    /// no other (see `sync::tls`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_fingerprint: Option<String>,
 }
 
 pub const INVITE_FORMAT: &str = "kizuna-invite 1";
@@ -81,7 +85,8 @@ impl Invite {
     /// Seals this invite with a new one-time passphrase.
     pub fn seal(&self) -> Result<super::sealed::SealedInvite> {
         let json = zeroize::Zeroizing::new(serde_json::to_vec_pretty(self).map_err(|e| Error::Sync(e.to_string()))?);
-        super::sealed::seal(&json)
+        let sealed = super::sealed::seal(&json)?;
+        Ok(super::sealed::SealedInvite { hub_fingerprint: self.hub_fingerprint.clone(), ..sealed })
     }
 
     fn parse(bytes: &[u8]) -> Result<Invite> {
@@ -95,7 +100,8 @@ impl Invite {
             return Err(Error::Rejected("the invite's key does not match its certificate".into()));
         }
         crate::model::office::check_code(&inv.office)?;
-        Ok(inv)
+        let hub_fingerprint = inv.hub_fingerprint.as_deref().map(crate::sync::tls::parse_fingerprint).transpose()?;
+        Ok(Invite { hub_fingerprint, ..inv })
     }
 }
 
@@ -218,6 +224,9 @@ pub fn ensure_identity(w: &mut Writer<'_>) -> Result<Identity> {
 pub fn record_join(w: &mut Writer<'_>, inv: &Invite) -> Result<()> {
     key_store(w.conn())?.set_signing_key(&signing_key(&inv.secret_key)?.to_bytes())?;
     w.set_meta(META_NETWORK, &inv.cert.network)?;
+    if let Some(fp) = &inv.hub_fingerprint {
+        w.set_meta(crate::sync::tls::META_HUB_FINGERPRINT, fp)?;
+    }
     // HQ's own certificate arrives with the first bundle HQ signs.
     record_cert(w.conn(), &inv.cert)
 }

@@ -50,12 +50,15 @@
 //! # Transports
 //! [`bundle`] is the signed file format; [`sealed`] the passphrase-sealed
 //! invite file; [`exchange`] exports and imports it;
-//! [`hub`] carries the same bundles over HTTP, [`requests`] being its
-//! request handling as a plain function. Unknown tables and columns are
-//! parked (see `store::merge`) and replayed after an upgrade.
+//! [`hub`] is the protocol that carries the same bundles over HTTPS,
+//! [`requests`] its request handling as a plain function, served by
+//! [`server`] (axum) and spoken by [`client`] (hyper), with the hub's
+//! certificate pinned through the invite ([`tls`]). Unknown tables and
+//! columns are parked (see `store::merge`) and replayed after an upgrade.
 
 pub mod auto;
 pub mod bundle;
+pub mod client;
 pub mod exchange;
 pub mod feed;
 pub mod hub;
@@ -64,12 +67,16 @@ pub mod nonce;
 pub mod requests;
 pub mod rights;
 pub mod sealed;
+pub mod server;
 pub mod status;
+pub mod tls;
 
 pub use auto::AutoSync;
+pub use client::check_hub_url;
 pub use exchange::{DEFAULT_MAX_FUTURE_MS, ExportReport, ImportReport, SyncConfig};
-pub use hub::{Hub, HubOptions, HubSyncReport, LogDigest, SyncProgress, SyncStage, serve};
+pub use hub::{HubSyncReport, LogDigest, SyncProgress, SyncStage};
 pub use keys::Invite;
 pub use rights::{HeldBatch, RefusedChange};
 pub use sealed::SealedInvite;
+pub use server::{Hub, HubOptions, serve};
 pub use status::{OverwrittenValue, PeerSync, QuarantinedChange, SyncStatus};

@@ -16,9 +16,10 @@ use crate::store::Store;
 use crate::sync::bundle;
 use crate::sync::exchange::{PAGE, PULL_PAGE_BYTES};
 use crate::sync::exchange::{commit, identity_of, max_seq, read_log, set_received, sign_own};
-use crate::sync::hub::{HubOptions, digest};
+use crate::sync::hub::digest;
 use crate::sync::keys;
 use crate::sync::nonce;
+use crate::sync::server::HubOptions;
 
 /// Signed requests older or newer than this are refused; within it, a
 /// request's nonce is remembered, so a replay is refused too.
@@ -34,11 +35,32 @@ pub struct HubRequest {
     pub body: Vec<u8>,
 }
 
+/// The hub's answer, with what its log line needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HubResponse {
     pub status: u16,
     pub body: Vec<u8>,
     pub content_type: &'static str,
+    /// The office whose signature verified, if one did.
+    pub office: Option<String>,
+    /// Entries pushed or pulled.
+    pub entries: u64,
+    /// Why the request was refused, for the log.
+    pub refusal: Option<String>,
+}
+
+impl HubResponse {
+    /// A refusal with `status` and the error as JSON (`{"error": {...}}`).
+    pub fn refusal(status: u16, e: &Error) -> HubResponse {
+        HubResponse {
+            status,
+            body: error_body(e),
+            content_type: "application/json",
+            office: None,
+            entries: 0,
+            refusal: Some(e.to_string()),
+        }
+    }
 }
 
 impl HubRequest {
@@ -62,17 +84,20 @@ pub fn error_body(e: &Error) -> Vec<u8> {
 pub fn handle(store: &mut Store, req: &HubRequest, opts: &HubOptions) -> HubResponse {
     if req.body.len() as u64 > opts.max_body {
         let e = Error::Rejected(format!("request body larger than {} bytes", opts.max_body));
-        return HubResponse { status: 413, body: error_body(&e), content_type: "application/json" };
+        return HubResponse::refusal(413, &e);
     }
-    match route(store, req, opts) {
-        Ok((body, content_type)) => HubResponse { status: 200, body, content_type },
+    let mut office = None;
+    match route(store, req, opts, &mut office) {
+        Ok((body, content_type, entries)) => {
+            HubResponse { status: 200, body, content_type, office, entries, refusal: None }
+        }
         Err(e) => {
             let status = match e {
                 Error::Unauthorized(_) => 401,
                 Error::Rejected(_) | Error::Invalid { .. } => 400,
                 _ => 500,
             };
-            HubResponse { status, body: error_body(&e), content_type: "application/json" }
+            HubResponse { office, ..HubResponse::refusal(status, &e) }
         }
     }
 }
@@ -106,7 +131,12 @@ fn query_param(url: &str, name: &str) -> Option<i64> {
     q.split('&').find_map(|kv| kv.split_once('=').filter(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()))
 }
 
-fn route(store: &mut Store, req: &HubRequest, opts: &HubOptions) -> Result<(Vec<u8>, &'static str)> {
+fn route(
+    store: &mut Store,
+    req: &HubRequest,
+    opts: &HubOptions,
+    caller: &mut Option<String>,
+) -> Result<(Vec<u8>, &'static str, u64)> {
     let path = req.path.split('?').next().unwrap_or("");
     let method = req.method.as_str();
     if !matches!((method, path), ("POST", "/v1/push") | ("GET", "/v1/pull") | ("GET", "/v1/digest")) {
@@ -114,6 +144,7 @@ fn route(store: &mut Store, req: &HubRequest, opts: &HubOptions) -> Result<(Vec<
         return Err(Error::Rejected(format!("no such route: {shown}")));
     }
     let office = authenticate(store, req)?;
+    *caller = Some(office.clone());
     match path {
         "/v1/push" => {
             let id = identity_of(store)?;
@@ -124,9 +155,11 @@ fn route(store: &mut Store, req: &HubRequest, opts: &HubOptions) -> Result<(Vec<
                     opened.manifest.from
                 )));
             }
+            let entries = opened.entries.len() as u64;
+            tracing::info!(office = %office, entries, bytes = req.body.len(), "push received, merging");
             let peer = format!("office:{office}");
             let report = commit(store, opened, &opts.config, "hub", |w, m, _| set_received(w, &peer, m.upto_seq))?;
-            Ok((serde_json::to_vec(&report).map_err(|e| Error::Sync(e.to_string()))?, "application/json"))
+            Ok((serde_json::to_vec(&report).map_err(|e| Error::Sync(e.to_string()))?, "application/json", entries))
         }
         "/v1/pull" => {
             let since = query_param(&req.path, "since").unwrap_or(0).max(0);
@@ -138,11 +171,12 @@ fn route(store: &mut Store, req: &HubRequest, opts: &HubOptions) -> Result<(Vec<
             let certs = keys::certs(store.conn())?;
             let bytes =
                 bundle::seal_payload(&id, certs, page.heads, page.payload, page.entries, since, page.upto, more)?;
-            Ok((bytes, "application/octet-stream"))
+            Ok((bytes, "application/octet-stream", page.entries as u64))
         }
         _ => Ok((
             serde_json::to_vec(&digest(store.conn())?).map_err(|e| Error::Sync(e.to_string()))?,
             "application/json",
+            0,
         )),
     }
 }

@@ -45,6 +45,9 @@ pub struct SealedInvite {
     pub bytes: Vec<u8>,
     /// Shown once to HQ, who reads it out to the office; never stored.
     pub passphrase: String,
+    /// The hub certificate's SHA-256 the invite pins (not secret: HQ may
+    /// read it out too, for the office to compare).
+    pub hub_fingerprint: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -148,7 +151,7 @@ pub fn seal(plain: &[u8]) -> Result<SealedInvite> {
         .map_err(|_| Error::Sync("the invite could not be sealed".into()))?;
     env.ciphertext = hex::encode(sealed);
     let bytes = serde_json::to_vec_pretty(&env).map_err(|e| Error::Sync(e.to_string()))?;
-    Ok(SealedInvite { bytes, passphrase })
+    Ok(SealedInvite { bytes, passphrase, hub_fingerprint: None })
 }
 
 /// The invite bytes inside a sealed file, if `passphrase` opens it.
