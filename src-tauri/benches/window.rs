@@ -6,9 +6,13 @@
 //! - keystroke → rows: the registry and the site list over 100,000 sites
 //!   (`demo --sites 100000`), measured in the page from the input event to
 //!   the frame that shows the new rows.
+//!
 //! Not a test: it asserts nothing, it reports.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 #[path = "../../tests/e2e/driver.rs"]
+#[allow(dead_code, unused_imports)] // the driver serves the e2e suite too; this bench uses part of it
 mod driver;
 
 use std::path::Path;

@@ -5,6 +5,8 @@
 //! Run it with WEBKIT_DISABLE_COMPOSITING_MODE=1 for the floor without the
 //! GL compositor.
 
+#![allow(clippy::expect_used)] // a measuring tool: a failure is a message and an exit
+
 use std::time::Duration;
 
 fn kib(pid: u32, file: &str, key: &str) -> u64 {

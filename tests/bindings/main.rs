@@ -3,6 +3,8 @@
 //! difference, so the UI can never compile against a stale shape.
 //! `UPDATE_BINDINGS=1 cargo test -p kizuna-core --test bindings` rewrites them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

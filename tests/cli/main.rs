@@ -1,5 +1,7 @@
 //! The `kizuna` binary as a black box: arguments in, text/JSON and exit codes out.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 use std::path::Path;
 use std::process::Output;
 

@@ -1,5 +1,7 @@
 //! Black-box tests of the core API (`kizuna_core::Kizuna`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 mod at_rest;
 mod changelog;
 mod registry;

@@ -291,7 +291,9 @@ fn site_search_agrees_with_a_sql_scan_and_follows_every_write() {
         let page = k.site_list(&q).unwrap();
         (page.total, page.rows.into_iter().map(|s| s.id).collect())
     };
-    let cases: Vec<(&str, &str, Option<&str>, Option<&str>, Option<&str>, Option<&str>)> = vec![
+    // (query, its folded form, prefecture, member "a" or "b", status, sector)
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+    let cases: Vec<Case<'_>> = vec![
         ("ヒナンジョ", "ひなんじょ", None, None, None, None),
         ("ﾎﾞﾗﾝﾃｨｱ", "ぼらんてぃあ", Some("04"), None, None, None),
         ("site 1", "site 1", None, Some("b"), Some("active"), None),

@@ -4,6 +4,12 @@
 //! Each test gets its own data folder (KIZUNA_DATA_DIR) and runs alone: the
 //! app is single-instance and one driver serves one session.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// in a test, a panic is a failed assertion
+// Each test holds the `serial` guard for its whole length on purpose: one
+// window and one driver at a time. Nothing else takes the lock.
+#![allow(clippy::await_holding_lock)]
+
 mod driver;
 
 use std::path::Path;
@@ -13,7 +19,7 @@ use fantoccini::key::Key;
 use kizuna_core::Kizuna;
 use kizuna_core::model::member::MemberQuery;
 
-use crate::driver::{App, ProcessGroup, ServedHub, eventually};
+use crate::driver::{App, ServedHub, eventually};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 

@@ -1,6 +1,8 @@
 //! Direct Relief reports, end to end: the `kizuna` binary writes the PDF,
 //! `pdftotext` (poppler) reads it back, and the facts are checked in the text.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -227,8 +227,8 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     }
     // Final full exchange: every office with the hub, twice round.
     for _ in 0..2 {
-        for o in 1..4 {
-            let r = reps[o].k.sync_with_hub(&url, &cfg, &mut |_| {}).expect("final sync");
+        for rep in &mut reps[1..4] {
+            let r = rep.k.sync_with_hub(&url, &cfg, &mut |_| {}).expect("final sync");
             prop_assert!(r.digests_match);
         }
     }

@@ -29,12 +29,25 @@ fn entry(origin: &str, table: &str, row_id: &str, cells: Vec<(&str, CellValue)>)
 /// feed, as its export would: only rights and cell rules can refuse them.
 fn seal(from: &Replica, office: &str, entries: &[Entry]) -> Vec<u8> {
     let conn = from.k.store().conn();
+    let cert = keys::certs(conn).unwrap().into_iter().find(|c| c.office == office).expect("certificate");
+    let start = feed::held(conn, office, cert.issued_at).unwrap().unwrap_or((0, feed::genesis(office, cert.issued_at)));
+    seal_after(from, office, start, entries).0
+}
+
+/// As [`seal`], continuing the feed after position `start` (position and
+/// chain value); also returns where the bundle leaves it.
+fn seal_after(
+    from: &Replica,
+    office: &str,
+    start: (i64, feed::Hash),
+    entries: &[Entry],
+) -> (Vec<u8>, (i64, feed::Hash)) {
+    let conn = from.k.store().conn();
     let id = identity_of(from, office);
     let certs = keys::certs(conn).unwrap();
     let cert = certs.iter().find(|c| c.office == office).expect("certificate").clone();
     let feed_id = cert.issued_at;
-    let (mut fseq, mut chain) =
-        feed::held(conn, office, feed_id).unwrap().unwrap_or((0, feed::genesis(office, feed_id)));
+    let (mut fseq, mut chain) = start;
     let mut placed = Vec::new();
     for e in entries {
         fseq += 1;
@@ -42,7 +55,7 @@ fn seal(from: &Replica, office: &str, entries: &[Entry]) -> Vec<u8> {
         placed.push((e.clone(), Some((feed_id, fseq))));
     }
     let heads = vec![crate::origins::head(&id, cert, fseq, &chain)];
-    crate::origins::forged_bundle(&id, certs, heads, &placed)
+    (crate::origins::forged_bundle(&id, certs, heads, &placed), (fseq, chain))
 }
 
 fn scalar(r: &Replica, sql: &str) -> CellValue {
@@ -190,4 +203,49 @@ fn removed_records_are_listed_and_restored_by_an_explicit_change_that_syncs() {
     assert_eq!(cell(&hq, "gone", "deleted"), CellValue::Integer(0), "the restore syncs");
     assert!(hq.k.removed_list(None).unwrap().iter().all(|r| r.id != "gone"));
     assert_eq!(hq.k.removed_restore("gone", None).unwrap_err().code(), "not_found");
+}
+
+#[test]
+fn an_hq_only_entry_pushed_to_the_hub_is_refused_there_and_never_reaches_another_office() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    let mut sendai = join(&mut hq, "sendai");
+    let hub = crate::hub::serve_plain(&hq);
+    crate::hub::sync_with(&mut tono, &hub);
+    crate::hub::sync_with(&mut sendai, &hub);
+    let phase = first_phase(&hq);
+    let amount = |r: &Replica| scalar(r, &format!("SELECT amount FROM phases WHERE id = '{phase}'"));
+    let before = amount(&hq);
+    let forged = entry("tono", "phases", &phase, vec![("amount", CellValue::text("9999999.00"))]);
+    let honest = entry("tono", "sites", "tono-pushed", vec![("name", CellValue::text("Tono pushed"))]);
+    let conn = tono.k.store().conn();
+    let cert = keys::certs(conn).unwrap().into_iter().find(|c| c.office == "tono").expect("certificate");
+    let start = feed::held(conn, "tono", cert.issued_at).unwrap().unwrap_or((0, feed::genesis("tono", cert.issued_at)));
+    let (body, end) = seal_after(&tono, "tono", start, &[forged, honest]);
+    let (status, answer) = crate::hub::call(&hub.url(), &identity_of(&tono, "tono"), "POST", "/v1/push", &body, false);
+    assert_eq!(status, 200, "the push itself is accepted: {answer}");
+    let report: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(report["refused"], 1, "{answer}");
+    assert_eq!(amount(&hq), before, "the hub never applied it");
+    let refused = hq.k.sync_status().unwrap().refused;
+    assert!(refused.iter().any(|r| r.table == "phases" && r.origin == "tono" && r.kind == "rights"), "{refused:?}");
+    // HQ applied the honest change of the same run; relayed without the
+    // refused one, that run cannot be checked against its head, so Sendai
+    // holds it back, and its sync still succeeds and merges everything else.
+    assert_eq!(cell(&hq, "tono-pushed", "name"), text("Tono pushed"));
+    add_site(&mut hq, "hq-after", "HQ after");
+    let r = crate::hub::sync_with(&mut sendai, &hub);
+    assert!(r.held_back >= 2, "{r:?}");
+    assert_eq!(amount(&sendai), before);
+    assert_eq!(cell(&sendai, "hq-after", "name"), text("HQ after"), "other feeds still merge");
+    let logged = scalar(&sendai, "SELECT count(*) FROM change_log WHERE origin = 'tono' AND tbl = 'phases'");
+    assert_eq!(logged, CellValue::Integer(0));
+    // Tono's next change connects again (at the held-back run's signed head).
+    let next = entry("tono", "sites", "tono-next", vec![("name", CellValue::text("Tono next"))]);
+    let (body, _) = seal_after(&tono, "tono", end, &[next]);
+    let (status, answer) = crate::hub::call(&hub.url(), &identity_of(&tono, "tono"), "POST", "/v1/push", &body, false);
+    assert_eq!(status, 200, "{answer}");
+    crate::hub::sync_with(&mut sendai, &hub);
+    assert_eq!(cell(&sendai, "tono-next", "name"), text("Tono next"));
+    hub.stop();
 }

@@ -183,7 +183,8 @@ fn a_thousand_idle_connections_do_not_stop_service_and_are_closed() {
         s.set_read_timeout(Some(remaining)).unwrap();
         let mut buf = [0u8; 64];
         match s.read(&mut buf) {
-            Ok(_) => {}
+            // Closed (0 bytes) or an alert before closing: either way, not held open.
+            Ok(_n) => {}
             Err(e) => assert!(
                 !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
                 "idle connection {i} still open after {:?}",

@@ -26,10 +26,10 @@ impl Out {
     /// `{code, message, field}` object is also printed on stdout.
     pub fn error(&self, e: &Error) {
         let api = e.to_api();
-        if self.json {
-            if let Ok(s) = serde_json::to_string_pretty(&serde_json::json!({ "error": api })) {
-                println!("{s}");
-            }
+        if self.json
+            && let Ok(s) = serde_json::to_string_pretty(&serde_json::json!({ "error": api }))
+        {
+            println!("{s}");
         }
         eprintln!("error[{}]: {}", api.code, api.message);
     }

@@ -9,6 +9,8 @@
 //! cargo bench -p kizuna-core --bench report            (200, 1k, 10k)
 //! KIZUNA_BENCH_100K=1 cargo bench -p kizuna-core --bench report   (adds 100k)
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -3,6 +3,8 @@
 //! Each runs on an encrypted database (the default) and, suffixed
 //! `_unencrypted`, on a plain one: what encryption at rest costs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 use std::hint::black_box;
 use std::time::Duration;
 

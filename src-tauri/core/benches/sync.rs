@@ -6,6 +6,8 @@
 //!
 //! `KIZUNA_BENCH_SITES` shrinks the data set for a quick run.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

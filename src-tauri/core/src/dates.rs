@@ -23,12 +23,13 @@ impl ProjectDate {
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             return Ok(ProjectDate::Day(d));
         }
-        if let Some((y, m)) = s.split_once('-') {
-            if let (Ok(year), Ok(month)) = (y.parse::<i32>(), m.parse::<u32>()) {
-                if y.len() == 4 && m.len() == 2 && (1..=12).contains(&month) {
-                    return Ok(ProjectDate::Month { year, month });
-                }
-            }
+        if let Some((y, m)) = s.split_once('-')
+            && let (Ok(year), Ok(month)) = (y.parse::<i32>(), m.parse::<u32>())
+            && y.len() == 4
+            && m.len() == 2
+            && (1..=12).contains(&month)
+        {
+            return Ok(ProjectDate::Month { year, month });
         }
         Err(Error::invalid(
             field,
@@ -118,10 +119,10 @@ pub fn parse_day(field: &str, s: &str) -> Result<NaiveDate> {
 
 /// Refuses a range whose end comes before its start.
 pub fn check_order(end_field: &str, start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<()> {
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
-            return Err(Error::invalid(end_field, format!("end date {e} is before start date {s}")));
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        return Err(Error::invalid(end_field, format!("end date {e} is before start date {s}")));
     }
     Ok(())
 }

@@ -85,11 +85,11 @@ impl Prefecture {
         if raw.is_empty() {
             return Err(Error::invalid("prefecture", "is empty"));
         }
-        if raw.chars().all(|c| c.is_ascii_digit()) && raw.len() <= 2 {
-            if let Some(p) = PREFECTURES.iter().find(|p| p.code.trim_start_matches('0') == raw.trim_start_matches('0'))
-            {
-                return Ok(*p);
-            }
+        if raw.chars().all(|c| c.is_ascii_digit())
+            && raw.len() <= 2
+            && let Some(p) = PREFECTURES.iter().find(|p| p.code.trim_start_matches('0') == raw.trim_start_matches('0'))
+        {
+            return Ok(*p);
         }
         let en = raw
             .trim_end_matches(" prefecture")

@@ -215,7 +215,9 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
         ("summary_ja", t("JANICは地元NGOのFUKUDENと連携し、福島・日本・世界の市民のネットワークづくりを進める。福島の原子力災害の教訓を共有し、放射能問題についての市民の知識向上を図る。")),
     ])?;
 
-    let activities: [(&str, &[(&str, &str, &str)]); 3] = [
+    // (phase id, its activities as (id, title in English, title in Japanese)).
+    type PhaseActivities<'a> = (&'a str, &'a [(&'a str, &'a str, &'a str)]);
+    let activities: [PhaseActivities<'_>; 3] = [
         (
             &p1,
             &[

@@ -1,6 +1,8 @@
 //! End-to-end sync with real processes: the `kizuna` binary as a black box,
 //! office data folders in temp dirs, the hub (HTTPS) on 127.0.0.1:0.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

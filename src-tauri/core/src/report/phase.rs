@@ -332,7 +332,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         l.heading(&title, 2, 50.0);
         let rows = group.iter().enumerate().map(|(n, s)| {
             done += 1;
-            if done % 2000 == 0 {
+            if done.is_multiple_of(2000) {
                 progress(0.2 + 0.75 * done as f32 / total as f32);
             }
             // The Japanese name goes beside the English one when both fit on a line.

@@ -92,10 +92,12 @@ fn tokens(s: &str) -> Vec<Token> {
             prev = None;
             continue;
         }
-        if let Some(p) = prev {
-            if (is_cjk(p) || is_cjk(c)) && !no_line_start(c) && !no_line_end(p) {
-                out.push(Token { text: std::mem::take(&mut cur), space_after: false });
-            }
+        if let Some(p) = prev
+            && (is_cjk(p) || is_cjk(c))
+            && !no_line_start(c)
+            && !no_line_end(p)
+        {
+            out.push(Token { text: std::mem::take(&mut cur), space_after: false });
         }
         cur.push(c);
         prev = Some(c);

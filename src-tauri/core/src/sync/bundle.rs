@@ -332,7 +332,7 @@ fn is_seed_cell(e: &Entry, column: &str, value: &CellValue) -> bool {
     let seed = SEED.get_or_init(|| {
         let build = || -> Result<HashMap<SeedKey, CellValue>> {
             let mut s = Store::open_in_memory()?;
-            s.write(|w| crate::seed::write_seed(w))?;
+            s.write(crate::seed::write_seed)?;
             let mut q = s.conn().prepare("SELECT hlc, tbl, row_id, cells FROM change_log")?;
             let rows = q.query_map([], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))

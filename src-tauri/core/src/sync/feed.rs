@@ -44,6 +44,12 @@
 //! - A run that does not connect to what the receiver holds (a lost
 //!   incremental bundle) is held back, not applied: a later full exchange
 //!   brings the missing entries first.
+//! - A run with a gap is held back too. A relay that refused one of an
+//!   office's changes (see `rights`) never stores or relays it, so the rest
+//!   of that signed run cannot be checked against its head beyond the relay:
+//!   the relay applied the honest changes, other replicas hold the run back
+//!   (counted in `held_back`) and keep merging every other feed. They keep
+//!   the run's signed head, so the office's later runs connect again.
 //! - A feed whose key was replaced (the office was re-enrolled) is accepted
 //!   only for entries stamped before the replacing certificate was issued.
 
@@ -286,19 +292,31 @@ pub fn verify(
         idx.sort_unstable_by_key(|&i| claimed[i].map_or(0, |c| c.1));
         let pos_of = |i: usize| claimed[i].map_or(0, |c| c.1);
         let (a, m) = (pos_of(idx[0]), pos_of(idx[idx.len() - 1]));
-        if m - a + 1 != idx.len() as i64 || idx.windows(2).any(|w| pos_of(w[1]) != pos_of(w[0]) + 1) {
+        if idx.windows(2).any(|w| pos_of(w[1]) == pos_of(w[0])) {
             return Err(Error::Rejected(format!(
-                "bundle rejected: the changes of office '{origin}' are not one contiguous run of its feed"
+                "bundle rejected: two changes of office '{origin}' claim one position of its feed"
             )));
         }
         let k = held(conn, origin, feed)?.map_or(0, |h| h.0);
-        let prev = if a > k + 1 { None } else { chain_at(conn, origin, feed, a - 1)? };
+        // A gap inside the run: the relay refused a change of it (outside
+        // its origin's rights, or invalid) and so never stored or relayed
+        // it. Or a run that does not connect to what this replica holds: the
+        // same gap at the run's start, or a lost incremental bundle.
+        let prev = if m - a + 1 != idx.len() as i64 || a > k + 1 { None } else { chain_at(conn, origin, feed, a - 1)? };
         let Some(mut chain) = prev else {
-            // Does not connect to what this replica holds: held back.
+            // Cannot be checked against its head: held back, while the
+            // bundle's other feeds merge. The run's signed head is kept all
+            // the same (it is the office's own word on its chain), so the
+            // office's next run connects.
             for &i in &idx {
                 out.keep[i] = false;
             }
             out.held_back += idx.len() as u64;
+            // A head that does not verify is not the office's word: ignored
+            // here, and refused with the run if it ever connects.
+            if let Some(head) = by_head.get(&(origin, feed, m)).filter(|h| m > k && h.verify(network).is_ok()) {
+                out.heads.push((*head).clone());
+            }
             continue;
         };
         let stored: HashMap<i64, Hash> = {
@@ -347,13 +365,13 @@ pub fn verify(
                      (forged or altered on the way)"
                 )));
             }
-            if let Some(&now) = current.get(origin).filter(|now| **now > feed) {
-                if let Some(&i) = idx.iter().find(|&&i| pos_of(i) > k && entries[i].hlc.millis() >= now) {
-                    return Err(Error::Unauthorized(format!(
-                        "change {} of office '{origin}' is signed with a key that was replaced before it was made",
-                        pos_of(i)
-                    )));
-                }
+            if let Some(&now) = current.get(origin).filter(|now| **now > feed)
+                && let Some(&i) = idx.iter().find(|&&i| pos_of(i) > k && entries[i].hlc.millis() >= now)
+            {
+                return Err(Error::Unauthorized(format!(
+                    "change {} of office '{origin}' is signed with a key that was replaced before it was made",
+                    pos_of(i)
+                )));
             }
             out.heads.push((*head).clone());
         }
