@@ -590,8 +590,8 @@ async fn a_field_office_may_restore_a_member_but_not_hqs_expenditure() {
         .expect("run kizuna");
     assert!(join.status.success(), "join: {}", String::from_utf8_lossy(&join.stderr));
     {
-        let hub = Hub::start(&hq);
-        cli(&tono, &["sync", "--hub", &hub.1]);
+        let hub = ServedHub::start(&cli_bin(), &hq, &[]);
+        cli(&tono, &["sync", "--hub", &hub.url]);
     }
     write_bad_rows(&tono, false);
 
