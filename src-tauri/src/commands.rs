@@ -2,6 +2,8 @@
 //! errors cross as `ApiError {code, message, field}`. Async so that a slow
 //! query never runs on the thread that paints the window.
 
+use kizuna_core::api::doctor::DoctorReport;
+use kizuna_core::api::removed::RemovedRecord;
 use kizuna_core::api::{Choices, InitOptions, Installation};
 use kizuna_core::api::{Dashboard, choices as core_choices};
 use kizuna_core::api::{ReportProgress, ReportRequest, ReportSaved};
@@ -53,6 +55,29 @@ pub async fn init(state: State<'_, AppState>, office: String) -> Res<Installatio
     log::info!("initialised {} as office {}", installation.data_dir, installation.office);
     state.set(k);
     Ok(installation)
+}
+
+/// Joins the network with HQ's invite file, opened with the passphrase HQ
+/// read out. A wrong passphrase or an altered file creates nothing.
+#[tauri::command]
+pub async fn join(state: State<'_, AppState>, invite_path: String, passphrase: String) -> Res<Installation> {
+    if state.is_open() {
+        return Err(Error::AlreadyInitialised { path: state.data_dir.display().to_string() }.to_api());
+    }
+    let k = Kizuna::join_file(&state.data_dir, std::path::Path::new(invite_path.trim()), &passphrase)?;
+    let installation = k.installation()?;
+    log::info!("joined the network as office {} in {}", installation.office, installation.data_dir);
+    state.set(k);
+    Ok(installation)
+}
+
+/// Asks which invite file to open; `null` when the person cancels. It only
+/// answers a path, which the page may also take typed (as the e2e test does).
+#[tauri::command]
+pub async fn invite_pick_path(app: AppHandle) -> Res<Option<String>> {
+    let Some(picked) = app.dialog().file().blocking_pick_file() else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
+    Ok(Some(path.display().to_string()))
 }
 
 #[tauri::command]
@@ -250,4 +275,34 @@ pub async fn sync_restore(
     origin: String,
 ) -> Res<()> {
     wrote(&sync, state.with(|k| k.restore_overwritten(&table, &row_id, &column, hlc, &origin)))
+}
+
+/// Removed records of one table (`null`: every table), most recent first.
+#[tauri::command]
+pub async fn removed_list(state: State<'_, AppState>, table: Option<String>) -> Res<Vec<RemovedRecord>> {
+    state.with(|k| k.removed_list(table.as_deref()))
+}
+
+/// Brings a removed record back (subject to this office's rights).
+#[tauri::command]
+pub async fn removed_restore(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    table: Option<String>,
+) -> Res<RemovedRecord> {
+    wrote(&sync, state.with(|k| k.removed_restore(&id, table.as_deref())))
+}
+
+/// Rows that break the domain rules.
+#[tauri::command]
+pub async fn doctor(state: State<'_, AppState>) -> Res<DoctorReport> {
+    state.with(|k| k.doctor())
+}
+
+/// Repairs them through the write path (rows outside this office's rights
+/// are skipped and reported), then reports what is left.
+#[tauri::command]
+pub async fn doctor_repair(state: State<'_, AppState>, sync: State<'_, SyncWorker>) -> Res<DoctorReport> {
+    wrote(&sync, state.with(|k| k.doctor_repair()))
 }

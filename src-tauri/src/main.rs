@@ -75,6 +75,8 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::startup,
             commands::init,
+            commands::join,
+            commands::invite_pick_path,
             commands::choices,
             commands::installation,
             commands::office_list,
@@ -101,6 +103,10 @@ fn main() {
             commands::sync_hub_set,
             commands::sync_now,
             commands::sync_restore,
+            commands::removed_list,
+            commands::removed_restore,
+            commands::doctor,
+            commands::doctor_repair,
         ])
         .build(tauri::generate_context!());
     match app {

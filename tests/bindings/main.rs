@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use kizuna_core::ApiError;
+use kizuna_core::api::doctor::DoctorReport;
+use kizuna_core::api::removed::RemovedRecord;
 use kizuna_core::api::{
     Choices, Dashboard, DemoSummary, InitOptions, Installation, ReportProgress, ReportRequest, ReportSaved,
 };
@@ -59,6 +61,8 @@ fn render(into: &Path) {
         SyncProgress,
         HubSyncReport,
         AutoSync,
+        RemovedRecord,
+        DoctorReport,
     );
 }
 

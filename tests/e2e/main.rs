@@ -381,3 +381,270 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
     app.screenshot("sync-after-write-en").await;
     app.quit().await;
 }
+
+/// A well-formed passphrase that is not `right`: its first character changed.
+fn wrong_passphrase(right: &str) -> String {
+    let first = if right.starts_with('0') { '1' } else { '0' };
+    std::iter::once(first).chain(right.chars().skip(1)).collect()
+}
+
+/// HQ (made with the CLI) and the sealed invite it wrote for `office`:
+/// (invite file, passphrase).
+fn hq_invite(hq: &Path, office: &str, invite: &Path) -> String {
+    let out = cli(hq, &["--json", "office", "invite", office, "--out", invite.to_str().expect("utf-8 path")]);
+    let sealed: serde_json::Value = serde_json::from_str(&out).expect("invite JSON");
+    sealed["passphrase"].as_str().expect("passphrase").to_string()
+}
+
+#[tokio::test]
+async fn a_field_office_joins_with_hqs_invite_and_a_wrong_passphrase_creates_nothing() {
+    let _one = serial();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (hq, tono) = (tmp.path().join("hq"), tmp.path().join("tono"));
+    let invite = tmp.path().join("tono.invite");
+    cli(&hq, &["init"]);
+    let passphrase = hq_invite(&hq, "tono", &invite);
+
+    let app = App::launch(&tono).await;
+    app.find("[data-testid=first-start]").await;
+    app.click(".lang-switch [data-lang=ja]").await;
+    app.click("[data-mode=join]").await;
+    app.fill("[data-testid=join-form] input[name=invite_path]", &invite.display().to_string()).await;
+    app.find("[data-testid=join-form] input[name=passphrase][type=password]").await;
+    app.fill("[data-testid=join-form] input[name=passphrase]", &wrong_passphrase(&passphrase)).await;
+    app.screenshot("first-start-join-ja").await;
+    app.click("[data-testid=join-submit]").await;
+    // The core's `unauthorized`, in the person's language.
+    app.wait_text(
+        "[data-testid=join-error]",
+        "この合言葉では招待ファイルを開けません（入力の誤り、またはファイルが改変されています）。\
+         本部に確認してください。何も作成されていません。",
+    )
+    .await;
+    app.screenshot("first-start-join-wrong-ja").await;
+    // The answer came back, so the join is over: it left no database and no keys.
+    assert!(!tono.join("kizuna.sqlite3").exists(), "a wrong passphrase created a database");
+    assert!(!tono.join("keys").exists(), "a wrong passphrase created the key folder");
+    app.find("[data-testid=first-start]").await;
+
+    app.fill("[data-testid=join-form] input[name=passphrase]", &passphrase).await;
+    app.click("[data-testid=join-submit]").await;
+    app.find("[data-testid=dashboard]").await;
+    app.wait_text(".sidebar .brand small", "遠野事務所（岩手県）").await;
+    nav(&app, "settings").await;
+    app.wait_text("[data-testid=settings-office]", "遠野事務所（岩手県）").await;
+    app.quit().await;
+    assert_eq!(Kizuna::open(&tono).expect("joined").office_code(), "tono");
+}
+
+#[tokio::test]
+async fn a_member_removed_in_the_app_is_on_the_removed_screen_and_comes_back_when_restored() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "ja", "sendai").await;
+    nav(&app, "members").await;
+    app.click("[data-testid=member-add]").await;
+    app.fill("[data-testid=member-form] input[name=name_ja]", "削除確認の会").await;
+    app.fill("[data-testid=member-form] input[name=name_en]", "Removal Check Group").await;
+    app.press("[data-testid=member-form] input[name=name_en]", Key::Enter).await;
+    app.wait_text("[data-testid=member-name]", "削除確認の会").await;
+    app.click("[data-testid=member-remove]").await;
+    app.wait_text_that("[data-testid=confirm] p", "ask before removing", |t| t.contains("削除確認の会")).await;
+    app.screenshot("member-remove-confirm-ja").await;
+    app.click("[data-testid=confirm-ok]").await;
+    app.find("[data-testid=members]").await;
+    app.fill("input[name=search]", "Removal Check").await;
+    app.wait_count("[data-testid=member-table] tbody tr", 0).await;
+
+    nav(&app, "removed").await;
+    let row = "[data-testid=removed-table] tbody tr[data-table=members]";
+    app.wait_count(row, 1).await;
+    app.wait_text(&format!("{row} .removed-label"), "Removal Check Group").await;
+    app.wait_text_that(row, "name the kind and the office", |t| t.contains("会員団体") && t.contains("仙台事務所"))
+        .await;
+    app.screenshot("removed-ja").await;
+    app.click(&format!("{row} [data-testid=removed-restore]")).await;
+    app.wait_text("[data-testid=removed-notice]", "元に戻しました: Removal Check Group").await;
+    app.wait_gone(row).await;
+
+    nav(&app, "members").await;
+    app.fill("input[name=search]", "Removal Check").await;
+    app.wait_count("[data-testid=member-table] tbody tr", 1).await;
+    app.wait_text("[data-testid=member-table] tbody tr .name-ja", "削除確認の会").await;
+
+    // The data check in Japanese: the member's date is the office's to
+    // repair, the budget line is HQ's.
+    write_bad_rows(dir.path(), true);
+    nav(&app, "doctor").await;
+    app.wait_text("[data-testid=doctor-found]", "2 件の問題が見つかりました。").await;
+    app.wait_text("[data-testid=doctor-findings] tr[data-row-id=bad-line] .rights-hint", "本部のみ").await;
+    app.wait_count("[data-testid=doctor-findings] tr[data-row-id=bad-member] .rights-hint", 0).await;
+    app.screenshot("doctor-ja").await;
+    app.quit().await;
+    assert_eq!(members_in(dir.path(), "Removal Check"), 1, "the restored member is not in the database");
+}
+
+/// Rows that break the rules, written straight into the database as an
+/// older version or a hand edit might have: a member's impossible date (a
+/// cell to clear) and a budget line whose amount overflows (a row to remove).
+fn write_bad_rows(dir: &Path, member: bool) {
+    let k = Kizuna::open(dir).expect("open the app's database with the core");
+    let mut sql = String::from(
+        "INSERT INTO budget_lines (id, phase_id, name_en, amount, currency)
+         SELECT 'bad-line', id, 'Overflowing line', '79228162514264337593543950335', currency
+         FROM phases WHERE deleted = 0 ORDER BY id LIMIT 1;",
+    );
+    if member {
+        sql.push_str(
+            "INSERT INTO members (id, name_en, name_ja, joined_on, status)
+             VALUES ('bad-member', 'Impossible Date Group', '日付不正の会', '2011-02-30', 'active');",
+        );
+    }
+    k.store().conn().execute_batch(&sql).expect("write the bad rows");
+}
+
+#[tokio::test]
+async fn the_data_check_lists_broken_rows_and_repairs_them_at_hq() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "en", "tokyo").await;
+    nav(&app, "doctor").await;
+    app.find("[data-testid=doctor-ok]").await;
+    write_bad_rows(dir.path(), true);
+
+    app.click("[data-testid=doctor-check]").await;
+    app.wait_text("[data-testid=doctor-found]", "2 problems found.").await;
+    app.wait_count("[data-testid=doctor-findings] tbody tr", 2).await;
+    let member = "[data-testid=doctor-findings] tr[data-row-id=bad-member][data-column=joined_on]";
+    app.wait_text_that(member, "offer to clear the date", |t| {
+        t.contains("2011-02-30") && t.contains("Clear the value")
+    })
+    .await;
+    let line = "[data-testid=doctor-findings] tr[data-row-id=bad-line][data-column=amount]";
+    app.wait_text_that(line, "offer to remove the line", |t| t.contains("Remove the record")).await;
+    // HQ may repair budget lines, so nothing is marked as someone else's.
+    app.wait_gone("[data-testid=doctor-findings] .rights-hint").await;
+    app.screenshot("doctor-en").await;
+
+    app.click("[data-testid=doctor-repair]").await;
+    app.wait_text("[data-testid=doctor-repaired]", "2 repairs made.").await;
+    app.wait_text("[data-testid=doctor-ok]", "No problems found.").await;
+    app.wait_gone("[data-testid=doctor-findings]").await;
+    app.screenshot("doctor-repaired-en").await;
+
+    // The removed line can be found again, and HQ may bring it back.
+    nav(&app, "removed").await;
+    let removed = "[data-testid=removed-table] tr[data-removed-id=bad-line] [data-testid=removed-restore]";
+    app.find(removed).await;
+    app.wait_script(&format!("return document.querySelector({removed:?}).disabled"), serde_json::json!(false)).await;
+    app.quit().await;
+    let k = Kizuna::open(dir.path()).expect("open");
+    assert!(k.doctor().expect("doctor").findings.is_empty(), "the repair did not reach the database");
+}
+
+/// The office's rights reach the window: a field office sees HQ's removed
+/// expenditure with Restore disabled and why, a removed member with Restore
+/// enabled, and a data-check finding in an HQ-only table it may not repair.
+/// With the rights ignored, the expenditure's button would be enabled.
+#[tokio::test]
+async fn a_field_office_may_restore_a_member_but_not_hqs_expenditure() {
+    let _one = serial();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (hq, tono) = (tmp.path().join("hq"), tmp.path().join("tono"));
+    let invite = tmp.path().join("tono.invite");
+    cli(&hq, &["init"]);
+    let grants: serde_json::Value = serde_json::from_str(&cli(&hq, &["--json", "grant", "list"])).expect("grants");
+    let phase = grants["grants"][0]["phases"][0]["phase"]["id"].as_str().expect("a phase").to_string();
+    let spend: serde_json::Value = serde_json::from_str(&cli(
+        &hq,
+        &[
+            "--json",
+            "spend",
+            "add",
+            "--phase",
+            &phase,
+            "--date",
+            "2011-05-01",
+            "--description",
+            "Generator fuel",
+            "--amount",
+            "120",
+            "--currency",
+            "USD",
+        ],
+    ))
+    .expect("spend JSON");
+    let spend_id = spend["id"].as_str().expect("expenditure id").to_string();
+    cli(&hq, &["spend", "remove", &spend_id]);
+    let member: serde_json::Value = serde_json::from_str(&cli(
+        &hq,
+        &["--json", "member", "add", "--name-ja", "本部削除の会", "--name-en", "HQ Removed Group"],
+    ))
+    .expect("member JSON");
+    let member_id = member["id"].as_str().expect("member id").to_string();
+    cli(&hq, &["member", "remove", &member_id]);
+
+    let passphrase = hq_invite(&hq, "tono", &invite);
+    let join = std::process::Command::new(cli_bin())
+        .arg("--data-dir")
+        .arg(&tono)
+        .args(["init", "--join", invite.to_str().expect("utf-8 path")])
+        .env("KIZUNA_INVITE_PASSPHRASE", &passphrase)
+        .output()
+        .expect("run kizuna");
+    assert!(join.status.success(), "join: {}", String::from_utf8_lossy(&join.stderr));
+    {
+        let hub = ServedHub::start(&cli_bin(), &hq, &[]);
+        cli(&tono, &["sync", "--hub", &hub.url]);
+    }
+    write_bad_rows(&tono, false);
+
+    let app = App::launch(&tono).await;
+    app.find("[data-testid=dashboard]").await;
+    nav(&app, "settings").await;
+    app.click(".card [data-lang=en]").await;
+    app.wait_text("[data-nav=removed]", "Removed records").await;
+    nav(&app, "removed").await;
+    let spend_restore = format!("tr[data-removed-id='{spend_id}'] [data-testid=removed-restore]");
+    let member_restore = format!("tr[data-removed-id='{member_id}'] [data-testid=removed-restore]");
+    app.wait_text_that(&format!("tr[data-removed-id='{spend_id}']"), "name HQ's expenditure", |t| {
+        t.contains("Expenditure") && t.contains("Generator fuel") && t.contains("Tokyo (headquarters)")
+    })
+    .await;
+    app.wait_script(&format!("return document.querySelector({spend_restore:?}).disabled"), serde_json::json!(true))
+        .await;
+    app.wait_script(
+        &format!("return document.querySelector({spend_restore:?}).title"),
+        serde_json::json!("Only headquarters may change records of this kind (Expenditure)."),
+    )
+    .await;
+    app.wait_text(&format!("tr[data-removed-id='{spend_id}'] .rights-hint"), "HQ only").await;
+    app.wait_script(&format!("return document.querySelector({member_restore:?}).disabled"), serde_json::json!(false))
+        .await;
+    app.screenshot("removed-rights-en").await;
+    app.click(&member_restore).await;
+    app.wait_text("[data-testid=removed-notice]", "Restored: HQ Removed Group.").await;
+    app.wait_gone(&member_restore).await;
+    app.find(&spend_restore).await;
+
+    // The data check: the broken budget line is HQ's to repair.
+    nav(&app, "doctor").await;
+    app.wait_text("[data-testid=doctor-found]", "1 problem found.").await;
+    app.wait_text("[data-testid=doctor-findings] tr[data-row-id=bad-line] .rights-hint", "HQ only").await;
+    app.wait_script("return document.querySelector('[data-testid=doctor-repair]').disabled", serde_json::json!(true))
+        .await;
+    app.screenshot("doctor-rights-en").await;
+    // Shared tables stay open to the office.
+    nav(&app, "members").await;
+    app.wait_script("return document.querySelector('[data-testid=member-add]').disabled", serde_json::json!(false))
+        .await;
+    app.quit().await;
+    let k = Kizuna::open(&tono).expect("open");
+    assert_eq!(members_in(&tono, "HQ Removed Group"), 1, "the member was not restored");
+    assert!(
+        k.removed_list(Some("expenditures")).expect("removed").iter().any(|r| r.id == spend_id),
+        "the expenditure should still be removed"
+    );
+}

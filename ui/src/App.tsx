@@ -10,6 +10,8 @@ import { FirstStart } from "./screens/FirstStart";
 import { GrantsScreen } from "./screens/Grants";
 import { MemberPage } from "./screens/MemberPage";
 import { MembersScreen } from "./screens/Members";
+import { DoctorScreen } from "./screens/Doctor";
+import { RemovedScreen } from "./screens/Removed";
 import { ReportsScreen } from "./screens/Reports";
 import { SettingsScreen } from "./screens/Settings";
 import { SitesScreen } from "./screens/Sites";
@@ -22,6 +24,8 @@ const NAV = [
   "grants",
   "reports",
   "sync",
+  "removed",
+  "doctor",
   "settings",
 ] as const satisfies readonly Route["screen"][];
 
@@ -81,7 +85,7 @@ export function App() {
   const current = route.screen === "member" ? "members" : route.screen;
   return (
     <I18nContext.Provider value={i18n}>
-      <AppContext.Provider value={{ choices, go, setLang }}>
+      <AppContext.Provider value={{ choices, installation, go, setLang }}>
         <div class="shell">
           <nav class="sidebar" aria-label="main">
             <div class="brand">
@@ -113,6 +117,8 @@ export function App() {
             {route.screen === "reports" && <ReportsScreen />}
             {route.screen === "settings" && <SettingsScreen installation={installation} />}
             {route.screen === "sync" && <SyncScreen />}
+            {route.screen === "removed" && <RemovedScreen />}
+            {route.screen === "doctor" && <DoctorScreen />}
           </main>
         </div>
       </AppContext.Provider>

@@ -6,6 +6,7 @@ import type { ApiError } from "./bindings/ApiError";
 import type { AutoSync } from "./bindings/AutoSync";
 import type { Choices } from "./bindings/Choices";
 import type { Dashboard } from "./bindings/Dashboard";
+import type { DoctorReport } from "./bindings/DoctorReport";
 import type { GrantOverview } from "./bindings/GrantOverview";
 import type { Installation } from "./bindings/Installation";
 import type { Member } from "./bindings/Member";
@@ -13,6 +14,7 @@ import type { MemberInput } from "./bindings/MemberInput";
 import type { MemberQuery } from "./bindings/MemberQuery";
 import type { Office } from "./bindings/Office";
 import type { Page } from "./bindings/Page";
+import type { RemovedRecord } from "./bindings/RemovedRecord";
 import type { ReportProgress } from "./bindings/ReportProgress";
 import type { ReportRequest } from "./bindings/ReportRequest";
 import type { ReportSaved } from "./bindings/ReportSaved";
@@ -68,6 +70,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   startup: () => call<Installation | null>("startup"),
   init: (office: string) => call<Installation>("init", { office }),
+  join: (invitePath: string, passphrase: string) => call<Installation>("join", { invitePath, passphrase }),
+  invitePickPath: () => call<string | null>("invite_pick_path"),
   choices: () => call<Choices>("choices"),
   installation: () => call<Installation>("installation"),
   officeList: () => call<Office[]>("office_list"),
@@ -100,6 +104,10 @@ export const api = {
   syncNow: () => call<AutoSync>("sync_now"),
   syncRestore: (v: { table: string; rowId: string; column: string; hlc: number; origin: string }) =>
     call<null>("sync_restore", { ...v }),
+  removedList: (table: string | null) => call<RemovedRecord[]>("removed_list", { table }),
+  removedRestore: (id: string, table: string) => call<RemovedRecord>("removed_restore", { id, table }),
+  doctor: () => call<DoctorReport>("doctor"),
+  doctorRepair: () => call<DoctorReport>("doctor_repair"),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

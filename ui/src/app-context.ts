@@ -2,8 +2,9 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { Choices } from "./bindings/Choices";
 import type { Choice } from "./bindings/Choice";
+import type { Installation } from "./bindings/Installation";
 import type { Lang } from "./i18n";
-import { pick } from "./i18n";
+import { codeText, pick, translate, useI18n } from "./i18n";
 
 export type Route =
   | { screen: "dashboard" }
@@ -13,10 +14,13 @@ export type Route =
   | { screen: "grants" }
   | { screen: "reports" }
   | { screen: "settings" }
-  | { screen: "sync" };
+  | { screen: "sync" }
+  | { screen: "removed" }
+  | { screen: "doctor" };
 
 export interface AppCtx {
   choices: Choices;
+  installation: Installation;
   go: (r: Route) => void;
   setLang: (l: Lang) => void;
 }
@@ -33,4 +37,29 @@ export function useApp(): AppCtx {
 export function label(list: Choice[], code: string, lang: Lang): string {
   const c = list.find((x) => x.code === code);
   return c ? pick(lang, c.ja, c.en) : code;
+}
+
+/** Whether this office may create, edit, remove or restore rows of `table`,
+ * as the core reports it (`Installation.tables`); the core refuses anything
+ * else as `unauthorized`, so a control that would only fail is disabled. An
+ * unknown table is not writable. */
+export function mayWrite(installation: Installation, table: string): boolean {
+  return installation.tables.some((x) => x.table === table && x.writable);
+}
+
+/** The tooltip of a control disabled by rights, or undefined when allowed. */
+export function rightsHint(installation: Installation, table: string, lang: Lang): string | undefined {
+  if (mayWrite(installation, table)) return undefined;
+  return translate(lang, "rights.hq_only", { table: codeText(lang, "tables.", table) });
+}
+
+/** `guard(table)` is `{ disabled, title }` for an edit control of `table`:
+ * spread on the button, or combine `disabled` with the control's own. */
+export function useRights() {
+  const { installation } = useApp();
+  const { lang } = useI18n();
+  return (table: string) => ({
+    disabled: !mayWrite(installation, table),
+    title: rightsHint(installation, table, lang),
+  });
 }

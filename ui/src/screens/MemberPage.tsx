@@ -1,9 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, toFailure } from "../api";
-import { label, useApp } from "../app-context";
+import { label, useApp, useRights } from "../app-context";
 import type { Member } from "../bindings/Member";
 import type { Page } from "../bindings/Page";
 import type { Site } from "../bindings/Site";
+import { Confirm } from "../components/Confirm";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatDate } from "../format";
@@ -17,6 +18,7 @@ const LIMIT = 50;
 export function MemberPage(props: { id: string }) {
   const { t, lang } = useI18n();
   const { choices, go } = useApp();
+  const guard = useRights();
   const [member, setMember] = useState<Member | null>(null);
   const [sites, setSites] = useState<Page<Site> | null>(null);
   const [offset, setOffset] = useState(0);
@@ -24,6 +26,7 @@ export function MemberPage(props: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [siteForm, setSiteForm] = useState<Site | "new" | null>(null);
   const [reload, setReload] = useState(0);
+  const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
     api.memberShow(props.id).then(setMember, (e) => setError(toFailure(e).message));
@@ -32,12 +35,7 @@ export function MemberPage(props: { id: string }) {
 
   const remove = async () => {
     if (!member) return;
-    if (
-      !window.confirm(
-        t("members.remove_confirm", { name: pick(lang, member.name_ja, member.name_en), n: Number(member.site_count) }),
-      )
-    )
-      return;
+    setConfirming(false);
     try {
       await api.memberRemove(member.id);
       go({ screen: "members" });
@@ -64,10 +62,16 @@ export function MemberPage(props: { id: string }) {
           <span data-testid="member-name">{member.name_ja}</span> <small>{member.member_no}</small>
         </h1>
         <span class="head-actions">
-          <button type="button" onClick={() => setEditing(true)} data-testid="member-edit">
+          <button type="button" {...guard("members")} onClick={() => setEditing(true)} data-testid="member-edit">
             {t("common.edit")}
           </button>
-          <button type="button" class="danger" onClick={() => void remove()} data-testid="member-remove">
+          <button
+            type="button"
+            class="danger"
+            {...guard("members")}
+            onClick={() => setConfirming(true)}
+            data-testid="member-remove"
+          >
             {t("common.remove")}
           </button>
         </span>
@@ -94,7 +98,13 @@ export function MemberPage(props: { id: string }) {
         <h2>
           {t("member_page.sites")} ({Number(member.site_count)})
         </h2>
-        <button type="button" class="primary" onClick={() => setSiteForm("new")} data-testid="member-add-site">
+        <button
+          type="button"
+          class="primary"
+          {...guard("sites")}
+          onClick={() => setSiteForm("new")}
+          data-testid="member-add-site"
+        >
           {t("member_page.add_site")}
         </button>
       </div>
@@ -123,6 +133,18 @@ export function MemberPage(props: { id: string }) {
             setEditing(false);
             setMember(m);
           }}
+        />
+      )}
+      {confirming && (
+        <Confirm
+          message={t("members.remove_confirm", {
+            name: pick(lang, member.name_ja, member.name_en),
+            n: Number(member.site_count),
+          })}
+          confirmLabel={t("common.remove")}
+          danger
+          onConfirm={() => void remove()}
+          onCancel={() => setConfirming(false)}
         />
       )}
       {siteForm && (

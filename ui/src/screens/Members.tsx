@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, latestOnly } from "../api";
 import type { MemberSort as Sort } from "../bindings/MemberSort";
-import { label, useApp } from "../app-context";
+import { label, useApp, useRights } from "../app-context";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
@@ -16,6 +16,7 @@ const listMembers = latestOnly(api.memberList);
 export function MembersScreen() {
   const { t, lang } = useI18n();
   const { choices, go } = useApp();
+  const guard = useRights();
   const [search, setSearch] = useState("");
   const [prefecture, setPrefecture] = useState("");
   const [sort, setSort] = useState<Sort>(lang === "ja" ? "name_ja" : "name_en");
@@ -52,7 +53,13 @@ export function MembersScreen() {
     <section data-testid="members">
       <div class="head">
         <h1>{t("members.title")}</h1>
-        <button type="button" class="primary" data-testid="member-add" onClick={() => setAdding(true)}>
+        <button
+          type="button"
+          class="primary"
+          data-testid="member-add"
+          {...guard("members")}
+          onClick={() => setAdding(true)}
+        >
           {t("members.add")}
         </button>
       </div>

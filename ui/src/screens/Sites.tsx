@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, latestOnly } from "../api";
-import { useApp } from "../app-context";
+import { useApp, useRights } from "../app-context";
 import type { Site } from "../bindings/Site";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Pager } from "../components/Pager";
@@ -19,6 +19,7 @@ const listSites = latestOnly(api.siteList);
 export function SitesScreen() {
   const { t, lang } = useI18n();
   const { choices } = useApp();
+  const guard = useRights();
   const [tab, setTab] = useState("");
   const [otherPref, setOtherPref] = useState("13");
   const [sector, setSector] = useState("");
@@ -51,7 +52,7 @@ export function SitesScreen() {
     <section data-testid="sites">
       <div class="head">
         <h1>{t("sites.title")}</h1>
-        <button type="button" class="primary" onClick={() => setForm("new")} data-testid="site-add">
+        <button type="button" class="primary" {...guard("sites")} onClick={() => setForm("new")} data-testid="site-add">
           {t("sites.add")}
         </button>
       </div>

@@ -61,6 +61,21 @@ pub struct Installation {
     pub installation_id: String,
     #[ts(type = "number")]
     pub schema_version: i64,
+    /// Every synced table and whether this office may write it, so a front
+    /// end can disable what the core would refuse as `unauthorized`.
+    pub tables: Vec<TableAccess>,
+}
+
+/// Who may create, edit, remove and restore the rows of one table, as the
+/// schema registry declares and `sync::rights::may_write` enforces.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct TableAccess {
+    pub table: String,
+    /// Only HQ writes this table (grants, money, donors, the organisation).
+    pub hq_only: bool,
+    /// This office may write it.
+    pub writable: bool,
 }
 
 pub struct Kizuna {
@@ -144,6 +159,12 @@ impl Kizuna {
         Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
     }
 
+    /// [`Kizuna::join`] with the invite read from `invite_path`.
+    pub fn join_file(data_dir: &Path, invite_path: &Path, passphrase: &str) -> Result<Kizuna> {
+        let bytes = std::fs::read(invite_path).map_err(|e| Error::io(invite_path, e))?;
+        Self::join(data_dir, &bytes, passphrase)
+    }
+
     /// Caps SQLite's page cache of this handle at `kib` KiB. The core's
     /// default is large for bulk writes (imports, sync); a long-lived window
     /// that mostly pages through lists can keep less resident.
@@ -168,6 +189,18 @@ impl Kizuna {
         self.store.origin()
     }
 
+    /// This office's rights on every synced table.
+    pub fn table_access(&self) -> Vec<TableAccess> {
+        crate::schema::TABLES
+            .iter()
+            .map(|t| TableAccess {
+                table: t.name.to_string(),
+                hq_only: t.rights == crate::schema::Rights::HqOnly,
+                writable: crate::sync::rights::may_write(self.office_code(), t).is_ok(),
+            })
+            .collect()
+    }
+
     pub fn installation(&self) -> Result<Installation> {
         Ok(Installation {
             data_dir: self.data_dir.display().to_string(),
@@ -175,6 +208,7 @@ impl Kizuna {
             office: self.store.origin().to_string(),
             installation_id: self.store.meta("installation_id")?.unwrap_or_default(),
             schema_version: crate::store::SCHEMA_VERSION,
+            tables: self.table_access(),
         })
     }
 }
