@@ -25,6 +25,15 @@ pub struct Hq {
     pub office: keys::Identity,
 }
 
+/// Runs `f` with this thread's HQ, made on first use: a fuzzer calls its
+/// target millions of times, and making HQ costs far more than one input.
+pub fn with_hq<R>(f: impl FnOnce(&mut Hq) -> R) -> R {
+    thread_local! {
+        static HQ: std::cell::RefCell<Option<Hq>> = const { std::cell::RefCell::new(None) };
+    }
+    HQ.with(|cell| f(cell.borrow_mut().get_or_insert_with(hq)))
+}
+
 /// HQ (seeded) with an enrolled office, Tono, whose key signs requests.
 pub fn hq() -> Hq {
     let dir = tempfile::tempdir().expect("temp dir");

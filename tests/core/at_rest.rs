@@ -192,13 +192,7 @@ fn an_encryption_interrupted_by_a_crash_leaves_a_usable_database() {
 
 #[test]
 fn a_newer_plain_database_is_refused_before_it_is_encrypted() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(DB_FILE);
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE future (x); INSERT INTO future VALUES (1);").unwrap();
-        conn.pragma_update(None, "user_version", 999).unwrap();
-    }
+    let (dir, path) = crate::newer_plain_database();
     let before = std::fs::read(&path).unwrap();
     assert_eq!(Kizuna::open(dir.path()).err().expect("refused").code(), "schema_too_new");
     assert_eq!(std::fs::read(&path).unwrap(), before);

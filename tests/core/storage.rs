@@ -43,13 +43,7 @@ fn migrations_upgrade_an_existing_older_database() {
 
 #[test]
 fn a_newer_database_is_refused_and_left_untouched() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(DB_FILE);
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch("CREATE TABLE future (x); INSERT INTO future VALUES (1);").unwrap();
-        conn.pragma_update(None, "user_version", 999).unwrap();
-    }
+    let (_dir, path) = crate::newer_plain_database();
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).err().expect("refused");
     assert_eq!(err.code(), "schema_too_new");
