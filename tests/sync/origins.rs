@@ -330,3 +330,22 @@ fn a_re_enrolled_office_starts_a_new_feed_and_its_old_key_cannot_add_to_the_old_
     assert!(e.to_string().contains("replaced"), "{e}");
     assert_eq!(cell(&hq, "o1", "name"), text("old machine"));
 }
+
+#[test]
+fn an_office_signs_its_writes_under_one_head_per_export_not_one_per_write() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    for i in 0..25 {
+        add_site(&mut tono, &format!("t{i}"), &format!("Tono {i}"));
+    }
+    let (bytes, _) = tono.k.sync_export(None).unwrap();
+    let heads: i64 = tono
+        .k
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM sync_heads WHERE origin = 'tono'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(heads, 1, "one signature vouches for all 25 writes");
+    let r = hq.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
+    assert_eq!((r.new, r.refused, r.held_back), (25, 0, 0), "{r:?}");
+}
