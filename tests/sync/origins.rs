@@ -18,8 +18,12 @@ fn identity(r: &Replica) -> Identity {
     keys::identity(r.k.store().conn(), &office).unwrap().expect("enrolled")
 }
 
+fn count(r: &Replica, sql: &str) -> i64 {
+    r.k.store().conn().query_row(sql, [], |x| x.get(0)).unwrap()
+}
+
 fn log_count(r: &Replica) -> i64 {
-    r.k.store().conn().query_row("SELECT count(*) FROM change_log", [], |x| x.get(0)).unwrap()
+    count(r, "SELECT count(*) FROM change_log")
 }
 
 fn cert_of(r: &Replica, office: &str) -> Cert {
@@ -259,12 +263,7 @@ fn legacy_entries_are_signed_by_their_own_office_and_replace_unsigned_copies() {
     let (b, _) = sendai.k.sync_export(None).unwrap();
     let mut fresh = join(&mut hq, "fukushima");
     fresh.k.sync_import(&b, &SyncConfig::default()).unwrap();
-    let relayed: i64 = fresh
-        .k
-        .store()
-        .conn()
-        .query_row("SELECT count(*) FROM change_log WHERE row_id = 'l1'", [], |x| x.get(0))
-        .unwrap();
+    let relayed = count(&fresh, "SELECT count(*) FROM change_log WHERE row_id = 'l1'");
     assert_eq!(relayed, 0, "sendai relayed tono's unsigned entry");
 
     // Tono signs its own legacy entries on its next export; the signed copy
@@ -329,4 +328,18 @@ fn a_re_enrolled_office_starts_a_new_feed_and_its_old_key_cannot_add_to_the_old_
     assert_eq!(e.code(), "unauthorized", "{e}");
     assert!(e.to_string().contains("replaced"), "{e}");
     assert_eq!(cell(&hq, "o1", "name"), text("old machine"));
+}
+
+#[test]
+fn an_office_signs_its_writes_under_one_head_per_export_not_one_per_write() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    for i in 0..25 {
+        add_site(&mut tono, &format!("t{i}"), &format!("Tono {i}"));
+    }
+    let (bytes, _) = tono.k.sync_export(None).unwrap();
+    let heads = count(&tono, "SELECT count(*) FROM sync_heads WHERE origin = 'tono'");
+    assert_eq!(heads, 1, "one signature vouches for all 25 writes");
+    let r = hq.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
+    assert_eq!((r.new, r.refused, r.held_back), (25, 0, 0), "{r:?}");
 }

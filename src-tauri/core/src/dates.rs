@@ -20,7 +20,7 @@ pub enum ProjectDate {
 impl ProjectDate {
     pub fn parse(field: &str, s: &str) -> Result<ProjectDate> {
         let s = s.trim();
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        if let Some(d) = ymd(s) {
             return Ok(ProjectDate::Day(d));
         }
         if let Some((y, m)) = s.split_once('-')
@@ -113,8 +113,23 @@ impl<'de> Deserialize<'de> for ProjectDate {
 
 /// Parses a plain calendar date given as YYYY-MM-DD.
 pub fn parse_day(field: &str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("'{}' is not a date: use YYYY-MM-DD", s.trim())))
+    ymd(s.trim()).ok_or_else(|| Error::invalid(field, format!("'{}' is not a date: use YYYY-MM-DD", s.trim())))
+}
+
+/// A real date as YYYY-MM-DD: the zero-padded form at once (merges check
+/// millions of them, and chrono interprets its format string on each call),
+/// any other form that chrono's `%Y-%m-%d` reads through chrono.
+fn ymd(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |from: usize, to: usize| {
+            b[from..to].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0, 4), num(5, 7), num(8, 10)) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
 /// Refuses a range whose end comes before its start.
@@ -125,4 +140,37 @@ pub fn check_order(end_field: &str, start: Option<NaiveDate>, end: Option<NaiveD
         return Err(Error::invalid(end_field, format!("end date {e} is before start date {s}")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_read_exactly_as_chrono_reads_them() {
+        let samples = [
+            "2011-03-11",
+            "2011-02-30",
+            "2012-02-29",
+            "2013-02-29",
+            "2011-4-1",
+            "2011-04-1",
+            "0001-01-01",
+            "9999-12-31",
+            "2011-13-01",
+            "2011-00-10",
+            "2011-03-00",
+            "2011/03/11",
+            "２０１１-03-11",
+            "2011-03-11x",
+            "+2011-03-11",
+            "-011-03-11",
+            "20110-3-11",
+            "",
+            "2011-03-1a",
+        ];
+        for s in samples {
+            assert_eq!(ymd(s), NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(), "{s:?}");
+        }
+    }
 }

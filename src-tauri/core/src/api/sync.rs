@@ -70,7 +70,7 @@ impl Kizuna {
                 Some(p) => marker(w.conn(), p)?.0,
                 None => 0,
             };
-            feed::seal_own(w, &id)?;
+            feed::seal_own(w, &id, usize::MAX)?;
             let page = read_log(w.conn(), &id.office, since, usize::MAX, usize::MAX)?;
             let (entries, upto) = (page.entries, page.upto);
             let certs = keys::certs(w.conn())?;

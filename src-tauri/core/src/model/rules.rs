@@ -92,7 +92,7 @@ fn truncated(s: &str) -> String {
 /// Text as a person may type it: the length and control-character checks of
 /// [`text::optional`], without its trimming (stored text is already trimmed).
 fn typed_text(field: &str, v: &str, max: usize) -> Result<()> {
-    text::optional(field, v, max).map(|_| ())
+    text::check(field, v, max)
 }
 
 impl Rule {

@@ -260,10 +260,13 @@ pub fn open(conn: &Connection, id: &Identity, bytes: &[u8]) -> Result<Opened> {
     let checked = feed::verify(conn, &id.network, &manifest.from, &entries, &claimed, &manifest.heads, &current)?;
     let heads = checked.heads;
     let (mut kept, mut kept_verdicts, mut feeds) = (Vec::new(), Vec::new(), Vec::new());
-    if checked.held_back == 0 {
+    // Entries this replica already holds (a hub relays an office's own
+    // entries back to it) are neither screened nor merged again.
+    if checked.held_back == 0 && !checked.held.contains(&true) {
         (kept, kept_verdicts, feeds) = (entries, verdicts, checked.pos);
     } else {
-        for (((e, v), p), keep) in entries.into_iter().zip(verdicts).zip(checked.pos).zip(checked.keep) {
+        let keep = checked.keep.iter().zip(&checked.held).map(|(k, h)| *k && !*h);
+        for (((e, v), p), keep) in entries.into_iter().zip(verdicts).zip(checked.pos).zip(keep) {
             if keep {
                 kept.push(e);
                 kept_verdicts.push(v);

@@ -295,7 +295,7 @@ pub(crate) fn push(
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<u64> {
     let mut pushed = 0;
-    sign_own(store, c.id)?;
+    sign_own(store, c.id, cfg.page_entries.max(1))?;
     loop {
         let (sent, _) = marker(store.conn(), peer)?;
         let page = read_log(store.conn(), &c.id.office, sent, cfg.page_entries.max(1), PAGE_BYTES)?;

@@ -226,15 +226,16 @@ pub(crate) fn identity_of(store: &mut Store) -> Result<Identity> {
 }
 
 /// Signs this office's new entries into its feed (a write only if there
-/// are any), so that what is read next can be relayed.
-pub(crate) fn sign_own(store: &mut Store, id: &Identity) -> Result<()> {
+/// are any), so that what is read next, in pages of `page` entries, can be
+/// relayed.
+pub(crate) fn sign_own(store: &mut Store, id: &Identity, page: usize) -> Result<()> {
     let pending: bool = store.conn().query_row(
         "SELECT EXISTS (SELECT 1 FROM change_log WHERE origin = ?1 AND fseq IS NULL)",
         [&id.office],
         |r| r.get(0),
     )?;
     if pending {
-        store.write(|w| feed::seal_own(w, id))?;
+        store.write(|w| feed::seal_own(w, id, page))?;
     }
     Ok(())
 }

@@ -165,7 +165,7 @@ fn route(
             let since = query_param(&req.path, "since").unwrap_or(0).max(0);
             let limit = query_param(&req.path, "limit").unwrap_or(PAGE as i64).clamp(1, PAGE as i64) as usize;
             let id = identity_of(store)?;
-            sign_own(store, &id)?;
+            sign_own(store, &id, limit)?;
             let page = read_log(store.conn(), &id.office, since, limit, PULL_PAGE_BYTES)?;
             let more = page.upto < max_seq(store.conn())?;
             let certs = keys::certs(store.conn())?;

@@ -73,25 +73,41 @@ pub(crate) struct Screening {
     pub held: u64,
 }
 
-/// The reason an entry may not be merged, if any: rights, then the rules of
-/// its cells, then (for money) its currency against its grant's.
-fn refusal_of(
-    conn: &Connection,
-    e: &Entry,
-    t: &'static Table,
-    batch_currency: &HashMap<&str, (Stamp, &str, Currency)>,
-) -> Result<Option<(&'static str, String)>> {
+/// The reason an entry may not be merged that the entry alone gives, if
+/// any: rights, then the rules of its cells. (Then [`currency_conflict`],
+/// which reads the database.)
+fn refusal_of(e: &Entry, t: &'static Table) -> Option<(&'static str, String)> {
     if let Err(err) = may_write(&e.origin, t) {
-        return Ok(Some(("rights", err.to_string())));
+        return Some(("rights", err.to_string()));
     }
     let known = e.cells.iter().filter(|(c, _)| t.column(c).is_some()).map(|(c, v)| (c.as_str(), v));
     if let Err(err) = check_cells(t, known) {
-        return Ok(Some(("invalid", err.to_string())));
+        return Some(("invalid", err.to_string()));
     }
-    if let Some(msg) = currency_conflict(conn, e, t, batch_currency)? {
-        return Ok(Some(("invalid", msg)));
+    None
+}
+
+/// Batches from this many entries on have their cells checked on two threads.
+const PARALLEL_CHECKS: usize = 4_096;
+
+/// [`refusal_of`] for each entry (None for tables this version does not know).
+fn refusals(entries: &[Entry], verdicts: &[Verdict]) -> Vec<Option<(&'static str, String)>> {
+    let run = |es: &[Entry], vs: &[Verdict]| -> Vec<Option<(&'static str, String)>> {
+        es.iter().zip(vs).map(|(e, v)| v.0.and_then(|t| refusal_of(e, t))).collect()
+    };
+    if entries.len() < PARALLEL_CHECKS || verdicts.len() != entries.len() {
+        return run(entries, verdicts);
     }
-    Ok(None)
+    let mid = entries.len() / 2;
+    let ((ea, eb), (va, vb)) = (entries.split_at(mid), verdicts.split_at(mid));
+    std::thread::scope(|s| {
+        let a = s.spawn(|| run(ea, va));
+        let b = run(eb, vb);
+        // The checks cannot panic; if the thread did, check here.
+        let mut a = a.join().unwrap_or_else(|_| run(ea, va));
+        a.extend(b);
+        a
+    })
 }
 
 /// A phase or budget line whose currency is not its grant's. The grant's
@@ -202,9 +218,13 @@ pub(crate) fn merge_screened(
     }
     let mut keep = vec![true; entries.len()];
     let mut refused = Vec::new();
-    for (i, (e, v)) in entries.iter().zip(&verdicts).enumerate() {
+    for (i, ((e, v), r)) in entries.iter().zip(&verdicts).zip(refusals(&entries, &verdicts)).enumerate() {
         let Some(t) = v.0 else { continue };
-        if let Some((kind, reason)) = refusal_of(w.conn(), e, t, &batch_currency)? {
+        let refusal = match r {
+            Some(r) => Some(r),
+            None => currency_conflict(w.conn(), e, t, &batch_currency)?.map(|msg| ("invalid", msg)),
+        };
+        if let Some((kind, reason)) = refusal {
             keep[i] = false;
             refused.push(Refusal { entry: e.clone(), kind, reason });
         }

@@ -23,7 +23,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum_server::accept::DefaultAcceptor;
+use axum_server::accept::NoDelayAcceptor;
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper_util::rt::TokioTimer;
@@ -194,12 +194,14 @@ pub fn serve(data_dir: &Path, listen: &str, opts: HubOptions) -> Result<Hub> {
     let thread = match cert {
         Some(cert) => {
             let config = RustlsConfig::from_config(Arc::new(tls::server_config(&cert)?));
-            let acceptor = RustlsAcceptor::new(config).handshake_timeout(opts.header_timeout);
+            // TCP_NODELAY: a response written in pieces otherwise waits for
+            // the client's delayed ACK, 40 ms on every request.
+            let acceptor = RustlsAcceptor::new(config).handshake_timeout(opts.header_timeout).acceptor(NoDelayAcceptor);
             let server = configure(server.acceptor(acceptor), &opts);
             spawn(runtime, async move { server.serve(app.into_make_service()).await })
         }
         None => {
-            let server: axum_server::Server<DefaultAcceptor> = configure(server, &opts);
+            let server = configure(server.acceptor(NoDelayAcceptor), &opts);
             spawn(runtime, async move { server.serve(app.into_make_service()).await })
         }
     }?;
