@@ -101,23 +101,11 @@ fn the_tidy_rules_recognise_what_they_forbid() {
     assert!(!code_without_header("//! What this module holds.\n\nfn main() {}\n"));
 }
 
-/// Files still allowed to import `crate::api`, each with the reason. An
-/// exception that is no longer needed fails too, so the list only shrinks.
-const API_IMPORT_EXCEPTIONS: &[(&str, &str)] = &[
-    // The hub server opens its replica through `Kizuna::open`.
-    ("src-tauri/core/src/sync/server.rs", "serve"),
-];
-
 #[test]
 fn lower_layers_never_import_the_api() {
     let mut found = Vec::new();
     for dir in ["src-tauri/core/src/report", "src-tauri/core/src/sync", "src-tauri/core/src/model"] {
         found.extend(imports(dir, "api"));
-    }
-    for (file, _) in API_IMPORT_EXCEPTIONS {
-        let before = found.len();
-        found.retain(|f| !f.starts_with(&format!("{file}:")));
-        assert!(found.len() < before, "{file} no longer imports crate::api: remove it from API_IMPORT_EXCEPTIONS");
     }
     assert!(
         found.is_empty(),

@@ -29,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::model::office::check_code;
 use crate::store::{AtRest, Store};
 
-pub const DB_FILE: &str = "kizuna.sqlite3";
+pub use crate::store::DB_FILE;
 
 /// The data folder both the CLI and the desktop app use unless told otherwise:
 /// `$KIZUNA_DATA_DIR`, else the OS data directory (`~/.local/share/kizuna`).
@@ -94,14 +94,7 @@ impl Kizuna {
     /// Opens an initialised data folder. Never creates anything: a folder
     /// without a database is reported, not silently made.
     pub fn open(data_dir: &Path) -> Result<Kizuna> {
-        let db = data_dir.join(DB_FILE);
-        if !db.exists() {
-            return Err(Error::NotInitialised { path: data_dir.display().to_string() });
-        }
-        let store = Store::open(&db)?;
-        if store.origin().is_empty() {
-            return Err(Error::NotInitialised { path: data_dir.display().to_string() });
-        }
+        let store = Store::open_folder(data_dir)?;
         Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
     }
 

@@ -20,7 +20,7 @@ pub(crate) use crate::cell::{Cells, cells_json, write_cells_json};
 pub use digest::LogDigest;
 pub use write::Writer;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::hlc::{Clock, Stamp, WallClock, system_millis};
 
@@ -50,11 +50,29 @@ impl Drop for Store {
     }
 }
 
+/// The database's file name in a data folder.
+pub const DB_FILE: &str = "kizuna.sqlite3";
+
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema
     /// up to date. A database from a newer version is refused untouched.
     pub fn open(path: &Path) -> Result<Store> {
         Self::open_with_clock(path, system_millis)
+    }
+
+    /// Opens the database of an initialised data folder; a folder with no
+    /// database, or one never initialised, is `not_initialised`.
+    pub fn open_folder(data_dir: &Path) -> Result<Store> {
+        let db = data_dir.join(DB_FILE);
+        let not_initialised = || Error::NotInitialised { path: data_dir.display().to_string() };
+        if !db.exists() {
+            return Err(not_initialised());
+        }
+        let store = Store::open(&db)?;
+        if store.origin().is_empty() {
+            return Err(not_initialised());
+        }
+        Ok(store)
     }
 
     pub fn open_with_clock(path: &Path, wall: WallClock) -> Result<Store> {

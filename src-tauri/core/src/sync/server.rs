@@ -29,8 +29,8 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper_util::rt::TokioTimer;
 use tower::limit::ConcurrencyLimitLayer;
 
-use crate::api::Kizuna;
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::sync::exchange::{SyncConfig, identity_of};
 use crate::sync::hub::DEFAULT_MAX_BODY;
 use crate::sync::requests::{self, HubRequest, HubResponse};
@@ -145,7 +145,7 @@ async fn shutdown_signal() {
 }
 
 struct Shared {
-    kizuna: Mutex<Kizuna>,
+    store: Mutex<Store>,
     opts: HubOptions,
 }
 
@@ -160,8 +160,8 @@ struct Outcome {
 /// Serves the replica in `data_dir` on `listen` (`127.0.0.1:0` picks a port;
 /// [`Hub::addr`] tells which).
 pub fn serve(data_dir: &Path, listen: &str, opts: HubOptions) -> Result<Hub> {
-    let mut k = Kizuna::open(data_dir)?;
-    identity_of(k.store_mut())?;
+    let mut store = Store::open_folder(data_dir)?;
+    identity_of(&mut store)?;
     let cannot = |e: &dyn std::fmt::Display| Error::Sync(format!("cannot listen on {listen}: {e}"));
     let listener = std::net::TcpListener::bind(listen).map_err(|e| cannot(&e))?;
     let addr = listener.local_addr().map_err(|e| cannot(&e))?;
@@ -182,7 +182,7 @@ pub fn serve(data_dir: &Path, listen: &str, opts: HubOptions) -> Result<Hub> {
         .enable_all()
         .build()
         .map_err(|e| Error::Sync(format!("cannot start the hub's runtime: {e}")))?;
-    let shared = Arc::new(Shared { kizuna: Mutex::new(k), opts });
+    let shared = Arc::new(Shared { store: Mutex::new(store), opts });
     let app = Router::new()
         .fallback(answer)
         .layer(ConcurrencyLimitLayer::new(opts.max_concurrent.max(1)))
@@ -278,14 +278,14 @@ async fn answer(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     };
     let worker = shared.clone();
     let handled = tokio::task::spawn_blocking(move || {
-        let mut k = worker.kizuna.lock().unwrap_or_else(|p| p.into_inner());
+        let mut store = worker.store.lock().unwrap_or_else(|p| p.into_inner());
         let req = HubRequest {
             method: parts.method.as_str().to_string(),
             path: parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string(),
             headers: signed_headers(&parts.headers),
             body: Vec::from(body),
         };
-        requests::handle(k.store_mut(), &req, &worker.opts)
+        requests::handle(&mut store, &req, &worker.opts)
     })
     .await;
     into_response(handled.unwrap_or_else(|e| HubResponse::refusal(500, &Error::Sync(format!("hub task failed: {e}")))))
