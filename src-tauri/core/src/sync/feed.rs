@@ -184,22 +184,8 @@ const PARALLEL_DIGESTS: usize = 4_096;
 
 /// Each entry's digest at its claimed position (None without one).
 fn digests(entries: &[Entry], claimed: &[Option<(i64, i64)>]) -> Vec<Option<Hash>> {
-    let run = |es: &[Entry], cs: &[Option<(i64, i64)>]| -> Vec<Option<Hash>> {
-        es.iter().zip(cs).map(|(e, c)| c.map(|(feed, fseq)| entry_digest(e, feed, fseq))).collect()
-    };
-    if entries.len() < PARALLEL_DIGESTS {
-        return run(entries, claimed);
-    }
-    let mid = entries.len() / 2;
-    let (ea, eb) = entries.split_at(mid);
-    let (ca, cb) = claimed.split_at(mid);
-    std::thread::scope(|s| {
-        let a = s.spawn(|| run(ea, ca));
-        let b = run(eb, cb);
-        // The digest thread cannot panic on valid slices; if it did, compute here.
-        let mut a = a.join().unwrap_or_else(|_| run(ea, ca));
-        a.extend(b);
-        a
+    crate::parallel::map_pairs(entries, claimed, PARALLEL_DIGESTS, |e, c| {
+        c.map(|(feed, fseq)| entry_digest(e, feed, fseq))
     })
 }
 

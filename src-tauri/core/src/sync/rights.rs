@@ -92,22 +92,7 @@ const PARALLEL_CHECKS: usize = 4_096;
 
 /// [`refusal_of`] for each entry (None for tables this version does not know).
 fn refusals(entries: &[Entry], verdicts: &[Verdict]) -> Vec<Option<(&'static str, String)>> {
-    let run = |es: &[Entry], vs: &[Verdict]| -> Vec<Option<(&'static str, String)>> {
-        es.iter().zip(vs).map(|(e, v)| v.0.and_then(|t| refusal_of(e, t))).collect()
-    };
-    if entries.len() < PARALLEL_CHECKS || verdicts.len() != entries.len() {
-        return run(entries, verdicts);
-    }
-    let mid = entries.len() / 2;
-    let ((ea, eb), (va, vb)) = (entries.split_at(mid), verdicts.split_at(mid));
-    std::thread::scope(|s| {
-        let a = s.spawn(|| run(ea, va));
-        let b = run(eb, vb);
-        // The checks cannot panic; if the thread did, check here.
-        let mut a = a.join().unwrap_or_else(|_| run(ea, va));
-        a.extend(b);
-        a
-    })
+    crate::parallel::map_pairs(entries, verdicts, PARALLEL_CHECKS, |e, v| v.0.and_then(|t| refusal_of(e, t)))
 }
 
 /// A phase or budget line whose currency is not its grant's. The grant's
