@@ -342,4 +342,7 @@ fn an_office_signs_its_writes_under_one_head_per_export_not_one_per_write() {
     assert_eq!(heads, 1, "one signature vouches for all 25 writes");
     let r = hq.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
     assert_eq!((r.new, r.refused, r.held_back), (25, 0, 0), "{r:?}");
+    // Read again: every entry is counted, none is new.
+    let again = hq.k.sync_import(&bytes, &SyncConfig::default()).unwrap();
+    assert_eq!((again.changes, again.new), (r.changes, 0), "{again:?}");
 }

@@ -164,6 +164,9 @@ pub struct Opened {
     /// Entries left out: their feed's run does not connect to what this
     /// replica holds (an earlier incremental bundle is missing).
     pub held_back: u64,
+    /// Entries left out because this replica already holds them (a hub
+    /// relays an office's own entries back to it).
+    pub already_held: u64,
     /// Certificates (verified) to record with the batch.
     pub certs: Vec<Cert>,
 }
@@ -260,13 +263,10 @@ pub fn open(conn: &Connection, id: &Identity, bytes: &[u8]) -> Result<Opened> {
     let checked = feed::verify(conn, &id.network, &manifest.from, &entries, &claimed, &manifest.heads, &current)?;
     let heads = checked.heads;
     let (mut kept, mut kept_verdicts, mut feeds) = (Vec::new(), Vec::new(), Vec::new());
-    // Entries this replica already holds (a hub relays an office's own
-    // entries back to it) are neither screened nor merged again.
-    if checked.held_back == 0 && !checked.held.contains(&true) {
+    if checked.keep.iter().all(|k| *k) {
         (kept, kept_verdicts, feeds) = (entries, verdicts, checked.pos);
     } else {
-        let keep = checked.keep.iter().zip(&checked.held).map(|(k, h)| *k && !*h);
-        for (((e, v), p), keep) in entries.into_iter().zip(verdicts).zip(checked.pos).zip(keep) {
+        for (((e, v), p), keep) in entries.into_iter().zip(verdicts).zip(checked.pos).zip(checked.keep) {
             if keep {
                 kept.push(e);
                 kept_verdicts.push(v);
@@ -274,7 +274,16 @@ pub fn open(conn: &Connection, id: &Identity, bytes: &[u8]) -> Result<Opened> {
             }
         }
     }
-    Ok(Opened { manifest, entries: kept, verdicts: kept_verdicts, feeds, heads, held_back: checked.held_back, certs })
+    Ok(Opened {
+        manifest,
+        entries: kept,
+        verdicts: kept_verdicts,
+        feeds,
+        heads,
+        held_back: checked.held_back,
+        already_held: checked.already_held,
+        certs,
+    })
 }
 
 /// Payloads from this size on are parsed in two halves on two threads.

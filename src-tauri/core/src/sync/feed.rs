@@ -225,11 +225,12 @@ fn chain_at(conn: &Connection, origin: &str, feed: i64, fseq: i64) -> Result<Opt
 pub struct Checked {
     /// Each entry's verified feed position (None: seed or HQ-vouched legacy).
     pub pos: Vec<Option<FeedPos>>,
-    /// Whether to apply the entry: false for runs held back (a gap).
+    /// Whether to apply the entry: false for runs held back (a gap), and
+    /// for entries this replica already holds (the same chain value at
+    /// their position, so the same cells: nothing to screen or merge).
     pub keep: Vec<bool>,
-    /// Whether this replica already holds the entry: the same chain value
-    /// at its position, so the same cells. Nothing to merge.
-    pub held: Vec<bool>,
+    /// Entries this replica already holds.
+    pub already_held: u64,
     /// Verified heads to store with the batch.
     pub heads: Vec<Head>,
     pub held_back: u64,
@@ -247,12 +248,7 @@ pub fn verify(
     heads: &[Head],
     current: &HashMap<String, i64>,
 ) -> Result<Checked> {
-    let mut out = Checked {
-        pos: vec![None; entries.len()],
-        keep: vec![true; entries.len()],
-        held: vec![false; entries.len()],
-        ..Default::default()
-    };
+    let mut out = Checked { pos: vec![None; entries.len()], keep: vec![true; entries.len()], ..Default::default() };
     let mut runs: HashMap<(&str, i64), Vec<usize>> = HashMap::new();
     for (i, (e, c)) in entries.iter().zip(claimed).enumerate() {
         match c {
@@ -343,7 +339,8 @@ pub fn verify(
                 }
                 Some(_) => {
                     pending = false;
-                    out.held[i] = true;
+                    out.keep[i] = false;
+                    out.already_held += 1;
                 }
                 None => pending = true,
             }
