@@ -89,19 +89,13 @@ fn truncated(s: &str) -> String {
     out
 }
 
-/// Text as a person may type it: the length and control-character checks of
-/// [`text::optional`], without its trimming (stored text is already trimmed).
-fn typed_text(field: &str, v: &str, max: usize) -> Result<()> {
-    text::check(field, v, max)
-}
-
 impl Rule {
     /// Checks one non-null cell. `currency` is the currency the entry's
     /// other cells (or the row) give, for amounts.
     pub fn check(self, field: &str, v: &CellValue, currency: Option<Currency>) -> Result<()> {
         match self {
-            Rule::Name => typed_text(field, as_text(field, v)?, MAX_NAME),
-            Rule::Text(max) => typed_text(field, as_text(field, v)?, max),
+            Rule::Name => text::check(field, as_text(field, v)?, MAX_NAME),
+            Rule::Text(max) => text::check(field, as_text(field, v)?, max),
             Rule::Day => parse_day(field, as_text(field, v)?).map(|_| ()),
             Rule::ProjectDate => ProjectDate::parse(field, as_text(field, v)?).map(|_| ()),
             Rule::Amount => {
@@ -141,7 +135,7 @@ impl Rule {
             },
             Rule::Json => {
                 let s = as_text(field, v)?;
-                typed_text(field, s, MAX_TEXT * 10)?;
+                text::check(field, s, MAX_TEXT * 10)?;
                 match serde_json::from_str::<serde_json::Value>(s) {
                     Ok(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => Ok(()),
                     _ => Err(Error::invalid(field, format!("'{}' is not a JSON list or object", truncated(s)))),
