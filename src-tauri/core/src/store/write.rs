@@ -173,9 +173,16 @@ impl<'a> Writer<'a> {
     }
 
     /// Appends entries of one row, each (stamp, origin, `cells` text, digest
-    /// term as [`entry_term`] computes it, place in its origin's feed), in one statement per [`LOG_ROWS_PER_INSERT`]: a statement per
-    /// entry cost a third of merging a million one-cell entries. Returns
-    /// their `seq`s, in order.
+    /// term as [`entry_term`] computes it, place in its origin's feed), in
+    /// one statement per [`LOG_ROWS_PER_INSERT`]: a statement per entry cost
+    /// a third of merging a million one-cell entries. Returns their `seq`s,
+    /// in order.
+    ///
+    /// `OR IGNORE`, then a count: a multi-row statement that could abort
+    /// half-way keeps a statement journal, a copy of every page it touches,
+    /// which was a third of merging a million entries. A row's copies of one
+    /// entry are united before they get here, so nothing is ever ignored; if
+    /// something were, the count fails the write and the transaction with it.
     pub(super) fn append_logs(&self, tbl: &str, row_id: &str, items: &[LogItem<'_>]) -> Result<Vec<i64>> {
         static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
         let sql = SQL.get_or_init(|| {
@@ -189,7 +196,7 @@ impl<'a> Writer<'a> {
                         })
                         .collect();
                     format!(
-                        "INSERT INTO change_log (hlc, origin, tbl, row_id, cells, feed, fseq, chain) VALUES {}",
+                        "INSERT OR IGNORE INTO change_log (hlc, origin, tbl, row_id, cells, feed, fseq, chain) VALUES {}",
                         rows.join(", ")
                     )
                 })
@@ -218,7 +225,10 @@ impl<'a> Writer<'a> {
                     }
                 }
             }
-            self.tx.prepare_cached(&sql[chunk.len() - 1])?.execute(values.as_slice())?;
+            let n = self.tx.prepare_cached(&sql[chunk.len() - 1])?.execute(values.as_slice())?;
+            if n != chunk.len() {
+                return Err(Error::Sync(format!("change-log entry of {tbl} {row_id} logged twice")));
+            }
             // One statement's rows take consecutive rowids, the last one here.
             let last = self.tx.last_insert_rowid();
             seqs.extend((0..chunk.len() as i64).rev().map(|k| last - k));
