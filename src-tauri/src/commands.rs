@@ -10,7 +10,7 @@ use kizuna_core::api::{ReportProgress, ReportRequest, ReportSaved};
 use kizuna_core::model::Page;
 use kizuna_core::model::grant::GrantOverview;
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
-use kizuna_core::model::office::Office;
+use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::sync::SyncStatus;
 use kizuna_core::{ApiError, Error, Kizuna};
@@ -93,6 +93,12 @@ pub async fn installation(state: State<'_, AppState>) -> Res<Installation> {
 #[tauri::command]
 pub async fn office_list(state: State<'_, AppState>) -> Res<Vec<Office>> {
     state.with(|k| k.office_list())
+}
+
+/// HQ only: adds an office to the network (the core refuses other offices).
+#[tauri::command]
+pub async fn office_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: OfficeInput) -> Res<Office> {
+    wrote(&sync, state.with(|k| k.office_add(&input)))
 }
 
 #[tauri::command]

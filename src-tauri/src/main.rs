@@ -80,6 +80,7 @@ fn main() {
             commands::choices,
             commands::installation,
             commands::office_list,
+            commands::office_add,
             commands::dashboard,
             commands::member_list,
             commands::member_show,

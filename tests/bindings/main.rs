@@ -17,7 +17,7 @@ use kizuna_core::api::{
 use kizuna_core::model::Page;
 use kizuna_core::model::grant::{BudgetLineInput, ExpenditureInput, GrantOverview};
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
-use kizuna_core::model::office::Office;
+use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::profile::Profile;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::sync::{AutoSync, HubSyncReport, SyncProgress, SyncStatus};
@@ -43,6 +43,7 @@ fn render(into: &Path) {
         Dashboard,
         DemoSummary,
         Office,
+        OfficeInput,
         Profile,
         Page<ts_rs::Dummy>,
         Member,

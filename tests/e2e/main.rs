@@ -648,3 +648,38 @@ async fn a_field_office_may_restore_a_member_but_not_hqs_expenditure() {
         "the expenditure should still be removed"
     );
 }
+
+#[tokio::test]
+async fn hq_adds_a_fifth_office_in_settings_and_a_bad_code_is_named() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "en", "tokyo").await;
+    nav(&app, "settings").await;
+    app.wait_count("[data-testid=offices] tbody tr", 4).await;
+    app.fill("[data-testid=offices] input[name=office-code]", "Kama ishi").await;
+    app.fill("[data-testid=offices] input[name=office-name_ja]", "釜石事務所").await;
+    app.fill("[data-testid=offices] input[name=office-name_en]", "Kamaishi office").await;
+    app.find("[data-testid=offices] select[name=office-prefecture]")
+        .await
+        .select_by_value("03")
+        .await
+        .expect("choose Iwate");
+    app.click("[data-testid=office-add]").await;
+    // The core's message, under the field it named; nothing added.
+    app.wait_text_that(".field.has-error .field-error", "the code's message", |t| t.contains("not an office code"))
+        .await;
+    app.wait_count("[data-testid=offices] tbody tr", 4).await;
+    app.fill("[data-testid=offices] input[name=office-code]", "kamaishi").await;
+    app.fill("[data-testid=offices] input[name=office-number_prefix]", "KMS").await;
+    app.click("[data-testid=office-add]").await;
+    app.wait_count("[data-testid=offices] tbody tr", 5).await;
+    app.wait_text_that("[data-testid=offices] tr[data-office=kamaishi]", "the new office's row", |t| {
+        t.contains("Kamaishi office") && t.contains("KMS-0001") && t.contains("Iwate")
+    })
+    .await;
+    app.screenshot("settings-offices").await;
+    app.quit().await;
+    let out = cli(dir.path(), &["--json", "office", "list"]);
+    assert!(out.contains("\"kamaishi\""), "{out}");
+}

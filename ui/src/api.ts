@@ -13,6 +13,7 @@ import type { Member } from "./bindings/Member";
 import type { MemberInput } from "./bindings/MemberInput";
 import type { MemberQuery } from "./bindings/MemberQuery";
 import type { Office } from "./bindings/Office";
+import type { OfficeInput } from "./bindings/OfficeInput";
 import type { Page } from "./bindings/Page";
 import type { RemovedRecord } from "./bindings/RemovedRecord";
 import type { ReportProgress } from "./bindings/ReportProgress";
@@ -75,6 +76,7 @@ export const api = {
   choices: () => call<Choices>("choices"),
   installation: () => call<Installation>("installation"),
   officeList: () => call<Office[]>("office_list"),
+  officeAdd: (input: OfficeInput) => call<Office>("office_add", { input }),
   dashboard: () => call<Dashboard>("dashboard"),
   memberList: (query: MemberQuery) => call<Page<Member>>("member_list", { query }),
   memberShow: (id: string) => call<Member>("member_show", { id }),

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use kizuna_core::api::InitOptions;
+use kizuna_core::model::office::OfficeInput;
 use kizuna_core::{Error, Kizuna};
 
 use crate::output::Out;
@@ -125,6 +126,26 @@ enum Command {
 #[derive(Subcommand)]
 enum OfficeCommand {
     List,
+    /// HQ: add an office to the network (then invite it)
+    Add {
+        /// Its code: letters, digits or hyphens (e.g. kamaishi)
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name_ja: String,
+        #[arg(long)]
+        name_en: String,
+        /// JIS code or name (03, Iwate, 岩手県)
+        #[arg(long)]
+        prefecture: String,
+        #[arg(long)]
+        locality_ja: Option<String>,
+        #[arg(long)]
+        locality_en: Option<String>,
+        /// Member number prefix, 2-4 letters (default: the code's first three, upper-cased)
+        #[arg(long)]
+        prefix: Option<String>,
+    },
     /// HQ: enrol an office and write its invite file, sealed with the passphrase it prints
     Invite {
         office: String,
@@ -182,8 +203,9 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 list.iter()
                     .map(|o| {
                         format!(
-                            "{:<10} {}  {} / {}{}",
+                            "{:<10} {:<5} {}  {} / {}{}",
                             o.code,
+                            o.number_prefix,
                             o.name_en,
                             o.locality_en,
                             o.locality_ja,
@@ -192,6 +214,19 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
+            });
+        }
+        Command::Office {
+            command: OfficeCommand::Add { code, name_ja, name_en, prefecture, locality_ja, locality_en, prefix },
+        } => {
+            let input =
+                OfficeInput { code, name_ja, name_en, prefecture, locality_ja, locality_en, number_prefix: prefix };
+            let office = open()?.office_add(&input)?;
+            out.emit(&office, |o| {
+                format!(
+                    "Added office {} ({} / {}), member numbers {}-0001…",
+                    o.code, o.name_ja, o.name_en, o.number_prefix
+                )
             });
         }
         Command::Office { command: OfficeCommand::Invite { office, out: file } } => {

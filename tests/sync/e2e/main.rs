@@ -266,3 +266,134 @@ fn sigterm_to_the_hub_mid_batch_loses_nothing_and_it_stops_cleanly() {
     let v: serde_json::Value = serde_json::from_str(&dump(&net.hq)).unwrap();
     assert!(v["tables"]["sites"].as_array().unwrap().len() >= 20000, "tono's 20,000 sites reached HQ");
 }
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(dir, &all)).unwrap()
+}
+
+fn member_numbers(dir: &Path) -> Vec<String> {
+    let list = json(dir, &["member", "list", "--limit", "500"]);
+    let rows = list["rows"].as_array().or_else(|| list.as_array()).cloned().unwrap_or_default();
+    rows.iter().map(|m| m["member_no"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_fifth_office_is_added_invited_and_syncs() {
+    let net = network(&[]);
+    let tmp = net.hq.parent().unwrap();
+    let file = tmp.join("kamaishi.invite");
+    // An office the network does not have cannot be invited.
+    let err = fails(&net.hq, &["office", "invite", "kamaishi", "--out", file.to_str().unwrap()]);
+    assert!(err.contains("office add"), "{err}");
+    let added = json(
+        &net.hq,
+        &[
+            "office",
+            "add",
+            "--code",
+            "kamaishi",
+            "--name-ja",
+            "釜石事務所",
+            "--name-en",
+            "Kamaishi office",
+            "--prefecture",
+            "03",
+            "--prefix",
+            "KMS",
+        ],
+    );
+    assert_eq!(added["code"], "kamaishi");
+    assert_eq!(added["number_prefix"], "KMS");
+    assert_eq!(added["prefecture_code"], "03");
+    // Codes and prefixes are the network's own: no second kamaishi, no
+    // second TNO series.
+    let err = fails(
+        &net.hq,
+        &["office", "add", "--code", "kamaishi", "--name-ja", "x", "--name-en", "y", "--prefecture", "03"],
+    );
+    assert!(err.contains("already has an office 'kamaishi'"), "{err}");
+    let err = fails(
+        &net.hq,
+        &[
+            "office",
+            "add",
+            "--code",
+            "tono2",
+            "--name-ja",
+            "x",
+            "--name-en",
+            "y",
+            "--prefecture",
+            "03",
+            "--prefix",
+            "tno",
+        ],
+    );
+    assert!(err.contains("TNO") && err.contains("prefix"), "{err}");
+    // Without --prefix: the code's first three letters.
+    let otsuchi = json(
+        &net.hq,
+        &["office", "add", "--code", "otsuchi", "--name-ja", "大槌", "--name-en", "Otsuchi", "--prefecture", "Iwate"],
+    );
+    assert_eq!(otsuchi["number_prefix"], "OTS");
+    let err = fails(
+        &net.hq,
+        &["office", "add", "--code", "Bad Code", "--name-ja", "x", "--name-en", "y", "--prefecture", "03"],
+    );
+    assert!(err.contains("not an office code"), "{err}");
+
+    let pass = common::invite(&net.hq, "kamaishi", &file);
+    let kms = tmp.join("kamaishi");
+    let j = common::join(&kms, &file, &pass);
+    assert!(j.status.success(), "join: {}", String::from_utf8_lossy(&j.stderr));
+    let hub = start_hub(&net.hq);
+    ok(&kms, &["sync", "--hub", &hub.url]);
+    let offices = json(&kms, &["office", "list"]);
+    assert!(offices.as_array().unwrap().iter().any(|o| o["code"] == "kamaishi"), "{offices}");
+    // Offices are HQ's to add: the new office may not add one.
+    let err =
+        fails(&kms, &["office", "add", "--code", "unosumai", "--name-ja", "x", "--name-en", "y", "--prefecture", "03"]);
+    assert!(err.contains("HQ"), "{err}");
+
+    let m = json(&kms, &["member", "add", "--name-ja", "釜石の会", "--name-en", "Kamaishi Group"]);
+    assert_eq!(m["member_no"], "KMS-0001");
+    let out = ok(&kms, &["sync", "--hub", &hub.url]);
+    assert!(out.contains("digests match"), "{out}");
+    assert!(member_numbers(&net.hq).contains(&"KMS-0001".to_string()));
+    assert_eq!(dump(&kms), dump(&net.hq));
+}
+
+#[test]
+fn a_re_enrolled_office_gives_its_new_members_numbers_no_one_else_holds() {
+    let net = network(&["tono"]);
+    let tmp = net.hq.parent().unwrap();
+    let hub = start_hub(&net.hq);
+    let tono = &net.offices[0];
+    ok(tono, &["sync", "--hub", &hub.url]);
+    let first = json(tono, &["member", "add", "--name-ja", "最初の会", "--name-en", "First Group"]);
+    let first_no = first["member_no"].as_str().unwrap().to_string();
+    assert!(first_no.starts_with("TNO-"), "{first_no}");
+    ok(tono, &["sync", "--hub", &hub.url]);
+
+    // The laptop is lost; HQ enrols Tono again and the new database starts
+    // empty: it cannot know the numbers the old one handed out.
+    let file = tmp.join("tono-again.invite");
+    let pass = common::invite(&net.hq, "tono", &file);
+    let again = tmp.join("tono-again");
+    let j = common::join(&again, &file, &pass);
+    assert!(j.status.success(), "join: {}", String::from_utf8_lossy(&j.stderr));
+    let second = json(&again, &["member", "add", "--name-ja", "次の会", "--name-en", "Next Group"]);
+    let second_no = second["member_no"].as_str().unwrap().to_string();
+    assert_eq!(second_no, "TNO2-0001");
+    ok(&again, &["sync", "--hub", &hub.url]);
+
+    let numbers = member_numbers(&net.hq);
+    assert!(numbers.contains(&first_no) && numbers.contains(&second_no), "{numbers:?}");
+    let mut unique = numbers.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), numbers.len(), "duplicate member numbers: {numbers:?}");
+    assert_eq!(dump(&again), dump(&net.hq));
+}

@@ -5,21 +5,24 @@ import type { Installation } from "../bindings/Installation";
 import type { Office } from "../bindings/Office";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { codeText, LANGS, pick, useI18n } from "../i18n";
+import { OfficesCard } from "./Offices";
 
 export function SettingsScreen(props: { installation: Installation }) {
   const { t, lang } = useI18n();
   const { setLang } = useApp();
-  const [office, setOffice] = useState<Office | null>(null);
+  const [offices, setOffices] = useState<Office[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const inst = props.installation;
 
   useEffect(() => {
     api.officeList().then(
-      (list) => setOffice(list.find((o) => o.code === inst.office) ?? null),
+      (list) => setOffices(list),
       (e) => setError(toFailure(e).message),
     );
   }, []);
+
+  const office = offices.find((o) => o.code === inst.office) ?? null;
 
   const exportJson = async () => {
     setNotice(null);
@@ -70,6 +73,10 @@ export function SettingsScreen(props: { installation: Installation }) {
           <dd>{Number(inst.schema_version)}</dd>
         </dl>
       </fieldset>
+      <OfficesCard
+        offices={offices}
+        onAdded={() => void api.officeList().then(setOffices, (e) => setError(toFailure(e).message))}
+      />
       <fieldset class="card">
         <legend>{t("settings.export")}</legend>
         <p class="hint">{t("settings.export_hint")}</p>

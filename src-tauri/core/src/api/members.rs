@@ -1,14 +1,14 @@
 //! The member registry.
 
 use chrono::NaiveDate;
-use rusqlite::{Row, ToSql, params};
+use rusqlite::{OptionalExtension, Row, ToSql, params};
 
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::Page;
 use crate::model::member::{Member, MemberInput, MemberQuery, MemberSort, parse_status};
-use crate::model::office::number_prefix;
+use crate::model::office;
 use crate::prefecture::Prefecture;
 use crate::store::CellValue;
 
@@ -143,13 +143,30 @@ impl Kizuna {
     }
 }
 
-/// Next member number in this office's series: TNO-0001, TNO-0002, ...
-pub(crate) fn next_member_no(conn: &rusqlite::Connection, office: &str) -> Result<String> {
-    let prefix = number_prefix(office);
+/// Next member number in this replica's series: TNO-0001, TNO-0002, ...
+/// The series is the one this enrolment's invite gave (TNO2 for a
+/// re-enrolled office), else the office's prefix.
+pub(crate) fn next_member_no(conn: &rusqlite::Connection, code: &str) -> Result<String> {
+    let from_invite: Option<String> = conn
+        .query_row("SELECT value FROM local_meta WHERE key = ?1", [office::META_MEMBER_SERIES], |r| r.get(0))
+        .optional()?;
+    let series = match from_invite {
+        Some(s) => s,
+        None => conn
+            .query_row("SELECT number_prefix FROM offices WHERE code = ?1 AND deleted = 0", [code], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten()
+            .or_else(|| office::seeded_prefix(code).map(str::to_string))
+            .unwrap_or_else(|| office::default_prefix(code)),
+    };
+    // GLOB, not LIKE: LIKE ignores case, and 'TNO-%' would not tell TNO-0001
+    // from a hand-typed 'tno-x'.
     let last: Option<i64> = conn.query_row(
-        "SELECT max(CAST(substr(member_no, 5) AS INTEGER)) FROM members WHERE member_no LIKE ?1",
-        params![format!("{prefix}-%")],
+        "SELECT max(CAST(substr(member_no, ?2) AS INTEGER)) FROM members WHERE member_no GLOB ?1",
+        params![format!("{series}-[0-9]*"), series.len() as i64 + 2],
         |r| r.get(0),
     )?;
-    Ok(format!("{prefix}-{:04}", last.unwrap_or(0) + 1))
+    Ok(format!("{series}-{:04}", last.unwrap_or(0) + 1))
 }

@@ -117,13 +117,22 @@ impl Kizuna {
     /// unencrypted, only to measure what encryption costs (benchmarks).
     pub fn init_at_rest(data_dir: &Path, opts: &InitOptions, at_rest: AtRest) -> Result<Kizuna> {
         let office = check_code(opts.office.as_deref().unwrap_or("tokyo"))?;
+        let seeded = !opts.empty.unwrap_or(false);
+        if seeded && !crate::model::office::OFFICE_CODES.contains(&office.as_str()) {
+            return Err(Error::invalid(
+                "office",
+                format!(
+                    "'{office}' is not one of the seeded offices (tokyo, tono, fukushima, sendai): join with HQ's invite"
+                ),
+            ));
+        }
         let db = data_dir.join(DB_FILE);
         let mut store = Store::open_at_rest(&db, crate::hlc::system_millis, at_rest)?;
         if !store.origin().is_empty() {
             return Err(Error::AlreadyInitialised { path: data_dir.display().to_string() });
         }
         store.write(|w| {
-            w.set_meta("office", office)?;
+            w.set_meta("office", &office)?;
             w.set_meta("installation_id", &new_id())?;
             if !opts.empty.unwrap_or(false) {
                 crate::seed::write_seed(w)?;

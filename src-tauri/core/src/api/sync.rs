@@ -32,12 +32,14 @@ impl Kizuna {
     /// the office's secret key), and that passphrase.
     pub fn office_invite(&mut self, office: &str) -> Result<SealedInvite> {
         let office = crate::model::office::check_code(office)?;
+        let office = office.as_str();
         if self.office_code() != keys::HQ_OFFICE {
             return Err(Error::Unauthorized("only HQ (tokyo) can enrol offices".into()));
         }
         if office == keys::HQ_OFFICE {
             return Err(Error::invalid("office", "HQ cannot invite itself"));
         }
+        let member_series = self.next_enrolment(office)?;
         // The hub's certificate exists before the first office joins, so
         // every invite pins it.
         let hub_fingerprint = tls::ensure_hub_cert(self.data_dir())?.fingerprint;
@@ -54,6 +56,7 @@ impl Kizuna {
             secret_key: hex::encode(key.to_bytes()),
             cert,
             hub_fingerprint: Some(hub_fingerprint),
+            member_series: Some(member_series),
         };
         inv.seal()
     }
@@ -64,7 +67,7 @@ impl Kizuna {
     pub fn sync_export(&mut self, for_office: Option<&str>) -> Result<(Vec<u8>, ExportReport)> {
         housekeeping(self.store_mut(), &SyncConfig::default())?;
         let id = identity_of(self.store_mut())?;
-        let peer = for_office.map(|o| crate::model::office::check_code(o).map(peer_office)).transpose()?;
+        let peer = for_office.map(|o| crate::model::office::check_code(o).map(|c| peer_office(&c))).transpose()?;
         self.store_mut().write(|w| {
             let since = match &peer {
                 Some(p) => marker(w.conn(), p)?.0,

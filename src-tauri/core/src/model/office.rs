@@ -16,25 +16,121 @@ pub struct Office {
     pub locality_en: String,
     pub locality_ja: String,
     pub is_hq: bool,
+    /// Prefix of the member numbers this office hands out (TNO-0001).
+    pub number_prefix: String,
 }
 
-/// The four offices of the source document, in its order but HQ first.
+/// Fields of a new office ([`crate::Kizuna::office_add`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OfficeInput {
+    pub code: String,
+    pub name_ja: String,
+    pub name_en: String,
+    /// JIS X 0401 code (or a prefecture's name).
+    pub prefecture: String,
+    #[ts(optional)]
+    pub locality_ja: Option<String>,
+    #[ts(optional)]
+    pub locality_en: Option<String>,
+    /// Prefix of the office's member numbers; by default the first three
+    /// letters of its code, upper-cased.
+    #[ts(optional)]
+    pub number_prefix: Option<String>,
+}
+
+/// The four offices of the source document, in its order but HQ first: the
+/// ones the seed data set holds, and so the ones an installation can be
+/// initialised as without an invite. HQ adds others as data.
 pub const OFFICE_CODES: [&str; 4] = ["tokyo", "tono", "fukushima", "sendai"];
 
-pub fn check_code(code: &str) -> Result<&'static str> {
+/// Longest office code.
+const MAX_CODE: usize = 24;
+
+/// An office code: a lower-case ASCII letter, then letters, digits or
+/// hyphens, at most [`MAX_CODE`] characters. Codes name key files, peers and
+/// change origins, so they stay plain.
+pub fn check_code(code: &str) -> Result<String> {
     let c = code.trim().to_ascii_lowercase();
-    OFFICE_CODES.iter().find(|o| **o == c).copied().ok_or_else(|| {
-        Error::invalid("office", format!("unknown office '{}': use tokyo, tono, fukushima or sendai", code.trim()))
-    })
+    let b = c.as_bytes();
+    let plain = b.len() >= 2
+        && b.len() <= MAX_CODE
+        && b[0].is_ascii_lowercase()
+        && b.iter().all(|x| x.is_ascii_lowercase() || x.is_ascii_digit() || *x == b'-');
+    if !plain {
+        return Err(Error::invalid(
+            "office",
+            format!(
+                "'{}' is not an office code: 2-{MAX_CODE} letters, digits or hyphens, starting with a letter (e.g. kamaishi)",
+                crate::model::text::clip(code.trim())
+            ),
+        ));
+    }
+    Ok(c)
 }
 
-/// Prefix of the numbers an office hands out, so offline offices never collide.
-pub fn number_prefix(code: &str) -> &'static str {
+/// A member number prefix: two to four upper-case ASCII letters. No digits,
+/// so a prefix followed by an enrolment series (`TNO2`) is never another
+/// office's prefix.
+pub fn check_prefix(prefix: &str) -> Result<String> {
+    let p = prefix.trim().to_ascii_uppercase();
+    if !(2..=4).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::invalid(
+            "number_prefix",
+            format!("'{}' is not a number prefix: 2-4 letters A-Z (e.g. KMS)", crate::model::text::clip(prefix.trim())),
+        ));
+    }
+    Ok(p)
+}
+
+/// The built-in prefixes of the four seeded offices, whose seed rows carry
+/// none (see migration 10).
+pub fn seeded_prefix(code: &str) -> Option<&'static str> {
     match code {
-        "tokyo" => "TKY",
-        "tono" => "TNO",
-        "fukushima" => "FKS",
-        "sendai" => "SDI",
-        _ => "XXX",
+        "tokyo" => Some("TKY"),
+        "tono" => Some("TNO"),
+        "fukushima" => Some("FKS"),
+        "sendai" => Some("SDI"),
+        _ => None,
+    }
+}
+
+/// The prefix a new office gets unless HQ chooses one: its code's first
+/// three letters.
+pub fn default_prefix(code: &str) -> String {
+    code.bytes().filter(u8::is_ascii_alphabetic).take(3).map(|b| b.to_ascii_uppercase() as char).collect()
+}
+
+/// `local_meta` key of this replica's member number series, from its invite.
+pub const META_MEMBER_SERIES: &str = "member_series";
+
+/// The member number series of an enrolment: the office's prefix for its
+/// first enrolment (TNO), with the enrolment's number after it for a later
+/// one (TNO2), so a re-enrolled office that starts again from an empty
+/// database never hands out a number the old one did.
+pub fn series(prefix: &str, enrolment: u32) -> String {
+    if enrolment <= 1 { prefix.to_string() } else { format!("{prefix}{enrolment}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_prefixes_are_plain_and_series_never_meet() {
+        assert_eq!(check_code(" Kamaishi ").ok().as_deref(), Some("kamaishi"));
+        for bad in ["", "k", "1abc", "kama ishi", "釜石", "a/b", &"x".repeat(25)] {
+            assert!(check_code(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(check_prefix("kms").ok().as_deref(), Some("KMS"));
+        for bad in ["K", "KMSXY", "KM1", "K-S", "カマ"] {
+            assert!(check_prefix(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(default_prefix("kamaishi"), "KAM");
+        assert_eq!(default_prefix("o-2x"), "OX");
+        assert_eq!(series("TNO", 1), "TNO");
+        assert_eq!(series("TNO", 2), "TNO2");
+        // A later series is never a prefix: prefixes have no digits.
+        assert!(check_prefix(&series("TNO", 2)).is_err());
     }
 }

@@ -48,8 +48,14 @@ pub enum Rule {
     Flag,
     Latitude,
     Longitude,
+    /// A whole number from 0 to 1,000,000.
+    Count,
     /// A year between 1800 and 2200.
     Year,
+    /// An office code: `kamaishi` (see [`crate::model::office::check_code`]).
+    OfficeCode,
+    /// A member number prefix: `KMS` (see [`crate::model::office::check_prefix`]).
+    NumberPrefix,
     /// A JSON document (array or object) of at most [`MAX_TEXT`] × 10 characters.
     Json,
 }
@@ -78,15 +84,7 @@ fn code(field: &str, v: &str, table: &CodeTable) -> Result<()> {
 
 fn json_list(field: &str, v: &str) -> Result<Vec<String>> {
     serde_json::from_str::<Vec<String>>(v)
-        .map_err(|_| Error::invalid(field, format!("'{}' is not a JSON list of codes", truncated(v))))
-}
-
-fn truncated(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    out
+        .map_err(|_| Error::invalid(field, format!("'{}' is not a JSON list of codes", text::clip(v))))
 }
 
 impl Rule {
@@ -101,14 +99,14 @@ impl Rule {
             Rule::Amount => {
                 let s = as_text(field, v)?;
                 let amount = Decimal::from_str(s.trim())
-                    .map_err(|_| Error::invalid(field, format!("'{}' is not an amount", truncated(s.trim()))))?;
+                    .map_err(|_| Error::invalid(field, format!("'{}' is not an amount", text::clip(s.trim()))))?;
                 // Without a currency, the most decimal places any currency allows.
                 Money::checked(field, amount, currency.unwrap_or(Currency::USD)).map(|_| ())
             }
             Rule::Rate => {
                 let s = as_text(field, v)?;
                 let d = Decimal::from_str(s.trim())
-                    .map_err(|_| Error::invalid(field, format!("'{}' is not a number", truncated(s.trim()))))?;
+                    .map_err(|_| Error::invalid(field, format!("'{}' is not a number", text::clip(s.trim()))))?;
                 if d <= Decimal::ZERO {
                     return Err(Error::invalid(field, "must be more than zero"));
                 }
@@ -127,8 +125,14 @@ impl Rule {
                 CellValue::Integer(0 | 1) => Ok(()),
                 _ => Err(wrong(field, "0 or 1")),
             },
+            Rule::OfficeCode => crate::model::office::check_code(as_text(field, v)?).map(|_| ()),
+            Rule::NumberPrefix => crate::model::office::check_prefix(as_text(field, v)?).map(|_| ()),
             Rule::Latitude => coordinate(field, v, 90.0),
             Rule::Longitude => coordinate(field, v, 180.0),
+            Rule::Count => match v {
+                CellValue::Integer(0..=1_000_000) => Ok(()),
+                _ => Err(wrong(field, "a whole number from 0 to 1,000,000")),
+            },
             Rule::Year => match v {
                 CellValue::Integer(y) if (1800..=2200).contains(y) => Ok(()),
                 _ => Err(wrong(field, "a year between 1800 and 2200")),
@@ -138,7 +142,7 @@ impl Rule {
                 text::check(field, s, MAX_TEXT * 10)?;
                 match serde_json::from_str::<serde_json::Value>(s) {
                     Ok(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => Ok(()),
-                    _ => Err(Error::invalid(field, format!("'{}' is not a JSON list or object", truncated(s)))),
+                    _ => Err(Error::invalid(field, format!("'{}' is not a JSON list or object", text::clip(s)))),
                 }
             }
         }
@@ -148,7 +152,7 @@ impl Rule {
 fn prefecture(field: &str, v: &str) -> Result<()> {
     match Prefecture::by_code(v) {
         Some(_) => Ok(()),
-        None => Err(Error::invalid(field, format!("unknown prefecture code '{}'", truncated(v)))),
+        None => Err(Error::invalid(field, format!("unknown prefecture code '{}'", text::clip(v)))),
     }
 }
 

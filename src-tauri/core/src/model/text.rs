@@ -48,3 +48,13 @@ pub fn phone(field: &str, value: &str) -> Result<Option<String>> {
     }
     Ok(Some(normal))
 }
+
+/// A value quoted in an error message: its first 40 characters, with an
+/// ellipsis when there were more.
+pub fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}

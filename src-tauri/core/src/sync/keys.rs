@@ -72,6 +72,10 @@ pub struct Invite {
     /// no other (see `sync::tls`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hub_fingerprint: Option<String>,
+    /// The member number series of this enrolment (TNO, then TNO2 for the
+    /// office's second enrolment...): see `model::office::series`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_series: Option<String>,
 }
 
 pub const INVITE_FORMAT: &str = "kizuna-invite 1";
@@ -100,9 +104,27 @@ impl Invite {
             return Err(Error::Rejected("the invite's key does not match its certificate".into()));
         }
         crate::model::office::check_code(&inv.office)?;
+        if let Some(series) = &inv.member_series {
+            check_series(series)?;
+        }
         let hub_fingerprint = inv.hub_fingerprint.as_deref().map(crate::sync::tls::parse_fingerprint).transpose()?;
         Ok(Invite { hub_fingerprint, ..inv })
     }
+}
+
+/// A member number series: a prefix, then the enrolment's number after the
+/// first (TNO, TNO2).
+fn check_series(series: &str) -> Result<()> {
+    let digits = series.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    let prefix = &series[..series.len() - digits.len()];
+    crate::model::office::check_prefix(prefix)?;
+    if digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+        return Err(Error::Rejected(format!(
+            "the invite's member number series '{}' is malformed",
+            crate::model::text::clip(series)
+        )));
+    }
+    Ok(())
 }
 
 pub fn parse_public(hex_key: &str) -> Result<VerifyingKey> {
@@ -224,6 +246,9 @@ pub fn ensure_identity(w: &mut Writer<'_>) -> Result<Identity> {
 pub fn record_join(w: &mut Writer<'_>, inv: &Invite) -> Result<()> {
     key_store(w.conn())?.set_signing_key(&signing_key(&inv.secret_key)?.to_bytes())?;
     w.set_meta(META_NETWORK, &inv.cert.network)?;
+    if let Some(series) = &inv.member_series {
+        w.set_meta(crate::model::office::META_MEMBER_SERIES, series)?;
+    }
     if let Some(fp) = &inv.hub_fingerprint {
         w.set_meta(crate::sync::tls::META_HUB_FINGERPRINT, fp)?;
     }
