@@ -269,6 +269,7 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
              DROP TABLE sync_heads; DROP TABLE sync_nonces;
              ALTER TABLE sync_quarantine DROP COLUMN feed; ALTER TABLE sync_quarantine DROP COLUMN fseq;
              ALTER TABLE sync_quarantine DROP COLUMN chain;
+             ALTER TABLE offices DROP COLUMN number_prefix; ALTER TABLE offices DROP COLUMN enrolments;
              PRAGMA user_version = 3;",
         )
         .unwrap();
