@@ -285,3 +285,64 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
     assert!(after.count > before.count);
     assert_eq!(after, sync::hub::scan_digest(c).unwrap());
 }
+
+/// Offices syncing at the same moment: each sync sends what it wrote and
+/// ends with matching digests, whatever the others push meanwhile. Comparing
+/// whole logs instead made a sync that overlapped another fail its check and
+/// send its whole log again.
+#[test]
+fn offices_syncing_at_once_all_succeed_and_send_only_what_they_wrote() {
+    let mut hq = hq();
+    for code in ["kamaishi", "otsuchi", "rikuzen"] {
+        let input = kizuna_core::model::office::OfficeInput {
+            code: code.into(),
+            name_ja: format!("{code}事務所"),
+            name_en: format!("{code} office"),
+            prefecture: "03".into(),
+            ..Default::default()
+        };
+        hq.k.office_add(&input).expect("add office");
+    }
+    let mut offices: Vec<Replica> =
+        ["tono", "fukushima", "sendai", "kamaishi", "otsuchi", "rikuzen"].iter().map(|o| join(&mut hq, o)).collect();
+    let hub = serve(&hq);
+    for o in &mut offices {
+        assert!(sync_with(o, &hub).digests_match);
+    }
+    const ROUNDS: usize = 4;
+    const WRITES: usize = 3;
+    let reports: Vec<Vec<sync::HubSyncReport>> = std::thread::scope(|s| {
+        let hub = &hub;
+        let running: Vec<_> = offices
+            .iter_mut()
+            .enumerate()
+            .map(|(n, o)| {
+                s.spawn(move || {
+                    (0..ROUNDS)
+                        .map(|round| {
+                            for w in 0..WRITES {
+                                add_site(o, &format!("site-{n}-{round}-{w}"), &format!("Site {n} {round} {w}"));
+                            }
+                            sync_with(o, hub)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        running.into_iter().map(|t| t.join().expect("an office's thread")).collect()
+    });
+    for (n, rs) in reports.iter().enumerate() {
+        for r in rs {
+            assert!(r.digests_match, "office {n}: {r:?}");
+            assert_eq!(r.pushed, WRITES as u64, "office {n} sent what it wrote, no more: {r:?}");
+        }
+    }
+    for o in &mut offices {
+        assert!(sync_with(o, &hub).digests_match);
+    }
+    let at_hq = dump(&hq);
+    for o in &offices {
+        assert_eq!(dump(o), at_hq);
+    }
+    hub.stop();
+}

@@ -19,7 +19,7 @@ use crate::sync::exchange::{
     set_received, set_sent,
 };
 use crate::sync::feed;
-use crate::sync::hub::{HubSyncReport, LogDigest, SyncProgress, SyncStage, digest};
+use crate::sync::hub::{HubSyncReport, LogDigest, SyncProgress, SyncStage, digest_upto};
 use crate::sync::keys::{self, HQ_OFFICE, INVITE_FORMAT, Invite};
 use crate::sync::rights::{self, HeldBatch};
 use crate::sync::sealed::SealedInvite;
@@ -124,11 +124,16 @@ impl Kizuna {
         let mut report = HubSyncReport { hub: base.clone(), ..Default::default() };
         for attempt in 0..2 {
             report.pushed += push(store, &mut client, &peer, cfg, progress)?;
-            pull(store, &mut client, &peer, cfg, &mut report, progress)?;
+            let hub_upto = pull(store, &mut client, &peer, cfg, &mut report, progress)?;
             progress(SyncProgress { stage: SyncStage::Verify, changes: 0, total: None });
-            let theirs: LogDigest = serde_json::from_slice(&client.call("GET", "/v1/digest", &[])?)
-                .map_err(|e| Error::Sync(format!("hub digest unreadable: {e}")))?;
-            let ours = digest(store.conn())?;
+            // Both sides as they stood when this exchange ended: the hub's
+            // log up to where the pull stopped, this log up to what it has
+            // pushed. Offices syncing meanwhile, and edits made here since,
+            // are the next sync's business, not a difference.
+            let theirs: LogDigest =
+                serde_json::from_slice(&client.call("GET", &format!("/v1/digest?upto={hub_upto}"), &[])?)
+                    .map_err(|e| Error::Sync(format!("hub digest unreadable: {e}")))?;
+            let ours = digest_upto(store.conn(), marker(store.conn(), &peer)?.0)?;
             report.digests_match = theirs == ours;
             if report.digests_match || attempt == 1 {
                 break;

@@ -321,13 +321,15 @@ pub(crate) fn pull(
     cfg: &SyncConfig,
     report: &mut HubSyncReport,
     progress: &mut dyn FnMut(SyncProgress),
-) -> Result<()> {
+) -> Result<i64> {
     loop {
         let (_, received) = marker(store.conn(), peer)?;
         let bytes = c.call("GET", &format!("/v1/pull?since={received}&limit={}", cfg.page_entries.max(1)), &[])?;
         let opened = bundle::open(store.conn(), c.id, &bytes)?;
         let more = opened.manifest.more;
-        let n = opened.entries.len() as u64;
+        // Every entry the page carried, those this replica held already
+        // included: a page of only those is no end of the hub's log.
+        let n = opened.entries.len() as u64 + opened.already_held + opened.held_back;
         let r: ImportReport = commit(store, opened, cfg, "hub", |w, m, before| {
             set_received(w, peer, m.upto_seq)?;
             // What this page added came from the hub: never push it back,
@@ -344,7 +346,8 @@ pub(crate) fn pull(
         report.held_back += r.held_back;
         progress(SyncProgress { stage: SyncStage::Pull, changes: report.pulled, total: None });
         if !more || n == 0 {
-            return Ok(());
+            // The hub's log position this replica now holds everything up to.
+            return Ok(marker(store.conn(), peer)?.1);
         }
     }
 }

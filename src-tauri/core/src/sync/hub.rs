@@ -10,7 +10,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-pub use crate::store::digest::{LogDigest, digest, scan_digest};
+pub use crate::store::digest::{LogDigest, digest, digest_upto, scan_digest};
 
 /// Largest request body the hub reads; larger ones get 413 unread.
 pub const DEFAULT_MAX_BODY: u64 = 64 * 1024 * 1024;

@@ -16,7 +16,7 @@ use crate::store::Store;
 use crate::sync::bundle;
 use crate::sync::exchange::{PAGE, PULL_PAGE_BYTES};
 use crate::sync::exchange::{commit, identity_of, max_seq, read_log, set_received, sign_own};
-use crate::sync::hub::digest;
+use crate::sync::hub::{digest, digest_upto};
 use crate::sync::keys;
 use crate::sync::nonce;
 use crate::sync::server::HubOptions;
@@ -174,7 +174,13 @@ fn route(
             Ok((bytes, "application/octet-stream", page.entries as u64))
         }
         _ => Ok((
-            serde_json::to_vec(&digest(store.conn())?).map_err(|e| Error::Sync(e.to_string()))?,
+            // `upto`: the position the caller's last pull ended at, so that
+            // what others pushed since does not count (see `digest_upto`).
+            serde_json::to_vec(&match query_param(&req.path, "upto") {
+                Some(upto) => digest_upto(store.conn(), upto)?,
+                None => digest(store.conn())?,
+            })
+            .map_err(|e| Error::Sync(e.to_string()))?,
             "application/json",
             0,
         )),
