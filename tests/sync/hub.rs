@@ -50,7 +50,15 @@ fn offices_converge_through_the_hub_and_port_zero_works() {
     assert_eq!((again.pushed, again.new), (0, 0));
     let st = tono.k.sync_status().unwrap();
     assert_eq!(st.unsent_changes, 0);
-    assert!(st.peers.iter().any(|p| p.peer.starts_with("hub:") && p.last_sync_at.is_some()));
+    let at_hub = st.peers.iter().find(|p| p.peer.starts_with("hub:")).expect("the hub as a peer");
+    assert!(at_hub.last_sync_at.is_some());
+    // What the last sync carried, each way.
+    assert_eq!((at_hub.last_sent, at_hub.last_received), (Some(0), Some(again.pulled as i64)));
+    add_site(&mut tono, "c", "Tono C");
+    let third = sync_with(&mut tono, &hub);
+    let st = tono.k.sync_status().unwrap();
+    let at_hub = st.peers.iter().find(|p| p.peer.starts_with("hub:")).expect("the hub as a peer");
+    assert_eq!((at_hub.last_sent, at_hub.last_received), (Some(1), Some(third.pulled as i64)));
     hub.stop();
 }
 
@@ -270,6 +278,7 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
              ALTER TABLE sync_quarantine DROP COLUMN feed; ALTER TABLE sync_quarantine DROP COLUMN fseq;
              ALTER TABLE sync_quarantine DROP COLUMN chain;
              ALTER TABLE offices DROP COLUMN number_prefix; ALTER TABLE offices DROP COLUMN enrolments;
+             ALTER TABLE sync_peers DROP COLUMN last_sent; ALTER TABLE sync_peers DROP COLUMN last_received;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -137,7 +137,13 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                 );
                 for p in &s.peers {
                     let when = p.last_sync_at.and_then(chrono_like).unwrap_or_else(|| "never".into());
-                    t.push_str(&format!("  {:<40} last sync {when}\n", p.peer));
+                    let n = |v: Option<i64>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
+                    t.push_str(&format!(
+                        "  {:<40} last sync {when}: sent {}, received {} entries\n",
+                        p.peer,
+                        n(p.last_sent),
+                        n(p.last_received)
+                    ));
                 }
                 t.push_str(&format!("Quarantined changes: {}\n", s.quarantined.len()));
                 for q in &s.quarantined {

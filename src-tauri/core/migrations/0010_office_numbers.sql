@@ -8,3 +8,8 @@ ALTER TABLE offices ADD COLUMN number_prefix TEXT;
 -- office numbers its members in a series of its own (TNO2-0001), since its
 -- new database starts empty and cannot know the numbers the old one used.
 ALTER TABLE offices ADD COLUMN enrolments INTEGER;
+
+-- What the last exchange with each peer carried, for `sync status`: entries
+-- sent and received (for a bundle peer, by the last export and import).
+ALTER TABLE sync_peers ADD COLUMN last_sent INTEGER;
+ALTER TABLE sync_peers ADD COLUMN last_received INTEGER;

@@ -8,4 +8,14 @@ peer: string,
 /**
  * Last successful exchange, UTC milliseconds.
  */
-last_sync_at: number | null, sent_upto: number, received_upto: number, };
+last_sync_at: number | null, sent_upto: number, received_upto: number, 
+/**
+ * Entries the last exchange with this peer sent (for a bundle peer,
+ * the last export).
+ */
+last_sent: number | null, 
+/**
+ * Entries the last exchange with this peer received (for a bundle
+ * peer, the last import), those already held included.
+ */
+last_received: number | null, };

@@ -164,6 +164,8 @@ export function SyncScreen() {
                   <th>{t("sync.last_sync")}</th>
                   <th class="num">{t("sync.sent_upto")}</th>
                   <th class="num">{t("sync.received_upto")}</th>
+                  <th class="num">{t("sync.last_sent")}</th>
+                  <th class="num">{t("sync.last_received")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -173,6 +175,8 @@ export function SyncScreen() {
                     <td>{p.last_sync_at == null ? t("sync.never") : formatDateTime(Number(p.last_sync_at), lang)}</td>
                     <td class="num">{formatCount(Number(p.sent_upto), lang)}</td>
                     <td class="num">{formatCount(Number(p.received_upto), lang)}</td>
+                    <td class="num">{p.last_sent == null ? "—" : formatCount(Number(p.last_sent), lang)}</td>
+                    <td class="num">{p.last_received == null ? "—" : formatCount(Number(p.last_received), lang)}</td>
                   </tr>
                 ))}
               </tbody>

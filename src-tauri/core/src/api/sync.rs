@@ -15,8 +15,8 @@ use crate::store::{CellValue, Entry, check_entry, parse_cells};
 use crate::sync::bundle;
 use crate::sync::client::{Client, check_hub_url, pull, push};
 use crate::sync::exchange::{
-    ExportReport, ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, peer_office, read_log,
-    set_received, set_sent,
+    ExportReport, ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, note_carried, peer_office,
+    read_log, set_received, set_sent,
 };
 use crate::sync::feed;
 use crate::sync::hub::{HubSyncReport, LogDigest, SyncProgress, SyncStage, digest_upto};
@@ -78,11 +78,9 @@ impl Kizuna {
             let (entries, upto) = (page.entries, page.upto);
             let certs = keys::certs(w.conn())?;
             let bytes = bundle::seal_payload(&id, certs, page.heads, page.payload, entries, since, upto, false)?;
-            if let Some(p) = &peer {
-                set_sent(w, p, upto)?;
-            } else {
-                set_sent(w, "bundle", upto)?;
-            }
+            let to = peer.as_deref().unwrap_or("bundle");
+            set_sent(w, to, upto)?;
+            note_carried(w, to, Some(entries), None)?;
             let report = ExportReport { changes: entries, bytes: bytes.len() as u64, upto_seq: upto };
             Ok((bytes, report))
         })
@@ -94,7 +92,12 @@ impl Kizuna {
         housekeeping(self.store_mut(), cfg)?;
         let id = identity_of(self.store_mut())?;
         let opened = bundle::open(self.store().conn(), &id, bytes)?;
-        commit(self.store_mut(), opened, cfg, "bundle", |w, m, _| set_received(w, &peer_office(&m.from), m.upto_seq))
+        let carried = opened.entries.len() as u64 + opened.already_held + opened.held_back;
+        commit(self.store_mut(), opened, cfg, "bundle", |w, m, _| {
+            let from = peer_office(&m.from);
+            set_received(w, &from, m.upto_seq)?;
+            note_carried(w, &from, None, Some(carried))
+        })
     }
 }
 
@@ -146,6 +149,7 @@ impl Kizuna {
                 Ok(())
             })?;
         }
+        store.write(|w| note_carried(w, &peer, Some(report.pushed), Some(report.pulled)))?;
         tracing::info!(hub = %base, pushed = report.pushed, pulled = report.pulled, new = report.new,
             digests_match = report.digests_match, duration_ms = started.elapsed().as_millis() as u64, "synced with hub");
         Ok(report)
@@ -173,13 +177,18 @@ impl Kizuna {
         let enrolled = keys::identity(conn, self.office_code())?.is_some();
         let enrolled_offices = keys::certs(conn)?.into_iter().map(|c| c.office).collect();
         let peers = conn
-            .prepare("SELECT peer, last_sync_at, sent_upto, received_upto FROM sync_peers ORDER BY peer")?
+            .prepare(
+                "SELECT peer, last_sync_at, sent_upto, received_upto, last_sent, last_received
+                 FROM sync_peers ORDER BY peer",
+            )?
             .query_map([], |r| {
                 Ok(PeerSync {
                     peer: r.get(0)?,
                     last_sync_at: r.get(1)?,
                     sent_upto: r.get(2)?,
                     received_upto: r.get(3)?,
+                    last_sent: r.get(4)?,
+                    last_received: r.get(5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -221,6 +221,19 @@ pub(crate) fn set_received(w: &Writer<'_>, peer: &str, upto: i64) -> Result<()> 
     Ok(())
 }
 
+/// Notes what the exchange with `peer` that just committed carried; `None`
+/// keeps the figure of the direction it did not use.
+pub(crate) fn note_carried(w: &Writer<'_>, peer: &str, sent: Option<u64>, received: Option<u64>) -> Result<()> {
+    let n = |v: Option<u64>| v.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+    w.conn().execute(
+        "INSERT INTO sync_peers (peer, last_sent, last_received, last_sync_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (peer) DO UPDATE SET last_sent = coalesce(excluded.last_sent, last_sent),
+             last_received = coalesce(excluded.last_received, last_received), last_sync_at = excluded.last_sync_at",
+        params![peer, n(sent), n(received), crate::hlc::system_millis()],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn identity_of(store: &mut Store) -> Result<Identity> {
     store.write(keys::ensure_identity)
 }

@@ -19,6 +19,14 @@ pub struct PeerSync {
     pub sent_upto: i64,
     #[ts(type = "number")]
     pub received_upto: i64,
+    /// Entries the last exchange with this peer sent (for a bundle peer,
+    /// the last export).
+    #[ts(type = "number | null")]
+    pub last_sent: Option<i64>,
+    /// Entries the last exchange with this peer received (for a bundle
+    /// peer, the last import), those already held included.
+    #[ts(type = "number | null")]
+    pub last_received: Option<i64>,
 }
 
 /// A change held back because its stamp is too far ahead of this clock.
