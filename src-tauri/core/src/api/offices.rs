@@ -8,7 +8,7 @@ use crate::model::office::{self, Office, OfficeInput};
 use crate::model::profile::Profile;
 use crate::model::text::{self, MAX_NAME};
 use crate::prefecture::Prefecture;
-use crate::store::CellValue;
+use crate::store::{CellValue, Writer};
 
 impl Kizuna {
     pub fn office_list(&self) -> Result<Vec<Office>> {
@@ -98,41 +98,6 @@ impl Kizuna {
             .ok_or_else(|| Error::NotFound { entity: "office", id: code.clone() })
     }
 
-    /// HQ, at each invite: counts one more enrolment of `code` and returns
-    /// the member number series the new enrolment uses (see
-    /// [`office::series`]). The office must be in the network's data.
-    pub(crate) fn next_enrolment(&mut self, code: &str) -> Result<String> {
-        let code = code.to_string();
-        self.store.write(|w| {
-            let row: Option<(String, Option<String>, Option<i64>)> = w
-                .conn()
-                .query_row(
-                    "SELECT id, number_prefix, enrolments FROM offices WHERE code = ?1 AND deleted = 0",
-                    [&code],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let Some((id, prefix, enrolments)) = row else {
-                return Err(Error::invalid(
-                    "office",
-                    format!("the network has no office '{code}': add it first (kizuna office add)"),
-                ));
-            };
-            let prefix = prefix
-                .or_else(|| office::seeded_prefix(&code).map(str::to_string))
-                .unwrap_or_else(|| office::default_prefix(&code));
-            // An office enrolled before enrolments were counted has used the
-            // first series already.
-            let enrolled_before: bool =
-                w.conn()
-                    .query_row("SELECT EXISTS (SELECT 1 FROM sync_offices WHERE code = ?1)", [&code], |r| r.get(0))?;
-            let done = enrolments.unwrap_or(0).max(i64::from(enrolled_before));
-            let n = done + 1;
-            w.update("offices", &id, &[("enrolments", CellValue::Integer(n))])?;
-            Ok(office::series(&prefix, u32::try_from(n).unwrap_or(u32::MAX)))
-        })
-    }
-
     /// The office row of this installation, when the network's data has it.
     pub fn own_office(&self) -> Result<Option<Office>> {
         Ok(self.office_list()?.into_iter().find(|o| o.code == self.office_code()))
@@ -170,4 +135,33 @@ impl Kizuna {
                 e => e.into(),
             })
     }
+}
+
+/// HQ, at each invite: counts one more enrolment of `code` and returns
+/// the member number series the new enrolment uses (see
+/// [`office::series`]). The office must be in the network's data.
+pub(crate) fn next_enrolment(w: &mut Writer<'_>, code: &str) -> Result<String> {
+    let row: Option<(String, Option<String>, Option<i64>)> = w
+        .conn()
+        .query_row("SELECT id, number_prefix, enrolments FROM offices WHERE code = ?1 AND deleted = 0", [code], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((id, prefix, enrolments)) = row else {
+        return Err(Error::invalid(
+            "office",
+            format!("the network has no office '{code}': add it first (kizuna office add)"),
+        ));
+    };
+    let prefix = prefix
+        .or_else(|| office::seeded_prefix(code).map(str::to_string))
+        .unwrap_or_else(|| office::default_prefix(code));
+    // An office enrolled before enrolments were counted has used the
+    // first series already.
+    let enrolled_before: bool =
+        w.conn().query_row("SELECT EXISTS (SELECT 1 FROM sync_offices WHERE code = ?1)", [code], |r| r.get(0))?;
+    let done = enrolments.unwrap_or(0).max(i64::from(enrolled_before));
+    let n = done + 1;
+    w.update("offices", &id, &[("enrolments", CellValue::Integer(n))])?;
+    Ok(office::series(&prefix, u32::try_from(n).unwrap_or(u32::MAX)))
 }

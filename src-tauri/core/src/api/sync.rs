@@ -7,6 +7,7 @@ use std::time::Instant;
 use rusqlite::params;
 
 use crate::api::Kizuna;
+use crate::api::offices::next_enrolment;
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::schema;
@@ -39,16 +40,18 @@ impl Kizuna {
         if office == keys::HQ_OFFICE {
             return Err(Error::invalid("office", "HQ cannot invite itself"));
         }
-        let member_series = self.next_enrolment(office)?;
         // The hub's certificate exists before the first office joins, so
         // every invite pins it.
         let hub_fingerprint = tls::ensure_hub_cert(self.data_dir())?.fingerprint;
         let key = keys::generate()?;
-        let cert = self.store_mut().write(|w| {
+        // The enrolment is counted in the transaction that records its
+        // certificate: no invite without its count, no count without it.
+        let (cert, member_series) = self.store_mut().write(|w| {
+            let member_series = next_enrolment(w, office)?;
             let id = keys::ensure_identity(w)?;
             let cert = keys::Cert::issue(&id.key, office, &key.verifying_key(), crate::hlc::system_millis());
             keys::record_cert(w.conn(), &cert)?;
-            Ok(cert)
+            Ok((cert, member_series))
         })?;
         let inv = Invite {
             format: INVITE_FORMAT.into(),
