@@ -35,7 +35,12 @@ pub enum SyncCommand {
         since_last_for: Option<String>,
     },
     /// Verify a bundle completely, then merge it in one transaction
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Largest bundle accepted, in bytes (default 512 MiB)
+        #[arg(long)]
+        max_bytes: Option<u64>,
+    },
     /// Unsent changes, last sync per peer, quarantined and overwritten values
     Status,
     /// Mass deletes held for HQ's review
@@ -108,9 +113,9 @@ pub fn run(args: SyncArgs, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
             kizuna_core::files::write_atomic(&file, &bytes)?;
             out.emit(&report, |r| format!("Wrote {} changes ({} bytes) to {}", r.changes, r.bytes, file.display()));
         }
-        (None, Some(SyncCommand::Import { file })) => {
-            let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
-            let r = k.sync_import(&bytes, &cfg)?;
+        (None, Some(SyncCommand::Import { file, max_bytes })) => {
+            let cfg = SyncConfig { max_bundle_bytes: max_bytes.unwrap_or(cfg.max_bundle_bytes), ..cfg };
+            let r = k.sync_import_file(&file, &cfg)?;
             out.emit(&r, |r| {
                 let mut s = format!(
                     "Imported {} changes from {}: {} new, {} cells updated, {} parked, {} quarantined, {} refused, {} held",

@@ -397,3 +397,20 @@ fn a_re_enrolled_office_gives_its_new_members_numbers_no_one_else_holds() {
     assert_eq!(unique.len(), numbers.len(), "duplicate member numbers: {numbers:?}");
     assert_eq!(dump(&again), dump(&net.hq));
 }
+
+#[test]
+fn a_bundle_over_the_size_cap_is_refused_by_its_size_and_changes_nothing() {
+    let net = network(&["fukushima"]);
+    let fks = &net.offices[0];
+    let file = net.hq.parent().unwrap().join("to-fks.bundle");
+    ok(&net.hq, &["sync", "export", "--out", file.to_str().unwrap()]);
+    let size = std::fs::metadata(&file).unwrap().len();
+    let before = dump(fks);
+    let cap = (size - 1).to_string();
+    let err = fails(fks, &["sync", "import", file.to_str().unwrap(), "--max-bytes", &cap]);
+    assert!(err.contains("error[rejected]") && err.contains(&format!("{size} bytes, over the cap of {cap}")), "{err}");
+    assert_eq!(dump(fks), before, "a refused bundle wrote something");
+    // At the cap, it is read.
+    ok(fks, &["sync", "import", file.to_str().unwrap(), "--max-bytes", &size.to_string()]);
+    assert_eq!(dump(fks), dump(&net.hq));
+}

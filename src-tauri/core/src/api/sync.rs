@@ -16,8 +16,8 @@ use crate::store::{CellValue, Entry, check_entry, parse_cells};
 use crate::sync::bundle;
 use crate::sync::client::{Client, check_hub_url, pull, push};
 use crate::sync::exchange::{
-    ExportReport, ImportReport, SyncConfig, commit, housekeeping, identity_of, marker, note_carried, peer_office,
-    read_log, set_received, set_sent,
+    ExportReport, ImportReport, SyncConfig, check_bundle_size, commit, housekeeping, identity_of, marker, note_carried,
+    peer_office, read_log, set_received, set_sent,
 };
 use crate::sync::feed;
 use crate::sync::hub::{HubSyncReport, LogDigest, SyncProgress, SyncStage, digest_upto};
@@ -89,9 +89,19 @@ impl Kizuna {
         })
     }
 
+    /// [`Kizuna::sync_import`] of the bundle file at `path`, refused by its
+    /// size before it is read when it is over `cfg`'s cap.
+    pub fn sync_import_file(&mut self, path: &std::path::Path, cfg: &SyncConfig) -> Result<ImportReport> {
+        let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
+        check_bundle_size(len, cfg)?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        self.sync_import(&bytes, cfg)
+    }
+
     /// Verifies a bundle completely, then merges it in one transaction.
     /// Any fault rejects the whole bundle and writes nothing.
     pub fn sync_import(&mut self, bytes: &[u8], cfg: &SyncConfig) -> Result<ImportReport> {
+        check_bundle_size(bytes.len() as u64, cfg)?;
         housekeeping(self.store_mut(), cfg)?;
         let id = identity_of(self.store_mut())?;
         let opened = bundle::open(self.store().conn(), &id, bytes)?;

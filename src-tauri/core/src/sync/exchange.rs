@@ -39,11 +39,21 @@ pub struct SyncConfig {
     pub max_future_ms: i64,
     /// Most entries per hub page, each way (one transaction each).
     pub page_entries: usize,
+    /// Largest bundle file an import accepts, in bytes: a bundle is read
+    /// whole and takes several times its size in memory while it merges.
+    pub max_bundle_bytes: u64,
 }
+
+/// Default of [`SyncConfig::max_bundle_bytes`]: about five million entries.
+pub const DEFAULT_MAX_BUNDLE_BYTES: u64 = 512 << 20;
 
 impl Default for SyncConfig {
     fn default() -> Self {
-        SyncConfig { max_future_ms: DEFAULT_MAX_FUTURE_MS, page_entries: PAGE }
+        SyncConfig {
+            max_future_ms: DEFAULT_MAX_FUTURE_MS,
+            page_entries: PAGE,
+            max_bundle_bytes: DEFAULT_MAX_BUNDLE_BYTES,
+        }
     }
 }
 
@@ -231,6 +241,18 @@ pub(crate) fn note_carried(w: &Writer<'_>, peer: &str, sent: Option<u64>, receiv
              last_received = coalesce(excluded.last_received, last_received), last_sync_at = excluded.last_sync_at",
         params![peer, n(sent), n(received), crate::hlc::system_millis()],
     )?;
+    Ok(())
+}
+
+/// Refuses a bundle of `len` bytes over `cfg`'s cap, before anything reads it.
+pub(crate) fn check_bundle_size(len: u64, cfg: &SyncConfig) -> Result<()> {
+    if len > cfg.max_bundle_bytes {
+        return Err(Error::Rejected(format!(
+            "the bundle is {len} bytes, over the cap of {} bytes: export it in parts (sync export --since-last-for), \
+             or raise the cap (sync import --max-bytes)",
+            cfg.max_bundle_bytes
+        )));
+    }
     Ok(())
 }
 
