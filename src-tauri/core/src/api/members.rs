@@ -152,14 +152,15 @@ pub(crate) fn next_member_no(conn: &rusqlite::Connection, code: &str) -> Result<
         .optional()?;
     let series = match from_invite {
         Some(s) => s,
-        None => conn
-            .query_row("SELECT number_prefix FROM offices WHERE code = ?1 AND deleted = 0", [code], |r| {
-                r.get::<_, Option<String>>(0)
-            })
-            .optional()?
-            .flatten()
-            .or_else(|| office::seeded_prefix(code).map(str::to_string))
-            .unwrap_or_else(|| office::default_prefix(code)),
+        None => {
+            let stored = conn
+                .query_row("SELECT number_prefix FROM offices WHERE code = ?1 AND deleted = 0", [code], |r| {
+                    r.get::<_, Option<String>>(0)
+                })
+                .optional()?
+                .flatten();
+            office::prefix_of(code, stored)
+        }
     };
     // GLOB, not LIKE: LIKE ignores case, and 'TNO-%' would not tell TNO-0001
     // from a hand-typed 'tno-x'.

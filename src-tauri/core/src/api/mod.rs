@@ -122,7 +122,8 @@ impl Kizuna {
             return Err(Error::invalid(
                 "office",
                 format!(
-                    "'{office}' is not one of the seeded offices (tokyo, tono, fukushima, sendai): join with HQ's invite"
+                    "'{office}' is not one of the seeded offices ({}): join with HQ's invite",
+                    crate::model::office::OFFICE_CODES.join(", ")
                 ),
             ));
         }

@@ -18,10 +18,7 @@ impl Kizuna {
         )?;
         let rows = stmt.query_map([], |r| {
             let code = r.get::<_, Option<String>>(1)?.unwrap_or_default();
-            let number_prefix = r
-                .get::<_, Option<String>>(8)?
-                .or_else(|| office::seeded_prefix(&code).map(str::to_string))
-                .unwrap_or_default();
+            let number_prefix = office::prefix_of(&code, r.get(8)?);
             Ok(Office {
                 id: r.get(0)?,
                 name_en: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
@@ -67,8 +64,7 @@ impl Kizuna {
                 if c == code {
                     return Err(Error::invalid("code", format!("the network already has an office '{code}'")));
                 }
-                let p = p.or_else(|| office::seeded_prefix(&c).map(str::to_string));
-                if p.as_deref() == Some(prefix.as_str()) {
+                if office::prefix_of(&c, p) == prefix {
                     return Err(Error::invalid(
                         "number_prefix",
                         format!("office '{c}' already numbers its members {prefix}-…: choose another prefix"),
@@ -153,9 +149,7 @@ pub(crate) fn next_enrolment(w: &mut Writer<'_>, code: &str) -> Result<String> {
             format!("the network has no office '{code}': add it first (kizuna office add)"),
         ));
     };
-    let prefix = prefix
-        .or_else(|| office::seeded_prefix(code).map(str::to_string))
-        .unwrap_or_else(|| office::default_prefix(code));
+    let prefix = office::prefix_of(code, prefix);
     // An office enrolled before enrolments were counted has used the
     // first series already.
     let enrolled_before: bool =

@@ -105,7 +105,7 @@ impl Kizuna {
         housekeeping(self.store_mut(), cfg)?;
         let id = identity_of(self.store_mut())?;
         let opened = bundle::open(self.store().conn(), &id, bytes)?;
-        let carried = opened.entries.len() as u64 + opened.already_held + opened.held_back;
+        let carried = opened.carried();
         commit(self.store_mut(), opened, cfg, "bundle", |w, m, _| {
             let from = peer_office(&m.from);
             set_received(w, &from, m.upto_seq)?;

@@ -95,10 +95,31 @@ pub fn seeded_prefix(code: &str) -> Option<&'static str> {
     }
 }
 
+/// The prefix office `code` numbers its members with: the one its row
+/// stores, else a seeded office's built-in one, else the default.
+pub fn prefix_of(code: &str, stored: Option<String>) -> String {
+    stored.or_else(|| seeded_prefix(code).map(str::to_string)).unwrap_or_else(|| default_prefix(code))
+}
+
 /// The prefix a new office gets unless HQ chooses one: its code's first
 /// three letters.
 pub fn default_prefix(code: &str) -> String {
     code.bytes().filter(u8::is_ascii_alphabetic).take(3).map(|b| b.to_ascii_uppercase() as char).collect()
+}
+
+/// A member number series as [`series`] makes it: a prefix, then the
+/// enrolment's number after the first (TNO, TNO2). Checked when an invite
+/// arrives.
+pub fn check_series(series: &str) -> Result<()> {
+    let digits = series.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    check_prefix(&series[..series.len() - digits.len()])?;
+    if digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
+        return Err(Error::Rejected(format!(
+            "the invite's member number series '{}' is malformed",
+            crate::model::text::clip(series)
+        )));
+    }
+    Ok(())
 }
 
 /// `local_meta` key of this replica's member number series, from its invite.

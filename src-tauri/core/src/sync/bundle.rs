@@ -171,6 +171,14 @@ pub struct Opened {
     pub certs: Vec<Cert>,
 }
 
+impl Opened {
+    /// Every entry the bundle or page carried: those to merge, those held
+    /// back and those this replica already holds.
+    pub fn carried(&self) -> u64 {
+        self.entries.len() as u64 + self.held_back + self.already_held
+    }
+}
+
 fn line(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
     let rest = bytes.get(from..)?;
     let n = rest.iter().position(|b| *b == b'\n')?;

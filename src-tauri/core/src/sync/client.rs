@@ -329,7 +329,7 @@ pub(crate) fn pull(
         let more = opened.manifest.more;
         // Every entry the page carried, those this replica held already
         // included: a page of only those is no end of the hub's log.
-        let n = opened.entries.len() as u64 + opened.already_held + opened.held_back;
+        let n = opened.carried();
         let r: ImportReport = commit(store, opened, cfg, "hub", |w, m, before| {
             set_received(w, peer, m.upto_seq)?;
             // What this page added came from the hub: never push it back,

@@ -285,8 +285,8 @@ pub(crate) fn commit(
     via: &str,
     after: impl FnOnce(&Writer<'_>, &Manifest, i64) -> Result<()>,
 ) -> Result<ImportReport> {
-    let Opened { manifest, entries, verdicts, feeds, heads, held_back, already_held, certs } = opened;
-    let total = entries.len() as u64 + held_back + already_held;
+    let total = opened.carried();
+    let Opened { manifest, entries, verdicts, feeds, heads, held_back, already_held: _, certs } = opened;
     let (mut now_ok, mut future) = (Vec::with_capacity(entries.len()), Vec::new());
     let mut ok_verdicts = Vec::with_capacity(entries.len());
     let mut ok_feeds = Vec::with_capacity(entries.len());

@@ -105,26 +105,11 @@ impl Invite {
         }
         crate::model::office::check_code(&inv.office)?;
         if let Some(series) = &inv.member_series {
-            check_series(series)?;
+            crate::model::office::check_series(series)?;
         }
         let hub_fingerprint = inv.hub_fingerprint.as_deref().map(crate::sync::tls::parse_fingerprint).transpose()?;
         Ok(Invite { hub_fingerprint, ..inv })
     }
-}
-
-/// A member number series: a prefix, then the enrolment's number after the
-/// first (TNO, TNO2).
-fn check_series(series: &str) -> Result<()> {
-    let digits = series.trim_start_matches(|c: char| c.is_ascii_uppercase());
-    let prefix = &series[..series.len() - digits.len()];
-    crate::model::office::check_prefix(prefix)?;
-    if digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
-        return Err(Error::Rejected(format!(
-            "the invite's member number series '{}' is malformed",
-            crate::model::text::clip(series)
-        )));
-    }
-    Ok(())
 }
 
 pub fn parse_public(hex_key: &str) -> Result<VerifyingKey> {
