@@ -5,6 +5,9 @@
 //! `sync::rights`) and the domain rule of its cells ([`Rule`], checked by
 //! `model::rules` on local writes and on merge alike).
 
+use crate::model::advocacy::{ADDRESSEE_KINDS, RECOMMENDATION_STATUSES};
+use crate::model::directory::ORGANISATION_KINDS;
+use crate::model::meeting::{FOLLOW_UP_STATUSES, MEETING_KINDS};
 use crate::model::member::{LEGAL_FORMS, STATUSES as MEMBER_STATUSES};
 pub use crate::model::rules::Rule;
 use crate::model::site::{SECTORS, SITE_STATUSES};
@@ -37,6 +40,10 @@ pub struct Table {
     /// Domain rules of columns; a text column not listed is free text of at
     /// most `model::text::MAX_TEXT` characters.
     pub rules: &'static [(&'static str, Rule)],
+    /// Columns that hold personal data about a person (names of private
+    /// people, addresses, emails, phones): never in a report or an open
+    /// export, and what a data-protection request concerns.
+    pub personal: &'static [&'static str],
 }
 
 impl Table {
@@ -71,6 +78,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("name_en", Rule::Name),
             ("name_ja", Rule::Name),
@@ -99,6 +107,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("code", Rule::OfficeCode),
             ("number_prefix", Rule::NumberPrefix),
@@ -135,6 +144,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &["member_no", "name_ja", "name_en", "reading", "contact_person", "email"],
         rights: Shared,
+        personal: &["contact_person", "email", "phone"],
         rules: &[
             ("member_no", Rule::Name),
             ("name_ja", Rule::Name),
@@ -176,6 +186,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &["name", "name_en", "municipality", "address"],
         rights: Shared,
+        personal: &[],
         rules: &[
             ("member_id", Rule::Name),
             ("name", Rule::Name),
@@ -206,6 +217,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("name_en", Rule::Name),
             ("name_ja", Rule::Name),
@@ -220,6 +232,7 @@ pub const TABLES: &[Table] = &[
         columns: &[("donor_id", T), ("title_en", T), ("title_ja", T), ("currency", T), ("notes", T), ("deleted", I)],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("donor_id", Rule::Name),
             ("title_en", Rule::Name),
@@ -245,6 +258,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("grant_id", Rule::Name),
             ("title_en", Rule::Name),
@@ -269,6 +283,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("name_en", Rule::Name),
             ("name_ja", Rule::Name),
@@ -283,6 +298,7 @@ pub const TABLES: &[Table] = &[
         columns: &[("phase_id", T), ("partner_id", T), ("role_en", T), ("role_ja", T), ("deleted", I)],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("phase_id", Rule::Name),
             ("partner_id", Rule::Name),
@@ -304,6 +320,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[("phase_id", Rule::Name), ("title_en", Rule::Name), ("title_ja", Rule::Name), ("deleted", Rule::Flag)],
     },
     Table {
@@ -324,6 +341,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("phase_id", Rule::Name),
             ("label_en", Rule::Name),
@@ -343,6 +361,7 @@ pub const TABLES: &[Table] = &[
         columns: &[("phase_id", T), ("seq", I), ("person", T), ("role_en", T), ("text_en", T), ("deleted", I)],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[("phase_id", Rule::Name), ("person", Rule::Name), ("role_en", Rule::Name), ("deleted", Rule::Flag)],
     },
     Table {
@@ -359,6 +378,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("phase_id", Rule::Name),
             ("code", Rule::Name),
@@ -384,6 +404,7 @@ pub const TABLES: &[Table] = &[
         ],
         search: &[],
         rights: HqOnly,
+        personal: &[],
         rules: &[
             ("phase_id", Rule::Name),
             ("budget_line_id", Rule::Name),
@@ -396,7 +417,250 @@ pub const TABLES: &[Table] = &[
             ("deleted", Rule::Flag),
         ],
     },
+    Table {
+        name: "organisations",
+        columns: &[
+            ("name_ja", T),
+            ("name_en", T),
+            ("reading", T),
+            ("kind", T),
+            ("prefecture_code", T),
+            ("website", T),
+            ("email", T),
+            ("phone", T),
+            ("notes", T),
+            ("office_id", T),
+            ("deleted", I),
+        ],
+        search: &["name_ja", "name_en", "reading"],
+        rights: Shared,
+        personal: &[],
+        rules: &[
+            ("name_ja", Rule::Name),
+            ("name_en", Rule::Name),
+            ("reading", Rule::Reading),
+            ("kind", Rule::Code(&ORGANISATION_KINDS)),
+            ("prefecture_code", Rule::Prefecture),
+            ("website", Rule::Text(500)),
+            ("email", Rule::Email),
+            ("phone", Rule::Phone),
+            ("office_id", Rule::Name),
+            ("deleted", Rule::Flag),
+        ],
+    },
+    Table {
+        name: "contacts",
+        columns: &[
+            ("name_ja", T),
+            ("name_en", T),
+            ("reading", T),
+            ("role", T),
+            ("member_id", T),
+            ("organisation_id", T),
+            ("email", T),
+            ("phone", T),
+            ("prefecture_code", T),
+            ("notes", T),
+            ("office_id", T),
+            ("deleted", I),
+        ],
+        search: &["name_ja", "name_en", "reading", "role", "email"],
+        rights: Shared,
+        personal: &["name_ja", "name_en", "reading", "email", "phone", "notes"],
+        rules: &[
+            ("name_ja", Rule::Name),
+            ("name_en", Rule::Name),
+            ("reading", Rule::Reading),
+            ("role", Rule::Name),
+            ("member_id", Rule::Name),
+            ("organisation_id", Rule::Name),
+            ("email", Rule::Email),
+            ("phone", Rule::Phone),
+            ("prefecture_code", Rule::Prefecture),
+            ("office_id", Rule::Name),
+            ("deleted", Rule::Flag),
+        ],
+    },
+    Table {
+        name: "meetings",
+        columns: &[
+            ("held_on", T),
+            ("start_time", T),
+            ("office_id", T),
+            ("prefecture_code", T),
+            ("municipality", T),
+            ("venue", T),
+            ("kind", T),
+            ("sector", T),
+            ("topic_ja", T),
+            ("topic_en", T),
+            ("minutes_ja", T),
+            ("minutes_en", T),
+            ("decisions", T),
+            ("head_count", I),
+            ("deleted", I),
+        ],
+        search: &["topic_ja", "topic_en", "venue", "municipality"],
+        rights: Shared,
+        personal: &[],
+        rules: &[
+            ("held_on", Rule::Day),
+            ("start_time", Rule::Time),
+            ("office_id", Rule::Name),
+            ("prefecture_code", Rule::Prefecture),
+            ("municipality", Rule::Name),
+            ("venue", Rule::Name),
+            ("kind", Rule::Code(&MEETING_KINDS)),
+            ("sector", Rule::Code(&SECTORS)),
+            ("topic_ja", Rule::Text(500)),
+            ("topic_en", Rule::Text(500)),
+            ("minutes_ja", Rule::Text(MINUTES)),
+            ("minutes_en", Rule::Text(MINUTES)),
+            ("head_count", Rule::Count),
+            ("deleted", Rule::Flag),
+        ],
+    },
+    Table {
+        name: "meeting_attendance",
+        columns: &[("meeting_id", T), ("member_id", T), ("organisation_id", T), ("deleted", I)],
+        search: &[],
+        rights: Shared,
+        personal: &[],
+        rules: &[
+            ("meeting_id", Rule::Name),
+            ("member_id", Rule::Name),
+            ("organisation_id", Rule::Name),
+            ("deleted", Rule::Flag),
+        ],
+    },
+    Table {
+        name: "follow_ups",
+        columns: &[
+            ("meeting_id", T),
+            ("text", T),
+            ("member_id", T),
+            ("office_id", T),
+            ("due_on", T),
+            ("status", T),
+            ("done_on", T),
+            ("deleted", I),
+        ],
+        search: &[],
+        rights: Shared,
+        personal: &[],
+        rules: &[
+            ("meeting_id", Rule::Name),
+            ("text", Rule::Text(2_000)),
+            ("member_id", Rule::Name),
+            ("office_id", Rule::Name),
+            ("due_on", Rule::Day),
+            ("status", Rule::Code(&FOLLOW_UP_STATUSES)),
+            ("done_on", Rule::Day),
+            ("deleted", Rule::Flag),
+        ],
+    },
+    Table {
+        name: "mailing_lists",
+        columns: &[("name_ja", T), ("name_en", T), ("description", T), ("office_id", T), ("deleted", I)],
+        search: &[],
+        rights: Shared,
+        personal: &[],
+        rules: &[
+            ("name_ja", Rule::Name),
+            ("name_en", Rule::Name),
+            ("description", Rule::Text(2_000)),
+            ("office_id", Rule::Name),
+            ("deleted", Rule::Flag),
+        ],
+    },
+    Table {
+        name: "subscriptions",
+        columns: &[
+            ("list_id", T),
+            ("contact_id", T),
+            ("subscribed_on", T),
+            ("opted_out_on", T),
+            ("bounced", I),
+            ("deleted", I),
+        ],
+        search: &[],
+        rights: Shared,
+        personal: &[],
+        rules: &[
+            ("list_id", Rule::Name),
+            ("contact_id", Rule::Name),
+            ("subscribed_on", Rule::Day),
+            ("opted_out_on", Rule::Day),
+            ("bounced", Rule::Flag),
+            ("deleted", Rule::Flag),
+        ],
+    },
+    Table {
+        name: "recommendations",
+        columns: &[
+            ("title_ja", T),
+            ("title_en", T),
+            ("text_ja", T),
+            ("text_en", T),
+            ("addressee_kind", T),
+            ("addressee", T),
+            ("drafted_on", T),
+            ("submitted_on", T),
+            ("answered_on", T),
+            ("status", T),
+            ("meeting_ids", T),
+            ("member_ids", T),
+            ("outcome", T),
+            ("office_id", T),
+            ("deleted", I),
+        ],
+        search: &["title_ja", "title_en", "addressee"],
+        rights: Shared,
+        personal: &[],
+        rules: &[
+            ("title_ja", Rule::Text(500)),
+            ("title_en", Rule::Text(500)),
+            ("addressee_kind", Rule::Code(&ADDRESSEE_KINDS)),
+            ("addressee", Rule::Name),
+            ("drafted_on", Rule::Day),
+            ("submitted_on", Rule::Day),
+            ("answered_on", Rule::Day),
+            ("status", Rule::Code(&RECOMMENDATION_STATUSES)),
+            ("meeting_ids", Rule::IdList),
+            ("member_ids", Rule::IdList),
+            ("office_id", Rule::Name),
+            ("deleted", Rule::Flag),
+        ],
+    },
+    Table {
+        name: "network_memberships",
+        columns: &[
+            ("network_ja", T),
+            ("network_en", T),
+            ("role_ja", T),
+            ("role_en", T),
+            ("started_on", T),
+            ("ended_on", T),
+            ("notes", T),
+            ("deleted", I),
+        ],
+        search: &[],
+        rights: Shared,
+        personal: &[],
+        rules: &[
+            ("network_ja", Rule::Name),
+            ("network_en", Rule::Name),
+            ("role_ja", Rule::Name),
+            ("role_en", Rule::Name),
+            ("started_on", Rule::Day),
+            ("ended_on", Rule::Day),
+            ("deleted", Rule::Flag),
+        ],
+    },
 ];
+
+/// Longest minutes of a meeting, in characters, per language.
+pub const MINUTES: usize = 100_000;
 
 pub fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
@@ -419,6 +683,15 @@ pub fn entity_name(table: &str) -> &'static str {
         "profiles" => "profile",
         "statements" => "statement",
         "phase_partners" => "phase partner",
+        "organisations" => "organisation",
+        "contacts" => "contact",
+        "meetings" => "meeting",
+        "meeting_attendance" => "attendance",
+        "follow_ups" => "follow-up",
+        "mailing_lists" => "mailing list",
+        "subscriptions" => "subscription",
+        "recommendations" => "recommendation",
+        "network_memberships" => "network membership",
         _ => "record",
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::model::office::OFFICE_CODES;
-use crate::model::{Choice, member, site};
+use crate::model::{Choice, advocacy, directory, meeting, member, site};
 use crate::prefecture::PREFECTURES;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -20,6 +20,11 @@ pub struct Choices {
     pub legal_forms: Vec<Choice>,
     /// Office codes an installation can be initialised as, HQ first.
     pub offices: Vec<String>,
+    pub meeting_kinds: Vec<Choice>,
+    pub follow_up_statuses: Vec<Choice>,
+    pub organisation_kinds: Vec<Choice>,
+    pub addressee_kinds: Vec<Choice>,
+    pub recommendation_statuses: Vec<Choice>,
 }
 
 pub fn choices() -> Choices {
@@ -33,5 +38,10 @@ pub fn choices() -> Choices {
         member_statuses: member::status_choices(),
         legal_forms: member::legal_form_choices(),
         offices: OFFICE_CODES.iter().map(|c| c.to_string()).collect(),
+        meeting_kinds: meeting::kind_choices(),
+        follow_up_statuses: meeting::follow_up_status_choices(),
+        organisation_kinds: directory::organisation_kind_choices(),
+        addressee_kinds: advocacy::addressee_kind_choices(),
+        recommendation_statuses: advocacy::recommendation_status_choices(),
     }
 }

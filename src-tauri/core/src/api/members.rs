@@ -105,6 +105,21 @@ impl Kizuna {
         })
     }
 
+    /// The id of a live member given by id or by member number (TNO-0001,
+    /// any case).
+    pub fn member_resolve(&self, given: &str) -> Result<String> {
+        let given = given.trim();
+        self.store
+            .conn()
+            .query_row(
+                "SELECT id FROM members WHERE deleted = 0 AND (id = ?1 OR upper(member_no) = upper(?1)) LIMIT 1",
+                [given],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound { entity: "member", id: given.to_string() })
+    }
+
     pub fn member_list(&self, q: &MemberQuery) -> Result<Page<Member>> {
         let mut filter = String::from("m.deleted = 0");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();

@@ -1,11 +1,17 @@
 //! The core API: the one set of operations the CLI and the desktop shell call.
 
+mod advocacy;
 mod choices;
+mod coordination;
 mod dashboard;
 mod demo;
+mod directory;
 pub mod doctor;
 mod export;
 mod grants;
+mod mailing;
+mod mailing_files;
+mod meetings;
 mod members;
 mod offices;
 pub mod removed;
@@ -88,6 +94,17 @@ pub struct Kizuna {
 /// A fresh UUIDv7 for a row created on this machine.
 pub fn new_id() -> String {
     Uuid::now_v7().to_string()
+}
+
+/// The id of the one row that records a pair (an attendee at a meeting, a
+/// contact on a list): derived from the pair, so that two offices recording
+/// the same pair write the same row and their edits merge cell by cell.
+pub(crate) fn pair_id(table: &str, a: &str, b: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = Sha256::digest(format!("{table}\0{a}\0{b}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&hash[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
 }
 
 impl Kizuna {
@@ -202,6 +219,20 @@ impl Kizuna {
                 writable: crate::sync::rights::may_write(self.office_code(), t).is_ok(),
             })
             .collect()
+    }
+
+    /// Refuses an id that is not a live row of `table`, naming the record kind.
+    pub(crate) fn require_live(&self, table: &'static str, id: &str) -> Result<()> {
+        let live: bool = self.store.conn().query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1 AND deleted = 0)"),
+            [id.trim()],
+            |r| r.get(0),
+        )?;
+        if live {
+            Ok(())
+        } else {
+            Err(Error::NotFound { entity: crate::schema::entity_name(table), id: id.trim().to_string() })
+        }
     }
 
     pub fn installation(&self) -> Result<Installation> {

@@ -94,6 +94,15 @@ impl Kizuna {
             .ok_or_else(|| Error::NotFound { entity: "office", id: code.clone() })
     }
 
+    /// An office given by code or id.
+    pub fn office_resolve(&self, given: &str) -> Result<Office> {
+        let given = given.trim();
+        self.office_list()?
+            .into_iter()
+            .find(|o| o.code == given || o.id == given)
+            .ok_or_else(|| Error::NotFound { entity: "office", id: given.to_string() })
+    }
+
     /// The office row of this installation, when the network's data has it.
     pub fn own_office(&self) -> Result<Option<Office>> {
         Ok(self.office_list()?.into_iter().find(|o| o.code == self.office_code()))

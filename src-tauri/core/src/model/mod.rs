@@ -1,6 +1,11 @@
 //! Domain types and their validation rules. Pure: no database here.
 
+pub mod advocacy;
+pub mod directory;
+pub mod fields;
 pub mod grant;
+pub mod mailing;
+pub mod meeting;
 pub mod member;
 pub mod office;
 pub mod profile;

@@ -58,7 +58,17 @@ pub enum Rule {
     NumberPrefix,
     /// A JSON document (array or object) of at most [`MAX_TEXT`] × 10 characters.
     Json,
+    /// A time of day, HH:MM (24-hour).
+    Time,
+    /// A reading (furigana): kana, not kanji (see [`text::reading`]).
+    Reading,
+    /// A JSON list of at most 1,000 record ids.
+    IdList,
 }
+
+/// Most ids one [`Rule::IdList`] cell lists, and the longest id.
+const MAX_IDS: usize = 1_000;
+const ID_LEN: usize = 64;
 
 /// Text columns without a declared rule: long free text.
 const DEFAULT_TEXT: Rule = Rule::Text(MAX_TEXT);
@@ -137,6 +147,15 @@ impl Rule {
                 CellValue::Integer(y) if (1800..=2200).contains(y) => Ok(()),
                 _ => Err(wrong(field, "a year between 1800 and 2200")),
             },
+            Rule::Time => text::time(field, as_text(field, v)?).map(|_| ()),
+            Rule::Reading => text::reading(field, as_text(field, v)?).map(|_| ()),
+            Rule::IdList => {
+                let ids = json_list(field, as_text(field, v)?)?;
+                if ids.len() > MAX_IDS {
+                    return Err(Error::invalid(field, format!("lists more than {MAX_IDS} records")));
+                }
+                ids.iter().try_for_each(|id| text::check(field, id, ID_LEN))
+            }
             Rule::Json => {
                 let s = as_text(field, v)?;
                 text::check(field, s, MAX_TEXT * 10)?;

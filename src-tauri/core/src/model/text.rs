@@ -49,6 +49,40 @@ pub fn phone(field: &str, value: &str) -> Result<Option<String>> {
     Ok(Some(normal))
 }
 
+/// A time of day as HH:MM; "9:30" is accepted and stored as "09:30".
+pub fn time(field: &str, value: &str) -> Result<Option<String>> {
+    let Some(v) = optional(field, value, 10)? else { return Ok(None) };
+    let digits =
+        |s: &str, len: std::ops::RangeInclusive<usize>| len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let parsed = v
+        .split_once(':')
+        .filter(|(h, m)| digits(h, 1..=2) && digits(m, 2..=2))
+        .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)))
+        .filter(|(h, m)| *h < 24 && *m < 60);
+    match parsed {
+        Some((h, m)) => Ok(Some(format!("{h:02}:{m:02}"))),
+        None => Err(Error::invalid(field, format!("'{}' is not a time of day: use HH:MM", clip(&v)))),
+    }
+}
+
+/// A reading (furigana) in kana: hiragana, katakana (full or half width),
+/// the long vowel mark, the middle dot, spaces and Latin letters or digits
+/// (for names such as "NGOさぽーと"); kanji are refused, since a reading
+/// exists to say how they are read.
+pub fn reading(field: &str, value: &str) -> Result<Option<String>> {
+    let Some(v) = optional(field, value, MAX_NAME)? else { return Ok(None) };
+    let kana = |c: char| {
+        matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}' | '\u{FF65}'..='\u{FF9F}' | '\u{FF10}'..='\u{FF5A}')
+            || c.is_ascii_alphanumeric()
+            || c.is_whitespace()
+            || matches!(c, '-' | '.' | '&' | '\'')
+    };
+    if let Some(bad) = v.chars().find(|c| !kana(*c)) {
+        return Err(Error::invalid(field, format!("must be written in kana: '{bad}' is not kana")));
+    }
+    Ok(Some(v))
+}
+
 /// A value quoted in an error message: its first 40 characters, with an
 /// ellipsis when there were more.
 pub fn clip(s: &str) -> String {

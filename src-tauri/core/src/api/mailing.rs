@@ -1,0 +1,355 @@
+//! Mailing lists: subscriptions, opt-outs and bounces, exports, reach.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::api::members::opt_date;
+use crate::api::{Kizuna, new_id, pair_id};
+use crate::dates::parse_day;
+use crate::error::{Error, Result};
+use crate::model::mailing::{
+    ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
+};
+use crate::store::CellValue;
+
+const LIST_COLUMNS: &str = "l.id, l.name_ja, l.name_en, l.description,
+    (SELECT count(*) FROM subscriptions s JOIN contacts c ON c.id = s.contact_id AND c.deleted = 0
+     WHERE s.list_id = l.id AND s.deleted = 0 AND s.opted_out_on IS NULL),
+    (SELECT count(*) FROM subscriptions s WHERE s.list_id = l.id AND s.deleted = 0 AND s.opted_out_on IS NOT NULL),
+    (SELECT count(*) FROM subscriptions s WHERE s.list_id = l.id AND s.deleted = 0 AND s.bounced = 1
+        AND s.opted_out_on IS NULL)";
+
+fn list_from_row(r: &Row<'_>) -> rusqlite::Result<MailingList> {
+    Ok(MailingList {
+        id: r.get(0)?,
+        name_ja: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        name_en: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        description: r.get(3)?,
+        subscribers: r.get(4)?,
+        opted_out: r.get(5)?,
+        bounced: r.get(6)?,
+    })
+}
+
+const SUBSCRIPTION_COLUMNS: &str = "s.id, s.list_id, s.contact_id, c.name_ja, c.name_en, c.email,
+    coalesce(mb.name_ja, g.name_ja), s.subscribed_on, s.opted_out_on, s.bounced";
+
+const SUBSCRIPTION_FROM: &str = "subscriptions s
+    JOIN contacts c ON c.id = s.contact_id AND c.deleted = 0
+    LEFT JOIN members mb ON mb.id = c.member_id
+    LEFT JOIN organisations g ON g.id = c.organisation_id";
+
+fn subscription_from_row(r: &Row<'_>) -> rusqlite::Result<Subscription> {
+    Ok(Subscription {
+        id: r.get(0)?,
+        list_id: r.get(1)?,
+        contact_id: r.get(2)?,
+        name_ja: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        name_en: r.get(4)?,
+        email: r.get(5)?,
+        affiliation_ja: r.get(6)?,
+        subscribed_on: opt_date(r.get(7)?),
+        opted_out_on: opt_date(r.get(8)?),
+        bounced: r.get::<_, Option<i64>>(9)?.unwrap_or(0) == 1,
+    })
+}
+
+fn day_or_today(field: &str, v: Option<&str>) -> Result<NaiveDate> {
+    match v.filter(|v| !v.trim().is_empty()) {
+        Some(v) => parse_day(field, v),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+impl Kizuna {
+    pub fn list_add(&mut self, input: &MailingListInput) -> Result<MailingList> {
+        let mut cells = input.to_cells(true)?;
+        cells.push(("office_id", CellValue::opt_text(self.own_office()?.map(|o| o.id))));
+        let id = new_id();
+        self.store.write(|w| w.insert("mailing_lists", &id, &cells).map(|_| ()))?;
+        self.list_show(&id)
+    }
+
+    pub fn list_show(&self, id: &str) -> Result<MailingList> {
+        let id = id.trim();
+        self.store
+            .conn()
+            .query_row(
+                &format!("SELECT {LIST_COLUMNS} FROM mailing_lists l WHERE l.id = ?1 AND l.deleted = 0"),
+                [id],
+                list_from_row,
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "mailing list", id: id.to_string() },
+                e => e.into(),
+            })
+    }
+
+    pub fn list_edit(&mut self, id: &str, input: &MailingListInput) -> Result<MailingList> {
+        let current = self.list_show(id)?;
+        let cells = input.to_cells(false)?;
+        self.store.write(|w| w.update("mailing_lists", &current.id, &cells).map(|_| ()))?;
+        self.list_show(&current.id)
+    }
+
+    pub fn list_remove(&mut self, id: &str) -> Result<()> {
+        self.require_live("mailing_lists", id)?;
+        self.store.write(|w| w.delete("mailing_lists", id.trim()).map(|_| ()))
+    }
+
+    pub fn list_list(&self) -> Result<Vec<MailingList>> {
+        let mut stmt = self.store.conn().prepare(&format!(
+            "SELECT {LIST_COLUMNS} FROM mailing_lists l WHERE l.deleted = 0 ORDER BY l.name_en, l.id"
+        ))?;
+        Ok(stmt.query_map([], list_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Everyone on a list, opted out and bounced included (each marked).
+    pub fn list_subscriptions(&self, list_id: &str) -> Result<Vec<Subscription>> {
+        let list = self.list_show(list_id)?;
+        let mut stmt = self.store.conn().prepare(&format!(
+            "SELECT {SUBSCRIPTION_COLUMNS} FROM {SUBSCRIPTION_FROM} WHERE s.list_id = ?1 AND s.deleted = 0
+             ORDER BY coalesce(c.reading, c.name_ja), c.id"
+        ))?;
+        Ok(stmt.query_map([&list.id], subscription_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Subscribes contacts to a list on a day (today when absent), in one
+    /// transaction. A contact who opted out is subscribed again only by
+    /// this explicit request, which clears the opt-out.
+    pub fn list_subscribe(
+        &mut self,
+        list_id: &str,
+        contacts: &[String],
+        on: Option<&str>,
+    ) -> Result<Vec<Subscription>> {
+        let list = self.list_show(list_id)?;
+        let on = day_or_today("subscribed_on", on)?.to_string();
+        if contacts.iter().all(|c| c.trim().is_empty()) {
+            return Err(Error::invalid("contacts", "name at least one contact"));
+        }
+        let mut ids = Vec::new();
+        for c in contacts.iter().filter(|c| !c.trim().is_empty()) {
+            self.require_live("contacts", c)?;
+            ids.push(c.trim().to_string());
+        }
+        self.store.write(|w| {
+            for c in &ids {
+                let id = pair_id("subscriptions", &list.id, c);
+                let state: Option<(i64, Option<String>)> = w
+                    .conn()
+                    .query_row("SELECT deleted, opted_out_on FROM subscriptions WHERE id = ?1", [&id], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()?;
+                match state {
+                    None => {
+                        w.insert(
+                            "subscriptions",
+                            &id,
+                            &[
+                                ("list_id", CellValue::text(&list.id)),
+                                ("contact_id", CellValue::text(c)),
+                                ("subscribed_on", CellValue::text(&on)),
+                                ("bounced", CellValue::Integer(0)),
+                            ],
+                        )?;
+                    }
+                    Some((deleted, opted_out)) => {
+                        if deleted == 1 {
+                            w.restore("subscriptions", &id)?;
+                        }
+                        if deleted == 1 || opted_out.is_some() {
+                            w.update(
+                                "subscriptions",
+                                &id,
+                                &[("subscribed_on", CellValue::text(&on)), ("opted_out_on", CellValue::Null)],
+                            )?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        self.list_subscriptions(&list.id)
+    }
+
+    /// Records a contact's opt-out from a list (today when no day is given).
+    /// The subscription stays, marked, so the opt-out is never forgotten.
+    pub fn list_unsubscribe(&mut self, list_id: &str, contact_id: &str, on: Option<&str>) -> Result<Subscription> {
+        let sub = self.subscription_of(list_id, contact_id)?;
+        let on = day_or_today("opted_out_on", on)?;
+        if let Some(since) = sub.subscribed_on
+            && on < since
+        {
+            return Err(Error::invalid("opted_out_on", format!("{on} is before the subscription ({since})")));
+        }
+        self.store.write(|w| {
+            w.update("subscriptions", &sub.id, &[("opted_out_on", CellValue::Text(on.to_string()))]).map(|_| ())
+        })?;
+        self.subscription_of(list_id, contact_id)
+    }
+
+    /// Marks a subscriber's address as bouncing, or as fixed.
+    pub fn list_bounce(&mut self, list_id: &str, contact_id: &str, bounced: bool) -> Result<Subscription> {
+        let sub = self.subscription_of(list_id, contact_id)?;
+        self.store.write(|w| {
+            w.update("subscriptions", &sub.id, &[("bounced", CellValue::Integer(i64::from(bounced)))]).map(|_| ())
+        })?;
+        self.subscription_of(list_id, contact_id)
+    }
+
+    fn subscription_of(&self, list_id: &str, contact_id: &str) -> Result<Subscription> {
+        let list = self.list_show(list_id)?;
+        self.require_live("contacts", contact_id)?;
+        let id = pair_id("subscriptions", &list.id, contact_id.trim());
+        self.store
+            .conn()
+            .query_row(
+                &format!("SELECT {SUBSCRIPTION_COLUMNS} FROM {SUBSCRIPTION_FROM} WHERE s.id = ?1 AND s.deleted = 0"),
+                [&id],
+                subscription_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| {
+                Error::invalid(
+                    "contact",
+                    format!("contact {} is not on the list '{}'", contact_id.trim(), list.name_en),
+                )
+            })
+    }
+
+    /// A list as a file for the mailing tool: its subscribers who have not
+    /// opted out and whose address does not bounce. Asking for an opted-out
+    /// contact by name is an error, never an export.
+    pub fn list_export(&self, req: &ListExportRequest) -> Result<ListExport> {
+        let list = self.list_show(&req.list_id)?;
+        let subs = self.list_subscriptions(&list.id)?;
+        let wanted: Option<Vec<&str>> =
+            req.contacts.as_ref().map(|c| c.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect());
+        if let Some(wanted) = &wanted {
+            for c in wanted {
+                match subs.iter().find(|s| s.contact_id == *c) {
+                    None => {
+                        return Err(Error::invalid(
+                            "contacts",
+                            format!("contact {c} is not on the list '{}'", list.name_en),
+                        ));
+                    }
+                    Some(s) if s.opted_out_on.is_some() => {
+                        return Err(Error::invalid(
+                            "contacts",
+                            format!("{} opted out of '{}' and is never exported", s.name_ja, list.name_en),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let chosen = |s: &&Subscription| wanted.as_ref().is_none_or(|w| w.contains(&s.contact_id.as_str()));
+        let skipped_opted_out = subs.iter().filter(chosen).filter(|s| s.opted_out_on.is_some()).count() as i64;
+        let skipped_bounced =
+            subs.iter().filter(chosen).filter(|s| s.opted_out_on.is_none() && s.bounced).count() as i64;
+        let ids: Vec<&str> = subs
+            .iter()
+            .filter(chosen)
+            .filter(|s| s.opted_out_on.is_none() && !s.bounced)
+            .map(|s| s.contact_id.as_str())
+            .collect();
+        let rows = self.export_rows(&list.id, &ids)?;
+        let format = req.format.unwrap_or_default();
+        let content = match format {
+            ListFormat::Csv => crate::api::mailing_files::csv(&rows)?,
+            ListFormat::Vcard => crate::api::mailing_files::vcard(&rows),
+        };
+        let stem: String = list
+            .name_en
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect();
+        let ext = match format {
+            ListFormat::Csv => "csv",
+            ListFormat::Vcard => "vcf",
+        };
+        Ok(ListExport {
+            file_name: format!("{}.{ext}", stem.trim_matches('-')),
+            content,
+            exported: rows.len() as i64,
+            skipped_bounced,
+            skipped_opted_out,
+        })
+    }
+
+    /// The exported fields of the given contacts on a list, in the list's order.
+    fn export_rows(&self, list_id: &str, ids: &[&str]) -> Result<Vec<crate::api::mailing_files::Row>> {
+        let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
+        let mut stmt = self.store.conn().prepare(
+            "SELECT c.id, c.name_ja, c.name_en, c.reading, c.role, coalesce(mb.name_ja, g.name_ja),
+                    coalesce(mb.name_en, g.name_en), c.email, c.phone, c.prefecture_code
+             FROM subscriptions s
+             JOIN contacts c ON c.id = s.contact_id AND c.deleted = 0
+             LEFT JOIN members mb ON mb.id = c.member_id
+             LEFT JOIN organisations g ON g.id = c.organisation_id
+             WHERE s.list_id = ?1 AND s.deleted = 0 AND s.opted_out_on IS NULL
+             ORDER BY coalesce(c.reading, c.name_ja), c.id",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        let mut rows = stmt.query(params![list_id])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            if !wanted.contains(id.as_str()) {
+                continue;
+            }
+            let s = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+            out.push(crate::api::mailing_files::Row {
+                name_ja: s(1)?,
+                name_en: s(2)?,
+                reading: s(3)?,
+                role: s(4)?,
+                affiliation_ja: s(5)?,
+                affiliation_en: s(6)?,
+                email: s(7)?,
+                phone: s(8)?,
+                prefecture: s(9)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Per list, who it reached in a period: contacts subscribed at some
+    /// time in it, and their distinct organisations (member NGOs and
+    /// others, companies counted apart).
+    pub fn list_reach(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<ListReach>> {
+        let from = from.filter(|d| !d.trim().is_empty()).map(|d| parse_day("from", d)).transpose()?;
+        let to = day_or_today("to", to)?;
+        let from_s = from.map(|d| d.to_string()).unwrap_or_default();
+        let mut stmt = self.store.conn().prepare(
+            "SELECT l.id, l.name_ja, l.name_en,
+                    count(DISTINCT c.id),
+                    count(DISTINCT coalesce(c.member_id, c.organisation_id)),
+                    count(DISTINCT c.member_id),
+                    count(DISTINCT CASE WHEN g.kind = 'company' THEN g.id END)
+             FROM mailing_lists l
+             LEFT JOIN subscriptions s ON s.list_id = l.id AND s.deleted = 0
+                AND (s.subscribed_on IS NULL OR s.subscribed_on <= ?2)
+                AND (s.opted_out_on IS NULL OR s.opted_out_on >= ?1)
+             LEFT JOIN contacts c ON c.id = s.contact_id AND c.deleted = 0
+             LEFT JOIN members mb ON mb.id = c.member_id AND mb.deleted = 0
+             LEFT JOIN organisations g ON g.id = c.organisation_id AND g.deleted = 0
+             WHERE l.deleted = 0
+             GROUP BY l.id ORDER BY l.name_en, l.id",
+        )?;
+        let rows = stmt.query_map(params![from_s, to.to_string()], |r| {
+            Ok(ListReach {
+                list_id: r.get(0)?,
+                name_ja: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                name_en: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                contacts: r.get(3)?,
+                organisations: r.get(4)?,
+                member_ngos: r.get(5)?,
+                companies: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
