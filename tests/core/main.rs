@@ -4,6 +4,7 @@
 
 mod at_rest;
 mod changelog;
+mod coordination;
 mod registry;
 mod seed;
 mod storage;

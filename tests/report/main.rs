@@ -468,3 +468,118 @@ fn a_200_site_report_stays_small() {
     assert!(size < 500_000, "200-site report is {size} bytes");
     assert!(text.contains("Sample Site"));
 }
+
+#[test]
+fn phase_report_states_the_coordination_figures_beside_the_reported_ones() {
+    use kizuna_core::model::advocacy::RecommendationInput;
+    use kizuna_core::model::directory::{ContactInput, OrganisationInput};
+    use kizuna_core::model::mailing::MailingListInput;
+    use kizuna_core::model::meeting::{AttendInput, FollowUpInput, MeetingInput};
+    use kizuna_core::model::member::MemberInput;
+
+    let dir = seeded();
+    let (_, before) = report(dir.path(), &["phase", &phase1()], "before.pdf");
+    assert_has(
+        &before,
+        &[
+            "2. Coordination",
+            "No meetings or mailing list subscriptions are recorded for this period yet",
+            "an average of 20 organizations",
+            "over 100 organizations",
+        ],
+    );
+
+    // Phase 1 runs 2011-03-11 – 2012-03-10. Two meetings in it with 4 and 3
+    // organisations (mean and median 3.5), one after it; a company on the
+    // mailing list; one recommendation submitted; one follow-up overdue.
+    let mut k = Kizuna::open(dir.path()).unwrap();
+    let members: Vec<String> = (1..=3)
+        .map(|n| {
+            let m = MemberInput {
+                name_ja: Some(format!("会員{n}")),
+                name_en: Some(format!("Member {n}")),
+                ..Default::default()
+            };
+            k.member_add(&m).unwrap().id
+        })
+        .collect();
+    let org = |k: &mut Kizuna, name: &str, kind: &str| {
+        let o = OrganisationInput { name_ja: Some(name.into()), kind: Some(kind.into()), ..Default::default() };
+        k.organisation_add(&o).unwrap().id
+    };
+    let company = org(&mut k, "株式会社サンプル", "company");
+    let city = org(&mut k, "石巻市", "municipality");
+    let mut meeting = |on: &str, members: &[String], orgs: &[String]| {
+        let m = MeetingInput {
+            held_on: Some(on.into()), topic_ja: Some("情報共有会議".into()), ..Default::default()
+        };
+        let id = k.meeting_add(&m).unwrap().meeting.id;
+        let a =
+            AttendInput { members: Some(members.to_vec()), organisations: Some(orgs.to_vec()), new_organisation: None };
+        k.meeting_attend(&id, &a).unwrap();
+        id
+    };
+    meeting("2011-06-01", &members, std::slice::from_ref(&company));
+    let second = meeting("2011-09-01", &members[..2], std::slice::from_ref(&city));
+    meeting("2012-05-01", &members[..1], &[]);
+    let f =
+        FollowUpInput { text: Some("名簿の共有".into()), due_on: Some("2012-01-01".into()), ..Default::default() };
+    k.follow_up_add(&second, &f).unwrap();
+    let list = k
+        .list_add(&MailingListInput {
+            name_ja: Some("東北支援情報".into()),
+            name_en: Some("Tohoku update".into()),
+            description: None,
+        })
+        .unwrap();
+    let c =
+        ContactInput {
+            name_ja: Some("鈴木 次郎".into()), organisation: Some(company.clone()), ..Default::default()
+        };
+    let contact = k.contact_add(&c).unwrap().id;
+    k.list_subscribe(&list.id, &[contact], Some("2011-05-01")).unwrap();
+    let r = RecommendationInput {
+        title_ja: Some("仮設住宅の見守り体制について".into()),
+        submitted_on: Some("2011-10-01".into()),
+        status: Some("submitted".into()),
+        ..Default::default()
+    };
+    k.recommendation_add(&r).unwrap();
+    let figures = k.report_phase_figures(&phase1(), &ReportOptions::default()).unwrap().coordination;
+    assert_eq!((figures.meetings, figures.member_ngos_reached, figures.other_organisations_reached), (2, 3, 2));
+    assert_eq!(figures.organisations_mean.map(|d| d.to_string()).as_deref(), Some("3.5"));
+    assert_eq!(
+        (
+            figures.list_organisations,
+            figures.list_companies,
+            figures.recommendations_submitted,
+            figures.overdue_follow_ups
+        ),
+        (1, 1, 1, 1)
+    );
+    drop(k);
+
+    let (_, text) = report(dir.path(), &["phase", &phase1()], "after.pdf");
+    // Squeezed: a label's Japanese half wraps anywhere in the table.
+    let sq = squeezed(&text);
+    for fact in [
+        "(開催した会議)2Computed",
+        "(会議ごとの参加団体数（平均）)anaverageof3.5organizationsComputed",
+        "(会議ごとの参加団体数（中央値）)3.5organizationsComputed",
+        "(会議に参加した会員NGO)3Computed",
+        "(情報共有会議ごとの参加団体数)anaverageof20organizationsAsreported",
+        "(メーリングリスト参加団体・企業)1Computed",
+        "(メーリングリスト参加団体・企業)over100organizationsAsreported",
+        "(提出した政策提言)1Computed",
+        "(期間末時点で期限を過ぎた申し合わせ事項)1Computed",
+    ] {
+        assert!(sq.contains(fact), "{fact} missing from the PDF:\n{text}");
+    }
+    assert!(!text.contains("No meetings or mailing list subscriptions"), "{text}");
+    let (_, ja) = report(dir.path(), &["phase", &phase1(), "--lang", "ja"], "after-ja.pdf");
+    let sq = squeezed(&ja);
+    for fact in ["2.調整・連携", "会議ごとの参加団体数（平均）平均3.5団体", "平均20団体", "100団体以上"]
+    {
+        assert!(sq.contains(fact), "{fact} missing from the Japanese edition:\n{ja}");
+    }
+}

@@ -6,6 +6,10 @@
 //! one at a time through the single-entry `Writer::apply`, in a shuffled
 //! order (whole and split into single cells), is identical too (the batched merge keeps the same semantics).
 //!
+//! Attendance at one meeting is edited too, through the API as people do:
+//! offices add and remove attendees concurrently, and an attendee that two
+//! offices record apart from each other is one record on every replica.
+//!
 //! `KIZUNA_SYNC_CASES` sets the number of cases (default 100; thousands for
 //! a nightly run).
 
@@ -14,6 +18,8 @@ use std::collections::BTreeMap;
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::hlc::Stamp;
+use kizuna_core::model::meeting::{AttendInput, MeetingInput};
+use kizuna_core::model::member::MemberInput;
 use kizuna_core::store::{CellValue, Entry, parse_cells};
 use kizuna_core::sync::{self, HubOptions, SyncConfig, bundle, keys};
 use proptest::prelude::*;
@@ -47,6 +53,12 @@ enum Op {
         to: usize,
         since_last: bool,
     },
+    /// An office records a member as attending the shared meeting, or removes them.
+    Attend {
+        at: usize,
+        who: usize,
+        present: bool,
+    },
     /// An in-flight bundle delivered; it stays in flight, so it may come again.
     Deliver {
         pick: usize,
@@ -76,6 +88,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (0..4usize, 0..4usize, any::<bool>()).prop_map(|(from, to, since_last)| Op::Export { from, to, since_last }),
         4 => (any::<usize>(), 0..4usize).prop_map(|(pick, to)| Op::Deliver { pick, to }),
         2 => (1..4usize).prop_map(|office| Op::Http { office }),
+        3 => (0..4usize, 0..ATTENDEES, any::<bool>()).prop_map(|(at, who, present)| Op::Attend { at, who, present }),
         2 => (0..3u8, any::<usize>(), 0..4usize, 0..ROWS).prop_map(|(kind, pick, to, row)| Op::Forge { kind, pick, to, row }),
     ]
 }
@@ -116,6 +129,10 @@ impl Model {
     }
 }
 
+/// Members the random schedule records as attending; two more are kept for
+/// the final concurrent check.
+const ATTENDEES: usize = 4;
+
 const OFFICES: [&str; 4] = ["tokyo", "tono", "fukushima", "sendai"];
 
 fn row_id(row: usize) -> String {
@@ -147,6 +164,31 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     let cfg = SyncConfig::default();
     let mut model = Model::default();
     let mut flight: Vec<Vec<u8>> = Vec::new();
+
+    // HQ records six members and a meeting; every office receives them.
+    let members: Vec<String> = (0..ATTENDEES + 2)
+        .map(|n| {
+            let m = MemberInput {
+                name_ja: Some(format!("会員{n}")),
+                name_en: Some(format!("Member {n}")),
+                ..Default::default()
+            };
+            reps[0].k.member_add(&m).expect("member").id
+        })
+        .collect();
+    let meeting = reps[0]
+        .k
+        .meeting_add(&MeetingInput {
+            held_on: Some("2012-03-11".into()),
+            topic_ja: Some("情報共有会議".into()),
+            ..Default::default()
+        })
+        .expect("meeting")
+        .meeting
+        .id;
+    for rep in &mut reps[1..4] {
+        rep.k.sync_with_hub(&url, &cfg, &mut |_| {}).expect("first sync");
+    }
 
     for op in ops {
         match op {
@@ -183,6 +225,21 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
                 }
                 let s = reps[at].k.store_mut().write(|w| w.delete("sites", &id)).expect("delete");
                 model.record(&id, "deleted", s, OFFICES[at], CellValue::Integer(1));
+            }
+            Op::Attend { at, who, present } => {
+                let k = &mut reps[at].k;
+                let here = k
+                    .meeting_show(&meeting)
+                    .expect("meeting")
+                    .attendees
+                    .iter()
+                    .any(|a| a.member_id.as_ref() == Some(&members[who]));
+                if present {
+                    let input = AttendInput { members: Some(vec![members[who].clone()]), ..Default::default() };
+                    k.meeting_attend(&meeting, &input).expect("attend");
+                } else if here {
+                    k.meeting_unattend(&meeting, &members[who]).expect("unattend");
+                }
             }
             Op::Export { from, to, since_last } => {
                 let (b, _) = reps[from].k.sync_export(since_last.then_some(OFFICES[to])).expect("export");
@@ -225,6 +282,14 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
             }
         }
     }
+    // Concurrent attendance, unsynced in between: Tono and Fukushima each
+    // record one member, and both record a third. Both edits survive, and
+    // the member both recorded is one attendance, not two.
+    let [only_tono, shared] = [&members[ATTENDEES], &members[ATTENDEES + 1]];
+    for (at, who) in [(1, only_tono), (1, shared), (2, shared)] {
+        let input = AttendInput { members: Some(vec![who.clone()]), ..Default::default() };
+        reps[at].k.meeting_attend(&meeting, &input).expect("attend");
+    }
     // Final full exchange: every office with the hub, twice round.
     for _ in 0..2 {
         for rep in &mut reps[1..4] {
@@ -237,6 +302,14 @@ fn run_case(ops: Vec<Op>, shuffle_seed: u64) -> Result<(), TestCaseError> {
     for r in &reps {
         let c = r.k.store().conn();
         prop_assert_eq!(sync::hub::digest(c).unwrap(), sync::hub::scan_digest(c).unwrap(), "on {}", r.k.office_code());
+    }
+
+    for r in &reps {
+        let attendees = r.k.meeting_show(&meeting).expect("meeting").attendees;
+        for who in [only_tono, shared] {
+            let n = attendees.iter().filter(|a| a.member_id.as_ref() == Some(who)).count();
+            prop_assert_eq!(n, 1, "member {} attends {} times on {}", who, n, r.k.office_code());
+        }
     }
 
     let dumps: Vec<String> = reps.iter().map(dump).collect();

@@ -45,6 +45,11 @@ impl Seeder<'_, '_> {
     }
 }
 
+/// The reported figures that the coordination records give computed
+/// counterparts of; the phase report sets them side by side.
+pub const MEETING_FIGURE_EN: &str = "Organizations represented at each information-sharing meeting";
+pub const LIST_FIGURE_EN: &str = "Organizations and companies on the mailing list";
+
 pub const PROFILE_KEY: &str = "profile:janic";
 pub const DONOR_KEY: &str = "donor:direct-relief";
 
@@ -333,22 +338,8 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
     let figures: [(&str, &str, &str, &str, &str, &str); 7] = [
         (&p1, "Japanese NGOs supported", "支援する日本のNGO", "50", "over", "organizations"),
         (&p1, "Sites in the most affected areas", "最も被害の大きい地域の拠点", "200", "exactly", "sites"),
-        (
-            &p1,
-            "Organizations represented at each information-sharing meeting",
-            "情報共有会議ごとの参加団体数",
-            "20",
-            "average",
-            "organizations",
-        ),
-        (
-            &p1,
-            "Organizations and companies on the mailing list",
-            "メーリングリスト参加団体・企業",
-            "100",
-            "over",
-            "organizations",
-        ),
+        (&p1, MEETING_FIGURE_EN, "情報共有会議ごとの参加団体数", "20", "average", "organizations"),
+        (&p1, LIST_FIGURE_EN, "メーリングリスト参加団体・企業", "100", "over", "organizations"),
         (&p1, "Donors to the pooled relief fund", "共同募金の寄付者", "1500", "over", "donors"),
         (&p1, "Contributed to the pooled relief fund", "共同募金への寄付総額", "1000000", "over", "USD"),
         (&p2, "Japanese NGOs supported", "支援する日本のNGO", "50", "over", "organizations"),
@@ -422,5 +413,25 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
             ],
         )?;
     }
+
+    // Coordination records the source states: JANIC sits on the Japan Civil
+    // Network's steering committee, and keeps a master mailing list that
+    // over 100 organisations and companies are on (their names are not in
+    // the source, so the list starts empty).
+    s.row(
+        "network_memberships",
+        "network:jcn",
+        &[
+            ("network_en", t("Japan Civil Network (JCN)")),
+            ("network_ja", t("東日本大震災支援全国ネットワーク（JCN）")),
+            ("role_en", t("Steering committee member")),
+            ("role_ja", t("世話団体")),
+        ],
+    )?;
+    s.row("mailing_lists", "list:master", &[
+        ("name_en", t("JANIC master mailing list")),
+        ("name_ja", t("JANICマスターメーリングリスト")),
+        ("description", t("Relevant information and updates of members' activities, shared with key actors in the relief effort.")),
+    ])?;
     Ok(())
 }

@@ -61,7 +61,30 @@ fn day_or_today(field: &str, v: Option<&str>) -> Result<NaiveDate> {
     }
 }
 
+/// A subscription (alias `s`) that ran at some time between ?1 and ?2:
+/// subscribed by the end, not opted out before the start.
+const SUBSCRIBED_IN_PERIOD: &str = "(s.subscribed_on IS NULL OR s.subscribed_on <= ?2)
+    AND (s.opted_out_on IS NULL OR s.opted_out_on >= ?1)";
+
 impl Kizuna {
+    /// Distinct organisations with a contact on any live list between
+    /// `from` and `to` (days, YYYY-MM-DD), and of them the companies.
+    pub(crate) fn lists_reach_total(&self, from: &str, to: &str) -> Result<(i64, i64)> {
+        Ok(self.store.conn().query_row(
+            &format!(
+                "SELECT count(DISTINCT coalesce(c.member_id, c.organisation_id)),
+                        count(DISTINCT CASE WHEN g.kind = 'company' THEN g.id END)
+                 FROM subscriptions s
+                 JOIN mailing_lists l ON l.id = s.list_id AND l.deleted = 0
+                 JOIN contacts c ON c.id = s.contact_id AND c.deleted = 0
+                 LEFT JOIN organisations g ON g.id = c.organisation_id AND g.deleted = 0
+                 WHERE s.deleted = 0 AND {SUBSCRIBED_IN_PERIOD}"
+            ),
+            params![from, to],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     pub fn list_add(&mut self, input: &MailingListInput) -> Result<MailingList> {
         let mut cells = input.to_cells(true)?;
         cells.push(("office_id", CellValue::opt_text(self.own_office()?.map(|o| o.id))));
@@ -323,22 +346,20 @@ impl Kizuna {
         let from = from.filter(|d| !d.trim().is_empty()).map(|d| parse_day("from", d)).transpose()?;
         let to = day_or_today("to", to)?;
         let from_s = from.map(|d| d.to_string()).unwrap_or_default();
-        let mut stmt = self.store.conn().prepare(
+        let mut stmt = self.store.conn().prepare(&format!(
             "SELECT l.id, l.name_ja, l.name_en,
                     count(DISTINCT c.id),
                     count(DISTINCT coalesce(c.member_id, c.organisation_id)),
                     count(DISTINCT c.member_id),
                     count(DISTINCT CASE WHEN g.kind = 'company' THEN g.id END)
              FROM mailing_lists l
-             LEFT JOIN subscriptions s ON s.list_id = l.id AND s.deleted = 0
-                AND (s.subscribed_on IS NULL OR s.subscribed_on <= ?2)
-                AND (s.opted_out_on IS NULL OR s.opted_out_on >= ?1)
+             LEFT JOIN subscriptions s ON s.list_id = l.id AND s.deleted = 0 AND {SUBSCRIBED_IN_PERIOD}
              LEFT JOIN contacts c ON c.id = s.contact_id AND c.deleted = 0
              LEFT JOIN members mb ON mb.id = c.member_id AND mb.deleted = 0
              LEFT JOIN organisations g ON g.id = c.organisation_id AND g.deleted = 0
              WHERE l.deleted = 0
-             GROUP BY l.id ORDER BY l.name_en, l.id",
-        )?;
+             GROUP BY l.id ORDER BY l.name_en, l.id"
+        ))?;
         let rows = stmt.query_map(params![from_s, to.to_string()], |r| {
             Ok(ListReach {
                 list_id: r.get(0)?,

@@ -14,6 +14,7 @@ use crate::api::Kizuna;
 use crate::dates::{ProjectDate, check_order, parse_day};
 use crate::error::{Error, Result};
 use crate::model::grant::{GrantDetail, PhaseDetail};
+use crate::model::meeting::CoordinationQuery;
 use crate::money::Money;
 use crate::prefecture::{AFFECTED, Prefecture};
 use crate::report::{self, Lang, PhaseData, ProfileData, ReportSite};
@@ -21,7 +22,7 @@ use crate::report::{self, Lang, PhaseData, ProfileData, ReportSite};
 // The figures are plain data that `report/` lays out, so they live there.
 use crate::report::figures::PrefectureCount;
 pub use crate::report::figures::{
-    FinancialStatement, MonthSpend, PhaseFigures, ReportFigure, StatementLine, figure_of,
+    CoordinationFigures, FinancialStatement, MonthSpend, PhaseFigures, ReportFigure, StatementLine, figure_of,
 };
 
 /// Choices a person makes when asking for a report.
@@ -281,7 +282,9 @@ impl Kizuna {
             by_month: months.into_iter().map(|(month, spent)| MonthSpend { month, spent }).collect(),
             lines,
         };
+        let coordination = self.coordination_for(period)?;
         Ok(PhaseFigures {
+            coordination,
             phase_id: detail.phase.id.clone(),
             period_start: period.shown_start,
             period_end: period.shown_end,
@@ -291,6 +294,33 @@ impl Kizuna {
             sites_by_prefecture: by_pref,
             indicators,
             finance,
+        })
+    }
+
+    fn coordination_for(&self, period: &Period) -> Result<CoordinationFigures> {
+        let (from, to) = (period.start.to_string(), period.end.to_string());
+        let stats = self.coordination_stats(&CoordinationQuery {
+            from: Some(from.clone()),
+            to: Some(to.clone()),
+            ..Default::default()
+        })?;
+        let (list_organisations, list_companies) = self.lists_reach_total(&from, &to)?;
+        let recommendations_submitted = self.store.conn().query_row(
+            "SELECT count(*) FROM recommendations WHERE deleted = 0 AND submitted_on BETWEEN ?1 AND ?2",
+            params![from, to],
+            |r| r.get(0),
+        )?;
+        Ok(CoordinationFigures {
+            meetings: stats.meetings,
+            meetings_with_attendance: stats.meetings_with_attendance,
+            organisations_mean: stats.organisations_mean,
+            organisations_median: stats.organisations_median,
+            member_ngos_reached: stats.member_ngos_reached,
+            other_organisations_reached: stats.other_organisations_reached,
+            overdue_follow_ups: stats.overdue_follow_ups.len() as i64,
+            list_organisations,
+            list_companies,
+            recommendations_submitted,
         })
     }
 

@@ -3,6 +3,7 @@
 //! module's siblings lay out. Here, not in `api/`, so that `report/` never
 //! imports the API it sits under.
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -105,6 +106,40 @@ pub struct PhaseFigures {
     /// The phase's recorded indicators, computed ones filled in for the period.
     pub indicators: Vec<ReportFigure>,
     pub finance: FinancialStatement,
+    pub coordination: CoordinationFigures,
+}
+
+/// What the coordination records give for a period: the computed
+/// counterparts of the source's "an average of 20 organizations" per
+/// meeting and "over 100 organizations and companies" on the mailing list.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CoordinationFigures {
+    #[ts(type = "number")]
+    pub meetings: i64,
+    /// Meetings with attendance recorded: the per-meeting figures are over these.
+    #[ts(type = "number")]
+    pub meetings_with_attendance: i64,
+    #[ts(type = "string | null")]
+    pub organisations_mean: Option<Decimal>,
+    #[ts(type = "string | null")]
+    pub organisations_median: Option<Decimal>,
+    #[ts(type = "number")]
+    pub member_ngos_reached: i64,
+    #[ts(type = "number")]
+    pub other_organisations_reached: i64,
+    /// Open follow-ups due before the period's end.
+    #[ts(type = "number")]
+    pub overdue_follow_ups: i64,
+    /// Distinct organisations (member NGOs and others) with a contact on any
+    /// mailing list at some time in the period, and of them the companies.
+    #[ts(type = "number")]
+    pub list_organisations: i64,
+    #[ts(type = "number")]
+    pub list_companies: i64,
+    /// Policy recommendations submitted in the period.
+    #[ts(type = "number")]
+    pub recommendations_submitted: i64,
 }
 
 const COMPUTED_SOURCE_EN: &str = "Computed from the Kizuna registry for the reporting period";

@@ -54,6 +54,106 @@ fn headline(l: &mut Layout, items: &[(String, String)]) {
     l.space(h + 10.0);
 }
 
+fn figure(label_en: &str, label_ja: &str, value: String, qualifier: Option<&str>, unit: Option<&str>) -> ReportFigure {
+    ReportFigure {
+        label_en: label_en.into(),
+        label_ja: label_ja.into(),
+        kind: FigureKind::Computed,
+        value,
+        qualifier: qualifier.map(String::from),
+        unit: unit.map(String::from),
+        source: String::new(),
+    }
+}
+
+/// Section 2: what the meetings, attendance and mailing lists recorded for
+/// the period give, each beside the figure the source reported.
+fn coordination(l: &mut Layout, d: &PhaseData, period: &str) {
+    let lang = d.lang;
+    let c = &d.figures.coordination;
+    l.heading(lang.t("2. Coordination", "2. 調整・連携"), 1, 80.0);
+    let method = match lang {
+        Lang::En => format!(
+            "Computed from the meetings, attendance and mailing lists recorded for {period}. Organisations per meeting count the member NGOs and other organisations recorded as attending, over the meetings whose attendance was recorded."
+        ),
+        Lang::Ja => format!(
+            "{period}に記録された会議・出席・メーリングリストから算出。会議ごとの参加団体数は、出席を記録した会議について、出席した会員NGOとその他の団体を数える。"
+        ),
+    };
+    l.paragraph(&method, SMALL.color(GREY), 0.0);
+    if c.meetings == 0 && c.list_organisations == 0 {
+        l.space(4.0);
+        l.paragraph(
+            lang.t(
+                "No meetings or mailing list subscriptions are recorded for this period yet: only the figures as reported can be stated.",
+                "この期間の会議・メーリングリストの記録はまだない。報告値のみを示す。",
+            ),
+            BODY.color(GREY),
+            0.0,
+        );
+    }
+    l.space(6.0);
+    let decimal = |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "–".to_string(), |d| d.normalize().to_string());
+    let has_mean = c.organisations_mean.is_some();
+    let mut figs = vec![
+        figure("Meetings held", "開催した会議", c.meetings.to_string(), None, None),
+        figure(
+            "Organizations per meeting (mean)",
+            "会議ごとの参加団体数（平均）",
+            decimal(c.organisations_mean),
+            has_mean.then_some("average"),
+            has_mean.then_some("organizations"),
+        ),
+        figure(
+            "Organizations per meeting (median)",
+            "会議ごとの参加団体数（中央値）",
+            decimal(c.organisations_median),
+            None,
+            has_mean.then_some("organizations"),
+        ),
+        figure(
+            "Member NGOs at one or more meetings",
+            "会議に参加した会員NGO",
+            c.member_ngos_reached.to_string(),
+            None,
+            None,
+        ),
+        figure(
+            "Other organizations at one or more meetings",
+            "会議に参加したその他の団体",
+            c.other_organisations_reached.to_string(),
+            None,
+            None,
+        ),
+    ];
+    figs.extend(d.figures.indicators.iter().filter(|i| i.label_en == crate::seed::MEETING_FIGURE_EN).cloned());
+    figs.push(figure(
+        "Organizations and companies on the mailing lists",
+        "メーリングリスト参加団体・企業",
+        c.list_organisations.to_string(),
+        None,
+        None,
+    ));
+    figs.extend(d.figures.indicators.iter().filter(|i| i.label_en == crate::seed::LIST_FIGURE_EN).cloned());
+    figs.push(figure("Of which companies", "うち企業", c.list_companies.to_string(), None, None));
+    figs.push(figure(
+        "Policy recommendations submitted",
+        "提出した政策提言",
+        c.recommendations_submitted.to_string(),
+        None,
+        None,
+    ));
+    figs.push(figure(
+        "Follow-up actions overdue at the period's end",
+        "期間末時点で期限を過ぎた申し合わせ事項",
+        c.overdue_follow_ups.to_string(),
+        None,
+        None,
+    ));
+    figures_table(l, lang, &figs);
+    l.space(8.0);
+}
+
 pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     let face = font::face()?;
     let lang = d.lang;
@@ -136,7 +236,9 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             c.count,
         ));
     }
-    figs.extend(f.indicators.iter().cloned());
+    // The coordination figures are stated in section 2, beside their computed counterparts.
+    let in_section_2 = [crate::seed::MEETING_FIGURE_EN, crate::seed::LIST_FIGURE_EN];
+    figs.extend(f.indicators.iter().filter(|i| !in_section_2.contains(&i.label_en.as_str())).cloned());
     figures_table(&mut l, lang, &figs);
     let bars: Vec<(String, f64)> =
         f.sites_by_prefecture.iter().map(|c| (lang.name(&c.name_en, Some(&c.name_ja)), c.count as f64)).collect();
@@ -148,8 +250,11 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     );
     progress(0.1);
 
+    coordination(&mut l, d, &period);
+    progress(0.12);
+
     // Activities and narrative.
-    l.heading(lang.t("2. Activities", "2. 活動"), 1, 60.0);
+    l.heading(lang.t("3. Activities", "3. 活動"), 1, 60.0);
     if let Some(s) = lang_text(lang, &ph.summary_en, &ph.summary_ja) {
         l.paragraph(s, BODY, 0.0);
     }
@@ -175,7 +280,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     // Money.
     let fin = &f.finance;
     let cur = ph.amount.currency;
-    l.heading(lang.t("3. Financial statement", "3. 収支報告"), 1, 90.0);
+    l.heading(lang.t("4. Financial statement", "4. 収支報告"), 1, 90.0);
     let note = match lang {
         Lang::En => format!(
             "All amounts in {cur}. Expenditures made in another currency are converted at the rate recorded with each expenditure, rounded to the cent."
