@@ -375,7 +375,7 @@ fn a_list_exports_only_who_may_receive_it_and_counts_who_it_reached() {
     assert_eq!((r.contacts, r.organisations, r.companies), (2, 2, 0));
 
     // Subscribing again after an opt-out is an explicit act that clears it.
-    k.list_subscribe(&list.id, &[leaves.clone()], Some("2012-06-01")).unwrap();
+    k.list_subscribe(&list.id, std::slice::from_ref(&leaves), Some("2012-06-01")).unwrap();
     assert_eq!(k.list_show(&list.id).unwrap().opted_out, 0);
 }
 
