@@ -2,12 +2,13 @@
 //! members reached, the outreach list and overdue follow-ups, for a period
 //! and an office or prefecture. Computed from the records on every call.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::api::Kizuna;
+use crate::api::attendance_index::{AttendanceIndex, Who};
 use crate::api::meetings::{FOLLOW_UP_COLUMNS, FOLLOW_UP_FROM, follow_up_from_row};
 use crate::api::members::opt_date;
 use crate::dates::{check_order, parse_day};
@@ -17,14 +18,6 @@ use crate::prefecture::Prefecture;
 
 /// Months without attendance after which a member is on the outreach list.
 pub const DEFAULT_INACTIVE_MONTHS: u32 = 6;
-
-/// Column `i` of a row as borrowed text (None for NULL), without a copy:
-/// statistics read hundreds of thousands of attendance rows.
-fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
-    r.get_ref(i)?
-        .as_str_or_null()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-}
 
 /// One decimal place, halves away from zero: 20.25 → 20.3.
 fn one_place(d: Decimal) -> Decimal {
@@ -57,77 +50,54 @@ impl Kizuna {
             q.office.as_deref().filter(|o| !o.trim().is_empty()).map(|o| self.office_resolve(o)).transpose()?;
         let prefecture = q.prefecture.as_deref().filter(|p| !p.trim().is_empty()).map(Prefecture::parse).transpose()?;
         let months = q.inactive_months.unwrap_or(DEFAULT_INACTIVE_MONTHS).min(1200);
-        let from_s = from.map(|d| d.to_string()).unwrap_or_default();
         let to_s = to.to_string();
         let office_id = office.as_ref().map(|o| o.id.as_str());
         let pref = prefecture.map(|p| p.code);
 
-        // One pass over every meeting up to `to` and its attendance: the
-        // period's figures from the meetings that match the filters, each
-        // member's last attendance from all of them (a member who came to
-        // another office's meeting has been reached).
-        let conn = self.store.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT m.id, m.held_on, m.office_id, m.prefecture_code, a.member_id, a.organisation_id
-             FROM meetings m LEFT JOIN meeting_attendance a ON a.meeting_id = m.id AND a.deleted = 0
-             WHERE m.deleted = 0 AND m.held_on <= ?1
-             ORDER BY m.id",
-        )?;
-        let mut rows = stmt.query([&to_s])?;
-        let mut meetings = 0i64;
-        let mut counts: Vec<i64> = Vec::new();
-        let mut members_reached: HashSet<String> = HashSet::new();
-        let mut others_reached: HashSet<String> = HashSet::new();
-        let mut last_attended: HashMap<String, String> = HashMap::new();
-        let mut current: Option<(String, bool, i64)> = None;
-        while let Some(r) = rows.next()? {
-            let id = text_at(r, 0)?.unwrap_or("");
-            if current.as_ref().is_none_or(|(c, _, _)| c != id) {
-                if let Some((_, true, n)) = current.take() {
-                    counts.push(n);
-                }
-                let held = text_at(r, 1)?.unwrap_or("");
-                let in_scope = held >= from_s.as_str()
-                    && office_id.is_none_or(|o| text_at(r, 2).ok().flatten() == Some(o))
-                    && pref.is_none_or(|p| text_at(r, 3).ok().flatten() == Some(p));
-                if in_scope {
-                    meetings += 1;
-                }
-                current = Some((id.to_string(), in_scope, 0));
+        let stamp = self.store.data_stamp()?;
+        let mut cached = self.attendance_index.borrow_mut();
+        let index = match cached.take() {
+            Some(index) if index.is_current(stamp) => index,
+            _ => AttendanceIndex::build(self.store.conn(), stamp)?,
+        };
+        // Each meeting up to `to`, and whether it counts for the period's
+        // figures. A member's last attendance comes from all of them: one
+        // who came to another office's meeting has been reached.
+        let scope: Vec<Option<bool>> = index
+            .meetings
+            .iter()
+            .map(|m| {
+                (m.held_on <= to).then(|| {
+                    from.is_none_or(|f| m.held_on >= f)
+                        && office_id.is_none_or(|o| m.office_id.as_deref() == Some(o))
+                        && pref.is_none_or(|p| m.prefecture_code.as_deref() == Some(p))
+                })
+            })
+            .collect();
+        let meetings = scope.iter().filter(|s| **s == Some(true)).count() as i64;
+        let mut per_meeting = vec![0i64; index.meetings.len()];
+        let mut last_attended: Vec<Option<NaiveDate>> = vec![None; index.members.len()];
+        let mut member_reached = vec![false; index.members.len()];
+        let mut org_reached = vec![false; index.organisations as usize];
+        for &(m, who) in &index.attendance {
+            let Some(in_scope) = scope[m as usize] else { continue };
+            if in_scope {
+                per_meeting[m as usize] += 1;
             }
-            let held = text_at(r, 1)?.unwrap_or("");
-            let member = text_at(r, 4)?;
-            let org = text_at(r, 5)?;
-            if member.is_none() && org.is_none() {
-                continue;
-            }
-            let Some((_, in_scope, n)) = current.as_mut() else { continue };
-            if let Some(m) = member {
-                match last_attended.get_mut(m) {
-                    Some(last) if last.as_str() < held => *last = held.to_string(),
-                    Some(_) => {}
-                    None => {
-                        last_attended.insert(m.to_string(), held.to_string());
-                    }
+            match who {
+                Who::Member(at) => {
+                    let last = &mut last_attended[at as usize];
+                    *last = (*last).max(Some(index.meetings[m as usize].held_on));
+                    member_reached[at as usize] |= in_scope;
                 }
-            }
-            if *in_scope {
-                *n += 1;
-                if let Some(m) = member
-                    && !members_reached.contains(m)
-                {
-                    members_reached.insert(m.to_string());
-                }
-                if let Some(o) = org
-                    && !others_reached.contains(o)
-                {
-                    others_reached.insert(o.to_string());
-                }
+                Who::Organisation(at) => org_reached[at as usize] |= in_scope,
             }
         }
-        if let Some((_, true, n)) = current {
-            counts.push(n);
-        }
+        let mut counts: Vec<i64> = per_meeting;
+        let members_reached = member_reached.iter().filter(|r| **r).count();
+        let others_reached = org_reached.iter().filter(|r| **r).count();
+        let member_at: HashMap<&str, usize> =
+            index.members.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
         counts.retain(|n| *n > 0);
         let with_attendance = counts.len() as i64;
         let total: i64 = counts.iter().sum();
@@ -136,6 +106,7 @@ impl Kizuna {
 
         let cutoff = to.checked_sub_months(Months::new(months)).unwrap_or(NaiveDate::MIN);
         let mut not_attended = Vec::new();
+        let conn = self.store.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT id, member_no, name_ja, name_en, joined_on, prefectures, office_id FROM members
              WHERE deleted = 0 AND coalesce(status, 'active') = 'active'
@@ -153,7 +124,7 @@ impl Kizuna {
             {
                 continue;
             }
-            let last = last_attended.get(&id).and_then(|d| opt_date(Some(d.clone())));
+            let last = member_at.get(id.as_str()).and_then(|at| last_attended[*at]);
             if last.is_some_and(|d| d > cutoff) {
                 continue;
             }
@@ -165,6 +136,9 @@ impl Kizuna {
                 last_attended: last,
             });
         }
+        drop(member_at);
+        *cached = Some(index);
+        drop(cached);
         not_attended.sort_by(|a, b| a.last_attended.cmp(&b.last_attended).then(a.member_no.cmp(&b.member_no)));
 
         let mut stmt = conn.prepare_cached(&format!(
@@ -184,8 +158,8 @@ impl Kizuna {
             meetings_with_attendance: with_attendance,
             organisations_mean: mean,
             organisations_median: median,
-            member_ngos_reached: members_reached.len() as i64,
-            other_organisations_reached: others_reached.len() as i64,
+            member_ngos_reached: members_reached as i64,
+            other_organisations_reached: others_reached as i64,
             inactive_months: months,
             not_attended,
             overdue_follow_ups: overdue,

@@ -1,5 +1,7 @@
 //! Mailing lists: subscriptions, opt-outs and bounces, exports, reach.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -246,97 +248,117 @@ impl Kizuna {
     /// opted out and whose address does not bounce. Asking for an opted-out
     /// contact by name is an error, never an export.
     pub fn list_export(&self, req: &ListExportRequest) -> Result<ListExport> {
-        let list = self.list_show(&req.list_id)?;
-        let subs = self.list_subscriptions(&list.id)?;
-        let wanted: Option<Vec<&str>> =
-            req.contacts.as_ref().map(|c| c.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect());
-        if let Some(wanted) = &wanted {
-            for c in wanted {
-                match subs.iter().find(|s| s.contact_id == *c) {
-                    None => {
-                        return Err(Error::invalid(
-                            "contacts",
-                            format!("contact {c} is not on the list '{}'", list.name_en),
-                        ));
-                    }
-                    Some(s) if s.opted_out_on.is_some() => {
-                        return Err(Error::invalid(
-                            "contacts",
-                            format!("{} opted out of '{}' and is never exported", s.name_ja, list.name_en),
-                        ));
-                    }
-                    Some(_) => {}
-                }
+        let conn = self.store.conn();
+        let list_id = req.list_id.trim();
+        let name_en: String = conn
+            .query_row(
+                "SELECT coalesce(name_en, '') FROM mailing_lists WHERE id = ?1 AND deleted = 0",
+                [list_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound { entity: "mailing list", id: list_id.to_string() })?;
+        // Who is on the list: (opted out, bounced) by contact.
+        let mut subs: HashMap<String, (bool, bool), foldhash::fast::RandomState> = HashMap::default();
+        let mut stmt = conn.prepare_cached(
+            "SELECT contact_id, opted_out_on IS NOT NULL, coalesce(bounced, 0) = 1 FROM subscriptions
+             WHERE list_id = ?1 AND deleted = 0",
+        )?;
+        let mut rows = stmt.query([list_id])?;
+        while let Some(r) = rows.next()? {
+            if let Some(c) = r.get::<_, Option<String>>(0)? {
+                subs.insert(c, (r.get(1)?, r.get(2)?));
             }
         }
-        let chosen = |s: &&Subscription| wanted.as_ref().is_none_or(|w| w.contains(&s.contact_id.as_str()));
-        let skipped_opted_out = subs.iter().filter(chosen).filter(|s| s.opted_out_on.is_some()).count() as i64;
-        let skipped_bounced =
-            subs.iter().filter(chosen).filter(|s| s.opted_out_on.is_none() && s.bounced).count() as i64;
-        let ids: Vec<&str> = subs
-            .iter()
-            .filter(chosen)
-            .filter(|s| s.opted_out_on.is_none() && !s.bounced)
-            .map(|s| s.contact_id.as_str())
-            .collect();
-        let rows = self.export_rows(&list.id, &ids)?;
+        let wanted: Option<HashSet<&str>> =
+            req.contacts.as_ref().map(|c| c.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect());
+        for c in wanted.iter().flatten() {
+            match subs.get(*c) {
+                None => return Err(Error::invalid("contacts", format!("contact {c} is not on the list '{name_en}'"))),
+                Some((true, _)) => {
+                    let who = self.contact_show(c)?.name_ja;
+                    return Err(Error::invalid(
+                        "contacts",
+                        format!("{who} opted out of '{name_en}' and is never exported"),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        // One pass over the live contacts and the names of members and
+        // organisations: sequential reads, where a join would look each up.
+        let names = |table: &str| -> Result<HashMap<String, (String, String)>> {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT id, coalesce(name_ja, ''), coalesce(name_en, '') FROM {table} WHERE deleted = 0"
+            ))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let (members, organisations) = (names("members")?, names("organisations")?);
+        let (mut skipped_opted_out, mut skipped_bounced) = (0, 0);
+        let mut out: Vec<(String, String, crate::api::mailing_files::Row)> = Vec::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, name_ja, name_en, reading, role, member_id, organisation_id, email, phone, prefecture_code
+             FROM contacts WHERE deleted = 0",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let Some(&(opted_out, bounced)) = subs.get(&id) else { continue };
+            if wanted.as_ref().is_some_and(|w| !w.contains(id.as_str())) {
+                continue;
+            }
+            if opted_out {
+                skipped_opted_out += 1;
+                continue;
+            }
+            if bounced {
+                skipped_bounced += 1;
+                continue;
+            }
+            let s = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+            let affiliation = match (r.get::<_, Option<String>>(5)?, r.get::<_, Option<String>>(6)?) {
+                (Some(m), _) => members.get(&m),
+                (None, Some(o)) => organisations.get(&o),
+                (None, None) => None,
+            };
+            let (affiliation_ja, affiliation_en) = affiliation.cloned().unwrap_or_default();
+            let row = crate::api::mailing_files::Row {
+                name_ja: s(1)?,
+                name_en: s(2)?,
+                reading: s(3)?,
+                role: s(4)?,
+                affiliation_ja,
+                affiliation_en,
+                email: s(7)?,
+                phone: s(8)?,
+                prefecture: s(9)?,
+            };
+            let key = if row.reading.is_empty() { row.name_ja.clone() } else { row.reading.clone() };
+            out.push((key, id, row));
+        }
+        // The order of the list screen: by reading, else name.
+        out.sort_unstable_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let rows: Vec<crate::api::mailing_files::Row> = out.into_iter().map(|(_, _, r)| r).collect();
         let format = req.format.unwrap_or_default();
         let content = match format {
             ListFormat::Csv => crate::api::mailing_files::csv(&rows)?,
             ListFormat::Vcard => crate::api::mailing_files::vcard(&rows),
         };
-        let stem: String = list
-            .name_en
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-            .collect();
+        let stem: String =
+            name_en.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
         let ext = match format {
             ListFormat::Csv => "csv",
             ListFormat::Vcard => "vcf",
         };
+        let stem = stem.trim_matches('-');
         Ok(ListExport {
-            file_name: format!("{}.{ext}", stem.trim_matches('-')),
+            file_name: format!("{}.{ext}", if stem.is_empty() { "list" } else { stem }),
             content,
             exported: rows.len() as i64,
             skipped_bounced,
             skipped_opted_out,
         })
-    }
-
-    /// The exported fields of the given contacts on a list, in the list's order.
-    fn export_rows(&self, list_id: &str, ids: &[&str]) -> Result<Vec<crate::api::mailing_files::Row>> {
-        let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
-        let mut stmt = self.store.conn().prepare(
-            "SELECT c.id, c.name_ja, c.name_en, c.reading, c.role, coalesce(mb.name_ja, g.name_ja),
-                    coalesce(mb.name_en, g.name_en), c.email, c.phone, c.prefecture_code
-             FROM subscriptions s
-             JOIN contacts c ON c.id = s.contact_id AND c.deleted = 0
-             LEFT JOIN members mb ON mb.id = c.member_id
-             LEFT JOIN organisations g ON g.id = c.organisation_id
-             WHERE s.list_id = ?1 AND s.deleted = 0 AND s.opted_out_on IS NULL
-             ORDER BY coalesce(c.reading, c.name_ja), c.id",
-        )?;
-        let mut out = Vec::with_capacity(ids.len());
-        let mut rows = stmt.query(params![list_id])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            if !wanted.contains(id.as_str()) {
-                continue;
-            }
-            let s = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
-            out.push(crate::api::mailing_files::Row {
-                name_ja: s(1)?,
-                name_en: s(2)?,
-                reading: s(3)?,
-                role: s(4)?,
-                affiliation_ja: s(5)?,
-                affiliation_en: s(6)?,
-                email: s(7)?,
-                phone: s(8)?,
-                prefecture: s(9)?,
-            });
-        }
-        Ok(out)
     }
 
     /// Per list, who it reached in a period: contacts subscribed at some

@@ -1,6 +1,7 @@
 //! The core API: the one set of operations the CLI and the desktop shell call.
 
 mod advocacy;
+mod attendance_index;
 mod choices;
 mod coordination;
 mod dashboard;
@@ -89,6 +90,8 @@ pub struct Kizuna {
     data_dir: PathBuf,
     /// Built on the first site search, rebuilt after the data changes.
     site_index: std::cell::RefCell<Option<site_index::SiteIndex>>,
+    /// Built on the first coordination figures, rebuilt after the data changes.
+    attendance_index: std::cell::RefCell<Option<attendance_index::AttendanceIndex>>,
 }
 
 /// A fresh UUIDv7 for a row created on this machine.
@@ -112,7 +115,12 @@ impl Kizuna {
     /// without a database is reported, not silently made.
     pub fn open(data_dir: &Path) -> Result<Kizuna> {
         let store = Store::open_folder(data_dir)?;
-        Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
+        Ok(Kizuna {
+            store,
+            data_dir: data_dir.to_path_buf(),
+            site_index: Default::default(),
+            attendance_index: Default::default(),
+        })
     }
 
     /// Whether `data_dir` holds an initialised database.
@@ -157,7 +165,12 @@ impl Kizuna {
             }
             Ok(())
         })?;
-        Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
+        Ok(Kizuna {
+            store,
+            data_dir: data_dir.to_path_buf(),
+            site_index: Default::default(),
+            attendance_index: Default::default(),
+        })
     }
 
     /// Creates an office's database from HQ's invite file, opened with the
@@ -176,7 +189,12 @@ impl Kizuna {
             w.set_meta("installation_id", &new_id())?;
             crate::sync::keys::record_join(w, &invite)
         })?;
-        Ok(Kizuna { store, data_dir: data_dir.to_path_buf(), site_index: Default::default() })
+        Ok(Kizuna {
+            store,
+            data_dir: data_dir.to_path_buf(),
+            site_index: Default::default(),
+            attendance_index: Default::default(),
+        })
     }
 
     /// [`Kizuna::join`] with the invite read from `invite_path`.
