@@ -1,7 +1,10 @@
 //! `kizuna`: the command-line face of the core API. Every command is a thin
 //! call into `kizuna_core`; output is human text, or JSON with `--json`.
 
+mod coordination;
+mod follow_ups;
 mod grants;
+mod meetings;
 mod members;
 mod output;
 mod report;
@@ -83,6 +86,16 @@ enum Command {
     Spend {
         #[command(subcommand)]
         command: grants::SpendCommand,
+    },
+    /// Coordination meetings, their attendance and figures
+    Meeting {
+        #[command(subcommand)]
+        command: meetings::MeetingCommand,
+    },
+    /// Follow-ups of meetings
+    FollowUp {
+        #[command(subcommand)]
+        command: follow_ups::FollowUpCommand,
     },
     /// Headline figures
     Dashboard,
@@ -262,6 +275,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Budget { command } => grants::run_budget(command, &mut open()?, out)?,
         Command::Spend { command } => grants::run_spend(command, &mut open()?, out)?,
         Command::Report { command } => report::run(command, &open()?, out)?,
+        Command::Meeting { command } => meetings::run(command, &mut open()?, out)?,
+        Command::FollowUp { command } => follow_ups::run(command, &mut open()?, out)?,
         Command::Dashboard => {
             let d = open()?.dashboard()?;
             out.emit(&d, |d| {
