@@ -2,6 +2,7 @@
 //! call into `kizuna_core`; output is human text, or JSON with `--json`.
 
 mod coordination;
+mod directory;
 mod follow_ups;
 mod grants;
 mod meetings;
@@ -96,6 +97,16 @@ enum Command {
     FollowUp {
         #[command(subcommand)]
         command: follow_ups::FollowUpCommand,
+    },
+    /// Organisations that are not members (companies, government, other NGOs)
+    Org {
+        #[command(subcommand)]
+        command: directory::OrgCommand,
+    },
+    /// Contact people at members and organisations
+    Contact {
+        #[command(subcommand)]
+        command: directory::ContactCommand,
     },
     /// Headline figures
     Dashboard,
@@ -277,6 +288,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Report { command } => report::run(command, &open()?, out)?,
         Command::Meeting { command } => meetings::run(command, &mut open()?, out)?,
         Command::FollowUp { command } => follow_ups::run(command, &mut open()?, out)?,
+        Command::Org { command } => directory::run_org(command, &mut open()?, out)?,
+        Command::Contact { command } => directory::run_contact(command, &mut open()?, out)?,
         Command::Dashboard => {
             let d = open()?.dashboard()?;
             out.emit(&d, |d| {
