@@ -5,6 +5,7 @@ mod coordination;
 mod directory;
 mod follow_ups;
 mod grants;
+mod mailing;
 mod meetings;
 mod members;
 mod output;
@@ -107,6 +108,11 @@ enum Command {
     Contact {
         #[command(subcommand)]
         command: directory::ContactCommand,
+    },
+    /// Mailing lists
+    List {
+        #[command(subcommand)]
+        command: mailing::ListCommand,
     },
     /// Headline figures
     Dashboard,
@@ -290,6 +296,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::FollowUp { command } => follow_ups::run(command, &mut open()?, out)?,
         Command::Org { command } => directory::run_org(command, &mut open()?, out)?,
         Command::Contact { command } => directory::run_contact(command, &mut open()?, out)?,
+        Command::List { command } => mailing::run(command, &mut open()?, out)?,
         Command::Dashboard => {
             let d = open()?.dashboard()?;
             out.emit(&d, |d| {
