@@ -1,6 +1,7 @@
 //! `kizuna`: the command-line face of the core API. Every command is a thin
 //! call into `kizuna_core`; output is human text, or JSON with `--json`.
 
+mod advocacy;
 mod coordination;
 mod directory;
 mod follow_ups;
@@ -113,6 +114,16 @@ enum Command {
     List {
         #[command(subcommand)]
         command: mailing::ListCommand,
+    },
+    /// Recommendations to government
+    Advocacy {
+        #[command(subcommand)]
+        command: advocacy::AdvocacyCommand,
+    },
+    /// Networks the organisation sits in
+    Network {
+        #[command(subcommand)]
+        command: advocacy::NetworkCommand,
     },
     /// Headline figures
     Dashboard,
@@ -297,6 +308,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Org { command } => directory::run_org(command, &mut open()?, out)?,
         Command::Contact { command } => directory::run_contact(command, &mut open()?, out)?,
         Command::List { command } => mailing::run(command, &mut open()?, out)?,
+        Command::Advocacy { command } => advocacy::run_advocacy(command, &mut open()?, out)?,
+        Command::Network { command } => advocacy::run_network(command, &mut open()?, out)?,
         Command::Dashboard => {
             let d = open()?.dashboard()?;
             out.emit(&d, |d| {
