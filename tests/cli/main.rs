@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 #[path = "../common/cli.rs"]
 mod common;
+mod coordination;
 mod secrets;
 use common::kizuna;
 

@@ -1,7 +1,13 @@
 //! `kizuna`: the command-line face of the core API. Every command is a thin
 //! call into `kizuna_core`; output is human text, or JSON with `--json`.
 
+mod advocacy;
+mod coordination;
+mod directory;
+mod follow_ups;
 mod grants;
+mod mailing;
+mod meetings;
 mod members;
 mod output;
 mod report;
@@ -83,6 +89,41 @@ enum Command {
     Spend {
         #[command(subcommand)]
         command: grants::SpendCommand,
+    },
+    /// Coordination meetings, their attendance and figures
+    Meeting {
+        #[command(subcommand)]
+        command: meetings::MeetingCommand,
+    },
+    /// Follow-ups of meetings
+    FollowUp {
+        #[command(subcommand)]
+        command: follow_ups::FollowUpCommand,
+    },
+    /// Organisations that are not members (companies, government, other NGOs)
+    Org {
+        #[command(subcommand)]
+        command: directory::OrgCommand,
+    },
+    /// Contact people at members and organisations
+    Contact {
+        #[command(subcommand)]
+        command: directory::ContactCommand,
+    },
+    /// Mailing lists
+    List {
+        #[command(subcommand)]
+        command: mailing::ListCommand,
+    },
+    /// Recommendations to government
+    Advocacy {
+        #[command(subcommand)]
+        command: advocacy::AdvocacyCommand,
+    },
+    /// Networks the organisation sits in
+    Network {
+        #[command(subcommand)]
+        command: advocacy::NetworkCommand,
     },
     /// Headline figures
     Dashboard,
@@ -262,6 +303,13 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Budget { command } => grants::run_budget(command, &mut open()?, out)?,
         Command::Spend { command } => grants::run_spend(command, &mut open()?, out)?,
         Command::Report { command } => report::run(command, &open()?, out)?,
+        Command::Meeting { command } => meetings::run(command, &mut open()?, out)?,
+        Command::FollowUp { command } => follow_ups::run(command, &mut open()?, out)?,
+        Command::Org { command } => directory::run_org(command, &mut open()?, out)?,
+        Command::Contact { command } => directory::run_contact(command, &mut open()?, out)?,
+        Command::List { command } => mailing::run(command, &mut open()?, out)?,
+        Command::Advocacy { command } => advocacy::run_advocacy(command, &mut open()?, out)?,
+        Command::Network { command } => advocacy::run_network(command, &mut open()?, out)?,
         Command::Dashboard => {
             let d = open()?.dashboard()?;
             out.emit(&d, |d| {
