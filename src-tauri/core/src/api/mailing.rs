@@ -280,6 +280,14 @@ impl Kizuna {
         })
     }
 
+    /// Writes a list's export to `path` (a temporary file renamed into
+    /// place), answering what went into it.
+    pub fn list_export_to(&self, req: &ListExportRequest, path: &std::path::Path) -> Result<ListExport> {
+        let export = self.list_export(req)?;
+        crate::files::write_atomic(path, export.content.as_bytes())?;
+        Ok(export)
+    }
+
     /// The exported fields of the given contacts on a list, in the list's order.
     fn export_rows(&self, list_id: &str, ids: &[&str]) -> Result<Vec<crate::api::mailing_files::Row>> {
         let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
