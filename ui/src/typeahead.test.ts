@@ -129,4 +129,20 @@ describe("typeAhead", () => {
     expect(asked).toHaveLength(0);
     expect(last()).toEqual({ typed: "   ", candidates: [], settled: true });
   });
+
+  it("once disposed, neither asks nor reports an answer already on its way", async () => {
+    const { ta, asked, states, picked } = setup();
+    ta.input("ふくしま");
+    await vi.advanceTimersByTimeAsync(TYPE_AHEAD_DELAY_MS);
+    ta.enter(0);
+    ta.input("ふくしまキ");
+    ta.dispose();
+    const seen = states.length;
+    await vi.advanceTimersByTimeAsync(TYPE_AHEAD_DELAY_MS);
+    asked[0].answer(["ふくしまキッズ"]);
+    await flush();
+    expect(asked).toHaveLength(1);
+    expect(states).toHaveLength(seen);
+    expect(picked).toEqual([]);
+  });
 });

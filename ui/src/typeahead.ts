@@ -21,6 +21,8 @@ export interface TypeAhead {
   enter(active: number): void;
   /** Forgets the text and any answer still on its way. */
   clear(): void;
+  /** Stops for good: nothing is asked, picked or reported any more. */
+  dispose(): void;
 }
 
 export function typeAhead<T>(
@@ -82,6 +84,11 @@ export function typeAhead<T>(
       clearTimeout(timer);
       pending = null;
       set({ typed: "", candidates: [], settled: true });
+    },
+    dispose() {
+      seq++;
+      clearTimeout(timer);
+      pending = null;
     },
   };
 }

@@ -40,7 +40,7 @@ export function TypeAhead<T>(props: {
       ),
     [],
   );
-  useEffect(() => () => ta.clear(), []);
+  useEffect(() => () => ta.dispose(), []);
 
   const done = () => {
     ta.clear();
