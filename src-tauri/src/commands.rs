@@ -8,7 +8,18 @@ use kizuna_core::api::{Choices, InitOptions, Installation};
 use kizuna_core::api::{Dashboard, choices as core_choices};
 use kizuna_core::api::{ReportProgress, ReportRequest, ReportSaved};
 use kizuna_core::model::Page;
+use kizuna_core::model::advocacy::{NetworkMembership, NetworkMembershipInput, Recommendation, RecommendationInput};
+use kizuna_core::model::directory::{
+    AttendeeCandidate, Contact, ContactInput, DirectoryQuery, Organisation, OrganisationInput,
+};
 use kizuna_core::model::grant::GrantOverview;
+use kizuna_core::model::mailing::{
+    ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
+};
+use kizuna_core::model::meeting::{
+    AttendInput, CoordinationQuery, CoordinationStats, FollowUp, FollowUpInput, Meeting, MeetingDetail, MeetingInput,
+    MeetingQuery,
+};
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
@@ -311,4 +322,359 @@ pub async fn doctor(state: State<'_, AppState>) -> Res<DoctorReport> {
 #[tauri::command]
 pub async fn doctor_repair(state: State<'_, AppState>, sync: State<'_, SyncWorker>) -> Res<DoctorReport> {
     wrote(&sync, state.with(|k| k.doctor_repair()))
+}
+
+#[tauri::command]
+pub async fn meeting_list(state: State<'_, AppState>, query: MeetingQuery) -> Res<Page<Meeting>> {
+    state.with(|k| k.meeting_list(&query))
+}
+
+#[tauri::command]
+pub async fn meeting_show(state: State<'_, AppState>, id: String) -> Res<MeetingDetail> {
+    state.with(|k| k.meeting_show(&id))
+}
+
+#[tauri::command]
+pub async fn meeting_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: MeetingInput,
+) -> Res<MeetingDetail> {
+    wrote(&sync, state.with(|k| k.meeting_add(&input)))
+}
+
+#[tauri::command]
+pub async fn meeting_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: MeetingInput,
+) -> Res<MeetingDetail> {
+    wrote(&sync, state.with(|k| k.meeting_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn meeting_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.meeting_remove(&id)))
+}
+
+/// Records attendees (members, organisations, or a new organisation) in one step.
+#[tauri::command]
+pub async fn meeting_attend(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    meeting_id: String,
+    input: AttendInput,
+) -> Res<MeetingDetail> {
+    wrote(&sync, state.with(|k| k.meeting_attend(&meeting_id, &input)))
+}
+
+#[tauri::command]
+pub async fn meeting_unattend(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    meeting_id: String,
+    attendee: String,
+) -> Res<MeetingDetail> {
+    wrote(&sync, state.with(|k| k.meeting_unattend(&meeting_id, &attendee)))
+}
+
+/// Members and organisations matching what has been typed so far.
+#[tauri::command]
+pub async fn attendee_search(
+    state: State<'_, AppState>,
+    typed: String,
+    limit: Option<i64>,
+) -> Res<Vec<AttendeeCandidate>> {
+    state.with(|k| k.attendee_search(&typed, limit))
+}
+
+#[tauri::command]
+pub async fn follow_up_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    meeting_id: String,
+    input: FollowUpInput,
+) -> Res<FollowUp> {
+    wrote(&sync, state.with(|k| k.follow_up_add(&meeting_id, &input)))
+}
+
+#[tauri::command]
+pub async fn follow_up_show(state: State<'_, AppState>, id: String) -> Res<FollowUp> {
+    state.with(|k| k.follow_up_show(&id))
+}
+
+#[tauri::command]
+pub async fn follow_up_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: FollowUpInput,
+) -> Res<FollowUp> {
+    wrote(&sync, state.with(|k| k.follow_up_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn follow_up_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.follow_up_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn coordination_stats(state: State<'_, AppState>, query: CoordinationQuery) -> Res<CoordinationStats> {
+    state.with(|k| k.coordination_stats(&query))
+}
+
+#[tauri::command]
+pub async fn organisation_list(state: State<'_, AppState>, query: DirectoryQuery) -> Res<Page<Organisation>> {
+    state.with(|k| k.organisation_list(&query))
+}
+
+#[tauri::command]
+pub async fn organisation_show(state: State<'_, AppState>, id: String) -> Res<Organisation> {
+    state.with(|k| k.organisation_show(&id))
+}
+
+#[tauri::command]
+pub async fn organisation_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: OrganisationInput,
+) -> Res<Organisation> {
+    wrote(&sync, state.with(|k| k.organisation_add(&input)))
+}
+
+#[tauri::command]
+pub async fn organisation_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: OrganisationInput,
+) -> Res<Organisation> {
+    wrote(&sync, state.with(|k| k.organisation_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn organisation_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.organisation_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn contact_list(state: State<'_, AppState>, query: DirectoryQuery) -> Res<Page<Contact>> {
+    state.with(|k| k.contact_list(&query))
+}
+
+#[tauri::command]
+pub async fn contact_show(state: State<'_, AppState>, id: String) -> Res<Contact> {
+    state.with(|k| k.contact_show(&id))
+}
+
+#[tauri::command]
+pub async fn contact_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: ContactInput) -> Res<Contact> {
+    wrote(&sync, state.with(|k| k.contact_add(&input)))
+}
+
+#[tauri::command]
+pub async fn contact_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: ContactInput,
+) -> Res<Contact> {
+    wrote(&sync, state.with(|k| k.contact_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn contact_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.contact_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn list_list(state: State<'_, AppState>) -> Res<Vec<MailingList>> {
+    state.with(|k| k.list_list())
+}
+
+#[tauri::command]
+pub async fn list_show(state: State<'_, AppState>, id: String) -> Res<MailingList> {
+    state.with(|k| k.list_show(&id))
+}
+
+#[tauri::command]
+pub async fn list_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: MailingListInput,
+) -> Res<MailingList> {
+    wrote(&sync, state.with(|k| k.list_add(&input)))
+}
+
+#[tauri::command]
+pub async fn list_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: MailingListInput,
+) -> Res<MailingList> {
+    wrote(&sync, state.with(|k| k.list_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn list_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.list_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn list_subscriptions(state: State<'_, AppState>, list_id: String) -> Res<Vec<Subscription>> {
+    state.with(|k| k.list_subscriptions(&list_id))
+}
+
+/// Subscribes contacts on a day (today when `null`); clears an earlier opt-out.
+#[tauri::command]
+pub async fn list_subscribe(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    list_id: String,
+    contacts: Vec<String>,
+    on: Option<String>,
+) -> Res<Vec<Subscription>> {
+    wrote(&sync, state.with(|k| k.list_subscribe(&list_id, &contacts, on.as_deref())))
+}
+
+#[tauri::command]
+pub async fn list_unsubscribe(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    list_id: String,
+    contact_id: String,
+    on: Option<String>,
+) -> Res<Subscription> {
+    wrote(&sync, state.with(|k| k.list_unsubscribe(&list_id, &contact_id, on.as_deref())))
+}
+
+#[tauri::command]
+pub async fn list_bounce(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    list_id: String,
+    contact_id: String,
+    bounced: bool,
+) -> Res<Subscription> {
+    wrote(&sync, state.with(|k| k.list_bounce(&list_id, &contact_id, bounced)))
+}
+
+#[tauri::command]
+pub async fn list_export(state: State<'_, AppState>, request: ListExportRequest) -> Res<ListExport> {
+    state.with(|k| k.list_export(&request))
+}
+
+/// The file extension a list export in `format` is saved with.
+fn list_extension(format: ListFormat) -> &'static str {
+    match format {
+        ListFormat::Csv => "csv",
+        ListFormat::Vcard => "vcf",
+    }
+}
+
+/// Asks where to save a list export, suggesting `file_name`; `null` when the
+/// person cancels. Like `report_pick_path`, it only answers a path.
+#[tauri::command]
+pub async fn list_export_pick_path(app: AppHandle, file_name: String, format: ListFormat) -> Res<Option<String>> {
+    let ext = list_extension(format);
+    let picked =
+        app.dialog().file().add_filter(ext.to_uppercase(), &[ext]).set_file_name(&file_name).blocking_save_file();
+    let Some(picked) = picked else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Writes a list export to `path`. As with reports, the page may only name
+/// an absolute path with the format's extension, so this command cannot
+/// overwrite any other file.
+#[tauri::command]
+pub async fn list_export_save(state: State<'_, AppState>, request: ListExportRequest, path: String) -> Res<ListExport> {
+    let ext = list_extension(request.format.unwrap_or_default());
+    let path = std::path::PathBuf::from(path.trim());
+    if !path.is_absolute() || !path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+        return Err(
+            Error::invalid("path", format!("'{}' is not an absolute path to a .{ext} file", path.display())).to_api()
+        );
+    }
+    state.with(|k| k.list_export_to(&request, &path))
+}
+
+/// Per list, who it reached between `from` and `to` (today when `null`).
+#[tauri::command]
+pub async fn list_reach(state: State<'_, AppState>, from: Option<String>, to: Option<String>) -> Res<Vec<ListReach>> {
+    state.with(|k| k.list_reach(from.as_deref(), to.as_deref()))
+}
+
+#[tauri::command]
+pub async fn recommendation_list(
+    state: State<'_, AppState>,
+    search: Option<String>,
+    status: Option<String>,
+) -> Res<Vec<Recommendation>> {
+    state.with(|k| k.recommendation_list(search.as_deref(), status.as_deref()))
+}
+
+#[tauri::command]
+pub async fn recommendation_show(state: State<'_, AppState>, id: String) -> Res<Recommendation> {
+    state.with(|k| k.recommendation_show(&id))
+}
+
+#[tauri::command]
+pub async fn recommendation_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: RecommendationInput,
+) -> Res<Recommendation> {
+    wrote(&sync, state.with(|k| k.recommendation_add(&input)))
+}
+
+#[tauri::command]
+pub async fn recommendation_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: RecommendationInput,
+) -> Res<Recommendation> {
+    wrote(&sync, state.with(|k| k.recommendation_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn recommendation_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.recommendation_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn network_list(state: State<'_, AppState>) -> Res<Vec<NetworkMembership>> {
+    state.with(|k| k.network_list())
+}
+
+#[tauri::command]
+pub async fn network_show(state: State<'_, AppState>, id: String) -> Res<NetworkMembership> {
+    state.with(|k| k.network_show(&id))
+}
+
+#[tauri::command]
+pub async fn network_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: NetworkMembershipInput,
+) -> Res<NetworkMembership> {
+    wrote(&sync, state.with(|k| k.network_add(&input)))
+}
+
+#[tauri::command]
+pub async fn network_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: NetworkMembershipInput,
+) -> Res<NetworkMembership> {
+    wrote(&sync, state.with(|k| k.network_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn network_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.network_remove(&id)))
 }

@@ -15,7 +15,18 @@ use kizuna_core::api::{
     Choices, Dashboard, DemoSummary, InitOptions, Installation, ReportProgress, ReportRequest, ReportSaved,
 };
 use kizuna_core::model::Page;
+use kizuna_core::model::advocacy::{NetworkMembership, NetworkMembershipInput, Recommendation, RecommendationInput};
+use kizuna_core::model::directory::{
+    AttendeeCandidate, Contact, ContactInput, DirectoryQuery, Organisation, OrganisationInput,
+};
 use kizuna_core::model::grant::{BudgetLineInput, ExpenditureInput, GrantOverview};
+use kizuna_core::model::mailing::{
+    ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
+};
+use kizuna_core::model::meeting::{
+    AttendInput, CoordinationQuery, CoordinationStats, FollowUp, FollowUpInput, MeetingDetail, MeetingInput,
+    MeetingQuery,
+};
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::profile::Profile;
@@ -64,6 +75,31 @@ fn render(into: &Path) {
         AutoSync,
         RemovedRecord,
         DoctorReport,
+        MeetingDetail,
+        MeetingInput,
+        MeetingQuery,
+        AttendInput,
+        AttendeeCandidate,
+        FollowUp,
+        FollowUpInput,
+        CoordinationQuery,
+        CoordinationStats,
+        Organisation,
+        OrganisationInput,
+        Contact,
+        ContactInput,
+        DirectoryQuery,
+        MailingList,
+        MailingListInput,
+        Subscription,
+        ListFormat,
+        ListExportRequest,
+        ListExport,
+        ListReach,
+        Recommendation,
+        RecommendationInput,
+        NetworkMembership,
+        NetworkMembershipInput,
     );
 }
 

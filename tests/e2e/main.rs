@@ -683,3 +683,314 @@ async fn hq_adds_a_fifth_office_in_settings_and_a_bad_code_is_named() {
     let out = cli(dir.path(), &["--json", "office", "list"]);
     assert!(out.contains("\"kamaishi\""), "{out}");
 }
+
+/// Registers member NGOs through the core, as a sync from the offices that
+/// enrolled them would bring them: (member id, what the test types to find it).
+fn register_members(dir: &Path) -> Vec<(String, &'static str)> {
+    let mut k = Kizuna::open(dir).expect("open the app's database with the core");
+    let seeded = k.member_list(&MemberQuery::default()).expect("member list").total;
+    assert_eq!(seeded, 0, "the seed now holds member NGOs; the names typed below may match more than one");
+    [
+        // Typed in katakana: only the reading (hiragana) has it.
+        ("石巻復興支援の会", "Ishinomaki Recovery Support", "いしのまきふっこうしえんのかい", "04", "イシノマキ"),
+        // Typed in half-width katakana.
+        ("遠野まごころネット", "Tono Magokoro Net", "とおのまごころねっと", "03", "ﾏｺﾞｺﾛ"),
+        // Typed as part of the English name, in lower case.
+        ("ふくしまキッズ応援団", "Fukushima Kids Support", "ふくしまきっずおうえんだん", "07", "kids"),
+        ("気仙沼みなと復興会", "Kesennuma Minato Recovery", "けせんぬまみなとふっこうかい", "04", "気仙沼"),
+    ]
+    .into_iter()
+    .map(|(ja, en, reading, pref, typed)| {
+        let m = k
+            .member_add(&kizuna_core::model::member::MemberInput {
+                name_ja: Some(ja.into()),
+                name_en: Some(en.into()),
+                reading: Some(reading.into()),
+                prefectures: Some(vec![pref.into()]),
+                ..Default::default()
+            })
+            .expect("add a member");
+        (m.id, typed)
+    })
+    .collect()
+}
+
+/// Types part of a name into the attendance type-ahead and waits until the
+/// core's first candidate is `id`.
+async fn offer(app: &App, typed: &str, id: &str) {
+    app.fill("[data-testid=attendance] input[name=attendee]", typed).await;
+    app.find(&format!("[data-testid=attendee-candidates] li:first-child[data-candidate='{id}']")).await;
+}
+
+#[tokio::test]
+async fn a_meeting_with_five_attendees_by_type_ahead_changes_the_average_on_the_dashboard() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "ja", "tokyo").await;
+    let members = register_members(dir.path());
+
+    // No meeting yet: no mean to show.
+    app.wait_text("[data-testid=coord-meetings]", "0").await;
+    app.wait_text("[data-testid=coord-mean]", "—").await;
+
+    nav(&app, "meetings").await;
+    app.click("[data-testid=meeting-add]").await;
+    app.find("[data-testid=meeting-form]").await;
+    app.fill("[data-testid=meeting-form] input[name=held_on]", "2011-06-10").await;
+    app.fill("[data-testid=meeting-form] input[name=start_time]", "13:30").await;
+    app.find("[data-testid=meeting-form] select[name=prefecture]")
+        .await
+        .select_by_value("04")
+        .await
+        .expect("choose 宮城県");
+    app.fill("[data-testid=meeting-form] input[name=municipality]", "石巻市").await;
+    app.fill("[data-testid=meeting-form] input[name=venue]", "石巻専修大学").await;
+    app.fill("[data-testid=meeting-form] input[name=topic_ja]", "石巻地区NGO連絡会").await;
+    app.fill("[data-testid=meeting-form] input[name=topic_en]", "Ishinomaki NGO liaison meeting").await;
+    app.fill(
+        "[data-testid=meeting-form] textarea[name=minutes_ja]",
+        "物資配布の重複を避けるため、各団体の配布予定を共有した。",
+    )
+    .await;
+    app.fill("[data-testid=meeting-form] input[name=head_count]", "23").await;
+    app.screenshot("meeting-form-ja").await;
+    app.click("[data-testid=meeting-save]").await;
+    app.wait_text("[data-testid=meeting-topic]", "石巻地区NGO連絡会").await;
+
+    // Four members by typing part of their names: Enter takes the first
+    // candidate, a click takes the one clicked.
+    let table = "[data-testid=attendee-table] tbody tr";
+    for (n, (id, typed)) in members.iter().enumerate() {
+        offer(&app, typed, id).await;
+        if n == 0 {
+            app.screenshot("meeting-type-ahead-ja").await;
+        }
+        if n % 2 == 0 {
+            app.press("[data-testid=attendance] input[name=attendee]", Key::Enter).await;
+        } else {
+            app.click(&format!("[data-testid=attendee-candidates] li[data-candidate='{id}'] button")).await;
+        }
+        app.wait_count(table, n + 1).await;
+        // The input empties, ready for the next one.
+        app.wait_script(
+            "return document.querySelector('[data-testid=attendance] input[name=attendee]').value",
+            serde_json::json!(""),
+        )
+        .await;
+    }
+    // An organisation nobody has recorded yet: one step adds it and records it.
+    app.fill("[data-testid=attendance] input[name=attendee]", "釜石市社会福祉協議会").await;
+    app.wait_text("[data-testid=attendee-new-org]", "「釜石市社会福祉協議会」を新しい団体として追加").await;
+    app.screenshot("meeting-new-organisation-ja").await;
+    app.click("[data-testid=attendee-new-org]").await;
+    app.wait_count(table, 5).await;
+    app.wait_text("[data-testid=attendee-count]", "5").await;
+    app.wait_count(&format!("{table}[data-kind=member]"), 4).await;
+    app.wait_text(&format!("{table}[data-kind=organisation] .name-ja"), "釜石市社会福祉協議会").await;
+
+    // A follow-up due before the meeting: the core's message, under the field.
+    app.fill("[data-testid=follow-up-form] input[name=text]", "配布予定表を全団体に送付").await;
+    app.find("[data-testid=follow-up-form] select[name=responsible]")
+        .await
+        .select_by_value("office:tokyo")
+        .await
+        .expect("choose HQ");
+    app.fill("[data-testid=follow-up-form] input[name=due_on]", "2011-06-01").await;
+    app.click("[data-testid=follow-up-save]").await;
+    app.wait_text_that("[data-testid=follow-up-form] .field.has-error .field-error", "say it is early", |t| {
+        t.contains("before the meeting")
+    })
+    .await;
+    app.fill("[data-testid=follow-up-form] input[name=due_on]", "2011-06-17").await;
+    app.click("[data-testid=follow-up-save]").await;
+    app.wait_count("[data-testid=follow-up-table] tbody tr.overdue", 1).await;
+    app.screenshot("meeting-ja").await;
+
+    nav(&app, "meetings").await;
+    app.wait_count("[data-testid=meeting-table] tbody tr", 1).await;
+    app.screenshot("meetings-ja").await;
+
+    // One meeting with five organisations: the mean is 5.
+    nav(&app, "dashboard").await;
+    app.wait_text("[data-testid=coord-meetings]", "1").await;
+    app.wait_text("[data-testid=coord-mean]", "5").await;
+    app.wait_text("[data-testid=coord-median]", "5").await;
+    app.wait_text("[data-testid=coord-members]", "4").await;
+    app.wait_text("[data-testid=coord-overdue]", "1").await;
+    app.screenshot("dashboard-coordination-ja").await;
+
+    // The same screens in English.
+    nav(&app, "settings").await;
+    app.click("input[name=language][value=en]").await;
+    app.wait_text("[data-nav=meetings]", "Meetings").await;
+    nav(&app, "dashboard").await;
+    app.wait_text("[data-testid=coord-mean]", "5").await;
+    app.screenshot("dashboard-coordination-en").await;
+    nav(&app, "meetings").await;
+    app.wait_count("[data-testid=meeting-table] tbody tr", 1).await;
+    app.screenshot("meetings-en").await;
+    app.press("[data-testid=meeting-table] tbody tr", Key::Enter).await;
+    app.wait_text("[data-testid=meeting-topic]", "Ishinomaki NGO liaison meeting").await;
+    app.wait_count(table, 5).await;
+    app.fill("[data-testid=attendance] input[name=attendee]", "ishinomaki").await;
+    app.find(&format!("[data-testid=attendee-candidates] li[data-candidate='{}']", members[0].0)).await;
+    app.screenshot("meeting-en").await;
+    app.quit().await;
+
+    let k = Kizuna::open(dir.path()).expect("open");
+    let meetings = k.meeting_list(&Default::default()).expect("meeting list");
+    assert_eq!(meetings.total, 1);
+    let detail = k.meeting_show(&meetings.rows[0].id).expect("meeting");
+    assert_eq!(detail.attendees.len(), 5, "{:?}", detail.attendees);
+    for (id, _) in &members {
+        assert!(detail.attendees.iter().any(|a| a.member_id.as_deref() == Some(id.as_str())), "member {id} missing");
+    }
+    assert_eq!(detail.meeting.head_count, Some(23));
+    let stats = k.coordination_stats(&Default::default()).expect("coordination figures");
+    assert_eq!(stats.organisations_mean.map(|d| d.to_string()).as_deref(), Some("5"));
+    assert_eq!(stats.member_ngos_reached, 4);
+    assert_eq!(stats.overdue_follow_ups.len(), 1);
+}
+
+#[tokio::test]
+async fn directory_mailing_lists_and_advocacy_are_recorded_in_their_screens_and_an_opt_out_is_never_exported() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    // A field office: coordination records are every office's to write.
+    first_start(&app, "en", "sendai").await;
+
+    nav(&app, "directory").await;
+    app.click("[data-testid=org-add]").await;
+    app.fill("[data-testid=org-form] input[name=name_ja]", "石巻商工会議所").await;
+    app.fill("[data-testid=org-form] input[name=name_en]", "Ishinomaki Chamber of Commerce").await;
+    app.fill("[data-testid=org-form] input[name=reading]", "いしのまきしょうこうかいぎしょ").await;
+    app.find("[data-testid=org-form] select[name=kind]").await.select_by_value("company").await.expect("company");
+    app.click("[data-testid=org-save]").await;
+    app.wait_gone("[data-testid=org-form]").await;
+    app.wait_count("[data-testid=org-table] tbody tr", 1).await;
+
+    app.click("[data-tab=contacts]").await;
+    app.click("[data-testid=contact-add]").await;
+    app.fill("[data-testid=contact-form] input[name=name_ja]", "佐藤花子").await;
+    app.fill("[data-testid=contact-form] input[name=reading]", "さとうはなこ").await;
+    // The affiliation by type-ahead, its reading typed in katakana.
+    app.fill("[data-testid=contact-form] input[name=affiliation]", "ショウコウ").await;
+    app.find("[data-testid=affiliation-candidates] li").await;
+    app.press("[data-testid=contact-form] input[name=affiliation]", Key::Enter).await;
+    app.wait_text_that("[data-testid=contact-affiliation]", "name the chamber", |t| {
+        t.contains("Ishinomaki Chamber of Commerce")
+    })
+    .await;
+    app.fill("[data-testid=contact-form] input[name=email]", "hanako@").await;
+    app.click("[data-testid=contact-save]").await;
+    app.wait_text_that("[data-testid=contact-form] .field.has-error .field-error", "the core's message", |t| {
+        t.starts_with("email:")
+    })
+    .await;
+    app.screenshot("contact-form-en").await;
+    app.wait_count("[data-testid=contact-form] .field.has-error input[name=email]", 1).await;
+    app.fill("[data-testid=contact-form] input[name=email]", "hanako@example.jp").await;
+    app.click("[data-testid=contact-save]").await;
+    app.wait_gone("[data-testid=contact-form]").await;
+    app.click("[data-testid=contact-add]").await;
+    app.fill("[data-testid=contact-form] input[name=name_ja]", "鈴木一郎").await;
+    app.fill("[data-testid=contact-form] input[name=reading]", "すずきいちろう").await;
+    app.fill("[data-testid=contact-form] input[name=email]", "ichiro@example.jp").await;
+    app.click("[data-testid=contact-save]").await;
+    app.wait_gone("[data-testid=contact-form]").await;
+    app.wait_count("[data-testid=contact-table] tbody tr", 2).await;
+    app.wait_text_that("[data-testid=contact-table] tbody tr:first-child", "show the affiliation", |t| {
+        t.contains("Ishinomaki Chamber of Commerce")
+    })
+    .await;
+    app.screenshot("directory-en").await;
+    let suzuki = {
+        let k = Kizuna::open(dir.path()).expect("open");
+        let q =
+            kizuna_core::model::directory::DirectoryQuery { search: Some("すずき".into()), ..Default::default() };
+        k.contact_list(&q).expect("contacts").rows[0].id.clone()
+    };
+
+    nav(&app, "mailing").await;
+    app.click("[data-testid=list-add]").await;
+    app.fill("[data-testid=list-form] input[name=name_ja]", "東北支援情報").await;
+    app.fill("[data-testid=list-form] input[name=name_en]", "Tohoku update").await;
+    app.click("[data-testid=list-save]").await;
+    app.find("[data-testid=list-detail]").await;
+    for typed in ["ｻﾄｳ", "すずき"] {
+        let n = app.all("[data-testid=subscriber-table] tbody tr").await.len();
+        app.fill("[data-testid=subscribers] input[name=subscribe]", typed).await;
+        app.find("[data-testid=subscribe-candidates] li").await;
+        app.press("[data-testid=subscribers] input[name=subscribe]", Key::Enter).await;
+        app.wait_count("[data-testid=subscriber-table] tbody tr", n + 1).await;
+    }
+    app.click(&format!("[data-testid=subscriber-table] tr[data-contact-id='{suzuki}'] [data-testid=opt-out]")).await;
+    app.find(&format!("[data-testid=subscriber-table] tr[data-contact-id='{suzuki}'] [data-mark=opted-out]")).await;
+
+    // The export to a typed path gets its extension; the opted-out contact is left out.
+    let typed = dir.path().join("tohoku");
+    app.fill("[data-testid=list-export] input[name=export_path]", &typed.display().to_string()).await;
+    app.press("[data-testid=list-export] input[name=export_path]", Key::Enter).await;
+    let csv = dir.path().join("tohoku.csv");
+    app.wait_text_that("[data-testid=list-exported]", "name the file", |t| {
+        t.contains(&csv.display().to_string()) && t.contains("1 exported") && t.contains("1 opted out")
+    })
+    .await;
+    let text = std::fs::read_to_string(&csv).expect("the CSV was written");
+    assert!(text.starts_with('\u{feff}') && text.contains("hanako@example.jp"), "{text}");
+    assert!(!text.contains("ichiro@example.jp"), "an opted-out contact was exported:\n{text}");
+    app.screenshot("mailing-en").await;
+
+    nav(&app, "advocacy").await;
+    app.click("[data-testid=recommendation-add]").await;
+    app.fill("[data-testid=recommendation-form] input[name=title_ja]", "仮設住宅の冬季対策に関する提言").await;
+    app.fill("[data-testid=recommendation-form] input[name=addressee]", "復興庁").await;
+    app.find("[data-testid=recommendation-form] select[name=status]")
+        .await
+        .select_by_value("submitted")
+        .await
+        .expect("submitted");
+    app.click("[data-testid=recommendation-save]").await;
+    app.wait_text_that("[data-testid=recommendation-form] .field.has-error .field-error", "ask for the date", |t| {
+        t.contains("submission date")
+    })
+    .await;
+    app.wait_count("[data-testid=recommendation-form] .field.has-error input[name=submitted_on]", 1).await;
+    app.fill("[data-testid=recommendation-form] input[name=submitted_on]", "2011-10-03").await;
+    app.click("[data-testid=recommendation-save]").await;
+    app.wait_gone("[data-testid=recommendation-form]").await;
+    app.wait_text_that("[data-testid=recommendation-table] tbody tr", "show it submitted", |t| {
+        t.contains("Submitted") && t.contains("October 3, 2011")
+    })
+    .await;
+    app.click("[data-testid=network-add]").await;
+    app.fill("[data-testid=network-form] input[name=network_ja]", "東日本大震災支援全国ネットワーク").await;
+    app.fill("[data-testid=network-form] input[name=network_en]", "Japan Civil Network (JCN)").await;
+    app.fill("[data-testid=network-form] input[name=role_en]", "Steering committee member").await;
+    app.fill("[data-testid=network-form] input[name=started_on]", "2011-03-30").await;
+    app.click("[data-testid=network-save]").await;
+    app.wait_gone("[data-testid=network-form]").await;
+    app.wait_count("[data-testid=network-table] tbody tr", 1).await;
+    app.screenshot("advocacy-en").await;
+
+    nav(&app, "settings").await;
+    app.click("input[name=language][value=ja]").await;
+    app.wait_text("[data-nav=directory]", "名簿").await;
+    nav(&app, "directory").await;
+    app.wait_count("[data-testid=org-table] tbody tr", 1).await;
+    app.screenshot("directory-ja").await;
+    nav(&app, "mailing").await;
+    app.find(&format!("[data-testid=subscriber-table] tr[data-contact-id='{suzuki}'] [data-mark=opted-out]")).await;
+    app.screenshot("mailing-ja").await;
+    nav(&app, "advocacy").await;
+    app.wait_count("[data-testid=network-table] tbody tr", 1).await;
+    app.screenshot("advocacy-ja").await;
+    app.quit().await;
+
+    let k = Kizuna::open(dir.path()).expect("open");
+    let lists = k.list_list().expect("lists");
+    assert_eq!((lists.len(), lists[0].subscribers, lists[0].opted_out), (1, 1, 1));
+    assert_eq!(k.recommendation_list(None, Some("submitted")).expect("recommendations").len(), 1);
+}

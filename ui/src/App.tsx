@@ -5,9 +5,14 @@ import type { Choices } from "./bindings/Choices";
 import type { Installation } from "./bindings/Installation";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { codeText, I18nContext, type Lang, isLang, makeI18n } from "./i18n";
+import { AdvocacyScreen } from "./screens/Advocacy";
 import { DashboardScreen } from "./screens/Dashboard";
+import { DirectoryScreen } from "./screens/Directory";
 import { FirstStart } from "./screens/FirstStart";
 import { GrantsScreen } from "./screens/Grants";
+import { MailingScreen } from "./screens/Mailing";
+import { MeetingPage } from "./screens/MeetingPage";
+import { MeetingsScreen } from "./screens/Meetings";
 import { MemberPage } from "./screens/MemberPage";
 import { MembersScreen } from "./screens/Members";
 import { DoctorScreen } from "./screens/Doctor";
@@ -21,6 +26,10 @@ const NAV = [
   "dashboard",
   "members",
   "sites",
+  "meetings",
+  "directory",
+  "mailing",
+  "advocacy",
   "grants",
   "reports",
   "sync",
@@ -82,7 +91,7 @@ export function App() {
   }
 
   const go = (r: Route) => setRoute(r);
-  const current = route.screen === "member" ? "members" : route.screen;
+  const current = route.screen === "member" ? "members" : route.screen === "meeting" ? "meetings" : route.screen;
   return (
     <I18nContext.Provider value={i18n}>
       <AppContext.Provider value={{ choices, installation, go, setLang }}>
@@ -113,6 +122,11 @@ export function App() {
             {route.screen === "members" && <MembersScreen />}
             {route.screen === "member" && <MemberPage id={route.id} />}
             {route.screen === "sites" && <SitesScreen />}
+            {route.screen === "meetings" && <MeetingsScreen />}
+            {route.screen === "meeting" && <MeetingPage id={route.id} />}
+            {route.screen === "directory" && <DirectoryScreen />}
+            {route.screen === "mailing" && <MailingScreen />}
+            {route.screen === "advocacy" && <AdvocacyScreen />}
             {route.screen === "grants" && <GrantsScreen />}
             {route.screen === "reports" && <ReportsScreen />}
             {route.screen === "settings" && <SettingsScreen installation={installation} />}

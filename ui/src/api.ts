@@ -3,18 +3,43 @@
 // core's {code, message, field}; the UI switches on `code`, shows `message`.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
+import type { AttendInput } from "./bindings/AttendInput";
+import type { AttendeeCandidate } from "./bindings/AttendeeCandidate";
 import type { AutoSync } from "./bindings/AutoSync";
 import type { Choices } from "./bindings/Choices";
+import type { Contact } from "./bindings/Contact";
+import type { ContactInput } from "./bindings/ContactInput";
+import type { CoordinationQuery } from "./bindings/CoordinationQuery";
+import type { CoordinationStats } from "./bindings/CoordinationStats";
 import type { Dashboard } from "./bindings/Dashboard";
+import type { DirectoryQuery } from "./bindings/DirectoryQuery";
 import type { DoctorReport } from "./bindings/DoctorReport";
+import type { FollowUp } from "./bindings/FollowUp";
+import type { FollowUpInput } from "./bindings/FollowUpInput";
 import type { GrantOverview } from "./bindings/GrantOverview";
 import type { Installation } from "./bindings/Installation";
+import type { ListExport } from "./bindings/ListExport";
+import type { ListExportRequest } from "./bindings/ListExportRequest";
+import type { ListFormat } from "./bindings/ListFormat";
+import type { ListReach } from "./bindings/ListReach";
+import type { MailingList } from "./bindings/MailingList";
+import type { MailingListInput } from "./bindings/MailingListInput";
+import type { Meeting } from "./bindings/Meeting";
+import type { MeetingDetail } from "./bindings/MeetingDetail";
+import type { MeetingInput } from "./bindings/MeetingInput";
+import type { MeetingQuery } from "./bindings/MeetingQuery";
 import type { Member } from "./bindings/Member";
 import type { MemberInput } from "./bindings/MemberInput";
 import type { MemberQuery } from "./bindings/MemberQuery";
+import type { NetworkMembership } from "./bindings/NetworkMembership";
+import type { NetworkMembershipInput } from "./bindings/NetworkMembershipInput";
 import type { Office } from "./bindings/Office";
 import type { OfficeInput } from "./bindings/OfficeInput";
+import type { Organisation } from "./bindings/Organisation";
+import type { OrganisationInput } from "./bindings/OrganisationInput";
 import type { Page } from "./bindings/Page";
+import type { Recommendation } from "./bindings/Recommendation";
+import type { RecommendationInput } from "./bindings/RecommendationInput";
 import type { RemovedRecord } from "./bindings/RemovedRecord";
 import type { ReportProgress } from "./bindings/ReportProgress";
 import type { ReportRequest } from "./bindings/ReportRequest";
@@ -22,6 +47,7 @@ import type { ReportSaved } from "./bindings/ReportSaved";
 import type { Site } from "./bindings/Site";
 import type { SiteInput } from "./bindings/SiteInput";
 import type { SiteQuery } from "./bindings/SiteQuery";
+import type { Subscription } from "./bindings/Subscription";
 import type { SyncStatus } from "./bindings/SyncStatus";
 
 /** The shell's background sync, generated like the other types. */
@@ -110,6 +136,61 @@ export const api = {
   removedRestore: (id: string, table: string) => call<RemovedRecord>("removed_restore", { id, table }),
   doctor: () => call<DoctorReport>("doctor"),
   doctorRepair: () => call<DoctorReport>("doctor_repair"),
+  meetingList: (query: MeetingQuery) => call<Page<Meeting>>("meeting_list", { query }),
+  meetingShow: (id: string) => call<MeetingDetail>("meeting_show", { id }),
+  meetingAdd: (input: MeetingInput) => call<MeetingDetail>("meeting_add", { input }),
+  meetingEdit: (id: string, input: MeetingInput) => call<MeetingDetail>("meeting_edit", { id, input }),
+  meetingRemove: (id: string) => call<null>("meeting_remove", { id }),
+  meetingAttend: (meetingId: string, input: AttendInput) => call<MeetingDetail>("meeting_attend", { meetingId, input }),
+  meetingUnattend: (meetingId: string, attendee: string) =>
+    call<MeetingDetail>("meeting_unattend", { meetingId, attendee }),
+  attendeeSearch: (typed: string, limit?: number) =>
+    call<AttendeeCandidate[]>("attendee_search", { typed, limit: limit ?? null }),
+  followUpAdd: (meetingId: string, input: FollowUpInput) => call<FollowUp>("follow_up_add", { meetingId, input }),
+  followUpShow: (id: string) => call<FollowUp>("follow_up_show", { id }),
+  followUpEdit: (id: string, input: FollowUpInput) => call<FollowUp>("follow_up_edit", { id, input }),
+  followUpRemove: (id: string) => call<null>("follow_up_remove", { id }),
+  coordinationStats: (query: CoordinationQuery) => call<CoordinationStats>("coordination_stats", { query }),
+  organisationList: (query: DirectoryQuery) => call<Page<Organisation>>("organisation_list", { query }),
+  organisationShow: (id: string) => call<Organisation>("organisation_show", { id }),
+  organisationAdd: (input: OrganisationInput) => call<Organisation>("organisation_add", { input }),
+  organisationEdit: (id: string, input: OrganisationInput) => call<Organisation>("organisation_edit", { id, input }),
+  organisationRemove: (id: string) => call<null>("organisation_remove", { id }),
+  contactList: (query: DirectoryQuery) => call<Page<Contact>>("contact_list", { query }),
+  contactShow: (id: string) => call<Contact>("contact_show", { id }),
+  contactAdd: (input: ContactInput) => call<Contact>("contact_add", { input }),
+  contactEdit: (id: string, input: ContactInput) => call<Contact>("contact_edit", { id, input }),
+  contactRemove: (id: string) => call<null>("contact_remove", { id }),
+  listList: () => call<MailingList[]>("list_list"),
+  listShow: (id: string) => call<MailingList>("list_show", { id }),
+  listAdd: (input: MailingListInput) => call<MailingList>("list_add", { input }),
+  listEdit: (id: string, input: MailingListInput) => call<MailingList>("list_edit", { id, input }),
+  listRemove: (id: string) => call<null>("list_remove", { id }),
+  listSubscriptions: (listId: string) => call<Subscription[]>("list_subscriptions", { listId }),
+  listSubscribe: (listId: string, contacts: string[], on: string | null = null) =>
+    call<Subscription[]>("list_subscribe", { listId, contacts, on }),
+  listUnsubscribe: (listId: string, contactId: string, on: string | null = null) =>
+    call<Subscription>("list_unsubscribe", { listId, contactId, on }),
+  listBounce: (listId: string, contactId: string, bounced: boolean) =>
+    call<Subscription>("list_bounce", { listId, contactId, bounced }),
+  listExport: (request: ListExportRequest) => call<ListExport>("list_export", { request }),
+  listExportPickPath: (fileName: string, format: ListFormat) =>
+    call<string | null>("list_export_pick_path", { fileName, format }),
+  /** Writes the export to `path` (absolute, with the format's extension). */
+  listExportSave: (request: ListExportRequest, path: string) => call<ListExport>("list_export_save", { request, path }),
+  listReach: (from: string | null, to: string | null) => call<ListReach[]>("list_reach", { from, to }),
+  recommendationList: (search: string | null, status: string | null) =>
+    call<Recommendation[]>("recommendation_list", { search, status }),
+  recommendationShow: (id: string) => call<Recommendation>("recommendation_show", { id }),
+  recommendationAdd: (input: RecommendationInput) => call<Recommendation>("recommendation_add", { input }),
+  recommendationEdit: (id: string, input: RecommendationInput) =>
+    call<Recommendation>("recommendation_edit", { id, input }),
+  recommendationRemove: (id: string) => call<null>("recommendation_remove", { id }),
+  networkList: () => call<NetworkMembership[]>("network_list"),
+  networkShow: (id: string) => call<NetworkMembership>("network_show", { id }),
+  networkAdd: (input: NetworkMembershipInput) => call<NetworkMembership>("network_add", { input }),
+  networkEdit: (id: string, input: NetworkMembershipInput) => call<NetworkMembership>("network_edit", { id, input }),
+  networkRemove: (id: string) => call<null>("network_remove", { id }),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

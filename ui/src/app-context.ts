@@ -11,6 +11,11 @@ export type Route =
   | { screen: "members" }
   | { screen: "member"; id: string }
   | { screen: "sites" }
+  | { screen: "meetings" }
+  | { screen: "meeting"; id: string }
+  | { screen: "directory" }
+  | { screen: "mailing" }
+  | { screen: "advocacy" }
   | { screen: "grants" }
   | { screen: "reports" }
   | { screen: "settings" }

@@ -44,3 +44,9 @@ export function formatRange(start: string, end: string, lang: Lang): string {
 export function formatCount(n: number | bigint, _lang: Lang): string {
   return group(String(n));
 }
+
+/** Today in the computer's time zone, as YYYY-MM-DD (the core's date form). */
+export function todayIso(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}

@@ -134,7 +134,10 @@ fn export(args: ExportArgs, k: &Kizuna, out: &Out) -> Result<(), Error> {
         format: args.format.map(|f| f.parse()).transpose()?,
         contacts: (!args.contacts.is_empty()).then_some(args.contacts),
     };
-    let e = k.list_export(&req)?;
+    let e = match &args.out {
+        Some(path) => k.list_export_to(&req, path)?,
+        None => k.list_export(&req)?,
+    };
     let summary =
         format!("{} exported; skipped {} bouncing, {} opted out", e.exported, e.skipped_bounced, e.skipped_opted_out);
     // Without --json the summary goes to stderr, so that stdout carries the
@@ -142,7 +145,6 @@ fn export(args: ExportArgs, k: &Kizuna, out: &Out) -> Result<(), Error> {
     // the `content` of the JSON.
     match args.out {
         Some(path) => {
-            kizuna_core::files::write_atomic(&path, e.content.as_bytes())?;
             let written = serde_json::json!({
                 "written": path.display().to_string(),
                 "exported": e.exported,

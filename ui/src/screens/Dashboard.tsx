@@ -5,6 +5,7 @@ import type { Dashboard } from "../bindings/Dashboard";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { formatCount, formatMoney, formatRange } from "../format";
 import { pick, useI18n } from "../i18n";
+import { CoordinationPanel } from "./CoordinationPanel";
 
 let reportedReady = false;
 
@@ -73,6 +74,8 @@ export function DashboardScreen() {
           <span class="tile-note">{t("dashboard.unsynced_note")}</span>
         </div>
       </div>
+
+      <CoordinationPanel />
 
       <h2>{t("dashboard.by_prefecture")}</h2>
       <div class="tiles">

@@ -361,6 +361,14 @@ impl Kizuna {
         })
     }
 
+    /// Writes a list's export to `path` (a temporary file renamed into
+    /// place), answering what went into it.
+    pub fn list_export_to(&self, req: &ListExportRequest, path: &std::path::Path) -> Result<ListExport> {
+        let export = self.list_export(req)?;
+        crate::files::write_atomic(path, export.content.as_bytes())?;
+        Ok(export)
+    }
+
     /// Per list, who it reached in a period: contacts subscribed at some
     /// time in it, and their distinct organisations (member NGOs and
     /// others, companies counted apart).
