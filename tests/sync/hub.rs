@@ -279,6 +279,9 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
              ALTER TABLE sync_quarantine DROP COLUMN chain;
              ALTER TABLE offices DROP COLUMN number_prefix; ALTER TABLE offices DROP COLUMN enrolments;
              ALTER TABLE sync_peers DROP COLUMN last_sent; ALTER TABLE sync_peers DROP COLUMN last_received;
+             DROP TABLE organisations; DROP TABLE contacts; DROP TABLE meetings; DROP TABLE meeting_attendance;
+             DROP TABLE follow_ups; DROP TABLE mailing_lists; DROP TABLE subscriptions;
+             DROP TABLE recommendations; DROP TABLE network_memberships;
              PRAGMA user_version = 3;",
         )
         .unwrap();
