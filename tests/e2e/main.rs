@@ -966,13 +966,14 @@ async fn directory_mailing_lists_and_advocacy_are_recorded_in_their_screens_and_
     })
     .await;
     app.click("[data-testid=network-add]").await;
-    app.fill("[data-testid=network-form] input[name=network_ja]", "東日本大震災支援全国ネットワーク").await;
-    app.fill("[data-testid=network-form] input[name=network_en]", "Japan Civil Network (JCN)").await;
-    app.fill("[data-testid=network-form] input[name=role_en]", "Steering committee member").await;
+    // The seed holds the source's JCN seat; a second network is added.
+    app.fill("[data-testid=network-form] input[name=network_ja]", "ジャパン・プラットフォーム").await;
+    app.fill("[data-testid=network-form] input[name=network_en]", "Japan Platform").await;
+    app.fill("[data-testid=network-form] input[name=role_en]", "Information exchange").await;
     app.fill("[data-testid=network-form] input[name=started_on]", "2011-03-30").await;
     app.click("[data-testid=network-save]").await;
     app.wait_gone("[data-testid=network-form]").await;
-    app.wait_count("[data-testid=network-table] tbody tr", 1).await;
+    app.wait_count("[data-testid=network-table] tbody tr", 2).await;
     app.screenshot("advocacy-en").await;
 
     nav(&app, "settings").await;
@@ -982,15 +983,22 @@ async fn directory_mailing_lists_and_advocacy_are_recorded_in_their_screens_and_
     app.wait_count("[data-testid=org-table] tbody tr", 1).await;
     app.screenshot("directory-ja").await;
     nav(&app, "mailing").await;
+    // The seed's master list comes first; the Tohoku list is picked.
+    let tohoku = {
+        let k = Kizuna::open(dir.path()).expect("open");
+        k.list_list().expect("lists").into_iter().find(|l| l.name_en == "Tohoku update").expect("the new list").id
+    };
+    app.click(&format!("[data-testid=list-table] tr[data-list-id='{tohoku}'] td")).await;
     app.find(&format!("[data-testid=subscriber-table] tr[data-contact-id='{suzuki}'] [data-mark=opted-out]")).await;
     app.screenshot("mailing-ja").await;
     nav(&app, "advocacy").await;
-    app.wait_count("[data-testid=network-table] tbody tr", 1).await;
+    app.wait_count("[data-testid=network-table] tbody tr", 2).await;
     app.screenshot("advocacy-ja").await;
     app.quit().await;
 
     let k = Kizuna::open(dir.path()).expect("open");
     let lists = k.list_list().expect("lists");
-    assert_eq!((lists.len(), lists[0].subscribers, lists[0].opted_out), (1, 1, 1));
+    let tohoku = lists.iter().find(|l| l.name_en == "Tohoku update").expect("the new list");
+    assert_eq!((lists.len(), tohoku.subscribers, tohoku.opted_out), (2, 1, 1));
     assert_eq!(k.recommendation_list(None, Some("submitted")).expect("recommendations").len(), 1);
 }
