@@ -71,7 +71,8 @@ fn figure(label_en: &str, label_ja: &str, value: String, qualifier: Option<&str>
 fn coordination(l: &mut Layout, d: &PhaseData, period: &str) {
     let lang = d.lang;
     let c = &d.figures.coordination;
-    l.heading(lang.t("2. Coordination", "2. 調整・連携"), 1, 80.0);
+    // The method note and the first rows of the table stay with the heading.
+    l.heading(lang.t("2. Coordination", "2. 調整・連携"), 1, 220.0);
     let method = match lang {
         Lang::En => format!(
             "Computed from the meetings, attendance and mailing lists recorded for {period}. Organisations per meeting count the member NGOs and other organisations recorded as attending, over the meetings whose attendance was recorded."
