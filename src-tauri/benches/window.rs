@@ -5,7 +5,10 @@
 //! - idle memory: RSS of the app and its WebKit processes after 5 s idle;
 //! - keystroke → rows: the registry and the site list over 100,000 sites
 //!   (`demo --sites 100000`), measured in the page from the input event to
-//!   the frame that shows the new rows.
+//!   the frame that shows the new rows;
+//! - coordination: the same for the meeting list over 10,000 meetings of 30
+//!   attendees and the contact list over 50,000 contacts
+//!   (`demo --meetings 10000 --attendees 30 --contacts 50000`).
 //!
 //! Not a test: it asserts nothing, it reports.
 
@@ -172,7 +175,7 @@ async fn main() {
         return; // `cargo test --benches` asks benches to list themselves.
     }
     // `cargo bench ... -- memory` runs only the parts whose name contains
-    // an argument (cold, memory, keystroke); no argument runs them all.
+    // an argument (cold, memory, keystroke, coordination); no argument runs them all.
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let wants = |part: &str| only.is_empty() || only.iter().any(|o| part.contains(o.as_str()));
     if wants("cold") {
@@ -186,6 +189,32 @@ async fn main() {
             app.quit().await;
         }
         println!("  {}", summary(&starts).replace("keystrokes", "launches"));
+    }
+    if wants("coordination") {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let t = std::time::Instant::now();
+        let mut k = Kizuna::init(dir.path(), &InitOptions { office: Some("tokyo".into()), empty: None }).expect("init");
+        k.demo(500, 0, 1).expect("demo members");
+        k.demo_coordination(10_000, 30, 50_000, 1).expect("demo coordination");
+        drop(k);
+        println!("seeded 10,000 meetings of 30 and 50,000 contacts in {:.1} s", t.elapsed().as_secs_f64());
+        let app = App::launch(dir.path()).await;
+        ready_ms(&app).await;
+        app.click("[data-nav=meetings]").await;
+        app.find("[data-testid=meetings]").await;
+        report(
+            "meeting list (10,000 meetings), search 'サンプル会場 7'",
+            type_and_time(&app, "[data-testid=meetings] input[name=search]", "サンプル会場 7").await,
+        );
+        app.click("[data-nav=directory]").await;
+        app.find("[data-testid=directory]").await;
+        app.click("[data-tab=contacts]").await;
+        app.find("[data-testid=contact-table]").await;
+        report(
+            "contact list (50,000 contacts), search 'たんとうしゃ0421'",
+            type_and_time(&app, "[data-testid=directory] input[name=search]", "たんとうしゃ0421").await,
+        );
+        app.quit().await;
     }
     if !wants("memory") && !wants("keystroke") {
         return;

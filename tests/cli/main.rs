@@ -381,7 +381,8 @@ fn budgets_and_spending_in_two_currencies() {
 fn demo_adds_labelled_synthetic_records() {
     let dir = init("tokyo");
     let s = ok_json(dir.path(), &["demo", "--members", "5", "--sites", "40", "--seed", "9"]);
-    assert_eq!(s["sites_added"], 40);
+    assert_eq!(s["registry"]["sites_added"], 40);
+    assert!(s["coordination"].is_null());
     let members = ok_json(dir.path(), &["member", "list"]);
     assert_eq!(members["total"], 5);
     assert!(
@@ -389,6 +390,22 @@ fn demo_adds_labelled_synthetic_records() {
     );
     let d = ok_json(dir.path(), &["dashboard"]);
     assert_eq!(d["sites"], 40);
+
+    // Coordination records over those members: 12 meetings of 6 distinct
+    // organisations (5 members and one sample organisation each), 30
+    // contacts on one sample list.
+    let args = ["demo", "--members", "0", "--sites", "0", "--meetings", "12", "--attendees", "6", "--contacts", "30"];
+    let s = ok_json(dir.path(), &args);
+    assert_eq!(
+        (s["coordination"]["meetings_added"].as_i64(), s["coordination"]["attendances_added"].as_i64()),
+        (Some(12), Some(72))
+    );
+    let stats = ok_json(dir.path(), &["meeting", "stats", "--to", "2015-12-31"]);
+    assert_eq!((stats["meetings"].as_i64(), stats["organisations_mean"].as_str()), (Some(12), Some("6")));
+    let list = s["coordination"]["list_id"].as_str().unwrap().to_string();
+    let shown = ok_json(dir.path(), &["list", "show", &list]);
+    assert_eq!(shown["subscribers"], 30);
+    assert!(shown["name_en"].as_str().unwrap().starts_with("Sample"));
 }
 
 fn first_phase(dir: &Path) -> String {

@@ -159,6 +159,15 @@ enum Command {
         members: usize,
         #[arg(long, default_value_t = 200)]
         sites: usize,
+        /// Sample meetings over the members (none by default)
+        #[arg(long, default_value_t = 0)]
+        meetings: usize,
+        /// Organisations recorded at each sample meeting
+        #[arg(long, default_value_t = 20)]
+        attendees: usize,
+        /// Sample contacts, all on one sample mailing list
+        #[arg(long, default_value_t = 0)]
+        contacts: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -377,10 +386,27 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             let r = open()?.removed_restore(&id, table.as_deref())?;
             out.emit(&r, |r| format!("Restored {} {} {}", r.table, r.id, r.label));
         }
-        Command::Demo { members, sites, seed } => {
-            let summary = open()?.demo(members, sites, seed)?;
-            out.emit(&summary, |s| {
-                format!("Added {} sample members and {} sample sites (seed {})", s.members_added, s.sites_added, s.seed)
+        Command::Demo { members, sites, meetings, attendees, contacts, seed } => {
+            let mut k = open()?;
+            let summary = k.demo(members, sites, seed)?;
+            let coordination = if meetings > 0 || contacts > 0 {
+                Some(k.demo_coordination(meetings, attendees, contacts, seed)?)
+            } else {
+                None
+            };
+            let both = serde_json::json!({ "registry": summary, "coordination": coordination });
+            out.emit(&both, |_| {
+                let mut text = format!(
+                    "Added {} sample members and {} sample sites (seed {})",
+                    summary.members_added, summary.sites_added, summary.seed
+                );
+                if let Some(c) = &coordination {
+                    text.push_str(&format!(
+                        "\nAdded {} sample meetings ({} attendances), {} sample organisations and {} sample contacts",
+                        c.meetings_added, c.attendances_added, c.organisations_added, c.contacts_added
+                    ));
+                }
+                text
             });
         }
     }

@@ -135,3 +135,166 @@ impl Kizuna {
         Ok(DemoSummary { members_added: members as i64, sites_added: added as i64, seed })
     }
 }
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CoordinationDemoSummary {
+    #[ts(type = "number")]
+    pub organisations_added: i64,
+    #[ts(type = "number")]
+    pub meetings_added: i64,
+    #[ts(type = "number")]
+    pub attendances_added: i64,
+    #[ts(type = "number")]
+    pub contacts_added: i64,
+    /// The sample list every demo contact is subscribed to.
+    pub list_id: Option<String>,
+}
+
+/// Sample organisations the demo meetings and contacts draw on.
+const DEMO_ORGANISATIONS: usize = 50;
+
+impl Kizuna {
+    /// Synthetic coordination records over the members already recorded
+    /// (run [`Kizuna::demo`] first): `meetings` meetings of `attendees`
+    /// distinct organisations each (mostly members), and `contacts`
+    /// contacts all subscribed to one sample list. Each table is written in
+    /// one transaction; every name says "Sample".
+    pub fn demo_coordination(
+        &mut self,
+        meetings: usize,
+        attendees: usize,
+        contacts: usize,
+        seed: u64,
+    ) -> Result<CoordinationDemoSummary> {
+        use crate::api::{new_id, pair_id};
+        use crate::store::CellValue;
+
+        let members: Vec<String> = {
+            let mut stmt =
+                self.store.conn().prepare("SELECT id FROM members WHERE deleted = 0 ORDER BY member_no, id")?;
+            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        if members.is_empty() && (meetings > 0 || contacts > 0) {
+            return Err(crate::error::Error::invalid("members", "no members are recorded: add demo members first"));
+        }
+        let offices: Vec<String> = self.office_list()?.into_iter().map(|o| o.id).collect();
+        let mut rng = SplitMix(seed);
+        let orgs: Vec<String> = (0..DEMO_ORGANISATIONS).map(|_| new_id()).collect();
+        let list_id = (contacts > 0).then(new_id);
+        let attendees = attendees.min(members.len() + orgs.len());
+        let mut attendances = 0i64;
+        let first_day = chrono::NaiveDate::from_ymd_opt(2011, 4, 1).unwrap_or_default();
+        self.store.write(|w| {
+            for (n, id) in orgs.iter().enumerate() {
+                let (kind, ja, en) = [
+                    ("company", "サンプル企業", "Sample Company"),
+                    ("municipality", "サンプル町役場", "Sample Town Hall"),
+                ][n % 2];
+                w.insert(
+                    "organisations",
+                    id,
+                    &[
+                        ("name_ja", CellValue::text(format!("{ja} {n:03}"))),
+                        ("name_en", CellValue::text(format!("{en} {n:03}"))),
+                        ("kind", CellValue::text(kind)),
+                        ("notes", CellValue::text("Synthetic demo record (kizuna demo)")),
+                    ],
+                )?;
+            }
+            for n in 0..meetings {
+                let (pref, towns) = PLACES[rng.below(PLACES.len())];
+                let (town, _) = towns[rng.below(towns.len())];
+                let day = first_day + chrono::Days::new(rng.below(1_400) as u64);
+                let id = new_id();
+                let mut cells = vec![
+                    ("held_on", CellValue::text(day.to_string())),
+                    ("prefecture_code", CellValue::text(pref)),
+                    ("municipality", CellValue::text(town)),
+                    ("venue", CellValue::text(format!("サンプル会場 {}", rng.below(20)))),
+                    ("kind", CellValue::text(["information_sharing", "cluster", "government"][rng.below(3)])),
+                    ("topic_ja", CellValue::text(format!("サンプル情報共有会議 {n:05}"))),
+                    ("topic_en", CellValue::text(format!("Sample coordination meeting {n:05}"))),
+                ];
+                if !offices.is_empty() {
+                    cells.push(("office_id", CellValue::text(&offices[rng.below(offices.len())])));
+                }
+                w.insert("meetings", &id, &cells)?;
+                // Distinct attendees: consecutive members from a random
+                // start, and about one in six from the organisations.
+                let from_orgs = (attendees / 6).max(usize::from(attendees > 1));
+                let start = rng.below(members.len());
+                let mut seen = std::collections::HashSet::new();
+                for a in 0..attendees {
+                    let (col, who) = if a < attendees - from_orgs {
+                        ("member_id", &members[(start + a) % members.len()])
+                    } else {
+                        ("organisation_id", &orgs[(start + a) % orgs.len()])
+                    };
+                    if !seen.insert(who) {
+                        continue;
+                    }
+                    let row = pair_id("meeting_attendance", &id, who);
+                    w.insert(
+                        "meeting_attendance",
+                        &row,
+                        &[("meeting_id", CellValue::text(&id)), (col, CellValue::text(who))],
+                    )?;
+                    attendances += 1;
+                }
+            }
+            if let Some(list) = &list_id {
+                w.insert(
+                    "mailing_lists",
+                    list,
+                    &[
+                        ("name_ja", CellValue::text("サンプル配信リスト")),
+                        ("name_en", CellValue::text("Sample mailing list")),
+                        ("description", CellValue::text("Synthetic demo record (kizuna demo)")),
+                    ],
+                )?;
+            }
+            for n in 0..contacts {
+                let id = new_id();
+                let org = if n % 3 == 0 {
+                    ("member_id", CellValue::text(&members[rng.below(members.len())]))
+                } else {
+                    ("organisation_id", CellValue::text(&orgs[rng.below(orgs.len())]))
+                };
+                w.insert(
+                    "contacts",
+                    &id,
+                    &[
+                        ("name_ja", CellValue::text(format!("サンプル 担当者{n:05}"))),
+                        ("name_en", CellValue::text(format!("Sample Contact {n:05}"))),
+                        ("reading", CellValue::text(format!("さんぷる たんとうしゃ{n:05}"))),
+                        ("role", CellValue::text("事務局")),
+                        ("email", CellValue::text(format!("contact{n:05}@example.org"))),
+                        ("prefecture_code", CellValue::text(PLACES[rng.below(PLACES.len())].0)),
+                        org,
+                    ],
+                )?;
+                if let Some(list) = &list_id {
+                    w.insert(
+                        "subscriptions",
+                        &pair_id("subscriptions", list, &id),
+                        &[
+                            ("list_id", CellValue::text(list)),
+                            ("contact_id", CellValue::text(&id)),
+                            ("subscribed_on", CellValue::text("2011-05-01")),
+                            ("bounced", CellValue::Integer(i64::from(rng.below(100) == 0))),
+                        ],
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(CoordinationDemoSummary {
+            organisations_added: orgs.len() as i64,
+            meetings_added: meetings as i64,
+            attendances_added: attendances,
+            contacts_added: contacts as i64,
+            list_id,
+        })
+    }
+}
