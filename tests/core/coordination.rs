@@ -299,6 +299,21 @@ fn directory_input_is_checked_field_by_field_and_nothing_is_written_on_error() {
     assert_eq!(found.total, 1);
     let of = k.contact_list(&DirectoryQuery { of: Some(o.clone()), ..Default::default() }).unwrap();
     assert_eq!(of.total, 1);
+
+    // The search follows every write (its in-memory index is rebuilt), in
+    // the list's order, with the same filters as without a search.
+    k.contact_add(&ContactInput {
+        reading: Some("やまだ たろう".into()), member: Some(a.clone()), ..ok("山田 太郎")
+    })
+    .unwrap();
+    let search = |k: &Kizuna, of: Option<&str>| {
+        let q = DirectoryQuery { search: Some("やまだ".into()), of: of.map(String::from), ..Default::default() };
+        k.contact_list(&q).unwrap().rows.into_iter().map(|c| c.name_ja).collect::<Vec<_>>()
+    };
+    assert_eq!(search(&k, None), vec!["山田 太郎", "山田 花子"]);
+    assert_eq!(search(&k, Some(&o)), vec!["山田 花子"]);
+    k.contact_remove(&c.id).unwrap();
+    assert_eq!(search(&k, None), vec!["山田 太郎"]);
 }
 
 #[test]

@@ -34,6 +34,8 @@ CREATE TABLE meetings (
     search_key TEXT
 );
 CREATE INDEX meetings_held ON meetings (deleted, held_on);
+-- A search reads the narrow key, not rows whose minutes run to pages.
+CREATE INDEX meetings_search ON meetings (deleted, search_key);
 
 -- One row per meeting and attendee, its id derived from the pair, so two
 -- offices recording the same attendee make the same row.

@@ -2,6 +2,7 @@
 
 use rusqlite::{Row, ToSql};
 
+use crate::api::contact_index::{ContactFilters, ContactIndex};
 use crate::api::members::page_bounds;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
@@ -189,34 +190,73 @@ impl Kizuna {
 
     pub fn contact_list(&self, q: &DirectoryQuery) -> Result<Page<Contact>> {
         let mut f = Filter::new("c");
-        if let Some(s) = q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
-            f.and("instr(c.search_key, ?) > 0", s.trim().to_string());
-        }
+        let mut by = ContactFilters::default();
         if let Some(p) = q.prefecture.as_deref().filter(|p| !p.trim().is_empty()) {
-            f.and("c.prefecture_code = ?", Prefecture::parse(p)?.code.to_string());
+            let code = Prefecture::parse(p)?.code.to_string();
+            by.prefecture = Some(code.clone());
+            f.and("c.prefecture_code = ?", code);
         }
         if let Some(of) = q.of.as_deref().filter(|o| !o.trim().is_empty()) {
             match self.member_resolve(of) {
-                Ok(m) => f.and("c.member_id = ?", m),
+                Ok(m) => {
+                    by.member = Some(m.clone());
+                    f.and("c.member_id = ?", m);
+                }
                 Err(_) => {
                     self.require_live("organisations", of)?;
+                    by.organisation = Some(of.trim().to_string());
                     f.and("c.organisation_id = ?", of.trim().to_string());
                 }
             }
         }
         let (offset, limit) = page_bounds(q.offset, q.limit);
+        if let Some(needle) = q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
+            return self.contact_search(needle.trim(), &by, offset, limit);
+        }
         let conn = self.store.conn();
         let total: i64 =
             conn.query_row(&format!("SELECT count(*) FROM contacts c WHERE {}", f.sql), f.refs().as_slice(), |r| {
                 r.get(0)
             })?;
+        // The page first, from the contacts alone; affiliations are then
+        // looked up for its rows only (see `meeting_list`).
+        let order = "coalesce(c.reading, c.name_ja), c.id";
         let sql = format!(
-            "SELECT {CONTACT_COLUMNS} FROM {CONTACT_FROM} WHERE {}
-             ORDER BY coalesce(c.reading, c.name_ja), c.id LIMIT {limit} OFFSET {offset}",
+            "SELECT {CONTACT_COLUMNS} FROM (SELECT * FROM contacts c WHERE {}
+                 ORDER BY {order} LIMIT {limit} OFFSET {offset}) c
+             LEFT JOIN members mb ON mb.id = c.member_id
+             LEFT JOIN organisations g ON g.id = c.organisation_id ORDER BY {order}",
             f.sql
         );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(f.refs().as_slice(), contact_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Page { total, offset, limit, rows })
+    }
+
+    /// A text search, answered from the in-memory index (see
+    /// `contact_index`); only the page's rows are read from the database.
+    fn contact_search(&self, needle: &str, by: &ContactFilters, offset: i64, limit: i64) -> Result<Page<Contact>> {
+        let stamp = self.store.data_stamp()?;
+        let mut cached = self.contact_index.borrow_mut();
+        let index = match cached.take() {
+            Some(index) if index.is_current(stamp) => index,
+            _ => ContactIndex::build(self.store.conn(), stamp)?,
+        };
+        let found = index.search(needle, by);
+        let total = found.len() as i64;
+        let page: Vec<&str> = found.into_iter().skip(offset as usize).take(limit as usize).collect();
+        let mut rows = Vec::new();
+        if !page.is_empty() {
+            let marks = vec!["?"; page.len()].join(", ");
+            let sql = format!("SELECT {CONTACT_COLUMNS} FROM {CONTACT_FROM} WHERE c.id IN ({marks})");
+            let mut stmt = self.store.conn().prepare_cached(&sql)?;
+            rows = stmt
+                .query_map(rusqlite::params_from_iter(page.iter()), contact_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
+        }
+        drop(page);
+        *cached = Some(index);
         Ok(Page { total, offset, limit, rows })
     }
 

@@ -200,9 +200,14 @@ impl Kizuna {
         let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
         let total: i64 =
             conn.query_row(&format!("SELECT count(*) FROM meetings m WHERE {filter}"), refs.as_slice(), |r| r.get(0))?;
+        // The page is chosen first, from the meetings alone; the office and
+        // the per-meeting counts are then read for its rows only (a LIMIT
+        // subquery under a join is not flattened), not for every match.
+        let order = "m.held_on DESC, m.start_time DESC, m.id";
         let sql = format!(
-            "SELECT {MEETING_COLUMNS} FROM {MEETING_FROM} WHERE {filter}
-             ORDER BY m.held_on DESC, m.start_time DESC, m.id LIMIT {limit} OFFSET {offset}"
+            "SELECT {MEETING_COLUMNS} FROM (SELECT * FROM meetings m WHERE {filter}
+                 ORDER BY {order} LIMIT {limit} OFFSET {offset}) m
+             LEFT JOIN offices o ON o.id = m.office_id ORDER BY {order}"
         );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(refs.as_slice(), meeting_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;

@@ -3,6 +3,7 @@
 mod advocacy;
 mod attendance_index;
 mod choices;
+mod contact_index;
 mod coordination;
 mod dashboard;
 mod demo;
@@ -92,6 +93,8 @@ pub struct Kizuna {
     site_index: std::cell::RefCell<Option<site_index::SiteIndex>>,
     /// Built on the first coordination figures, rebuilt after the data changes.
     attendance_index: std::cell::RefCell<Option<attendance_index::AttendanceIndex>>,
+    /// Built on the first contact search, rebuilt after the data changes.
+    contact_index: std::cell::RefCell<Option<contact_index::ContactIndex>>,
 }
 
 /// A fresh UUIDv7 for a row created on this machine.
@@ -111,16 +114,21 @@ pub(crate) fn pair_id(table: &str, a: &str, b: &str) -> String {
 }
 
 impl Kizuna {
-    /// Opens an initialised data folder. Never creates anything: a folder
-    /// without a database is reported, not silently made.
-    pub fn open(data_dir: &Path) -> Result<Kizuna> {
-        let store = Store::open_folder(data_dir)?;
-        Ok(Kizuna {
+    fn with_store(store: Store, data_dir: &Path) -> Kizuna {
+        Kizuna {
             store,
             data_dir: data_dir.to_path_buf(),
             site_index: Default::default(),
             attendance_index: Default::default(),
-        })
+            contact_index: Default::default(),
+        }
+    }
+
+    /// Opens an initialised data folder. Never creates anything: a folder
+    /// without a database is reported, not silently made.
+    pub fn open(data_dir: &Path) -> Result<Kizuna> {
+        let store = Store::open_folder(data_dir)?;
+        Ok(Kizuna::with_store(store, data_dir))
     }
 
     /// Whether `data_dir` holds an initialised database.
@@ -165,12 +173,7 @@ impl Kizuna {
             }
             Ok(())
         })?;
-        Ok(Kizuna {
-            store,
-            data_dir: data_dir.to_path_buf(),
-            site_index: Default::default(),
-            attendance_index: Default::default(),
-        })
+        Ok(Kizuna::with_store(store, data_dir))
     }
 
     /// Creates an office's database from HQ's invite file, opened with the
@@ -189,12 +192,7 @@ impl Kizuna {
             w.set_meta("installation_id", &new_id())?;
             crate::sync::keys::record_join(w, &invite)
         })?;
-        Ok(Kizuna {
-            store,
-            data_dir: data_dir.to_path_buf(),
-            site_index: Default::default(),
-            attendance_index: Default::default(),
-        })
+        Ok(Kizuna::with_store(store, data_dir))
     }
 
     /// [`Kizuna::join`] with the invite read from `invite_path`.

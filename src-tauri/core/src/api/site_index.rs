@@ -1,4 +1,5 @@
-//! An in-memory index of the live sites' search keys.
+//! An in-memory index of the live sites' search keys, and the folded-key
+//! buffer ([`FoldedKeys`]) that it and the contact index search.
 //!
 //! A site search is a substring match on folded text, which no B-tree index
 //! can serve: SQLite scanning 100k keys costs tens of milliseconds per
@@ -30,13 +31,56 @@ struct Entry {
     sectors: Option<String>,
 }
 
-pub(crate) struct SiteIndex {
-    stamp: (u64, i64),
-    /// Every live site's search key, each followed by a newline (folded keys
-    /// hold none), in `site_list`'s order.
+/// Folded search keys of many rows in one contiguous buffer, each followed
+/// by a newline (folded keys hold none), in the order of a list: a substring
+/// search is one `memmem` pass. The site and contact indexes hold one.
+#[derive(Default)]
+pub(crate) struct FoldedKeys {
     keys: Vec<u8>,
     /// Where entry i's key ends in `keys`.
     ends: Vec<usize>,
+}
+
+impl FoldedKeys {
+    pub(crate) fn push(&mut self, key: Option<&str>) {
+        if let Some(key) = key {
+            // Whitespace folds to a space, but a key written by another
+            // version must not be able to straddle two entries.
+            self.keys.extend(key.bytes().map(|b| if b == b'\n' { b' ' } else { b }));
+        }
+        self.keys.push(b'\n');
+        self.ends.push(self.keys.len());
+    }
+
+    /// The positions of the entries whose key contains `needle` (already
+    /// folded and trimmed), in order, each once.
+    pub(crate) fn matching(&self, needle: &str) -> Vec<usize> {
+        let finder = memmem::Finder::new(needle.as_bytes());
+        let mut out = Vec::new();
+        let (mut i, mut from) = (0, 0);
+        while let Some(found) = finder.find(&self.keys[from..]) {
+            let pos = from + found;
+            // Matches come in order, so the entry holding one is found by
+            // walking on from the last, never by searching from the start.
+            while self.ends[i] <= pos {
+                i += 1;
+            }
+            out.push(i);
+            // One hit per entry: go on from the next key.
+            from = self.ends[i];
+            i += 1;
+            if i == self.ends.len() {
+                break;
+            }
+        }
+        out
+    }
+}
+
+pub(crate) struct SiteIndex {
+    stamp: (u64, i64),
+    /// Every live site's search key, in `site_list`'s order.
+    keys: FoldedKeys,
     entries: Vec<Entry>,
 }
 
@@ -47,15 +91,9 @@ impl SiteIndex {
              WHERE deleted = 0 ORDER BY prefecture_code, name, id",
         )?;
         let mut rows = stmt.query([])?;
-        let mut index = SiteIndex { stamp, keys: Vec::new(), ends: Vec::new(), entries: Vec::new() };
+        let mut index = SiteIndex { stamp, keys: FoldedKeys::default(), entries: Vec::new() };
         while let Some(r) = rows.next()? {
-            if let Some(key) = r.get::<_, Option<String>>(5)? {
-                // Whitespace folds to a space, but a key written by another
-                // version must not be able to straddle two entries.
-                index.keys.extend(key.bytes().map(|b| if b == b'\n' { b' ' } else { b }));
-            }
-            index.keys.push(b'\n');
-            index.ends.push(index.keys.len());
+            index.keys.push(r.get_ref(5)?.as_str_or_null().ok().flatten());
             index.entries.push(Entry {
                 id: r.get(0)?,
                 prefecture: r.get(1)?,
@@ -75,36 +113,24 @@ impl SiteIndex {
     /// trimmed) and that pass `f`, in `site_list`'s order.
     pub(crate) fn search(&self, needle: &str, f: &Filters) -> Vec<&str> {
         let sector = f.sector.as_ref().map(|s| format!("\"{s}\""));
-        let finder = memmem::Finder::new(needle.as_bytes());
-        let mut out = Vec::new();
-        let (mut i, mut from) = (0, 0);
-        while let Some(found) = finder.find(&self.keys[from..]) {
-            let pos = from + found;
-            // Matches come in order, so the entry holding one is found by
-            // walking on from the last, never by searching from the start.
-            while self.ends[i] <= pos {
-                i += 1;
-            }
-            let e = &self.entries[i];
-            let pass = same(&f.prefecture, &e.prefecture)
-                && same(&f.member, &e.member)
-                && same(&f.status, &e.status)
-                && sector.as_ref().is_none_or(|s| e.sectors.as_deref().is_some_and(|list| list.contains(s.as_str())));
-            if pass {
-                out.push(e.id.as_str());
-            }
-            // One hit per entry: go on from the next key.
-            from = self.ends[i];
-            i += 1;
-            if i == self.entries.len() {
-                break;
-            }
-        }
-        out
+        self.keys
+            .matching(needle)
+            .into_iter()
+            .map(|i| &self.entries[i])
+            .filter(|e| {
+                same(&f.prefecture, &e.prefecture)
+                    && same(&f.member, &e.member)
+                    && same(&f.status, &e.status)
+                    && sector
+                        .as_ref()
+                        .is_none_or(|s| e.sectors.as_deref().is_some_and(|list| list.contains(s.as_str())))
+            })
+            .map(|e| e.id.as_str())
+            .collect()
     }
 }
 
 /// A filter that is set matches only an equal, non-null value, as `=` in SQL.
-fn same(filter: &Option<String>, value: &Option<String>) -> bool {
+pub(crate) fn same(filter: &Option<String>, value: &Option<String>) -> bool {
     filter.as_ref().is_none_or(|f| value.as_ref() == Some(f))
 }
