@@ -14,7 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::model::directory::DirectoryQuery;
-use kizuna_core::model::mailing::{ListExportRequest, ListFormat, MailingListInput};
+use kizuna_core::model::mailing::{ListExportRequest, ListFormat};
 use kizuna_core::model::meeting::{CoordinationQuery, MeetingQuery};
 
 const MEMBERS: usize = 500;
