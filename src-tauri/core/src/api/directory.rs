@@ -222,8 +222,9 @@ impl Kizuna {
         // looked up for its rows only (see `meeting_list`).
         let order = "coalesce(c.reading, c.name_ja), c.id";
         let sql = format!(
-            "SELECT {CONTACT_COLUMNS} FROM (SELECT * FROM contacts c WHERE {}
-                 ORDER BY {order} LIMIT {limit} OFFSET {offset}) c
+            "SELECT {CONTACT_COLUMNS} FROM (SELECT c.id FROM contacts c WHERE {}
+                 ORDER BY {order} LIMIT {limit} OFFSET {offset}) p
+             JOIN contacts c ON c.id = p.id
              LEFT JOIN members mb ON mb.id = c.member_id
              LEFT JOIN organisations g ON g.id = c.organisation_id ORDER BY {order}",
             f.sql

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Row, ToSql};
 
+use crate::api::meeting_index::{MEETING_ORDER, MeetingFilters, MeetingIndex};
 use crate::api::members::{opt_date, page_bounds};
 use crate::api::{Kizuna, new_id, pair_id};
 use crate::error::{Error, Result};
@@ -171,46 +172,80 @@ impl Kizuna {
     }
 
     pub fn meeting_list(&self, q: &MeetingQuery) -> Result<Page<Meeting>> {
-        let mut filter = String::from("m.deleted = 0");
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        let mut arg = |filter: &mut String, sql: &str, v: Box<dyn ToSql>| {
-            args.push(v);
-            filter.push_str(&sql.replace('?', &format!("?{}", args.len())));
-        };
-        if let Some(s) = q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
-            arg(&mut filter, " AND instr(m.search_key, ?) > 0", Box::new(s.trim().to_string()));
-        }
+        let mut by = MeetingFilters::default();
         if let Some(d) = q.from.as_deref().filter(|d| !d.trim().is_empty()) {
-            arg(&mut filter, " AND m.held_on >= ?", Box::new(crate::dates::parse_day("from", d)?.to_string()));
+            by.from = Some(crate::dates::parse_day("from", d)?.to_string());
         }
         if let Some(d) = q.to.as_deref().filter(|d| !d.trim().is_empty()) {
-            arg(&mut filter, " AND m.held_on <= ?", Box::new(crate::dates::parse_day("to", d)?.to_string()));
+            by.to = Some(crate::dates::parse_day("to", d)?.to_string());
         }
         if let Some(o) = q.office.as_deref().filter(|o| !o.trim().is_empty()) {
-            arg(&mut filter, " AND m.office_id = ?", Box::new(self.office_resolve(o)?.id));
+            by.office = Some(self.office_resolve(o)?.id);
         }
         if let Some(p) = q.prefecture.as_deref().filter(|p| !p.trim().is_empty()) {
-            arg(&mut filter, " AND m.prefecture_code = ?", Box::new(Prefecture::parse(p)?.code.to_string()));
+            by.prefecture = Some(Prefecture::parse(p)?.code.to_string());
         }
-        if let Some(k) = q.kind.as_deref().and_then(|k| pick("kind", k, &MEETING_KINDS).transpose()) {
-            arg(&mut filter, " AND m.kind = ?", Box::new(k?));
+        if let Some(k) = q.kind.as_deref() {
+            by.kind = pick("kind", k, &MEETING_KINDS)?;
         }
         let (offset, limit) = page_bounds(q.offset, q.limit);
+        if let Some(needle) = q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
+            return self.meeting_search(needle.trim(), &by, offset, limit);
+        }
+        let mut filter = String::from("m.deleted = 0");
+        let mut args: Vec<&dyn ToSql> = Vec::new();
+        for (sql, v) in [
+            (" AND m.held_on >= ?", &by.from),
+            (" AND m.held_on <= ?", &by.to),
+            (" AND m.office_id = ?", &by.office),
+            (" AND m.prefecture_code = ?", &by.prefecture),
+            (" AND m.kind = ?", &by.kind),
+        ] {
+            if let Some(v) = v {
+                args.push(v);
+                filter.push_str(&sql.replace('?', &format!("?{}", args.len())));
+            }
+        }
         let conn = self.store.conn();
-        let refs: Vec<&dyn ToSql> = args.iter().map(|a| a.as_ref()).collect();
         let total: i64 =
-            conn.query_row(&format!("SELECT count(*) FROM meetings m WHERE {filter}"), refs.as_slice(), |r| r.get(0))?;
-        // The page is chosen first, from the meetings alone; the office and
-        // the per-meeting counts are then read for its rows only (a LIMIT
+            conn.query_row(&format!("SELECT count(*) FROM meetings m WHERE {filter}"), args.as_slice(), |r| r.get(0))?;
+        // The page's ids are chosen first; the rows, the office and the
+        // per-meeting counts are then read for those 50 only (a LIMIT
         // subquery under a join is not flattened), not for every match.
-        let order = "m.held_on DESC, m.start_time DESC, m.id";
         let sql = format!(
-            "SELECT {MEETING_COLUMNS} FROM (SELECT * FROM meetings m WHERE {filter}
-                 ORDER BY {order} LIMIT {limit} OFFSET {offset}) m
-             LEFT JOIN offices o ON o.id = m.office_id ORDER BY {order}"
+            "SELECT {MEETING_COLUMNS} FROM (SELECT m.id FROM meetings m WHERE {filter}
+                 ORDER BY {MEETING_ORDER} LIMIT {limit} OFFSET {offset}) p
+             JOIN meetings m ON m.id = p.id LEFT JOIN offices o ON o.id = m.office_id ORDER BY {MEETING_ORDER}"
         );
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map(refs.as_slice(), meeting_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt.query_map(args.as_slice(), meeting_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Page { total, offset, limit, rows })
+    }
+
+    /// A text search, answered from the in-memory index (see
+    /// `meeting_index`); only the page's rows are read from the database.
+    fn meeting_search(&self, needle: &str, by: &MeetingFilters, offset: i64, limit: i64) -> Result<Page<Meeting>> {
+        let stamp = self.store.data_stamp()?;
+        let mut cached = self.meeting_index.borrow_mut();
+        let index = match cached.take() {
+            Some(index) if index.is_current(stamp) => index,
+            _ => MeetingIndex::build(self.store.conn(), stamp)?,
+        };
+        let found = index.search(needle, by);
+        let total = found.len() as i64;
+        let page: Vec<&str> = found.into_iter().skip(offset as usize).take(limit as usize).collect();
+        let mut rows = Vec::new();
+        if !page.is_empty() {
+            let marks = vec!["?"; page.len()].join(", ");
+            let sql = format!("SELECT {MEETING_COLUMNS} FROM {MEETING_FROM} WHERE m.id IN ({marks})");
+            let mut stmt = self.store.conn().prepare_cached(&sql)?;
+            rows = stmt
+                .query_map(rusqlite::params_from_iter(page.iter()), meeting_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
+        }
+        drop(page);
+        *cached = Some(index);
         Ok(Page { total, offset, limit, rows })
     }
 

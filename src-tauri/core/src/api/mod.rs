@@ -13,6 +13,7 @@ mod export;
 mod grants;
 mod mailing;
 mod mailing_files;
+mod meeting_index;
 mod meetings;
 mod members;
 mod offices;
@@ -95,6 +96,8 @@ pub struct Kizuna {
     attendance_index: std::cell::RefCell<Option<attendance_index::AttendanceIndex>>,
     /// Built on the first contact search, rebuilt after the data changes.
     contact_index: std::cell::RefCell<Option<contact_index::ContactIndex>>,
+    /// Built on the first meeting search, rebuilt after the data changes.
+    meeting_index: std::cell::RefCell<Option<meeting_index::MeetingIndex>>,
 }
 
 /// A fresh UUIDv7 for a row created on this machine.
@@ -121,6 +124,7 @@ impl Kizuna {
             site_index: Default::default(),
             attendance_index: Default::default(),
             contact_index: Default::default(),
+            meeting_index: Default::default(),
         }
     }
 
