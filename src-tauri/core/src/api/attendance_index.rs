@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
+use crate::api::lazy_index::LazyIndex;
 use crate::api::members::opt_date;
 use crate::error::Result;
 
@@ -28,19 +29,19 @@ pub(crate) struct Meeting {
 /// Who attended: a member or another organisation, by position in
 /// [`AttendanceIndex::members`] or among the organisations.
 #[derive(Clone, Copy)]
-pub(crate) enum Who {
+enum Who {
     Member(u32),
     Organisation(u32),
 }
 
 pub(crate) struct AttendanceIndex {
     stamp: (u64, i64),
-    pub meetings: Vec<Meeting>,
+    meetings: Vec<Meeting>,
     /// (meeting, who), grouped by meeting.
-    pub attendance: Vec<(u32, Who)>,
+    attendance: Vec<(u32, Who)>,
     /// Member ids, by position.
-    pub members: Vec<String>,
-    pub organisations: u32,
+    members: Vec<String>,
+    organisations: u32,
 }
 
 fn bytes(v: ValueRef<'_>) -> Option<&[u8]> {
@@ -62,8 +63,8 @@ fn intern(map: &mut HashMap<Box<[u8]>, u32, Fast>, key: &[u8]) -> u32 {
     }
 }
 
-impl AttendanceIndex {
-    pub(crate) fn build(conn: &Connection, stamp: (u64, i64)) -> Result<AttendanceIndex> {
+impl LazyIndex for AttendanceIndex {
+    fn build(conn: &Connection, stamp: (u64, i64)) -> Result<Self> {
         let mut index = AttendanceIndex {
             stamp,
             meetings: Vec::new(),
@@ -112,7 +113,54 @@ impl AttendanceIndex {
         Ok(index)
     }
 
-    pub(crate) fn is_current(&self, stamp: (u64, i64)) -> bool {
+    fn is_current(&self, stamp: (u64, i64)) -> bool {
         self.stamp == stamp
+    }
+}
+
+/// What the attendance of the meetings up to a day gives.
+pub(crate) struct Tally {
+    /// Meetings in scope.
+    pub meetings: i64,
+    /// Organisations at each meeting in scope that has any attendance recorded.
+    pub attendance: Vec<i64>,
+    /// Distinct members and other organisations at meetings in scope.
+    pub members_reached: i64,
+    pub others_reached: i64,
+    /// Each member's last meeting up to the day, in scope or not.
+    pub last_attended: HashMap<String, NaiveDate>,
+}
+
+impl AttendanceIndex {
+    /// One pass over the meetings held up to `to` and their attendance;
+    /// `in_scope` says which of them count for the period's figures.
+    pub(crate) fn tally(&self, to: NaiveDate, in_scope: impl Fn(&Meeting) -> bool) -> Tally {
+        let scope: Vec<Option<bool>> = self.meetings.iter().map(|m| (m.held_on <= to).then(|| in_scope(m))).collect();
+        let mut per_meeting = vec![0i64; self.meetings.len()];
+        let mut last: Vec<Option<NaiveDate>> = vec![None; self.members.len()];
+        let mut member_reached = vec![false; self.members.len()];
+        let mut org_reached = vec![false; self.organisations as usize];
+        for &(m, who) in &self.attendance {
+            let Some(counted) = scope[m as usize] else { continue };
+            if counted {
+                per_meeting[m as usize] += 1;
+            }
+            match who {
+                Who::Member(at) => {
+                    let at = at as usize;
+                    last[at] = last[at].max(Some(self.meetings[m as usize].held_on));
+                    member_reached[at] |= counted;
+                }
+                Who::Organisation(at) => org_reached[at as usize] |= counted,
+            }
+        }
+        let count = |v: &[bool]| v.iter().filter(|r| **r).count() as i64;
+        Tally {
+            meetings: scope.iter().filter(|s| **s == Some(true)).count() as i64,
+            attendance: per_meeting.into_iter().filter(|n| *n > 0).collect(),
+            members_reached: count(&member_reached),
+            others_reached: count(&org_reached),
+            last_attended: self.members.iter().zip(last).filter_map(|(id, d)| Some((id.clone(), d?))).collect(),
+        }
     }
 }

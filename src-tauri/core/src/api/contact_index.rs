@@ -5,6 +5,7 @@
 
 use rusqlite::Connection;
 
+use crate::api::lazy_index::LazyIndex;
 use crate::api::site_index::{FoldedKeys, same};
 use crate::error::Result;
 
@@ -29,8 +30,8 @@ pub(crate) struct ContactIndex {
     entries: Vec<Entry>,
 }
 
-impl ContactIndex {
-    pub(crate) fn build(conn: &Connection, stamp: (u64, i64)) -> Result<ContactIndex> {
+impl LazyIndex for ContactIndex {
+    fn build(conn: &Connection, stamp: (u64, i64)) -> Result<Self> {
         let mut stmt = conn.prepare(
             "SELECT id, prefecture_code, member_id, organisation_id, search_key FROM contacts
              WHERE deleted = 0 ORDER BY coalesce(reading, name_ja), id",
@@ -49,10 +50,12 @@ impl ContactIndex {
         Ok(index)
     }
 
-    pub(crate) fn is_current(&self, stamp: (u64, i64)) -> bool {
+    fn is_current(&self, stamp: (u64, i64)) -> bool {
         self.stamp == stamp
     }
+}
 
+impl ContactIndex {
     /// Ids of the contacts whose key contains `needle` (folded, trimmed)
     /// and that pass `f`, in the contact list's order.
     pub(crate) fn search(&self, needle: &str, f: &ContactFilters) -> Vec<&str> {

@@ -2,13 +2,10 @@
 //! members reached, the outreach list and overdue follow-ups, for a period
 //! and an office or prefecture. Computed from the records on every call.
 
-use std::collections::HashMap;
-
 use chrono::{Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::api::Kizuna;
-use crate::api::attendance_index::{AttendanceIndex, Who};
 use crate::api::meetings::{FOLLOW_UP_COLUMNS, FOLLOW_UP_FROM, follow_up_from_row};
 use crate::api::members::opt_date;
 use crate::dates::{check_order, parse_day};
@@ -54,51 +51,17 @@ impl Kizuna {
         let office_id = office.as_ref().map(|o| o.id.as_str());
         let pref = prefecture.map(|p| p.code);
 
-        let stamp = self.store.data_stamp()?;
-        let mut cached = self.attendance_index.borrow_mut();
-        let index = match cached.take() {
-            Some(index) if index.is_current(stamp) => index,
-            _ => AttendanceIndex::build(self.store.conn(), stamp)?,
-        };
-        // Each meeting up to `to`, and whether it counts for the period's
-        // figures. A member's last attendance comes from all of them: one
-        // who came to another office's meeting has been reached.
-        let scope: Vec<Option<bool>> = index
-            .meetings
-            .iter()
-            .map(|m| {
-                (m.held_on <= to).then(|| {
-                    from.is_none_or(|f| m.held_on >= f)
-                        && office_id.is_none_or(|o| m.office_id.as_deref() == Some(o))
-                        && pref.is_none_or(|p| m.prefecture_code.as_deref() == Some(p))
-                })
-            })
-            .collect();
-        let meetings = scope.iter().filter(|s| **s == Some(true)).count() as i64;
-        let mut per_meeting = vec![0i64; index.meetings.len()];
-        let mut last_attended: Vec<Option<NaiveDate>> = vec![None; index.members.len()];
-        let mut member_reached = vec![false; index.members.len()];
-        let mut org_reached = vec![false; index.organisations as usize];
-        for &(m, who) in &index.attendance {
-            let Some(in_scope) = scope[m as usize] else { continue };
-            if in_scope {
-                per_meeting[m as usize] += 1;
-            }
-            match who {
-                Who::Member(at) => {
-                    let last = &mut last_attended[at as usize];
-                    *last = (*last).max(Some(index.meetings[m as usize].held_on));
-                    member_reached[at as usize] |= in_scope;
-                }
-                Who::Organisation(at) => org_reached[at as usize] |= in_scope,
-            }
-        }
-        let mut counts: Vec<i64> = per_meeting;
-        let members_reached = member_reached.iter().filter(|r| **r).count();
-        let others_reached = org_reached.iter().filter(|r| **r).count();
-        let member_at: HashMap<&str, usize> =
-            index.members.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
-        counts.retain(|n| *n > 0);
+        // A meeting counts for the period's figures if it passes the
+        // filters; a member's last attendance comes from every meeting up to
+        // `to`: one who came to another office's meeting has been reached.
+        let tally = self.with_index(&self.attendance_index, |index| {
+            Ok(index.tally(to, |m| {
+                from.is_none_or(|f| m.held_on >= f)
+                    && office_id.is_none_or(|o| m.office_id.as_deref() == Some(o))
+                    && pref.is_none_or(|p| m.prefecture_code.as_deref() == Some(p))
+            }))
+        })?;
+        let mut counts = tally.attendance;
         let with_attendance = counts.len() as i64;
         let total: i64 = counts.iter().sum();
         let mean = (with_attendance > 0).then(|| one_place(Decimal::from(total) / Decimal::from(with_attendance)));
@@ -124,7 +87,7 @@ impl Kizuna {
             {
                 continue;
             }
-            let last = member_at.get(id.as_str()).and_then(|at| last_attended[*at]);
+            let last = tally.last_attended.get(&id).copied();
             if last.is_some_and(|d| d > cutoff) {
                 continue;
             }
@@ -136,9 +99,6 @@ impl Kizuna {
                 last_attended: last,
             });
         }
-        drop(member_at);
-        *cached = Some(index);
-        drop(cached);
         not_attended.sort_by(|a, b| a.last_attended.cmp(&b.last_attended).then(a.member_no.cmp(&b.member_no)));
 
         let mut stmt = conn.prepare_cached(&format!(
@@ -154,12 +114,12 @@ impl Kizuna {
         Ok(CoordinationStats {
             from,
             to,
-            meetings,
+            meetings: tally.meetings,
             meetings_with_attendance: with_attendance,
             organisations_mean: mean,
             organisations_median: median,
-            member_ngos_reached: members_reached as i64,
-            other_organisations_reached: others_reached as i64,
+            member_ngos_reached: tally.members_reached,
+            other_organisations_reached: tally.others_reached,
             inactive_months: months,
             not_attended,
             overdue_follow_ups: overdue,

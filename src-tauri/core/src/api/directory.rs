@@ -1,9 +1,9 @@
 //! The directory: organisations beside the registry, and contacts.
 
-use rusqlite::{Row, ToSql};
+use rusqlite::Row;
 
-use crate::api::contact_index::{ContactFilters, ContactIndex};
-use crate::api::members::page_bounds;
+use crate::api::contact_index::ContactFilters;
+use crate::api::members::{Filter, page_bounds};
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -57,28 +57,6 @@ pub(crate) fn contact_from_row(r: &Row<'_>) -> rusqlite::Result<Contact> {
         prefecture_code: r.get(11)?,
         notes: r.get(12)?,
     })
-}
-
-/// Filters of a directory list, as SQL over alias `alias` and its arguments.
-struct Filter {
-    sql: String,
-    args: Vec<Box<dyn ToSql>>,
-}
-
-impl Filter {
-    fn new(alias: &str) -> Filter {
-        Filter { sql: format!("{alias}.deleted = 0"), args: Vec::new() }
-    }
-
-    fn and(&mut self, sql: &str, v: impl ToSql + 'static) {
-        self.args.push(Box::new(v));
-        self.sql.push_str(" AND ");
-        self.sql.push_str(&sql.replace('?', &format!("?{}", self.args.len())));
-    }
-
-    fn refs(&self) -> Vec<&dyn ToSql> {
-        self.args.iter().map(|a| a.as_ref()).collect()
-    }
 }
 
 impl Kizuna {
@@ -237,28 +215,13 @@ impl Kizuna {
     /// A text search, answered from the in-memory index (see
     /// `contact_index`); only the page's rows are read from the database.
     fn contact_search(&self, needle: &str, by: &ContactFilters, offset: i64, limit: i64) -> Result<Page<Contact>> {
-        let stamp = self.store.data_stamp()?;
-        let mut cached = self.contact_index.borrow_mut();
-        let index = match cached.take() {
-            Some(index) if index.is_current(stamp) => index,
-            _ => ContactIndex::build(self.store.conn(), stamp)?,
-        };
-        let found = index.search(needle, by);
-        let total = found.len() as i64;
-        let page: Vec<&str> = found.into_iter().skip(offset as usize).take(limit as usize).collect();
-        let mut rows = Vec::new();
-        if !page.is_empty() {
-            let marks = vec!["?"; page.len()].join(", ");
-            let sql = format!("SELECT {CONTACT_COLUMNS} FROM {CONTACT_FROM} WHERE c.id IN ({marks})");
-            let mut stmt = self.store.conn().prepare_cached(&sql)?;
-            rows = stmt
-                .query_map(rusqlite::params_from_iter(page.iter()), contact_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
-        }
-        drop(page);
-        *cached = Some(index);
-        Ok(Page { total, offset, limit, rows })
+        self.with_index(&self.contact_index, |index| {
+            let found = index.search(needle, by);
+            let page: Vec<&str> = found.iter().copied().skip(offset as usize).take(limit as usize).collect();
+            let select = format!("SELECT {CONTACT_COLUMNS} FROM {CONTACT_FROM} WHERE c.id IN");
+            let rows = self.rows_by_id(&select, &page, contact_from_row, |r| &r.id)?;
+            Ok(Page { total: found.len() as i64, offset, limit, rows })
+        })
     }
 
     /// The member or organisation a contact belongs to, resolved; giving

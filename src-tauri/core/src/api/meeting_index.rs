@@ -6,6 +6,7 @@
 
 use rusqlite::Connection;
 
+use crate::api::lazy_index::LazyIndex;
 use crate::api::site_index::{FoldedKeys, same};
 use crate::error::Result;
 
@@ -36,8 +37,8 @@ pub(crate) struct MeetingIndex {
 /// The SQL order of the meeting list, which the index keeps.
 pub(crate) const MEETING_ORDER: &str = "m.held_on DESC, m.start_time DESC, m.id";
 
-impl MeetingIndex {
-    pub(crate) fn build(conn: &Connection, stamp: (u64, i64)) -> Result<MeetingIndex> {
+impl LazyIndex for MeetingIndex {
+    fn build(conn: &Connection, stamp: (u64, i64)) -> Result<Self> {
         let mut stmt = conn.prepare(&format!(
             "SELECT m.id, m.held_on, m.office_id, m.prefecture_code, m.kind, m.search_key FROM meetings m
              WHERE m.deleted = 0 ORDER BY {MEETING_ORDER}"
@@ -57,10 +58,12 @@ impl MeetingIndex {
         Ok(index)
     }
 
-    pub(crate) fn is_current(&self, stamp: (u64, i64)) -> bool {
+    fn is_current(&self, stamp: (u64, i64)) -> bool {
         self.stamp == stamp
     }
+}
 
+impl MeetingIndex {
     /// Ids of the meetings whose key contains `needle` (folded, trimmed)
     /// and that pass `f`, in the meeting list's order.
     pub(crate) fn search(&self, needle: &str, f: &MeetingFilters) -> Vec<&str> {

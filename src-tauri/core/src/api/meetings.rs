@@ -1,10 +1,10 @@
 //! Meetings, their attendance and their follow-ups.
 
 use chrono::NaiveDate;
-use rusqlite::{Row, ToSql};
+use rusqlite::Row;
 
-use crate::api::meeting_index::{MEETING_ORDER, MeetingFilters, MeetingIndex};
-use crate::api::members::{opt_date, page_bounds};
+use crate::api::meeting_index::{MEETING_ORDER, MeetingFilters};
+use crate::api::members::{Filter, opt_date, page_bounds};
 use crate::api::{Kizuna, new_id, pair_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -192,61 +192,47 @@ impl Kizuna {
         if let Some(needle) = q.search.as_deref().map(fold).filter(|s| !s.trim().is_empty()) {
             return self.meeting_search(needle.trim(), &by, offset, limit);
         }
-        let mut filter = String::from("m.deleted = 0");
-        let mut args: Vec<&dyn ToSql> = Vec::new();
+        let mut f = Filter::new("m");
         for (sql, v) in [
-            (" AND m.held_on >= ?", &by.from),
-            (" AND m.held_on <= ?", &by.to),
-            (" AND m.office_id = ?", &by.office),
-            (" AND m.prefecture_code = ?", &by.prefecture),
-            (" AND m.kind = ?", &by.kind),
+            ("m.held_on >= ?", &by.from),
+            ("m.held_on <= ?", &by.to),
+            ("m.office_id = ?", &by.office),
+            ("m.prefecture_code = ?", &by.prefecture),
+            ("m.kind = ?", &by.kind),
         ] {
             if let Some(v) = v {
-                args.push(v);
-                filter.push_str(&sql.replace('?', &format!("?{}", args.len())));
+                f.and(sql, v.clone());
             }
         }
         let conn = self.store.conn();
         let total: i64 =
-            conn.query_row(&format!("SELECT count(*) FROM meetings m WHERE {filter}"), args.as_slice(), |r| r.get(0))?;
+            conn.query_row(&format!("SELECT count(*) FROM meetings m WHERE {}", f.sql), f.refs().as_slice(), |r| {
+                r.get(0)
+            })?;
         // The page's ids are chosen first; the rows, the office and the
         // per-meeting counts are then read for those 50 only (a LIMIT
         // subquery under a join is not flattened), not for every match.
         let sql = format!(
-            "SELECT {MEETING_COLUMNS} FROM (SELECT m.id FROM meetings m WHERE {filter}
+            "SELECT {MEETING_COLUMNS} FROM (SELECT m.id FROM meetings m WHERE {}
                  ORDER BY {MEETING_ORDER} LIMIT {limit} OFFSET {offset}) p
-             JOIN meetings m ON m.id = p.id LEFT JOIN offices o ON o.id = m.office_id ORDER BY {MEETING_ORDER}"
+             JOIN meetings m ON m.id = p.id LEFT JOIN offices o ON o.id = m.office_id ORDER BY {MEETING_ORDER}",
+            f.sql
         );
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map(args.as_slice(), meeting_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = stmt.query_map(f.refs().as_slice(), meeting_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Page { total, offset, limit, rows })
     }
 
     /// A text search, answered from the in-memory index (see
     /// `meeting_index`); only the page's rows are read from the database.
     fn meeting_search(&self, needle: &str, by: &MeetingFilters, offset: i64, limit: i64) -> Result<Page<Meeting>> {
-        let stamp = self.store.data_stamp()?;
-        let mut cached = self.meeting_index.borrow_mut();
-        let index = match cached.take() {
-            Some(index) if index.is_current(stamp) => index,
-            _ => MeetingIndex::build(self.store.conn(), stamp)?,
-        };
-        let found = index.search(needle, by);
-        let total = found.len() as i64;
-        let page: Vec<&str> = found.into_iter().skip(offset as usize).take(limit as usize).collect();
-        let mut rows = Vec::new();
-        if !page.is_empty() {
-            let marks = vec!["?"; page.len()].join(", ");
-            let sql = format!("SELECT {MEETING_COLUMNS} FROM {MEETING_FROM} WHERE m.id IN ({marks})");
-            let mut stmt = self.store.conn().prepare_cached(&sql)?;
-            rows = stmt
-                .query_map(rusqlite::params_from_iter(page.iter()), meeting_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
-        }
-        drop(page);
-        *cached = Some(index);
-        Ok(Page { total, offset, limit, rows })
+        self.with_index(&self.meeting_index, |index| {
+            let found = index.search(needle, by);
+            let page: Vec<&str> = found.iter().copied().skip(offset as usize).take(limit as usize).collect();
+            let select = format!("SELECT {MEETING_COLUMNS} FROM {MEETING_FROM} WHERE m.id IN");
+            let rows = self.rows_by_id(&select, &page, meeting_from_row, |r| &r.id)?;
+            Ok(Page { total: found.len() as i64, offset, limit, rows })
+        })
     }
 
     /// Records who attended, in one transaction: members (by id or number),

@@ -50,6 +50,29 @@ fn member_from_row(r: &Row<'_>) -> rusqlite::Result<Member> {
     })
 }
 
+/// The filters of a list query, as SQL over table alias `alias` (live rows
+/// only) and their arguments, numbered in order.
+pub(crate) struct Filter {
+    pub sql: String,
+    args: Vec<Box<dyn ToSql>>,
+}
+
+impl Filter {
+    pub(crate) fn new(alias: &str) -> Filter {
+        Filter { sql: format!("{alias}.deleted = 0"), args: Vec::new() }
+    }
+
+    pub(crate) fn and(&mut self, sql: &str, v: impl ToSql + 'static) {
+        self.args.push(Box::new(v));
+        self.sql.push_str(" AND ");
+        self.sql.push_str(&sql.replace('?', &format!("?{}", self.args.len())));
+    }
+
+    pub(crate) fn refs(&self) -> Vec<&dyn ToSql> {
+        self.args.iter().map(|a| a.as_ref()).collect()
+    }
+}
+
 /// Largest page any list returns, whatever the caller asks for.
 pub const MAX_PAGE: i64 = 500;
 

@@ -11,6 +11,7 @@ mod directory;
 pub mod doctor;
 mod export;
 mod grants;
+mod lazy_index;
 mod mailing;
 mod mailing_files;
 mod meeting_index;

@@ -88,10 +88,7 @@ impl Kizuna {
             )?;
             Ok(())
         })?;
-        self.office_list()?
-            .into_iter()
-            .find(|o| o.code == code)
-            .ok_or_else(|| Error::NotFound { entity: "office", id: code.clone() })
+        self.office_resolve(&code)
     }
 
     /// An office given by code or id.

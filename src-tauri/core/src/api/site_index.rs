@@ -10,6 +10,7 @@
 use memchr::memmem;
 use rusqlite::Connection;
 
+use crate::api::lazy_index::LazyIndex;
 use crate::error::Result;
 
 /// The filters a search combines with its text, with the same meaning as
@@ -84,8 +85,8 @@ pub(crate) struct SiteIndex {
     entries: Vec<Entry>,
 }
 
-impl SiteIndex {
-    pub(crate) fn build(conn: &Connection, stamp: (u64, i64)) -> Result<SiteIndex> {
+impl LazyIndex for SiteIndex {
+    fn build(conn: &Connection, stamp: (u64, i64)) -> Result<Self> {
         let mut stmt = conn.prepare(
             "SELECT id, prefecture_code, member_id, status, sectors, search_key FROM sites
              WHERE deleted = 0 ORDER BY prefecture_code, name, id",
@@ -105,10 +106,12 @@ impl SiteIndex {
         Ok(index)
     }
 
-    pub(crate) fn is_current(&self, stamp: (u64, i64)) -> bool {
+    fn is_current(&self, stamp: (u64, i64)) -> bool {
         self.stamp == stamp
     }
+}
 
+impl SiteIndex {
     /// Ids of the sites whose key contains `needle` (already folded and
     /// trimmed) and that pass `f`, in `site_list`'s order.
     pub(crate) fn search(&self, needle: &str, f: &Filters) -> Vec<&str> {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use rusqlite::Row;
 
 use crate::api::members::{json_list, opt_date, page_bounds};
-use crate::api::site_index::{Filters, SiteIndex};
+use crate::api::site_index::Filters;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -163,30 +163,13 @@ impl Kizuna {
     /// A text search, answered from the in-memory index (see `site_index`);
     /// only the page's rows are read from the database.
     fn site_search(&self, needle: &str, f: &Filters, offset: i64, limit: i64) -> Result<Page<Site>> {
-        let stamp = self.store.data_stamp()?;
-        let mut cached = self.site_index.borrow_mut();
-        let index = match cached.take() {
-            Some(index) if index.is_current(stamp) => index,
-            _ => SiteIndex::build(self.store.conn(), stamp)?,
-        };
-        let found = index.search(needle, f);
-        let total = found.len() as i64;
-        let page: Vec<&str> = found.into_iter().skip(offset as usize).take(limit as usize).collect();
-        let rows = if page.is_empty() {
-            Vec::new()
-        } else {
-            let marks = vec!["?"; page.len()].join(", ");
-            let sql = format!(
-                "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id IN ({marks})"
-            );
-            let mut stmt = self.store.conn().prepare_cached(&sql)?;
-            let mut rows = stmt
-                .query_map(rusqlite::params_from_iter(page.iter()), site_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.sort_by_key(|r| page.iter().position(|id| *id == r.id));
-            rows
-        };
-        *cached = Some(index);
-        Ok(Page { total, offset, limit, rows })
+        self.with_index(&self.site_index, |index| {
+            let found = index.search(needle, f);
+            let page: Vec<&str> = found.iter().copied().skip(offset as usize).take(limit as usize).collect();
+            let select =
+                format!("SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id IN");
+            let rows = self.rows_by_id(&select, &page, site_from_row, |r| &r.id)?;
+            Ok(Page { total: found.len() as i64, offset, limit, rows })
+        })
     }
 }

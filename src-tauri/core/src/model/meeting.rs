@@ -127,11 +127,11 @@ impl MeetingInput {
     /// the caller, which has the database.
     pub fn to_cells(&self, creating: bool, current_topics: (bool, bool)) -> Result<Vec<(&'static str, CellValue)>> {
         let mut f = Fields::new(creating);
-        if creating && self.held_on.as_deref().is_none_or(|d| d.trim().is_empty()) {
-            return Err(Error::invalid("held_on", "is required"));
-        }
-        if matches!(&self.held_on, Some(d) if d.trim().is_empty()) {
-            return Err(Error::invalid("held_on", "is required"));
+        // A meeting always has its day: required on create, never cleared.
+        match self.held_on.as_deref() {
+            Some(d) if d.trim().is_empty() => return Err(Error::invalid("held_on", "is required")),
+            None if creating => return Err(Error::invalid("held_on", "is required")),
+            _ => {}
         }
         f.day("held_on", &self.held_on, None)?;
         f.time("start_time", &self.start_time)?;
