@@ -10,6 +10,7 @@ import { pick, useI18n } from "../i18n";
 import { markInput } from "../timing";
 import { NetworkForm } from "./NetworkForm";
 import { RecommendationForm } from "./RecommendationForm";
+import { RowActions } from "../components/RowActions";
 
 const listRecommendations = latestOnly(api.recommendationList);
 
@@ -128,14 +129,7 @@ function Recommendations() {
               <td class="nowrap">{formatDate(r.drafted_on, lang)}</td>
               <td class="nowrap">{formatDate(r.submitted_on, lang)}</td>
               <td class="nowrap">{formatDate(r.answered_on, lang)}</td>
-              <td class="row-actions">
-                <button type="button" {...guard} onClick={() => setForm(r)}>
-                  {t("common.edit")}
-                </button>
-                <button type="button" class="danger" {...guard} onClick={() => setRemoving(r)}>
-                  {t("common.remove")}
-                </button>
-              </td>
+              <RowActions guard={guard} onEdit={() => setForm(r)} onRemove={() => setRemoving(r)} />
             </tr>
           ))}
         </tbody>
@@ -214,14 +208,7 @@ function Networks() {
               <td>{pick(lang, n.role_ja, n.role_en)}</td>
               <td class="nowrap">{formatDate(n.started_on, lang)}</td>
               <td class="nowrap">{formatDate(n.ended_on, lang)}</td>
-              <td class="row-actions">
-                <button type="button" {...guard} onClick={() => setForm(n)}>
-                  {t("common.edit")}
-                </button>
-                <button type="button" class="danger" {...guard} onClick={() => setRemoving(n)}>
-                  {t("common.remove")}
-                </button>
-              </td>
+              <RowActions guard={guard} onEdit={() => setForm(n)} onRemove={() => setRemoving(n)} />
             </tr>
           ))}
         </tbody>

@@ -12,6 +12,7 @@ import { usePagedList } from "../list";
 import { markInput } from "../timing";
 import { ContactForm } from "./ContactForm";
 import { OrganisationForm } from "./OrganisationForm";
+import { RowActions } from "../components/RowActions";
 
 const LIMIT = 50;
 const listOrganisations = latestOnly(api.organisationList);
@@ -127,14 +128,7 @@ function Organisations() {
               <td>{label(choices.organisation_kinds, o.kind, lang)}</td>
               <td>{o.prefecture_code ? label(choices.prefectures, o.prefecture_code, lang) : ""}</td>
               <td>{o.email}</td>
-              <td class="row-actions">
-                <button type="button" {...guard} onClick={() => setForm(o)}>
-                  {t("common.edit")}
-                </button>
-                <button type="button" class="danger" {...guard} onClick={() => setRemoving(o)}>
-                  {t("common.remove")}
-                </button>
-              </td>
+              <RowActions guard={guard} onEdit={() => setForm(o)} onRemove={() => setRemoving(o)} />
             </tr>
           ))}
         </tbody>
@@ -230,14 +224,7 @@ function Contacts() {
               <td>{c.role}</td>
               <td>{c.email}</td>
               <td class="nowrap">{c.phone}</td>
-              <td class="row-actions">
-                <button type="button" {...guard} onClick={() => setForm(c)}>
-                  {t("common.edit")}
-                </button>
-                <button type="button" class="danger" {...guard} onClick={() => setRemoving(c)}>
-                  {t("common.remove")}
-                </button>
-              </td>
+              <RowActions guard={guard} onEdit={() => setForm(c)} onRemove={() => setRemoving(c)} />
             </tr>
           ))}
         </tbody>
