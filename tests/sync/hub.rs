@@ -282,6 +282,8 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
              DROP TABLE organisations; DROP TABLE contacts; DROP TABLE meetings; DROP TABLE meeting_attendance;
              DROP TABLE follow_ups; DROP TABLE mailing_lists; DROP TABLE subscriptions;
              DROP TABLE recommendations; DROP TABLE network_memberships;
+             DROP TABLE fund_donors; DROP TABLE gifts; DROP TABLE distributions; DROP TABLE fund_conversions;
+             DROP TABLE offers; DROP TABLE needs; DROP TABLE matches;
              PRAGMA user_version = 3;",
         )
         .unwrap();

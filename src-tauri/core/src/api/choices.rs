@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::model::office::OFFICE_CODES;
-use crate::model::{Choice, advocacy, directory, meeting, member, site};
+use crate::model::{Choice, advocacy, directory, fund, matching, meeting, member, site};
 use crate::prefecture::PREFECTURES;
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -25,6 +25,12 @@ pub struct Choices {
     pub organisation_kinds: Vec<Choice>,
     pub addressee_kinds: Vec<Choice>,
     pub recommendation_statuses: Vec<Choice>,
+    pub donor_kinds: Vec<Choice>,
+    pub gift_channels: Vec<Choice>,
+    pub offer_source_kinds: Vec<Choice>,
+    pub offer_categories: Vec<Choice>,
+    pub urgencies: Vec<Choice>,
+    pub match_statuses: Vec<Choice>,
 }
 
 pub fn choices() -> Choices {
@@ -43,5 +49,11 @@ pub fn choices() -> Choices {
         organisation_kinds: directory::organisation_kind_choices(),
         addressee_kinds: advocacy::addressee_kind_choices(),
         recommendation_statuses: advocacy::recommendation_status_choices(),
+        donor_kinds: fund::donor_kind_choices(),
+        gift_channels: fund::gift_channel_choices(),
+        offer_source_kinds: matching::source_kind_choices(),
+        offer_categories: matching::category_choices(),
+        urgencies: matching::urgency_choices(),
+        match_statuses: matching::match_status_choices(),
     }
 }

@@ -3,8 +3,10 @@
 pub mod advocacy;
 pub mod directory;
 pub mod fields;
+pub mod fund;
 pub mod grant;
 pub mod mailing;
+pub mod matching;
 pub mod meeting;
 pub mod member;
 pub mod office;

@@ -50,6 +50,9 @@ pub enum Rule {
     Longitude,
     /// A whole number from 0 to 1,000,000.
     Count,
+    /// A whole number of things (offered, needed, matched, delivered), from 0
+    /// to [`MAX_QUANTITY`].
+    Quantity,
     /// A year between 1800 and 2200.
     Year,
     /// An office code: `kamaishi` (see [`crate::model::office::check_code`]).
@@ -65,6 +68,9 @@ pub enum Rule {
     /// A JSON list of at most 1,000 record ids.
     IdList,
 }
+
+/// The largest quantity of one offer, need or match: funds are offered in yen.
+pub const MAX_QUANTITY: i64 = 1_000_000_000_000;
 
 /// Most ids one [`Rule::IdList`] cell lists, and the longest id.
 const MAX_IDS: usize = 1_000;
@@ -142,6 +148,10 @@ impl Rule {
             Rule::Count => match v {
                 CellValue::Integer(0..=1_000_000) => Ok(()),
                 _ => Err(wrong(field, "a whole number from 0 to 1,000,000")),
+            },
+            Rule::Quantity => match v {
+                CellValue::Integer(0..=MAX_QUANTITY) => Ok(()),
+                _ => Err(wrong(field, "a whole number from 0 to 1,000,000,000,000")),
             },
             Rule::Year => match v {
                 CellValue::Integer(y) if (1800..=2200).contains(y) => Ok(()),

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_refused_held.sql"),
     include_str!("../../migrations/0010_office_numbers.sql"),
     include_str!("../../migrations/0011_coordination.sql"),
+    include_str!("../../migrations/0012_fund_and_matching.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
