@@ -136,6 +136,22 @@ fn meeting_figures_match_hand_counts_for_a_period_an_office_and_a_prefecture() {
     attend(&mut k, &m2, &[&b], &[]);
     assert_eq!(k.meeting_show(&m2).unwrap().attendees.len(), 2);
 
+    // The list's counts, plain and searched, follow each change.
+    let listed = |k: &Kizuna, search: Option<&str>| -> Vec<(String, i64)> {
+        let q = MeetingQuery { search: search.map(String::from), ..Default::default() };
+        k.meeting_list(&q).unwrap().rows.into_iter().map(|m| (m.held_on.to_string(), m.organisations)).collect()
+    };
+    let expected: Vec<(String, i64)> =
+        [("2012-03-20", 0), ("2012-03-10", 3), ("2012-02-10", 2), ("2012-01-10", 5), ("2011-12-01", 1)]
+            .map(|(d, n)| (d.to_string(), n))
+            .into();
+    assert_eq!(listed(&k, None), expected);
+    assert_eq!(listed(&k, Some("情報共有")), expected);
+    k.meeting_unattend(&m3, &y).unwrap();
+    assert_eq!(listed(&k, Some("2012-03-10"))[0], ("2012-03-10".to_string(), 2));
+    assert_eq!(listed(&k, None)[1], ("2012-03-10".to_string(), 2));
+    attend(&mut k, &m3, &[], &[&y]);
+
     // A removed meeting counts nowhere, and comes back whole.
     k.meeting_remove(&m1).unwrap();
     let without = stats(&k, "2012-01-01", "2012-03-31", None, None);

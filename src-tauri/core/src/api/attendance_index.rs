@@ -42,6 +42,10 @@ pub(crate) struct AttendanceIndex {
     /// Member ids, by position.
     members: Vec<String>,
     organisations: u32,
+    /// Each live meeting's position in `meetings`, by id.
+    meeting_at: HashMap<Box<[u8]>, u32, Fast>,
+    /// Attending organisations (members and others) per meeting, by position.
+    attending: Vec<u32>,
 }
 
 fn bytes(v: ValueRef<'_>) -> Option<&[u8]> {
@@ -71,8 +75,10 @@ impl LazyIndex for AttendanceIndex {
             attendance: Vec::new(),
             members: Vec::new(),
             organisations: 0,
+            meeting_at: HashMap::default(),
+            attending: Vec::new(),
         };
-        let mut meeting_at: HashMap<Box<[u8]>, u32, Fast> = HashMap::default();
+        let meeting_at = &mut index.meeting_at;
         let mut stmt =
             conn.prepare("SELECT id, held_on, office_id, prefecture_code FROM meetings WHERE deleted = 0")?;
         let mut rows = stmt.query([])?;
@@ -110,6 +116,10 @@ impl LazyIndex for AttendanceIndex {
             index.members[at as usize] = String::from_utf8_lossy(&id).into_owned();
         }
         index.organisations = org_at.len() as u32;
+        index.attending = vec![0; index.meetings.len()];
+        for &(m, _) in &index.attendance {
+            index.attending[m as usize] += 1;
+        }
         Ok(index)
     }
 
@@ -132,6 +142,11 @@ pub(crate) struct Tally {
 }
 
 impl AttendanceIndex {
+    /// How many organisations (members and others) attended a live meeting.
+    pub(crate) fn organisations_at(&self, meeting_id: &str) -> i64 {
+        self.meeting_at.get(meeting_id.as_bytes()).map_or(0, |&m| i64::from(self.attending[m as usize]))
+    }
+
     /// One pass over the meetings held up to `to` and their attendance;
     /// `in_scope` says which of them count for the period's figures.
     pub(crate) fn tally(&self, to: NaiveDate, in_scope: impl Fn(&Meeting) -> bool) -> Tally {

@@ -3,7 +3,8 @@
 
 use crate::model::{Choice, choices};
 
-pub const DONOR_KINDS: [(&str, &str, &str); 2] = [("person", "Person", "個人"), ("organisation", "Organisation", "団体・法人")];
+pub const DONOR_KINDS: [(&str, &str, &str); 2] =
+    [("person", "Person", "個人"), ("organisation", "Organisation", "団体・法人")];
 
 pub const GIFT_CHANNELS: [(&str, &str, &str); 4] = [
     ("bank_transfer", "Bank transfer", "銀行振込"),
