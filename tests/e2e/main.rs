@@ -943,9 +943,36 @@ async fn directory_mailing_lists_and_advocacy_are_recorded_in_their_screens_and_
     assert!(!text.contains("ichiro@example.jp"), "an opted-out contact was exported:\n{text}");
     app.screenshot("mailing-en").await;
 
+    // The meeting and the member a recommendation comes from, recorded elsewhere.
+    let (winter_meeting, winter_member) = {
+        let mut k = Kizuna::open(dir.path()).expect("open");
+        let m = k
+            .meeting_add(&kizuna_core::model::meeting::MeetingInput {
+                held_on: Some("2011-09-20".into()),
+                topic_ja: Some("仮設住宅の冬支度に関する情報共有会議".into()),
+                ..Default::default()
+            })
+            .expect("meeting");
+        let member = k
+            .member_add(&kizuna_core::model::member::MemberInput {
+                name_ja: Some("石巻復興支援ネットワーク".into()),
+                name_en: Some("Ishinomaki Recovery Network".into()),
+                prefectures: Some(vec!["04".into()]),
+                ..Default::default()
+            })
+            .expect("member");
+        (m.meeting.id, member.id)
+    };
     nav(&app, "advocacy").await;
     app.click("[data-testid=recommendation-add]").await;
     app.fill("[data-testid=recommendation-form] input[name=title_ja]", "仮設住宅の冬季対策に関する提言").await;
+    for (name, typed) in [("source-meeting", "冬支度"), ("source-member", "Recovery Network")] {
+        app.fill(&format!("[data-testid=recommendation-form] input[name={name}]"), typed).await;
+        app.find(&format!("[data-testid={name}-candidates] li")).await;
+        app.press(&format!("[data-testid=recommendation-form] input[name={name}]"), Key::Enter).await;
+        app.wait_count(&format!("[data-testid={name}s] li"), 1).await;
+    }
+    app.screenshot("recommendation-form-en").await;
     app.fill("[data-testid=recommendation-form] input[name=addressee]", "復興庁").await;
     app.find("[data-testid=recommendation-form] select[name=status]")
         .await
@@ -1000,5 +1027,10 @@ async fn directory_mailing_lists_and_advocacy_are_recorded_in_their_screens_and_
     let lists = k.list_list().expect("lists");
     let tohoku = lists.iter().find(|l| l.name_en == "Tohoku update").expect("the new list");
     assert_eq!((lists.len(), tohoku.subscribers, tohoku.opted_out), (2, 1, 1));
-    assert_eq!(k.recommendation_list(None, Some("submitted")).expect("recommendations").len(), 1);
+    let submitted = k.recommendation_list(None, Some("submitted")).expect("recommendations");
+    assert_eq!(submitted.len(), 1);
+    assert_eq!(
+        (submitted[0].meeting_ids.clone(), submitted[0].member_ids.clone()),
+        (vec![winter_meeting], vec![winter_member])
+    );
 }

@@ -24,5 +24,5 @@ export function useSubmit(fields: string[], aliases: Record<string, string> = {}
       setBusy(false);
     }
   }
-  return { errors, general, busy, submit };
+  return { errors, general, busy, submit, setGeneral };
 }
