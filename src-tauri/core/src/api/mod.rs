@@ -8,10 +8,15 @@ mod coordination;
 mod dashboard;
 mod demo;
 mod directory;
+mod distributions;
 pub mod doctor;
 mod export;
+mod fund_donors;
+mod fund_index;
+mod gifts;
 mod grants;
 mod lazy_index;
+mod ledger;
 mod mailing;
 mod mailing_files;
 mod meeting_index;
@@ -99,6 +104,8 @@ pub struct Kizuna {
     contact_index: std::cell::RefCell<Option<contact_index::ContactIndex>>,
     /// Built on the first meeting search, rebuilt after the data changes.
     meeting_index: std::cell::RefCell<Option<meeting_index::MeetingIndex>>,
+    /// Built on the first ledger or balance check, rebuilt after the data changes.
+    fund_index: std::cell::RefCell<Option<fund_index::FundIndex>>,
 }
 
 /// A fresh UUIDv7 for a row created on this machine.
@@ -126,6 +133,7 @@ impl Kizuna {
             attendance_index: Default::default(),
             contact_index: Default::default(),
             meeting_index: Default::default(),
+            fund_index: Default::default(),
         }
     }
 
