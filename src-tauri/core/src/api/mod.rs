@@ -11,6 +11,7 @@ mod directory;
 mod distributions;
 pub mod doctor;
 mod export;
+mod fund_demo;
 mod fund_donors;
 mod fund_index;
 mod gifts;
@@ -38,6 +39,7 @@ use uuid::Uuid;
 pub use choices::{Choices, choices};
 pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
+pub use fund_demo::FundDemoSummary;
 pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, ReportSaved, ReportStage};
 
 use crate::error::{Error, Result};
