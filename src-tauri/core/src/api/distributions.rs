@@ -92,6 +92,9 @@ impl Kizuna {
     /// balance in its currency on its day or leave a later balance negative.
     /// With `dry_run` the split is computed and returned, nothing written.
     pub fn distribute(&mut self, input: &DistributionInput) -> Result<Distribution> {
+        if !input.dry_run.unwrap_or(false) {
+            self.require_fund_writer("distributions")?;
+        }
         let currency = Currency::parse("currency", required("currency", &input.currency)?)?;
         let amount = positive_amount("amount", required("amount", &input.amount)?, currency)?;
         let day = parse_day("distributed_on", required("distributed_on", &input.distributed_on)?)?;
@@ -222,6 +225,7 @@ impl Kizuna {
 
     /// Removes a distribution: its money is back in the fund.
     pub fn distribution_remove(&mut self, id: &str) -> Result<()> {
+        self.require_fund_writer("distributions")?;
         self.require_live("distributions", id)?;
         self.store.write(|w| w.delete("distributions", id.trim()).map(|_| ()))
     }
@@ -339,6 +343,7 @@ impl Kizuna {
     /// recorded rate (see [`CONVERSION_ROUNDING`]); refused if the fund
     /// does not hold the amount then.
     pub fn convert(&mut self, input: &ConversionInput) -> Result<Conversion> {
+        self.require_fund_writer("fund_conversions")?;
         let day = parse_day("converted_on", required("converted_on", &input.converted_on)?)?;
         let from_currency = Currency::parse("from_currency", required("from_currency", &input.from_currency)?)?;
         let to_currency = Currency::parse("to_currency", required("to_currency", &input.to_currency)?)?;
@@ -396,6 +401,7 @@ impl Kizuna {
 
     /// Removes a conversion, refused if the converted money has been paid out since.
     pub fn conversion_remove(&mut self, id: &str) -> Result<()> {
+        self.require_fund_writer("fund_conversions")?;
         let c = self.conversion_show(id)?;
         let change: Change = vec![
             (c.converted_on, c.from.currency, minor_units(c.from)),

@@ -29,7 +29,18 @@ pub(crate) fn donor_from_row(r: &Row<'_>) -> rusqlite::Result<FundDonor> {
 }
 
 impl Kizuna {
+    /// Refuses a write to a fund table from an office other than HQ before
+    /// any other check, so a field office learns why at once (the write path
+    /// enforces the same rule on every write).
+    pub(crate) fn require_fund_writer(&self, table: &str) -> Result<()> {
+        match crate::schema::table(table) {
+            Some(t) => crate::sync::rights::may_write(self.office_code(), t),
+            None => Err(Error::invalid("table", format!("unknown table {table}"))),
+        }
+    }
+
     pub fn donor_add(&mut self, input: &FundDonorInput) -> Result<FundDonor> {
+        self.require_fund_writer("fund_donors")?;
         let cells = input.to_cells(true, (false, false))?;
         let id = new_id();
         self.store.write(|w| w.insert("fund_donors", &id, &cells).map(|_| ()))?;
@@ -52,6 +63,7 @@ impl Kizuna {
     }
 
     pub fn donor_edit(&mut self, id: &str, input: &FundDonorInput) -> Result<FundDonor> {
+        self.require_fund_writer("fund_donors")?;
         let current = self.donor_show(id)?;
         let cells = input.to_cells(false, (current.name_ja.is_some(), current.name_en.is_some()))?;
         self.store.write(|w| w.update("fund_donors", &current.id, &cells).map(|_| ()))?;
@@ -61,6 +73,7 @@ impl Kizuna {
     /// Removes a donor. A donor with live gifts is kept: the gifts' receipts
     /// name them.
     pub fn donor_remove(&mut self, id: &str) -> Result<()> {
+        self.require_fund_writer("fund_donors")?;
         let current = self.donor_show(id)?;
         let gifts: i64 = self.store.conn().query_row(
             "SELECT count(*) FROM gifts WHERE donor_id = ?1 AND deleted = 0",

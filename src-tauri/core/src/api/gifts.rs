@@ -71,6 +71,7 @@ impl Kizuna {
     /// Records a gift and gives it the next receipt number of its year, in
     /// one transaction.
     pub fn gift_add(&mut self, input: &GiftInput) -> Result<Gift> {
+        self.require_fund_writer("gifts")?;
         let mut cells = input.to_cells(true, None)?;
         let donor = input.donor.as_deref().filter(|d| !d.trim().is_empty());
         let donor = donor.ok_or_else(|| Error::invalid("donor", "is required"))?;
@@ -123,6 +124,7 @@ impl Kizuna {
     /// fund (a smaller amount, a later date, another currency) is refused if
     /// it would leave a balance negative.
     pub fn gift_edit(&mut self, id: &str, input: &GiftInput) -> Result<Gift> {
+        self.require_fund_writer("gifts")?;
         let current = self.gift_resolve(id)?;
         let mut cells = input.to_cells(false, Some(current.amount))?;
         if let Some(d) = input.donor.as_deref() {
@@ -154,6 +156,7 @@ impl Kizuna {
     /// Removes a gift; its receipt number stays taken. Refused if the fund
     /// has since paid out money that only this gift covered.
     pub fn gift_remove(&mut self, id: &str) -> Result<()> {
+        self.require_fund_writer("gifts")?;
         let current = self.gift_resolve(id)?;
         let change: Change = vec![(current.received_on, current.amount.currency, -minor_units(current.amount))];
         self.with_index(&self.fund_index, |ix| ix.check_balances(&change, "gift", "removing this gift"))?;
