@@ -252,13 +252,11 @@ impl Kizuna {
 
     /// (member number, id) of each member id, removed members included.
     fn member_keys(&self, ids: &[String]) -> Result<Vec<MemberKey>> {
-        let mut out = Vec::with_capacity(ids.len());
-        let mut stmt = self.store.conn().prepare_cached("SELECT coalesce(member_no, '') FROM members WHERE id = ?1")?;
-        for id in ids {
-            let no: String = stmt.query_row([id], |r| r.get(0)).unwrap_or_default();
-            out.push((no, id.clone()));
-        }
-        Ok(out)
+        let names = self.member_names(ids)?;
+        Ok(ids
+            .iter()
+            .map(|id| (names.get(id).and_then(|(no, _, _)| no.clone()).unwrap_or_default(), id.clone()))
+            .collect())
     }
 
     /// Where the rotation of a distribution on `day` over `sorted` starts:
@@ -321,19 +319,32 @@ impl Kizuna {
         ids: &[String],
     ) -> Result<HashMap<String, (Option<String>, Option<String>, Option<String>)>> {
         let mut out = HashMap::with_capacity(ids.len());
-        let mut stmt =
-            self.store.conn().prepare_cached("SELECT member_no, name_ja, name_en FROM members WHERE id = ?1")?;
-        for id in ids {
-            if out.contains_key(id) {
-                continue;
-            }
-            let row = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)));
-            match row {
-                Ok(v) => {
-                    out.insert(id.clone(), v);
+        // A few ids are looked up one by one; many in one pass over the
+        // members (a distribution names up to 1,000 of them).
+        if ids.len() <= 16 {
+            let mut stmt =
+                self.store.conn().prepare_cached("SELECT member_no, name_ja, name_en FROM members WHERE id = ?1")?;
+            for id in ids {
+                if out.contains_key(id) {
+                    continue;
                 }
-                Err(rusqlite::Error::QueryReturnedNoRows) => {}
-                Err(e) => return Err(e.into()),
+                match stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))) {
+                    Ok(v) => {
+                        out.insert(id.clone(), v);
+                    }
+                    Err(rusqlite::Error::QueryReturnedNoRows) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            return Ok(out);
+        }
+        let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut stmt = self.store.conn().prepare_cached("SELECT id, member_no, name_ja, name_en FROM members")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            if wanted.contains(id.as_str()) {
+                out.insert(id, (r.get(1)?, r.get(2)?, r.get(3)?));
             }
         }
         Ok(out)
