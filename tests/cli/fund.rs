@@ -139,7 +139,7 @@ fn the_fund_ledger_through_the_cli_matches_hand_counts() {
 fn refused_fund_commands_change_nothing() {
     let dir = init("tokyo");
     let d = dir.path();
-    let m = ok_json(d, &["member", "add", "--name-ja", "甲の会"]);
+    let m = ok_json(d, &["member", "add", "--name-ja", "甲の会", "--name-en", "Ko"]);
     let donor = id(&ok_json(d, &["donor", "add", "--name-ja", "山田"]));
     gift(d, &donor, "2011-04-01", "1000", "JPY");
     let before = db_fingerprint(d);
