@@ -19,6 +19,11 @@ use kizuna_core::model::advocacy::{NetworkMembership, NetworkMembershipInput, Re
 use kizuna_core::model::directory::{
     AttendeeCandidate, Contact, ContactInput, DirectoryQuery, Organisation, OrganisationInput,
 };
+use kizuna_core::model::fund::{
+    Conversion, ConversionInput, Distribution, DistributionInput, DistributionQuery, DonorStatement, FundDonor,
+    FundDonorInput, FundDonorQuery, FundTotals, FundTotalsQuery, Gift, GiftInput, GiftPage, GiftQuery, Ledger,
+    LedgerQuery,
+};
 use kizuna_core::model::grant::{BudgetLineInput, ExpenditureInput, GrantOverview};
 use kizuna_core::model::mailing::{
     ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
@@ -100,6 +105,23 @@ fn render(into: &Path) {
         RecommendationInput,
         NetworkMembership,
         NetworkMembershipInput,
+        FundDonor,
+        FundDonorInput,
+        FundDonorQuery,
+        Gift,
+        GiftInput,
+        GiftQuery,
+        GiftPage,
+        DonorStatement,
+        Distribution,
+        DistributionInput,
+        DistributionQuery,
+        Conversion,
+        ConversionInput,
+        Ledger,
+        LedgerQuery,
+        FundTotals,
+        FundTotalsQuery,
     );
 }
 

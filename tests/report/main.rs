@@ -14,6 +14,7 @@ use tempfile::TempDir;
 
 #[path = "../common/cli.rs"]
 mod common;
+mod fund;
 use common::kizuna;
 
 fn ok(dir: &Path, args: &[&str]) -> String {

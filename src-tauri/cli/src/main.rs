@@ -5,6 +5,7 @@ mod advocacy;
 mod coordination;
 mod directory;
 mod follow_ups;
+mod fund;
 mod grants;
 mod mailing;
 mod meetings;
@@ -94,6 +95,21 @@ enum Command {
     Meeting {
         #[command(subcommand)]
         command: meetings::MeetingCommand,
+    },
+    /// Donors to the pooled relief fund (HQ)
+    Donor {
+        #[command(subcommand)]
+        command: fund::DonorCommand,
+    },
+    /// Gifts to the pooled relief fund, their receipts and statements (HQ)
+    Gift {
+        #[command(subcommand)]
+        command: fund::GiftCommand,
+    },
+    /// The pooled relief fund: distributions, conversions, the ledger (HQ)
+    Fund {
+        #[command(subcommand)]
+        command: fund::FundCommand,
     },
     /// Follow-ups of meetings
     FollowUp {
@@ -313,6 +329,9 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Spend { command } => grants::run_spend(command, &mut open()?, out)?,
         Command::Report { command } => report::run(command, &open()?, out)?,
         Command::Meeting { command } => meetings::run(command, &mut open()?, out)?,
+        Command::Donor { command } => fund::run_donor(command, &mut open()?, out)?,
+        Command::Gift { command } => fund::run_gift(command, &mut open()?, out)?,
+        Command::Fund { command } => fund::run_fund(command, &mut open()?, out)?,
         Command::FollowUp { command } => follow_ups::run(command, &mut open()?, out)?,
         Command::Org { command } => directory::run_org(command, &mut open()?, out)?,
         Command::Contact { command } => directory::run_contact(command, &mut open()?, out)?,

@@ -340,8 +340,8 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
         (&p1, "Sites in the most affected areas", "最も被害の大きい地域の拠点", "200", "exactly", "sites"),
         (&p1, MEETING_FIGURE_EN, "情報共有会議ごとの参加団体数", "20", "average", "organizations"),
         (&p1, LIST_FIGURE_EN, "メーリングリスト参加団体・企業", "100", "over", "organizations"),
-        (&p1, "Donors to the pooled relief fund", "共同募金の寄付者", "1500", "over", "donors"),
-        (&p1, "Contributed to the pooled relief fund", "共同募金への寄付総額", "1000000", "over", "USD"),
+        (&p1, crate::report::fund::DONORS_FIGURE_EN, "共同募金の寄付者", "1500", "over", "donors"),
+        (&p1, crate::report::fund::TOTAL_FIGURE_EN, "共同募金への寄付総額", "1000000", "over", "USD"),
         (&p2, "Japanese NGOs supported", "支援する日本のNGO", "50", "over", "organizations"),
     ];
     for (n, (phase, en, ja, value, qualifier, unit)) in figures.iter().enumerate() {

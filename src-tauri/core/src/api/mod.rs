@@ -8,10 +8,16 @@ mod coordination;
 mod dashboard;
 mod demo;
 mod directory;
+mod distributions;
 pub mod doctor;
 mod export;
+mod fund_demo;
+mod fund_donors;
+mod fund_index;
+mod gifts;
 mod grants;
 mod lazy_index;
+mod ledger;
 mod mailing;
 mod mailing_files;
 mod meeting_index;
@@ -33,6 +39,7 @@ use uuid::Uuid;
 pub use choices::{Choices, choices};
 pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
+pub use fund_demo::FundDemoSummary;
 pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, ReportSaved, ReportStage};
 
 use crate::error::{Error, Result};
@@ -99,6 +106,8 @@ pub struct Kizuna {
     contact_index: std::cell::RefCell<Option<contact_index::ContactIndex>>,
     /// Built on the first meeting search, rebuilt after the data changes.
     meeting_index: std::cell::RefCell<Option<meeting_index::MeetingIndex>>,
+    /// Built on the first ledger or balance check, rebuilt after the data changes.
+    fund_index: std::cell::RefCell<Option<fund_index::FundIndex>>,
 }
 
 /// A fresh UUIDv7 for a row created on this machine.
@@ -126,6 +135,7 @@ impl Kizuna {
             attendance_index: Default::default(),
             contact_index: Default::default(),
             meeting_index: Default::default(),
+            fund_index: Default::default(),
         }
     }
 

@@ -283,8 +283,10 @@ impl Kizuna {
             lines,
         };
         let coordination = self.coordination_for(period)?;
+        let fund = self.fund_figures_for(period.start, period.end)?;
         Ok(PhaseFigures {
             coordination,
+            fund,
             phase_id: detail.phase.id.clone(),
             period_start: period.shown_start,
             period_end: period.shown_end,

@@ -107,6 +107,7 @@ pub struct PhaseFigures {
     pub indicators: Vec<ReportFigure>,
     pub finance: FinancialStatement,
     pub coordination: CoordinationFigures,
+    pub fund: crate::report::fund::FundFigures,
 }
 
 /// What the coordination records give for a period: the computed

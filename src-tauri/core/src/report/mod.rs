@@ -7,10 +7,12 @@
 pub mod chart;
 pub mod figures;
 pub mod font;
+pub mod fund;
 pub mod layout;
 pub mod pdf;
 pub mod phase;
 pub mod profile;
+pub mod receipt;
 pub mod wrap;
 
 use chrono::{DateTime, Utc};
@@ -95,6 +97,7 @@ pub fn figure_value(lang: Lang, f: &ReportFigure) -> String {
         Some("sites") => "拠点",
         Some("donors") => "人",
         Some("USD") => "米ドル",
+        Some("JPY") => "円",
         Some(other) => other,
         None => "",
     };

@@ -238,7 +238,12 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         ));
     }
     // The coordination figures are stated in section 2, beside their computed counterparts.
-    let in_section_2 = [crate::seed::MEETING_FIGURE_EN, crate::seed::LIST_FIGURE_EN];
+    let in_section_2 = [
+        crate::seed::MEETING_FIGURE_EN,
+        crate::seed::LIST_FIGURE_EN,
+        super::fund::DONORS_FIGURE_EN,
+        super::fund::TOTAL_FIGURE_EN,
+    ];
     figs.extend(f.indicators.iter().filter(|i| !in_section_2.contains(&i.label_en.as_str())).cloned());
     figures_table(&mut l, lang, &figs);
     let bars: Vec<(String, f64)> =
@@ -400,6 +405,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         });
         l.table(&cols, rows, SMALL);
     }
+    super::fund::section(&mut l, d, &period, "5.");
     progress(0.2);
 
     // Appendix: every site counted above.
