@@ -490,3 +490,68 @@ proptest! {
         }
     }
 }
+
+/// The fund's in-memory index is updated in place by this connection's own
+/// gifts, distributions and conversions: after each of a mixed run of
+/// writes, the ledger it gives equals the ledger of a fresh connection,
+/// which builds the index from the database.
+#[test]
+fn the_fund_index_updated_in_place_gives_what_a_rebuild_gives() {
+    let (dir, mut k) = fresh("tokyo");
+    let ms: Vec<_> = (1..=4).map(|n| member(&mut k, &format!("M{n}"))).collect();
+    let ids: Vec<&str> = ms.iter().map(|m| m.id.as_str()).collect();
+    let (d1, d2) = (donor(&mut k, "山田"), donor(&mut k, "鈴木"));
+    let ledger = |k: &Kizuna| {
+        let all = k.fund_ledger(&LedgerQuery::default()).unwrap();
+        let q = LedgerQuery { from: Some("2011-05-01".into()), to: Some("2011-06-30".into()) };
+        serde_json::to_string(&(all, k.fund_ledger(&q).unwrap())).unwrap()
+    };
+    let same = |k: &Kizuna, step: &str| {
+        let rebuilt = Kizuna::open(dir.path()).unwrap();
+        assert_eq!(ledger(k), ledger(&rebuilt), "after {step}");
+    };
+    gift(&mut k, &d1, "2011-06-01", "5000", "JPY");
+    same(&k, "a gift");
+    // Earlier than the one before, and in the other currency.
+    gift(&mut k, &d2, "2011-04-01", "300.25", "USD");
+    gift(&mut k, &d1, "2011-05-15", "7", "JPY");
+    same(&k, "gifts out of date order");
+    k.distribute(&distribution("1003", "JPY", "2011-06-02", &ids)).unwrap();
+    k.distribute(&distribution("10.02", "USD", "2011-05-20", &ids)).unwrap();
+    same(&k, "two distributions");
+    // The next rotation starts where the in-place index says the last
+    // remainder fell, as a rebuilt index says too.
+    let mut rebuilt = Kizuna::open(dir.path()).unwrap();
+    let planned = rebuilt
+        .distribute(&DistributionInput { dry_run: Some(true), ..distribution("5", "JPY", "2011-06-03", &ids) })
+        .unwrap();
+    let next = k.distribute(&distribution("5", "JPY", "2011-06-03", &ids)).unwrap();
+    assert_eq!((next.cursor, planned.cursor), (planned.cursor, 3));
+    k.convert(&ConversionInput {
+        converted_on: Some("2011-06-05".into()),
+        from_amount: Some("1000".into()),
+        from_currency: Some("JPY".into()),
+        to_currency: Some("USD".into()),
+        rate: Some("0.0125".into()),
+        notes: None,
+    })
+    .unwrap();
+    same(&k, "a conversion");
+    // A write the index is not updated for (a removal) and another
+    // connection's write both leave it to be rebuilt.
+    k.distribution_remove(&next.id.clone().unwrap()).unwrap();
+    same(&k, "a removal");
+    Kizuna::open(dir.path())
+        .unwrap()
+        .gift_add(&GiftInput {
+            donor: Some(d2.clone()),
+            received_on: Some("2011-05-30".into()),
+            amount: Some("1".into()),
+            currency: Some("USD".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    same(&k, "another connection's gift");
+    gift(&mut k, &d2, "2011-06-10", "2.50", "USD");
+    same(&k, "a gift after the other connection's");
+}

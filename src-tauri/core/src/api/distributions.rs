@@ -12,6 +12,7 @@ use rusqlite::{Row, ToSql};
 use rust_decimal::Decimal;
 
 use crate::api::fund_index::Change;
+use crate::api::lazy_index::write_through;
 use crate::api::members::{json_list, opt_date};
 use crate::api::{Kizuna, new_id};
 use crate::dates::parse_day;
@@ -183,7 +184,12 @@ impl Kizuna {
             cells.push(("eligible_on", CellValue::Text(on.to_string())));
             cells.push(("prefectures", CellValue::Text(json(&stored.prefectures))));
         }
-        self.store.write(|w| w.insert("distributions", &id, &cells).map(|_| ()))?;
+        write_through(
+            &mut self.store,
+            &self.fund_index,
+            |w| w.insert("distributions", &id, &cells).map(|_| ()),
+            |ix, _| ix.add_distribution(&id, &cells),
+        )?;
         self.distribution_show(&id)
     }
 
@@ -382,7 +388,12 @@ impl Kizuna {
             ("rate", CellValue::Text(rate.normalize().to_string())),
             ("notes", CellValue::opt_text(notes)),
         ];
-        self.store.write(|w| w.insert("fund_conversions", &id, &cells).map(|_| ()))?;
+        write_through(
+            &mut self.store,
+            &self.fund_index,
+            |w| w.insert("fund_conversions", &id, &cells).map(|_| ()),
+            |ix, _| ix.add_conversion(&cells),
+        )?;
         self.conversion_show(&id)
     }
 

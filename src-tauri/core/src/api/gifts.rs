@@ -6,10 +6,11 @@ use std::path::Path;
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 use rust_decimal::Decimal;
 
 use crate::api::fund_index::Change;
+use crate::api::lazy_index::write_through;
 use crate::api::members::{Filter, opt_date, page_bounds};
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
@@ -45,6 +46,23 @@ fn gift_from_row(r: &Row<'_>) -> rusqlite::Result<Gift> {
 /// gift ever numbered counts, removed ones included, so no number is reused.
 fn next_receipt_no(conn: &rusqlite::Connection, year: i32) -> Result<String> {
     let prefix = format!("R{year:04}-");
+    // Numbers are six digits, so the year's last number sorts last: one
+    // step down the receipt index, not a scan of the year's gifts. Only a
+    // year past 999,999 receipts (or a number not in that form) needs the scan.
+    let highest: Option<String> = conn
+        .query_row(
+            "SELECT receipt_no FROM gifts WHERE receipt_no >= ?1 AND receipt_no < ?2
+             ORDER BY receipt_no DESC LIMIT 1",
+            params![prefix, format!("R{year:04}.")],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let six = |s: &str| s.strip_prefix(&prefix).filter(|n| n.len() == 6).and_then(|n| n.parse::<i64>().ok());
+    match highest.as_deref().map(six) {
+        None => return Ok(format!("{prefix}000001")),
+        Some(Some(n)) if n < 999_999 => return Ok(format!("{prefix}{:06}", n + 1)),
+        Some(_) => {}
+    }
     let last: Option<i64> = conn.query_row(
         "SELECT max(CAST(substr(receipt_no, ?2) AS INTEGER)) FROM gifts WHERE receipt_no GLOB ?1",
         params![format!("{prefix}[0-9]*"), prefix.len() as i64 + 1],
@@ -76,14 +94,18 @@ impl Kizuna {
         let donor = input.donor.as_deref().filter(|d| !d.trim().is_empty());
         let donor = donor.ok_or_else(|| Error::invalid("donor", "is required"))?;
         let donor = self.donor_show(donor)?.id;
-        cells.push(("donor_id", CellValue::text(donor)));
+        cells.push(("donor_id", CellValue::text(&donor)));
         let year = day_of(&cells, "received_on").map(|d| d.year()).unwrap_or_default();
         let id = new_id();
-        self.store.write(|w| {
-            let no = next_receipt_no(w.conn(), year)?;
-            cells.push(("receipt_no", CellValue::Text(no)));
-            w.insert("gifts", &id, &cells).map(|_| ())
-        })?;
+        write_through(
+            &mut self.store,
+            &self.fund_index,
+            |w| {
+                let no = next_receipt_no(w.conn(), year)?;
+                w.insert("gifts", &id, &[cells.as_slice(), &[("receipt_no", CellValue::Text(no))]].concat()).map(|_| ())
+            },
+            |ix, _| ix.add_gift(&cells, &donor),
+        )?;
         self.gift_show(&id)
     }
 
@@ -106,7 +128,6 @@ impl Kizuna {
     pub fn gift_resolve(&self, given: &str) -> Result<Gift> {
         let given = given.trim();
         let id: Option<String> = {
-            use rusqlite::OptionalExtension;
             self.store
                 .conn()
                 .query_row(
@@ -260,5 +281,29 @@ impl Kizuna {
     fn receipt_issuer(&self) -> Result<Issuer> {
         let p = self.profile()?;
         Ok(Issuer { name_en: p.name_en, name_ja: p.name_ja, acronym: p.acronym })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_receipt_no;
+
+    fn next_after(numbers: &[&str]) -> String {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE gifts (receipt_no TEXT); CREATE INDEX gifts_receipt ON gifts (receipt_no);")
+            .unwrap();
+        for n in numbers {
+            conn.execute("INSERT INTO gifts VALUES (?1)", [n]).unwrap();
+        }
+        next_receipt_no(&conn, 2011).unwrap()
+    }
+
+    #[test]
+    fn the_next_receipt_number_follows_the_years_highest_whatever_else_is_stored() {
+        assert_eq!(next_after(&[]), "R2011-000001");
+        assert_eq!(next_after(&["R2011-000009", "R2011-000010", "R2012-000500", "R2010-000900"]), "R2011-000011");
+        // Numbers not in the six-digit form are read by value.
+        assert_eq!(next_after(&["R2011-000123", "R2011-7", "R2011-x"]), "R2011-000124");
+        assert_eq!(next_after(&["R2011-999999"]), "R2011-1000000");
     }
 }

@@ -3,6 +3,10 @@
 //! unchanged (through this connection or another), rebuilt on the first
 //! use after any change, so it never answers from stale data. And the one
 //! way a search answered from such an index reads its page of rows.
+//!
+//! An index whose rebuild is costly can instead be updated by the writes of
+//! its own records ([`write_through`]): only when nothing else changed the
+//! database since it was current, so it still equals what a rebuild gives.
 
 use std::cell::RefCell;
 
@@ -10,10 +14,41 @@ use rusqlite::{Connection, Row};
 
 use crate::api::Kizuna;
 use crate::error::Result;
+use crate::store::{Store, Writer};
 
 pub(crate) trait LazyIndex: Sized {
     fn build(conn: &Connection, stamp: (u64, i64)) -> Result<Self>;
     fn is_current(&self, stamp: (u64, i64)) -> bool;
+}
+
+/// An index that a write of this connection can bring up to date.
+pub(crate) trait UpdatedIndex: LazyIndex {
+    /// Marks the index as matching the database at `stamp`.
+    fn restamp(&mut self, stamp: (u64, i64));
+}
+
+/// Runs `write` in one transaction, then applies `update` to the index in
+/// `cell` if the index was current before and this write is the only
+/// change since (one more write of this connection, no other connection's
+/// commit); otherwise drops the index, to be rebuilt on its next use.
+pub(crate) fn write_through<I: UpdatedIndex, T>(
+    store: &mut Store,
+    cell: &RefCell<Option<I>>,
+    write: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    update: impl FnOnce(&mut I, &T),
+) -> Result<T> {
+    let before = store.data_stamp()?;
+    let out = store.write(write)?;
+    let after = store.data_stamp()?;
+    let mut cached = cell.borrow_mut();
+    match cached.as_mut() {
+        Some(index) if index.is_current(before) && after == (before.0 + 1, before.1) => {
+            update(index, &out);
+            index.restamp(after);
+        }
+        _ => *cached = None,
+    }
+    Ok(out)
 }
 
 impl Kizuna {
