@@ -78,7 +78,8 @@ function Totals(props: { page: GiftPage }) {
   const { t, lang } = useI18n();
   return (
     <p class="totals" data-testid="gift-totals">
-      {t("fund.gift_count", { n: formatCount(props.page.total, lang) })}
+      <span>{t("fund.gift_count", { n: formatCount(props.page.total, lang) })}</span>
+      {props.page.totals.length > 0 && <span class="count">{t("fund.totals")}</span>}
       {props.page.totals.map((m) => (
         <span class="num total" data-currency={m.currency}>
           {formatMoney(m, lang)}
@@ -133,22 +134,14 @@ export function FundGifts() {
           }}
           onError={setError}
         />
-        <input
-          class="date"
-          name="from"
-          placeholder={t("fund.from")}
-          aria-label={t("fund.from")}
-          value={from}
-          onChange={filter(setFrom)}
-        />
-        <input
-          class="date"
-          name="to"
-          placeholder={t("fund.to")}
-          aria-label={t("fund.to")}
-          value={to}
-          onChange={filter(setTo)}
-        />
+        <label class="choice">
+          {t("fund.from")}
+          <input name="from" class="date" placeholder="YYYY-MM-DD" value={from} onChange={filter(setFrom)} />
+        </label>
+        <label class="choice">
+          {t("fund.to")}
+          <input name="to" class="date" placeholder="YYYY-MM-DD" value={to} onChange={filter(setTo)} />
+        </label>
         <select
           name="currency"
           aria-label={t("fund.gift_field.currency")}

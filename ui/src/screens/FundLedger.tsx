@@ -212,11 +212,13 @@ export function FundLedger() {
       {ledger && (
         <>
           <p class="totals" data-testid="ledger-counts">
-            {t("fund.ledger_period", {
-              from: ledger.from ? formatDate(ledger.from, lang) : t("fund.first_record"),
-              to: ledger.to ? formatDate(ledger.to, lang) : t("fund.last_record"),
-            })}{" "}
-            <span data-testid="ledger-donors">{t("fund.ledger_donors", { n: formatCount(ledger.donors, lang) })}</span>{" "}
+            <span>
+              {t("fund.ledger_period", {
+                from: ledger.from ? formatDate(ledger.from, lang) : t("fund.first_record"),
+                to: ledger.to ? formatDate(ledger.to, lang) : t("fund.last_record"),
+              })}
+            </span>
+            <span data-testid="ledger-donors">{t("fund.ledger_donors", { n: formatCount(ledger.donors, lang) })}</span>
             <span data-testid="ledger-gifts">{t("fund.ledger_gifts", { n: formatCount(ledger.gifts, lang) })}</span>
           </p>
           <table class="grid ledger" data-testid="ledger-table">
