@@ -1203,6 +1203,19 @@ async fn hq_records_a_donor_two_gifts_and_a_receipt_then_splits_1000_usd_among_t
     .await;
     app.screenshot("fund-ledger-en").await;
 
+    // A conversion: the core computes the amount received and states its rounding.
+    app.click("[data-tab=conversions]").await;
+    app.fill("[data-testid=conversion-form] input[name=converted_on]", "2011-04-05").await;
+    app.fill("[data-testid=conversion-form] input[name=from_amount]", "10000").await;
+    app.fill("[data-testid=conversion-form] input[name=rate]", "0.0125").await;
+    app.click("[data-testid=conversion-save]").await;
+    app.wait_text_that("[data-testid=conversion-done]", "state the result and rounding", |t| {
+        t.contains("¥10,000") && t.contains("$125.00") && t.contains("Rounded half away from zero")
+    })
+    .await;
+    app.wait_count("[data-testid=conversion-table] tbody tr", 1).await;
+    app.screenshot("fund-conversions-en").await;
+
     nav(&app, "settings").await;
     app.click("input[name=language][value=ja]").await;
     app.wait_text("[data-nav=fund]", "基金").await;
@@ -1214,6 +1227,17 @@ async fn hq_records_a_donor_two_gifts_and_a_receipt_then_splits_1000_usd_among_t
     app.screenshot("fund-gifts-ja").await;
     app.click("[data-tab=distribute]").await;
     app.wait_count("[data-testid=distribution-table] tbody tr", 1).await;
+    // By default, members with an active site in the affected prefectures: none has one here.
+    app.fill("[data-testid=distribute-form] input[name=amount]", "100.00").await;
+    app.find("[data-testid=distribute-form] select[name=currency]").await.select_by_value("USD").await.expect("USD");
+    app.fill("[data-testid=distribute-form] input[name=distributed_on]", "2011-04-02").await;
+    app.wait_count("[data-testid=dist-prefectures] li", 3).await;
+    app.click("[data-testid=distribute-preview]").await;
+    app.wait_text_that("[data-testid=distribute-form] [data-testid=error-banner]", "say no member is eligible", |t| {
+        t.contains("no member has an active site")
+    })
+    .await;
+    app.screenshot("fund-distribute-eligible-ja").await;
     // Within the 500.00 USD left: 166.67 + 166.67 + 166.66.
     app.fill("[data-testid=distribute-form] input[name=amount]", "500.00").await;
     app.find("[data-testid=distribute-form] select[name=currency]").await.select_by_value("USD").await.expect("USD");
@@ -1233,7 +1257,8 @@ async fn hq_records_a_donor_two_gifts_and_a_receipt_then_splits_1000_usd_among_t
     app.find("[data-testid=conversion-form]").await;
     app.screenshot("fund-conversions-ja").await;
     app.click("[data-tab=ledger]").await;
-    app.wait_text("[data-testid=ledger-table] tr[data-line=closing] td[data-currency=USD]", "$500.00").await;
+    app.wait_text("[data-testid=ledger-table] tr[data-line=closing] td[data-currency=USD]", "$625.00").await;
+    app.wait_text("[data-testid=ledger-table] tr[data-line=closing] td[data-currency=JPY]", "¥40,000").await;
     app.screenshot("fund-ledger-ja").await;
     app.quit().await;
 

@@ -19,6 +19,7 @@ const CANDIDATES = 8;
 type Mode = "eligible" | "members";
 type Picked = { id: string; label: string };
 const FIELDS = ["amount", "currency", "distributed_on", "eligible_on", "prefectures", "members", "notes"];
+const BY_SITES = ["eligible_on", "prefectures"];
 
 function memberLabel(m: { id: string; member_no: string; name_ja: string; name_en: string | null }, lang: Lang) {
   return { id: m.id, label: `${m.member_no} ${pick(lang, m.name_ja, m.name_en)}` };
@@ -42,7 +43,9 @@ export function FundDistribute() {
   const [preview, setPreview] = useState<Distribution | null>(null);
   const [done, setDone] = useState<Distribution | null>(null);
   const [reload, setReload] = useState(0);
-  const { errors, general, busy, submit, setGeneral } = useSubmit(FIELDS, { member: "members" });
+  // A message about a field this mode does not show goes above the form.
+  const shown = FIELDS.filter((f) => (mode === "members" ? !BY_SITES.includes(f) : f !== "members"));
+  const { errors, general, busy, submit, setGeneral } = useSubmit(shown, { member: "members" });
 
   // Any change to the form makes an earlier preview stale.
   useEffect(() => setPreview(null), [amount, currency, day, notes, mode, eligibleOn, prefectures, members]);
@@ -126,6 +129,20 @@ export function FundDistribute() {
                 />
               </Field>
               <Field label={t("fund.dist_field.prefectures")} error={errors.prefectures}>
+                <ul class="chips" data-testid="dist-prefectures">
+                  {prefectures.map((code) => (
+                    <li data-prefecture={code}>
+                      {label(choices.prefectures, code, lang)}
+                      <button
+                        type="button"
+                        aria-label={t("common.remove")}
+                        onClick={() => setPrefectures(prefectures.filter((p) => p !== code))}
+                      >
+                        ×
+                      </button>
+                    </li>
+                  ))}
+                </ul>
                 <select
                   name="add_prefecture"
                   value=""
@@ -140,20 +157,6 @@ export function FundDistribute() {
                   ))}
                 </select>
               </Field>
-              <ul class="chips wide" data-testid="dist-prefectures">
-                {prefectures.map((code) => (
-                  <li data-prefecture={code}>
-                    {label(choices.prefectures, code, lang)}
-                    <button
-                      type="button"
-                      aria-label={t("common.remove")}
-                      onClick={() => setPrefectures(prefectures.filter((p) => p !== code))}
-                    >
-                      ×
-                    </button>
-                  </li>
-                ))}
-              </ul>
             </>
           ) : (
             <Field label={t("fund.dist_field.members")} error={errors.members} wide>

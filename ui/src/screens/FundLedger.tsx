@@ -108,7 +108,7 @@ export function FundConversions() {
             to: formatMoney(done.to, lang),
             rate: done.rate,
           })}{" "}
-          {done.rounding}
+          <span title={done.rounding}>{t("fund.rounding")}</span>
         </p>
       )}
       <ErrorBanner message={error} />
@@ -129,7 +129,7 @@ export function FundConversions() {
               <td class="nowrap">{formatDate(c.converted_on, lang)}</td>
               <td class="num nowrap">{formatMoney(c.from, lang)}</td>
               <td class="num nowrap">{formatMoney(c.to, lang)}</td>
-              <td class="num mono">{c.rate}</td>
+              <td class="num">{c.rate}</td>
               <td>{c.notes}</td>
               <td class="row-actions">
                 <button type="button" class="danger" {...guard} onClick={() => setRemoving(c)}>
