@@ -1103,6 +1103,16 @@ async fn hq_records_a_donor_two_gifts_and_a_receipt_then_splits_1000_usd_among_t
             .await
             .expect("currency");
         if i == 0 {
+            // A cent's fraction is refused by the core, under the amount.
+            app.fill("[data-testid=gift-form] input[name=amount]", "1500.001").await;
+            app.click("[data-testid=gift-save]").await;
+            app.wait_text_that("[data-testid=gift-form] .field.has-error .field-error", "the core's message", |t| {
+                t.starts_with("amount:")
+            })
+            .await;
+            app.wait_count("[data-testid=gift-form] .field.has-error input[name=amount]", 1).await;
+            app.screenshot("fund-gift-form-error-en").await;
+            app.fill("[data-testid=gift-form] input[name=amount]", amount).await;
             app.screenshot("fund-gift-form-en").await;
         }
         app.click("[data-testid=gift-save]").await;
@@ -1145,6 +1155,14 @@ async fn hq_records_a_donor_two_gifts_and_a_receipt_then_splits_1000_usd_among_t
     assert!(bytes.starts_with(b"%PDF"), "not a PDF: {:?}", &bytes[..bytes.len().min(16)]);
     app.click("[data-testid=pdf-close]").await;
     app.wait_gone("[data-testid=statement-form]").await;
+    // A donor with gifts is kept: the core's refusal is shown.
+    app.click("[data-testid=donor-table] tbody tr .row-actions button.danger").await;
+    app.click("[data-testid=confirm-ok]").await;
+    app.wait_text_that("[data-testid=donors] [data-testid=error-banner]", "say why", |t| {
+        t.contains("has 2 recorded gifts")
+    })
+    .await;
+    app.wait_count("[data-testid=donor-table] tbody tr", 1).await;
 
     // 1,000.00 USD among three members picked by type-ahead: 333.34 + 333.33 + 333.33.
     app.click("[data-tab=distribute]").await;
