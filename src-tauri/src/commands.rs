@@ -12,6 +12,11 @@ use kizuna_core::model::advocacy::{NetworkMembership, NetworkMembershipInput, Re
 use kizuna_core::model::directory::{
     AttendeeCandidate, Contact, ContactInput, DirectoryQuery, Organisation, OrganisationInput,
 };
+use kizuna_core::model::fund::{
+    Conversion, ConversionInput, Distribution, DistributionInput, DistributionQuery, DonorStatement, FundDonor,
+    FundDonorInput, FundDonorQuery, FundTotals, FundTotalsQuery, Gift, GiftInput, GiftPage, GiftQuery, Ledger,
+    LedgerQuery,
+};
 use kizuna_core::model::grant::GrantOverview;
 use kizuna_core::model::mailing::{
     ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
@@ -677,4 +682,158 @@ pub async fn network_edit(
 #[tauri::command]
 pub async fn network_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
     wrote(&sync, state.with(|k| k.network_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn donor_list(state: State<'_, AppState>, query: FundDonorQuery) -> Res<Page<FundDonor>> {
+    state.with(|k| k.donor_list(&query))
+}
+
+#[tauri::command]
+pub async fn donor_show(state: State<'_, AppState>, id: String) -> Res<FundDonor> {
+    state.with(|k| k.donor_show(&id))
+}
+
+/// HQ only, as every fund write (the core refuses other offices).
+#[tauri::command]
+pub async fn donor_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: FundDonorInput,
+) -> Res<FundDonor> {
+    wrote(&sync, state.with(|k| k.donor_add(&input)))
+}
+
+#[tauri::command]
+pub async fn donor_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: FundDonorInput,
+) -> Res<FundDonor> {
+    wrote(&sync, state.with(|k| k.donor_edit(&id, &input)))
+}
+
+/// Refused by the core for a donor with recorded gifts.
+#[tauri::command]
+pub async fn donor_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.donor_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn gift_list(state: State<'_, AppState>, query: GiftQuery) -> Res<GiftPage> {
+    state.with(|k| k.gift_list(&query))
+}
+
+#[tauri::command]
+pub async fn gift_show(state: State<'_, AppState>, id: String) -> Res<Gift> {
+    state.with(|k| k.gift_show(&id))
+}
+
+/// Records a gift; the core gives it the next receipt number of its year.
+#[tauri::command]
+pub async fn gift_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: GiftInput) -> Res<Gift> {
+    wrote(&sync, state.with(|k| k.gift_add(&input)))
+}
+
+#[tauri::command]
+pub async fn gift_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: GiftInput,
+) -> Res<Gift> {
+    wrote(&sync, state.with(|k| k.gift_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn gift_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.gift_remove(&id)))
+}
+
+/// `path` as a PDF the page may name: absolute, ending in .pdf, so these
+/// commands cannot overwrite any other file.
+fn pdf_path(path: &str) -> Res<std::path::PathBuf> {
+    let path = std::path::PathBuf::from(path.trim());
+    if !path.is_absolute() || !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        return Err(
+            Error::invalid("path", format!("'{}' is not an absolute path to a .pdf file", path.display())).to_api()
+        );
+    }
+    Ok(path)
+}
+
+/// Writes a gift's receipt PDF (ja and en) to `path`.
+#[tauri::command]
+pub async fn gift_receipt_save(state: State<'_, AppState>, id: String, path: String) -> Res<()> {
+    let path = pdf_path(&path)?;
+    state.with(|k| k.gift_receipt_to(&id, &path))
+}
+
+#[tauri::command]
+pub async fn donor_statement(state: State<'_, AppState>, donor: String, year: i32) -> Res<DonorStatement> {
+    state.with(|k| k.donor_statement(&donor, year))
+}
+
+/// Writes a donor's annual statement PDF for `year` to `path`.
+#[tauri::command]
+pub async fn donor_statement_save(state: State<'_, AppState>, donor: String, year: i32, path: String) -> Res<()> {
+    let path = pdf_path(&path)?;
+    state.with(|k| k.donor_statement_to(&donor, year, &path))
+}
+
+/// Distributes, or with `dry_run` only computes the split (nothing written).
+#[tauri::command]
+pub async fn distribute(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: DistributionInput,
+) -> Res<Distribution> {
+    let dry_run = input.dry_run.unwrap_or(false);
+    let r = state.with(|k| k.distribute(&input));
+    if dry_run { r } else { wrote(&sync, r) }
+}
+
+#[tauri::command]
+pub async fn distribution_show(state: State<'_, AppState>, id: String) -> Res<Distribution> {
+    state.with(|k| k.distribution_show(&id))
+}
+
+#[tauri::command]
+pub async fn distribution_list(state: State<'_, AppState>, query: DistributionQuery) -> Res<Vec<Distribution>> {
+    state.with(|k| k.distribution_list(&query))
+}
+
+#[tauri::command]
+pub async fn distribution_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.distribution_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn convert(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: ConversionInput,
+) -> Res<Conversion> {
+    wrote(&sync, state.with(|k| k.convert(&input)))
+}
+
+#[tauri::command]
+pub async fn conversion_list(state: State<'_, AppState>) -> Res<Vec<Conversion>> {
+    state.with(|k| k.conversion_list())
+}
+
+#[tauri::command]
+pub async fn conversion_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.conversion_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn fund_ledger(state: State<'_, AppState>, query: LedgerQuery) -> Res<Ledger> {
+    state.with(|k| k.fund_ledger(&query))
+}
+
+#[tauri::command]
+pub async fn fund_totals(state: State<'_, AppState>, query: FundTotalsQuery) -> Res<FundTotals> {
+    state.with(|k| k.fund_totals(&query))
 }

@@ -1034,3 +1034,281 @@ async fn directory_mailing_lists_and_advocacy_are_recorded_in_their_screens_and_
         (vec![winter_meeting], vec![winter_member])
     );
 }
+
+/// Three member NGOs for a distribution, added through the core: (id, what the test types to find it).
+fn fund_members(dir: &Path) -> Vec<(String, &'static str)> {
+    let mut k = Kizuna::open(dir).expect("open the app's database with the core");
+    [
+        ("陸前高田支援の会", "Rikuzentakata Aid", "りくぜんたかたしえんのかい", "03", "Rikuzentakata"),
+        ("南三陸こども基金", "Minamisanriku Children", "みなみさんりくこどもききん", "04", "Minamisanriku"),
+        ("いわき生活再建ネット", "Iwaki Livelihoods Net", "いわきせいかつさいけんねっと", "07", "Iwaki"),
+    ]
+    .into_iter()
+    .map(|(ja, en, reading, pref, typed)| {
+        let m = k
+            .member_add(&kizuna_core::model::member::MemberInput {
+                name_ja: Some(ja.into()),
+                name_en: Some(en.into()),
+                reading: Some(reading.into()),
+                prefectures: Some(vec![pref.into()]),
+                ..Default::default()
+            })
+            .expect("add a member");
+        (m.id, typed)
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn hq_records_a_donor_two_gifts_and_a_receipt_then_splits_1000_usd_among_three_members_and_the_ledger_agrees() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "en", "tokyo").await;
+    let members = fund_members(dir.path());
+
+    nav(&app, "fund").await;
+    app.click("[data-testid=donor-add]").await;
+    app.fill("[data-testid=donor-form] input[name=name_ja]", "山田花子").await;
+    app.fill("[data-testid=donor-form] input[name=name_en]", "Hanako Yamada").await;
+    app.fill("[data-testid=donor-form] input[name=reading]", "やまだはなこ").await;
+    app.fill("[data-testid=donor-form] input[name=country]", "Japan").await;
+    app.fill("[data-testid=donor-form] input[name=email]", "hanako@example.jp").await;
+    app.click("[data-testid=donor-form] input[name=named_consent]").await;
+    app.screenshot("fund-donor-form-en").await;
+    app.click("[data-testid=donor-save]").await;
+    app.wait_gone("[data-testid=donor-form]").await;
+    app.wait_count("[data-testid=donor-table] tbody tr", 1).await;
+    app.wait_text_that("[data-testid=donor-table] tbody tr", "show the donor", |t| {
+        t.contains("山田花子") && t.contains("Hanako Yamada") && t.contains("Person") && t.contains("Yes")
+    })
+    .await;
+    app.screenshot("fund-donors-en").await;
+
+    app.click("[data-tab=gifts]").await;
+    for (i, (day, amount, currency)) in
+        [("2011-03-20", "1500.00", "USD"), ("2011-03-25", "50000", "JPY")].iter().enumerate()
+    {
+        app.click("[data-testid=gift-add]").await;
+        // The donor by type-ahead, the reading typed in katakana.
+        app.fill("[data-testid=gift-form] input[name=donor]", "ヤマダ").await;
+        app.find("[data-testid=donor-candidates] li").await;
+        app.press("[data-testid=gift-form] input[name=donor]", Key::Enter).await;
+        app.wait_text_that("[data-testid=donor-picked]", "name the donor", |t| t.contains("山田花子")).await;
+        app.fill("[data-testid=gift-form] input[name=received_on]", day).await;
+        app.fill("[data-testid=gift-form] input[name=amount]", amount).await;
+        app.find("[data-testid=gift-form] select[name=currency]")
+            .await
+            .select_by_value(currency)
+            .await
+            .expect("currency");
+        if i == 0 {
+            // A cent's fraction is refused by the core, under the amount.
+            app.fill("[data-testid=gift-form] input[name=amount]", "1500.001").await;
+            app.click("[data-testid=gift-save]").await;
+            app.wait_text_that("[data-testid=gift-form] .field.has-error .field-error", "the core's message", |t| {
+                t.starts_with("amount:")
+            })
+            .await;
+            app.wait_count("[data-testid=gift-form] .field.has-error input[name=amount]", 1).await;
+            app.screenshot("fund-gift-form-error-en").await;
+            app.fill("[data-testid=gift-form] input[name=amount]", amount).await;
+            app.screenshot("fund-gift-form-en").await;
+        }
+        app.click("[data-testid=gift-save]").await;
+        app.wait_gone("[data-testid=gift-form]").await;
+        let no = format!("R2011-{:06}", i + 1);
+        app.wait_text_that("[data-testid=gift-saved]", "give the receipt number", |t| t.contains(&no)).await;
+    }
+    app.wait_count("[data-testid=gift-table] tbody tr", 2).await;
+    app.wait_text_that("[data-testid=gift-totals]", "total each currency", |t| {
+        t.contains("Gifts: 2") && t.contains("¥50,000") && t.contains("$1,500.00")
+    })
+    .await;
+    app.screenshot("fund-gifts-en").await;
+
+    // The USD gift's receipt, to a typed path that gets its .pdf.
+    let usd_gift = Kizuna::open(dir.path()).expect("open").gift_resolve("R2011-000001").expect("the USD gift").id;
+    app.click(&format!("[data-testid=gift-table] tr[data-gift-id='{usd_gift}'] [data-testid=gift-receipt]")).await;
+    let typed = dir.path().join("receipt-usd");
+    app.fill("[data-testid=receipt-form] input[name=pdf_path]", &typed.display().to_string()).await;
+    app.click("[data-testid=receipt-form] [data-testid=pdf-save]").await;
+    let pdf = dir.path().join("receipt-usd.pdf");
+    app.wait_text_that("[data-testid=pdf-saved]", "name the file", |t| t.contains(&pdf.display().to_string())).await;
+    app.screenshot("fund-receipt-en").await;
+    let bytes = std::fs::read(&pdf).expect("the receipt PDF was written");
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF: {:?}", &bytes[..bytes.len().min(16)]);
+    app.click("[data-testid=pdf-close]").await;
+    app.wait_gone("[data-testid=receipt-form]").await;
+
+    // The donor's annual statement for 2011.
+    app.click("[data-tab=donors]").await;
+    app.click("[data-testid=donor-table] tbody tr [data-testid=donor-statement]").await;
+    app.fill("[data-testid=statement-form] input[name=year]", "2011").await;
+    let statement = dir.path().join("statement-2011.pdf");
+    app.fill("[data-testid=statement-form] input[name=pdf_path]", &statement.display().to_string()).await;
+    app.click("[data-testid=statement-form] [data-testid=pdf-save]").await;
+    app.wait_text_that("[data-testid=pdf-saved]", "name the file", |t| t.contains(&statement.display().to_string()))
+        .await;
+    app.screenshot("fund-statement-en").await;
+    let bytes = std::fs::read(&statement).expect("the statement PDF was written");
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF: {:?}", &bytes[..bytes.len().min(16)]);
+    app.click("[data-testid=pdf-close]").await;
+    app.wait_gone("[data-testid=statement-form]").await;
+    // A donor with gifts is kept: the core's refusal is shown.
+    app.click("[data-testid=donor-table] tbody tr .row-actions button.danger").await;
+    app.click("[data-testid=confirm-ok]").await;
+    app.wait_text_that("[data-testid=donors] [data-testid=error-banner]", "say why", |t| {
+        t.contains("has 2 recorded gifts")
+    })
+    .await;
+    app.wait_count("[data-testid=donor-table] tbody tr", 1).await;
+
+    // 1,000.00 USD among three members picked by type-ahead: 333.34 + 333.33 + 333.33.
+    app.click("[data-tab=distribute]").await;
+    app.fill("[data-testid=distribute-form] input[name=amount]", "1000.00").await;
+    app.find("[data-testid=distribute-form] select[name=currency]").await.select_by_value("USD").await.expect("USD");
+    app.fill("[data-testid=distribute-form] input[name=distributed_on]", "2011-04-01").await;
+    app.click("[data-testid=distribute-form] input[name=mode][value=members]").await;
+    for (n, (_, typed)) in members.iter().enumerate() {
+        app.fill("[data-testid=distribute-form] input[name=dist-member]", typed).await;
+        app.find("[data-testid=dist-member-candidates] li").await;
+        app.press("[data-testid=distribute-form] input[name=dist-member]", Key::Enter).await;
+        app.wait_count("[data-testid=dist-members] li", n + 1).await;
+    }
+    app.wait_script(
+        "return document.querySelector('[data-testid=distribute-submit]').disabled",
+        serde_json::json!(true),
+    )
+    .await;
+    app.click("[data-testid=distribute-preview]").await;
+    app.wait_count("[data-testid=distribution-preview] [data-testid=share-table] tbody tr", 3).await;
+    let mut shares = Vec::new();
+    for el in app.all("[data-testid=distribution-preview] .share-amount").await {
+        shares.push(el.text().await.expect("share text"));
+    }
+    shares.sort();
+    assert_eq!(shares, ["$333.33", "$333.33", "$333.34"]);
+    app.wait_count("[data-testid=distribution-preview] [data-mark=remainder]", 1).await;
+    app.wait_text("[data-testid=distribution-preview] [data-testid=share-sum]", "$1,000.00").await;
+    app.wait_text("[data-testid=distribution-preview] [data-testid=share-sum-check]", "= T").await;
+    app.wait_text_that("[data-testid=distribution-preview] [data-testid=distribution-rule]", "state the rule", |t| {
+        t.contains("Remainder units given: 1")
+    })
+    .await;
+    app.screenshot("fund-distribute-preview-en").await;
+    app.click("[data-testid=distribute-submit]").await;
+    app.find("[data-testid=distribution-done]").await;
+    app.wait_count("[data-testid=distribution-table] tbody tr", 1).await;
+    app.wait_text_that("[data-testid=distribution-table] tbody tr", "list it", |t| {
+        t.contains("April 1, 2011") && t.contains("$1,000.00") && t.contains("Chosen members")
+    })
+    .await;
+    app.screenshot("fund-distributed-en").await;
+
+    // The ledger's USD closing balance: gifts − 1,000.00, as the core computes it.
+    let ledger = Kizuna::open(dir.path()).expect("open").fund_ledger(&Default::default()).expect("ledger");
+    let usd = ledger.currencies.iter().find(|c| c.currency.code() == "USD").expect("USD");
+    assert_eq!((usd.gifts_in.amount_text(), usd.closing.amount_text()), ("1500.00".into(), "500.00".into()));
+    assert_eq!(ledger.members.len(), 3);
+    app.click("[data-tab=ledger]").await;
+    app.wait_text("[data-testid=ledger-table] tr[data-line=closing] td[data-currency=USD]", "$500.00").await;
+    app.wait_text("[data-testid=ledger-table] tr[data-line=closing] td[data-currency=JPY]", "¥50,000").await;
+    app.wait_count("[data-testid=received-table] tbody tr", 3).await;
+    app.wait_text_that("[data-testid=ledger-counts]", "count donors and gifts", |t| {
+        t.contains("Donors: 1") && t.contains("Gifts: 2")
+    })
+    .await;
+    app.screenshot("fund-ledger-en").await;
+
+    // A conversion: the core computes the amount received and states its rounding.
+    app.click("[data-tab=conversions]").await;
+    app.fill("[data-testid=conversion-form] input[name=converted_on]", "2011-04-05").await;
+    app.fill("[data-testid=conversion-form] input[name=from_amount]", "10000").await;
+    app.fill("[data-testid=conversion-form] input[name=rate]", "0.0125").await;
+    app.click("[data-testid=conversion-save]").await;
+    app.wait_text_that("[data-testid=conversion-done]", "state the result and rounding", |t| {
+        t.contains("¥10,000") && t.contains("$125.00") && t.contains("Rounded half away from zero")
+    })
+    .await;
+    app.wait_count("[data-testid=conversion-table] tbody tr", 1).await;
+    app.screenshot("fund-conversions-en").await;
+
+    nav(&app, "settings").await;
+    app.click("input[name=language][value=ja]").await;
+    app.wait_text("[data-nav=fund]", "基金").await;
+    nav(&app, "fund").await;
+    app.wait_count("[data-testid=donor-table] tbody tr", 1).await;
+    app.screenshot("fund-donors-ja").await;
+    app.click("[data-tab=gifts]").await;
+    app.wait_count("[data-testid=gift-table] tbody tr", 2).await;
+    app.screenshot("fund-gifts-ja").await;
+    app.click("[data-tab=distribute]").await;
+    app.wait_count("[data-testid=distribution-table] tbody tr", 1).await;
+    // By default, members with an active site in the affected prefectures: none has one here.
+    app.fill("[data-testid=distribute-form] input[name=amount]", "100.00").await;
+    app.find("[data-testid=distribute-form] select[name=currency]").await.select_by_value("USD").await.expect("USD");
+    app.fill("[data-testid=distribute-form] input[name=distributed_on]", "2011-04-02").await;
+    app.wait_count("[data-testid=dist-prefectures] li", 3).await;
+    app.click("[data-testid=distribute-preview]").await;
+    app.wait_text_that("[data-testid=distribute-form] [data-testid=error-banner]", "say no member is eligible", |t| {
+        t.contains("no member has an active site")
+    })
+    .await;
+    app.screenshot("fund-distribute-eligible-ja").await;
+    // Within the 500.00 USD left: 166.67 + 166.67 + 166.66.
+    app.fill("[data-testid=distribute-form] input[name=amount]", "500.00").await;
+    app.find("[data-testid=distribute-form] select[name=currency]").await.select_by_value("USD").await.expect("USD");
+    app.fill("[data-testid=distribute-form] input[name=distributed_on]", "2011-04-02").await;
+    app.click("[data-testid=distribute-form] input[name=mode][value=members]").await;
+    for (n, (_, typed)) in members.iter().enumerate() {
+        app.fill("[data-testid=distribute-form] input[name=dist-member]", typed).await;
+        app.find("[data-testid=dist-member-candidates] li").await;
+        app.press("[data-testid=distribute-form] input[name=dist-member]", Key::Enter).await;
+        app.wait_count("[data-testid=dist-members] li", n + 1).await;
+    }
+    app.click("[data-testid=distribute-preview]").await;
+    app.wait_text("[data-testid=distribution-preview] [data-testid=share-sum]", "$500.00").await;
+    app.wait_count("[data-testid=distribution-preview] [data-mark=remainder]", 2).await;
+    app.screenshot("fund-distribute-preview-ja").await;
+    app.click("[data-tab=conversions]").await;
+    app.find("[data-testid=conversion-form]").await;
+    app.screenshot("fund-conversions-ja").await;
+    app.click("[data-tab=ledger]").await;
+    app.wait_text("[data-testid=ledger-table] tr[data-line=closing] td[data-currency=USD]", "$625.00").await;
+    app.wait_text("[data-testid=ledger-table] tr[data-line=closing] td[data-currency=JPY]", "¥40,000").await;
+    app.screenshot("fund-ledger-ja").await;
+    app.quit().await;
+
+    // The preview in Japanese wrote nothing.
+    let k = Kizuna::open(dir.path()).expect("open");
+    assert_eq!(k.distribution_list(&Default::default()).expect("distributions").len(), 1);
+}
+
+#[tokio::test]
+async fn at_a_field_office_the_funds_write_controls_are_disabled_and_say_why() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "en", "sendai").await;
+    nav(&app, "fund").await;
+    for (tab, button, table) in [
+        ("donors", "donor-add", "Fund donor"),
+        ("gifts", "gift-add", "Gift"),
+        ("distribute", "distribute-submit", "Distribution"),
+        ("conversions", "conversion-save", "Conversion"),
+    ] {
+        app.click(&format!("[data-tab={tab}]")).await;
+        let css = format!("[data-testid={button}]");
+        app.wait_script(&format!("return document.querySelector({css:?}).disabled"), serde_json::json!(true)).await;
+        app.wait_script(
+            &format!("return document.querySelector({css:?}).title"),
+            serde_json::json!(format!("Only headquarters may change records of this kind ({table}).")),
+        )
+        .await;
+        if tab == "gifts" {
+            app.screenshot("fund-field-office-en").await;
+        }
+    }
+    app.quit().await;
+}

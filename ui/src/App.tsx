@@ -9,6 +9,7 @@ import { AdvocacyScreen } from "./screens/Advocacy";
 import { DashboardScreen } from "./screens/Dashboard";
 import { DirectoryScreen } from "./screens/Directory";
 import { FirstStart } from "./screens/FirstStart";
+import { FundScreen } from "./screens/Fund";
 import { GrantsScreen } from "./screens/Grants";
 import { MailingScreen } from "./screens/Mailing";
 import { MeetingPage } from "./screens/MeetingPage";
@@ -31,6 +32,7 @@ const NAV = [
   "mailing",
   "advocacy",
   "grants",
+  "fund",
   "reports",
   "sync",
   "removed",
@@ -128,6 +130,7 @@ export function App() {
             {route.screen === "mailing" && <MailingScreen />}
             {route.screen === "advocacy" && <AdvocacyScreen />}
             {route.screen === "grants" && <GrantsScreen />}
+            {route.screen === "fund" && <FundScreen />}
             {route.screen === "reports" && <ReportsScreen />}
             {route.screen === "settings" && <SettingsScreen installation={installation} />}
             {route.screen === "sync" && <SyncScreen />}

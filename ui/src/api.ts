@@ -9,15 +9,32 @@ import type { AutoSync } from "./bindings/AutoSync";
 import type { Choices } from "./bindings/Choices";
 import type { Contact } from "./bindings/Contact";
 import type { ContactInput } from "./bindings/ContactInput";
+import type { Conversion } from "./bindings/Conversion";
+import type { ConversionInput } from "./bindings/ConversionInput";
 import type { CoordinationQuery } from "./bindings/CoordinationQuery";
 import type { CoordinationStats } from "./bindings/CoordinationStats";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { DirectoryQuery } from "./bindings/DirectoryQuery";
+import type { Distribution } from "./bindings/Distribution";
+import type { DistributionInput } from "./bindings/DistributionInput";
+import type { DistributionQuery } from "./bindings/DistributionQuery";
 import type { DoctorReport } from "./bindings/DoctorReport";
+import type { DonorStatement } from "./bindings/DonorStatement";
 import type { FollowUp } from "./bindings/FollowUp";
 import type { FollowUpInput } from "./bindings/FollowUpInput";
+import type { FundDonor } from "./bindings/FundDonor";
+import type { FundDonorInput } from "./bindings/FundDonorInput";
+import type { FundDonorQuery } from "./bindings/FundDonorQuery";
+import type { FundTotals } from "./bindings/FundTotals";
+import type { FundTotalsQuery } from "./bindings/FundTotalsQuery";
+import type { Gift } from "./bindings/Gift";
+import type { GiftInput } from "./bindings/GiftInput";
+import type { GiftPage } from "./bindings/GiftPage";
+import type { GiftQuery } from "./bindings/GiftQuery";
 import type { GrantOverview } from "./bindings/GrantOverview";
 import type { Installation } from "./bindings/Installation";
+import type { Ledger } from "./bindings/Ledger";
+import type { LedgerQuery } from "./bindings/LedgerQuery";
 import type { ListExport } from "./bindings/ListExport";
 import type { ListExportRequest } from "./bindings/ListExportRequest";
 import type { ListFormat } from "./bindings/ListFormat";
@@ -191,6 +208,32 @@ export const api = {
   networkAdd: (input: NetworkMembershipInput) => call<NetworkMembership>("network_add", { input }),
   networkEdit: (id: string, input: NetworkMembershipInput) => call<NetworkMembership>("network_edit", { id, input }),
   networkRemove: (id: string) => call<null>("network_remove", { id }),
+  donorList: (query: FundDonorQuery) => call<Page<FundDonor>>("donor_list", { query }),
+  donorShow: (id: string) => call<FundDonor>("donor_show", { id }),
+  donorAdd: (input: FundDonorInput) => call<FundDonor>("donor_add", { input }),
+  donorEdit: (id: string, input: FundDonorInput) => call<FundDonor>("donor_edit", { id, input }),
+  donorRemove: (id: string) => call<null>("donor_remove", { id }),
+  giftList: (query: GiftQuery) => call<GiftPage>("gift_list", { query }),
+  giftShow: (id: string) => call<Gift>("gift_show", { id }),
+  giftAdd: (input: GiftInput) => call<Gift>("gift_add", { input }),
+  giftEdit: (id: string, input: GiftInput) => call<Gift>("gift_edit", { id, input }),
+  giftRemove: (id: string) => call<null>("gift_remove", { id }),
+  /** Writes the gift's receipt PDF to `path` (absolute, ending in .pdf). */
+  giftReceiptSave: (id: string, path: string) => call<null>("gift_receipt_save", { id, path }),
+  donorStatement: (donor: string, year: number) => call<DonorStatement>("donor_statement", { donor, year }),
+  /** Writes the donor's annual statement PDF to `path` (absolute, ending in .pdf). */
+  donorStatementSave: (donor: string, year: number, path: string) =>
+    call<null>("donor_statement_save", { donor, year, path }),
+  /** With `dry_run` the split is computed and nothing is written. */
+  distribute: (input: DistributionInput) => call<Distribution>("distribute", { input }),
+  distributionShow: (id: string) => call<Distribution>("distribution_show", { id }),
+  distributionList: (query: DistributionQuery) => call<Distribution[]>("distribution_list", { query }),
+  distributionRemove: (id: string) => call<null>("distribution_remove", { id }),
+  convert: (input: ConversionInput) => call<Conversion>("convert", { input }),
+  conversionList: () => call<Conversion[]>("conversion_list"),
+  conversionRemove: (id: string) => call<null>("conversion_remove", { id }),
+  fundLedger: (query: LedgerQuery) => call<Ledger>("fund_ledger", { query }),
+  fundTotals: (query: FundTotalsQuery) => call<FundTotals>("fund_totals", { query }),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

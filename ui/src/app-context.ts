@@ -17,6 +17,7 @@ export type Route =
   | { screen: "mailing" }
   | { screen: "advocacy" }
   | { screen: "grants" }
+  | { screen: "fund" }
   | { screen: "reports" }
   | { screen: "settings" }
   | { screen: "sync" }

@@ -6,9 +6,14 @@ import { markAnswer, markRequest, markRowsPainted } from "./timing";
 /** One page of a searchable list, re-read whenever `deps` change; only the
  * latest request's answer is shown (`fetch` comes from `latestOnly`).
  * Layout effects, not effects: Preact runs an effect only after the next
- * frame, which put two idle frames between a keystroke and its rows. */
-export function usePagedList<T>(name: string, fetch: () => Promise<Page<T> | undefined>, deps: unknown[]) {
-  const [page, setPage] = useState<Page<T> | null>(null);
+ * frame, which put two idle frames between a keystroke and its rows. A page
+ * that carries more than rows (a GiftPage's totals) keeps its own type. */
+export function usePagedList<P extends Page<unknown>>(
+  name: string,
+  fetch: () => Promise<P | undefined>,
+  deps: unknown[],
+) {
+  const [page, setPage] = useState<P | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useLayoutEffect(() => {
