@@ -366,7 +366,12 @@ fn a_list_exports_only_who_may_receive_it_and_counts_who_it_reached() {
     let shown = k.list_show(&list.id).unwrap();
     assert_eq!((shown.subscribers, shown.opted_out, shown.bounced), (2, 1, 1));
 
+    // As the window runs it: a small page cache, which the export widens
+    // for itself and gives back.
+    k.set_page_cache_kib(2048).unwrap();
     let csv = k.list_export(&ListExportRequest { list_id: list.id.clone(), format: None, contacts: None }).unwrap();
+    let cache: i64 = k.store().conn().pragma_query_value(None, "cache_size", |r| r.get(0)).unwrap();
+    assert_eq!(cache, -2048);
     assert_eq!((csv.exported, csv.skipped_bounced, csv.skipped_opted_out), (1, 1, 1));
     assert!(csv.content.starts_with('\u{FEFF}'));
     let lines: Vec<&str> = csv.content.trim_end().split("\r\n").collect();

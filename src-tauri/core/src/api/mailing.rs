@@ -248,6 +248,10 @@ impl Kizuna {
     /// opted out and whose address does not bounce. Asking for an opted-out
     /// contact by name is an error, never an export.
     pub fn list_export(&self, req: &ListExportRequest) -> Result<ListExport> {
+        self.store.with_full_cache(|| self.read_list_export(req))
+    }
+
+    fn read_list_export(&self, req: &ListExportRequest) -> Result<ListExport> {
         let conn = self.store.conn();
         let list_id = req.list_id.trim();
         let name_en: String = conn
