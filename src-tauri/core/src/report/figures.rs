@@ -49,6 +49,21 @@ pub struct ReportFigure {
     pub source: String,
 }
 
+impl ReportFigure {
+    /// A figure computed from the period's records.
+    pub fn computed(label_en: &str, label_ja: &str, value: impl ToString, unit: Option<&str>) -> ReportFigure {
+        ReportFigure {
+            label_en: label_en.into(),
+            label_ja: label_ja.into(),
+            kind: FigureKind::Computed,
+            value: value.to_string(),
+            qualifier: None,
+            unit: unit.map(String::from),
+            source: String::new(),
+        }
+    }
+}
+
 /// One budget line against what was spent on it, in the grant's currency.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]

@@ -11,7 +11,7 @@ use super::layout::{BODY, GREY, Layout, SMALL};
 use super::profile::figures_table;
 use super::{Lang, PhaseData};
 use crate::money::{Currency, Money};
-use crate::report::figures::{FigureKind, ReportFigure};
+use crate::report::figures::ReportFigure;
 
 /// The reported figures this section gives computed counterparts of.
 pub const DONORS_FIGURE_EN: &str = "Donors to the pooled relief fund";
@@ -35,18 +35,6 @@ pub struct FundFigures {
     /// Members that have received from the fund by the period's end.
     #[ts(type = "number")]
     pub members_paid: i64,
-}
-
-fn computed(label_en: &str, label_ja: &str, value: String, unit: Option<&str>) -> ReportFigure {
-    ReportFigure {
-        label_en: label_en.into(),
-        label_ja: label_ja.into(),
-        kind: FigureKind::Computed,
-        value,
-        qualifier: None,
-        unit: unit.map(String::from),
-        source: String::new(),
-    }
 }
 
 fn of(list: &[Money], c: Currency) -> Money {
@@ -82,17 +70,17 @@ pub fn section(l: &mut Layout, d: &PhaseData, period: &str, number: &str) {
     let reported = |label: &'static str| d.figures.indicators.iter().filter(move |i| i.label_en == label).cloned();
     let money_value = |m: Money| m.amount.to_string();
     let mut figs =
-        vec![computed("Donors who gave in the period", "期間中の寄付者", f.donors.to_string(), Some("donors"))];
+        vec![ReportFigure::computed("Donors who gave in the period", "期間中の寄付者", f.donors, Some("donors"))];
     figs.extend(reported(DONORS_FIGURE_EN));
-    figs.push(computed("Gifts received in the period", "期間中の寄付件数", f.gifts.to_string(), None));
-    figs.push(computed(
+    figs.push(ReportFigure::computed("Gifts received in the period", "期間中の寄付件数", f.gifts, None));
+    figs.push(ReportFigure::computed(
         "Received in US dollars",
         "米ドルでの寄付受領額",
         money_value(of(&f.received, Currency::USD)),
         Some("USD"),
     ));
     figs.extend(reported(TOTAL_FIGURE_EN));
-    figs.push(computed(
+    figs.push(ReportFigure::computed(
         "Received in yen (not converted)",
         "円での寄付受領額（換算なし）",
         money_value(of(&f.received, Currency::JPY)),
@@ -103,12 +91,12 @@ pub fn section(l: &mut Layout, d: &PhaseData, period: &str, number: &str) {
             Currency::JPY => ("Distributed to member NGOs (yen)", "会員NGOへの配分額（円）"),
             Currency::USD => ("Distributed to member NGOs (US dollars)", "会員NGOへの配分額（米ドル）"),
         };
-        figs.push(computed(en, ja, money_value(of(&f.distributed, c)), Some(c.code())));
+        figs.push(ReportFigure::computed(en, ja, money_value(of(&f.distributed, c)), Some(c.code())));
     }
-    figs.push(computed(
+    figs.push(ReportFigure::computed(
         "Member NGOs that have received from the fund by the period's end",
         "期末までに配分を受けた会員NGO",
-        f.members_paid.to_string(),
+        f.members_paid,
         None,
     ));
     figures_table(l, lang, &figs);

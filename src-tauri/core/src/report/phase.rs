@@ -11,7 +11,7 @@ use super::{Lang, PhaseData, as_of_label, chart, font, money, pdf};
 use crate::error::Result;
 use crate::money::Money;
 use crate::prefecture::Prefecture;
-use crate::report::figures::{FigureKind, ReportFigure};
+use crate::report::figures::ReportFigure;
 
 fn pref_name(lang: Lang, code: &str) -> String {
     match Prefecture::by_code(code) {
@@ -22,18 +22,6 @@ fn pref_name(lang: Lang, code: &str) -> String {
 
 fn f64_of(m: Money) -> f64 {
     m.amount.to_f64().unwrap_or(0.0)
-}
-
-fn computed(label_en: &str, label_ja: &str, value: i64) -> ReportFigure {
-    ReportFigure {
-        label_en: label_en.into(),
-        label_ja: label_ja.into(),
-        kind: FigureKind::Computed,
-        value: value.to_string(),
-        qualifier: None,
-        unit: None,
-        source: String::new(),
-    }
 }
 
 /// Three headline numbers in boxes across the page.
@@ -52,18 +40,6 @@ fn headline(l: &mut Layout, items: &[(String, String)]) {
         l.text_at(x + 8.0, top + 40.0, &label, SMALL.color(GREY));
     }
     l.space(h + 10.0);
-}
-
-fn figure(label_en: &str, label_ja: &str, value: String, qualifier: Option<&str>, unit: Option<&str>) -> ReportFigure {
-    ReportFigure {
-        label_en: label_en.into(),
-        label_ja: label_ja.into(),
-        kind: FigureKind::Computed,
-        value,
-        qualifier: qualifier.map(String::from),
-        unit: unit.map(String::from),
-        source: String::new(),
-    }
 }
 
 /// Section 2: what the meetings, attendance and mailing lists recorded for
@@ -97,58 +73,54 @@ fn coordination(l: &mut Layout, d: &PhaseData, period: &str) {
     let decimal = |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "–".to_string(), |d| d.normalize().to_string());
     let has_mean = c.organisations_mean.is_some();
     let mut figs = vec![
-        figure("Meetings held", "開催した会議", c.meetings.to_string(), None, None),
-        figure(
-            "Organizations per meeting (mean)",
-            "会議ごとの参加団体数（平均）",
-            decimal(c.organisations_mean),
-            has_mean.then_some("average"),
-            has_mean.then_some("organizations"),
-        ),
-        figure(
+        ReportFigure::computed("Meetings held", "開催した会議", c.meetings, None),
+        ReportFigure {
+            qualifier: has_mean.then(|| "average".into()),
+            ..ReportFigure::computed(
+                "Organizations per meeting (mean)",
+                "会議ごとの参加団体数（平均）",
+                decimal(c.organisations_mean),
+                has_mean.then_some("organizations"),
+            )
+        },
+        ReportFigure::computed(
             "Organizations per meeting (median)",
             "会議ごとの参加団体数（中央値）",
             decimal(c.organisations_median),
-            None,
             has_mean.then_some("organizations"),
         ),
-        figure(
+        ReportFigure::computed(
             "Member NGOs at one or more meetings",
             "会議に参加した会員NGO",
-            c.member_ngos_reached.to_string(),
-            None,
+            c.member_ngos_reached,
             None,
         ),
-        figure(
+        ReportFigure::computed(
             "Other organizations at one or more meetings",
             "会議に参加したその他の団体",
-            c.other_organisations_reached.to_string(),
-            None,
+            c.other_organisations_reached,
             None,
         ),
     ];
     figs.extend(d.figures.indicators.iter().filter(|i| i.label_en == crate::seed::MEETING_FIGURE_EN).cloned());
-    figs.push(figure(
+    figs.push(ReportFigure::computed(
         "Organizations and companies on the mailing lists",
         "メーリングリスト参加団体・企業",
-        c.list_organisations.to_string(),
-        None,
+        c.list_organisations,
         None,
     ));
     figs.extend(d.figures.indicators.iter().filter(|i| i.label_en == crate::seed::LIST_FIGURE_EN).cloned());
-    figs.push(figure("Of which companies", "うち企業", c.list_companies.to_string(), None, None));
-    figs.push(figure(
+    figs.push(ReportFigure::computed("Of which companies", "うち企業", c.list_companies, None));
+    figs.push(ReportFigure::computed(
         "Policy recommendations submitted",
         "提出した政策提言",
-        c.recommendations_submitted.to_string(),
-        None,
+        c.recommendations_submitted,
         None,
     ));
-    figs.push(figure(
+    figs.push(ReportFigure::computed(
         "Follow-up actions overdue at the period's end",
         "期間末時点で期限を過ぎた申し合わせ事項",
-        c.overdue_follow_ups.to_string(),
-        None,
+        c.overdue_follow_ups,
         None,
     ));
     figures_table(l, lang, &figs);
@@ -222,19 +194,26 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     l.paragraph(&method, SMALL.color(GREY), 0.0);
     l.space(6.0);
     let mut figs = vec![
-        computed("Member NGOs (membership overlapping the period)", "会員NGO（期間中に在籍）", f.member_ngos),
-        computed(
+        ReportFigure::computed(
+            "Member NGOs (membership overlapping the period)",
+            "会員NGO（期間中に在籍）",
+            f.member_ngos,
+            None,
+        ),
+        ReportFigure::computed(
             "Member NGOs with a site active in the period",
             "期間中に活動拠点を持つ会員NGO",
             f.members_with_active_site,
+            None,
         ),
-        computed("Sites active in the period", "期間中に活動した拠点", f.active_sites),
+        ReportFigure::computed("Sites active in the period", "期間中に活動した拠点", f.active_sites, None),
     ];
     for c in &f.sites_by_prefecture {
-        figs.push(computed(
+        figs.push(ReportFigure::computed(
             &format!("Sites active in {} ({})", c.name_en, c.name_ja),
             &format!("{}の活動拠点", c.name_ja),
             c.count,
+            None,
         ));
     }
     // The coordination figures are stated in section 2, beside their computed counterparts.
