@@ -79,8 +79,11 @@ impl LazyIndex for AttendanceIndex {
             attending: Vec::new(),
         };
         let meeting_at = &mut index.meeting_at;
+        // A table scan, said outright: the planner takes `deleted = 0` for a
+        // narrow lookup and would read every row through `meetings_held`, a
+        // random page read each.
         let mut stmt =
-            conn.prepare("SELECT id, held_on, office_id, prefecture_code FROM meetings WHERE deleted = 0")?;
+            conn.prepare("SELECT id, held_on, office_id, prefecture_code FROM meetings NOT INDEXED WHERE deleted = 0")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let Some(held_on) = opt_date(r.get(1)?) else { continue };
