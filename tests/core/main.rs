@@ -5,6 +5,7 @@
 mod at_rest;
 mod changelog;
 mod coordination;
+mod matching;
 mod registry;
 mod seed;
 mod storage;

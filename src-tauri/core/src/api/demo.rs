@@ -13,23 +13,23 @@ use crate::model::site::{SECTORS, SiteInput};
 /// SplitMix64: a fixed, documented generator, so a seed gives the same data
 /// set on every machine and in every future build (library RNGs change their
 /// streams between major versions).
-struct SplitMix(u64);
+pub(crate) struct SplitMix(pub(crate) u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }
 
 /// Real municipalities of the three prefectures, with kana readings.
-const PLACES: [(&str, &[(&str, &str)]); 3] = [
+pub(crate) const PLACES: [(&str, &[(&str, &str)]); 3] = [
     (
         "03",
         &[

@@ -14,14 +14,21 @@ mod grants;
 mod lazy_index;
 mod mailing;
 mod mailing_files;
+mod matches;
+mod matching_demo;
+mod matching_index;
+mod matching_stats;
 mod meeting_index;
 mod meetings;
 mod members;
+mod needs;
+mod offers;
 mod offices;
 pub mod removed;
 pub mod reports;
 mod site_index;
 mod sites;
+mod suggestions;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +40,9 @@ use uuid::Uuid;
 pub use choices::{Choices, choices};
 pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
+pub use matching_demo::MatchingDemoSummary;
 pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, ReportSaved, ReportStage};
+pub use suggestions::DEFAULT_SUGGESTIONS;
 
 use crate::error::{Error, Result};
 use crate::model::office::check_code;
@@ -99,6 +108,8 @@ pub struct Kizuna {
     contact_index: std::cell::RefCell<Option<contact_index::ContactIndex>>,
     /// Built on the first meeting search, rebuilt after the data changes.
     meeting_index: std::cell::RefCell<Option<meeting_index::MeetingIndex>>,
+    /// Built on the first suggestion, rebuilt after the data changes.
+    matching_index: std::cell::RefCell<Option<matching_index::MatchingIndex>>,
 }
 
 /// A fresh UUIDv7 for a row created on this machine.
@@ -126,6 +137,7 @@ impl Kizuna {
             attendance_index: Default::default(),
             contact_index: Default::default(),
             meeting_index: Default::default(),
+            matching_index: Default::default(),
         }
     }
 

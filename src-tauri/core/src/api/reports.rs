@@ -283,8 +283,13 @@ impl Kizuna {
             lines,
         };
         let coordination = self.coordination_for(period)?;
+        let matching = self.matching_stats(&crate::model::matching::MatchingQuery {
+            from: Some(period.start.to_string()),
+            to: Some(period.end.to_string()),
+        })?;
         Ok(PhaseFigures {
             coordination,
+            matching,
             phase_id: detail.phase.id.clone(),
             period_start: period.shown_start,
             period_end: period.shown_end,

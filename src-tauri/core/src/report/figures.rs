@@ -107,6 +107,8 @@ pub struct PhaseFigures {
     pub indicators: Vec<ReportFigure>,
     pub finance: FinancialStatement,
     pub coordination: CoordinationFigures,
+    /// Donation matching for the period (its own block in section 2).
+    pub matching: crate::model::matching::MatchingStats,
 }
 
 /// What the coordination records give for a period: the computed

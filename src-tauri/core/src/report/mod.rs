@@ -8,6 +8,7 @@ pub mod chart;
 pub mod figures;
 pub mod font;
 pub mod layout;
+pub mod matching;
 pub mod pdf;
 pub mod phase;
 pub mod profile;
