@@ -138,7 +138,11 @@ export function App() {
               >
                 {t(`nav.${s}`)}
                 {s === "matching" && conflicts ? (
-                  <span class="badge" data-testid="nav-conflicts" title={t("matching.conflict_badge", { n: conflicts })}>
+                  <span
+                    class="badge"
+                    data-testid="nav-conflicts"
+                    title={t("matching.conflict_badge", { n: conflicts })}
+                  >
                     {conflicts}
                   </span>
                 ) : null}

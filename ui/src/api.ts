@@ -262,8 +262,7 @@ export const api = {
   needEdit: (id: string, input: NeedInput) => call<NeedDetail>("need_edit", { id, input }),
   needRemove: (id: string) => call<null>("need_remove", { id }),
   /** Offers for a need, best first, each with its score and reasons. */
-  needSuggest: (needId: string, query: SuggestionQuery = {}) =>
-    call<Suggestion[]>("need_suggest", { needId, query }),
+  needSuggest: (needId: string, query: SuggestionQuery = {}) => call<Suggestion[]>("need_suggest", { needId, query }),
   /** Needs for an offer, best first. */
   offerSuggest: (offerId: string, query: SuggestionQuery = {}) =>
     call<Suggestion[]>("offer_suggest", { offerId, query }),

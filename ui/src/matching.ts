@@ -16,6 +16,7 @@ import { type Lang, translate } from "./i18n";
 export function reasonText(r: Reason, lang: Lang, urgencies: Choice[], unit?: string | null): string {
   const u = unit ? (lang === "ja" ? unit : ` ${unit}`) : "";
   const n = (v: number | null | undefined) => formatCount(Math.round(v ?? 0), lang);
+  const own = lang === "ja" ? r.text_ja : r.text_en;
   switch (r.code) {
     case "distance_km":
       return translate(lang, "matching.reason.distance_km", { km: (r.value ?? 0).toFixed(1) });
@@ -36,7 +37,7 @@ export function reasonText(r: Reason, lang: Lang, urgencies: Choice[], unit?: st
     case "raised_days_ago":
       return translate(lang, "matching.reason.raised_days_ago", { d: n(r.value) });
     default:
-      return lang === "ja" ? r.text_ja : r.text_en;
+      return own;
   }
 }
 

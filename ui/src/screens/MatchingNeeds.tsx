@@ -80,7 +80,12 @@ export function MatchingNeeds() {
             <option value={c.code}>{label(choices.offer_categories, c.code, lang)}</option>
           ))}
         </select>
-        <select name="urgency" aria-label={t("matching.need_field.urgency")} value={urgency} onChange={select(setUrgency)}>
+        <select
+          name="urgency"
+          aria-label={t("matching.need_field.urgency")}
+          value={urgency}
+          onChange={select(setUrgency)}
+        >
           <option value="">{t("matching.all_urgencies")}</option>
           {choices.urgencies.map((c) => (
             <option value={c.code}>{label(choices.urgencies, c.code, lang)}</option>

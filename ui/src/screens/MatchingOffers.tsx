@@ -184,7 +184,16 @@ export function MatchingOffers() {
   );
 }
 
-const TEXTS = ["source_name", "description", "quantity", "unit", "municipality", "available_until"] as const;
+const TEXTS = [
+  "source_name",
+  "description",
+  "quantity",
+  "unit",
+  "municipality",
+  "latitude",
+  "longitude",
+  "available_until",
+] as const;
 const FIELDS = [...TEXTS, "source_kind", "source", "category", "prefecture", "conditions"];
 /** The core names the picked record by its kind; the form shows one picker. */
 const ALIASES = { donor: "source", organisation: "source", member: "source", prefecture_code: "prefecture" };
@@ -216,6 +225,8 @@ export function OfferForm(props: { offer: Offer | null; onSaved: (d: OfferDetail
     unit: o?.unit ?? "",
     prefecture: o?.prefecture_code ?? "",
     municipality: o?.municipality ?? "",
+    latitude: o?.latitude == null ? "" : String(o.latitude),
+    longitude: o?.longitude == null ? "" : String(o.longitude),
     available_until: o?.available_until ?? "",
     conditions: o?.conditions ?? "",
   });
@@ -239,6 +250,8 @@ export function OfferForm(props: { offer: Offer | null; onSaved: (d: OfferDetail
         unit: d.unit,
         prefecture: d.prefecture,
         municipality: d.municipality,
+        latitude: d.latitude,
+        longitude: d.longitude,
         available_until: d.available_until,
         conditions: d.conditions,
       };
@@ -302,6 +315,8 @@ export function OfferForm(props: { offer: Offer | null; onSaved: (d: OfferDetail
             </select>
           </Field>
           {text("municipality")}
+          {text("latitude", "38.4344")}
+          {text("longitude", "141.3029")}
           {text("available_until", "YYYY-MM-DD")}
           <Field label={t("matching.offer_field.description")} error={errors.description} wide>
             <input name="description" value={d.description} onInput={set("description")} />

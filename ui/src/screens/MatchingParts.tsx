@@ -70,9 +70,15 @@ function searchFor(kind: Kind, lang: Lang): (typed: string) => Promise<Candidate
   switch (kind) {
     case "member":
       return (typed) =>
-        api.memberList({ search: typed, limit: CANDIDATES }).then((p) =>
-          p.rows.map((m: Member) => ({ id: m.id, main: memberLabel(m, lang), sub: pick(lang, m.name_en, m.name_ja) })),
-        );
+        api
+          .memberList({ search: typed, limit: CANDIDATES })
+          .then((p) =>
+            p.rows.map((m: Member) => ({
+              id: m.id,
+              main: memberLabel(m, lang),
+              sub: pick(lang, m.name_en, m.name_ja),
+            })),
+          );
     case "organisation":
       return (typed) =>
         api.organisationList({ search: typed, limit: CANDIDATES }).then((p) =>
@@ -150,7 +156,12 @@ const WITH_QUANTITY: MatchAction[] = ["accept", "deliver", "reduce"];
 
 /** One step of a match: the quantity (the match's by default: a delivery
  * of all of it), the date (today when left empty) and a note. */
-export function StepDialog(props: { match: Match; action: MatchAction; onDone: (m: Match) => void; onCancel: () => void }) {
+export function StepDialog(props: {
+  match: Match;
+  action: MatchAction;
+  onDone: (m: Match) => void;
+  onCancel: () => void;
+}) {
   const { t, lang } = useI18n();
   const m = props.match;
   const a = props.action;
@@ -193,12 +204,22 @@ export function StepDialog(props: { match: Match; action: MatchAction; onDone: (
         <div class="form-grid">
           {hasQuantity && (
             <Field label={t("matching.step_field.quantity")} error={errors.quantity}>
-              <input name="quantity" inputMode="numeric" value={quantity} onInput={(e) => setQuantity((e.target as HTMLInputElement).value)} />
+              <input
+                name="quantity"
+                inputMode="numeric"
+                value={quantity}
+                onInput={(e) => setQuantity((e.target as HTMLInputElement).value)}
+              />
             </Field>
           )}
           {a !== "reduce" && (
             <Field label={t("matching.step_field.on")} error={errors.on}>
-              <input name="on" placeholder="YYYY-MM-DD" value={on} onInput={(e) => setOn((e.target as HTMLInputElement).value)} />
+              <input
+                name="on"
+                placeholder="YYYY-MM-DD"
+                value={on}
+                onInput={(e) => setOn((e.target as HTMLInputElement).value)}
+              />
             </Field>
           )}
           {a !== "reduce" && (
