@@ -70,15 +70,13 @@ function searchFor(kind: Kind, lang: Lang): (typed: string) => Promise<Candidate
   switch (kind) {
     case "member":
       return (typed) =>
-        api
-          .memberList({ search: typed, limit: CANDIDATES })
-          .then((p) =>
-            p.rows.map((m: Member) => ({
-              id: m.id,
-              main: memberLabel(m, lang),
-              sub: pick(lang, m.name_en, m.name_ja),
-            })),
-          );
+        api.memberList({ search: typed, limit: CANDIDATES }).then((p) =>
+          p.rows.map((m: Member) => ({
+            id: m.id,
+            main: memberLabel(m, lang),
+            sub: pick(lang, m.name_en, m.name_ja),
+          })),
+        );
     case "organisation":
       return (typed) =>
         api.organisationList({ search: typed, limit: CANDIDATES }).then((p) =>
