@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 #[path = "../common/cli.rs"]
 mod common;
 mod coordination;
+mod matching;
 mod secrets;
 use common::kizuna;
 
