@@ -44,6 +44,8 @@ describe("a suggestion's reasons", () => {
     expect(reasonText(reason({ code: "urgent", urgency: "high" }), "en", URGENCIES)).toBe("urgency: High");
     expect(reasonText(reason({ code: "offered_days_ago", value: 12 }), "en", URGENCIES)).toBe("offered 12 days ago");
     expect(reasonText(reason({ code: "raised_days_ago", value: 3 }), "ja", URGENCIES)).toBe("3日前から必要");
+    expect(reasonText(reason({ code: "offered_days_ago", value: 0 }), "en", URGENCIES)).toBe("offered today");
+    expect(reasonText(reason({ code: "raised_days_ago", value: 0 }), "ja", URGENCIES)).toBe("本日登録");
   });
 
   it("fall back to the core's own text for a code this version does not know", () => {

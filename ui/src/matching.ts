@@ -33,9 +33,13 @@ export function reasonText(r: Reason, lang: Lang, urgencies: Choice[], unit?: st
     case "urgent":
       return translate(lang, "matching.reason.urgent", { urgency: label(urgencies, r.urgency ?? "", lang) });
     case "offered_days_ago":
-      return translate(lang, "matching.reason.offered_days_ago", { d: n(r.value) });
+      return r.value
+        ? translate(lang, "matching.reason.offered_days_ago", { d: n(r.value) })
+        : translate(lang, "matching.reason.offered_today");
     case "raised_days_ago":
-      return translate(lang, "matching.reason.raised_days_ago", { d: n(r.value) });
+      return r.value
+        ? translate(lang, "matching.reason.raised_days_ago", { d: n(r.value) })
+        : translate(lang, "matching.reason.raised_today");
     default:
       return own;
   }
