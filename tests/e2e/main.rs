@@ -1408,7 +1408,10 @@ async fn an_offer_of_50_computers_matched_to_a_need_for_20_and_delivered_shows_3
     };
     let offer_row = format!("[data-testid=offer-table] tr[data-offer-id='{offer_id}']");
     app.wait_text_that(&offer_row, "show the offer", |t| {
-        t.contains("Computers") && t.contains("東京テクノ株式会社") && t.contains("50 台") && t.contains("千代田区, Tokyo")
+        t.contains("Computers")
+            && t.contains("東京テクノ株式会社")
+            && t.contains("50 台")
+            && t.contains("千代田区, Tokyo")
     })
     .await;
     app.wait_text(&format!("{offer_row} td.remaining"), "50").await;
