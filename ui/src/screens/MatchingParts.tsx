@@ -136,7 +136,8 @@ export function RecordPicker(props: {
       keyOf={(c) => c.id}
       onError={props.onError}
       onPick={async (c) => {
-        props.onPick({ id: c.id, label: c.main });
+        // A site is named with its member, which the need then gets.
+        props.onPick({ id: c.id, label: props.kind === "site" && c.sub ? `${c.main} (${c.sub})` : c.main });
         return true;
       }}
       render={(c) => (
