@@ -21,6 +21,10 @@ use kizuna_core::model::grant::GrantOverview;
 use kizuna_core::model::mailing::{
     ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
 };
+use kizuna_core::model::matching::{
+    Match, MatchConflict, MatchProposal, MatchQuery, MatchStep, MatchingQuery, MatchingStats, Need, NeedDetail,
+    NeedInput, NeedQuery, Offer, OfferDetail, OfferInput, OfferQuery,
+};
 use kizuna_core::model::meeting::{
     AttendInput, CoordinationQuery, CoordinationStats, FollowUp, FollowUpInput, Meeting, MeetingDetail, MeetingInput,
     MeetingQuery,
@@ -28,6 +32,7 @@ use kizuna_core::model::meeting::{
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
+use kizuna_core::model::suggestion::{Suggestion, SuggestionQuery};
 use kizuna_core::sync::SyncStatus;
 use kizuna_core::{ApiError, Error, Kizuna};
 use tauri::ipc::Channel;
@@ -836,4 +841,163 @@ pub async fn fund_ledger(state: State<'_, AppState>, query: LedgerQuery) -> Res<
 #[tauri::command]
 pub async fn fund_totals(state: State<'_, AppState>, query: FundTotalsQuery) -> Res<FundTotals> {
     state.with(|k| k.fund_totals(&query))
+}
+
+/// Offers with what each has left, computed by the core; every office may write them.
+#[tauri::command]
+pub async fn offer_list(state: State<'_, AppState>, query: OfferQuery) -> Res<Page<Offer>> {
+    state.with(|k| k.offer_list(&query))
+}
+
+#[tauri::command]
+pub async fn offer_show(state: State<'_, AppState>, id: String) -> Res<OfferDetail> {
+    state.with(|k| k.offer_show(&id))
+}
+
+#[tauri::command]
+pub async fn offer_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: OfferInput) -> Res<OfferDetail> {
+    wrote(&sync, state.with(|k| k.offer_add(&input)))
+}
+
+#[tauri::command]
+pub async fn offer_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: OfferInput,
+) -> Res<OfferDetail> {
+    wrote(&sync, state.with(|k| k.offer_edit(&id, &input)))
+}
+
+/// Refused by the core for an offer with open matches.
+#[tauri::command]
+pub async fn offer_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.offer_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn need_list(state: State<'_, AppState>, query: NeedQuery) -> Res<Page<Need>> {
+    state.with(|k| k.need_list(&query))
+}
+
+#[tauri::command]
+pub async fn need_show(state: State<'_, AppState>, id: String) -> Res<NeedDetail> {
+    state.with(|k| k.need_show(&id))
+}
+
+#[tauri::command]
+pub async fn need_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: NeedInput) -> Res<NeedDetail> {
+    wrote(&sync, state.with(|k| k.need_add(&input)))
+}
+
+#[tauri::command]
+pub async fn need_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: NeedInput,
+) -> Res<NeedDetail> {
+    wrote(&sync, state.with(|k| k.need_edit(&id, &input)))
+}
+
+/// Refused by the core for a need with open matches.
+#[tauri::command]
+pub async fn need_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.need_remove(&id)))
+}
+
+/// Offers for a need, best first, each with its score and reasons.
+#[tauri::command]
+pub async fn need_suggest(state: State<'_, AppState>, need_id: String, query: SuggestionQuery) -> Res<Vec<Suggestion>> {
+    state.with(|k| k.need_suggest(&need_id, &query))
+}
+
+/// Needs for an offer, best first.
+#[tauri::command]
+pub async fn offer_suggest(
+    state: State<'_, AppState>,
+    offer_id: String,
+    query: SuggestionQuery,
+) -> Res<Vec<Suggestion>> {
+    state.with(|k| k.offer_suggest(&offer_id, &query))
+}
+
+#[tauri::command]
+pub async fn match_propose(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    proposal: MatchProposal,
+) -> Res<Match> {
+    wrote(&sync, state.with(|k| k.match_propose(&proposal)))
+}
+
+#[tauri::command]
+pub async fn match_accept(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    step: MatchStep,
+) -> Res<Match> {
+    wrote(&sync, state.with(|k| k.match_accept(&id, &step)))
+}
+
+#[tauri::command]
+pub async fn match_deliver(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    step: MatchStep,
+) -> Res<Match> {
+    wrote(&sync, state.with(|k| k.match_deliver(&id, &step)))
+}
+
+#[tauri::command]
+pub async fn match_decline(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    step: MatchStep,
+) -> Res<Match> {
+    wrote(&sync, state.with(|k| k.match_decline(&id, &step)))
+}
+
+#[tauri::command]
+pub async fn match_cancel(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    step: MatchStep,
+) -> Res<Match> {
+    wrote(&sync, state.with(|k| k.match_cancel(&id, &step)))
+}
+
+#[tauri::command]
+pub async fn match_reduce(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    quantity: i64,
+) -> Res<Match> {
+    wrote(&sync, state.with(|k| k.match_reduce(&id, quantity)))
+}
+
+#[tauri::command]
+pub async fn match_show(state: State<'_, AppState>, id: String) -> Res<Match> {
+    state.with(|k| k.match_show(&id))
+}
+
+#[tauri::command]
+pub async fn match_list(state: State<'_, AppState>, query: MatchQuery) -> Res<Page<Match>> {
+    state.with(|k| k.match_list(&query))
+}
+
+/// Over-committed offers with their competing matches: what matches made apart left to resolve.
+#[tauri::command]
+pub async fn match_conflicts(state: State<'_, AppState>) -> Res<Vec<MatchConflict>> {
+    state.with(|k| k.match_conflicts())
+}
+
+#[tauri::command]
+pub async fn matching_stats(state: State<'_, AppState>, query: MatchingQuery) -> Res<MatchingStats> {
+    state.with(|k| k.matching_stats(&query))
 }

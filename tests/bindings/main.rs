@@ -28,6 +28,10 @@ use kizuna_core::model::grant::{BudgetLineInput, ExpenditureInput, GrantOverview
 use kizuna_core::model::mailing::{
     ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
 };
+use kizuna_core::model::matching::{
+    Match, MatchConflict, MatchProposal, MatchQuery, MatchStep, MatchingQuery, MatchingStats, NeedDetail, NeedInput,
+    NeedQuery, OfferDetail, OfferInput, OfferQuery,
+};
 use kizuna_core::model::meeting::{
     AttendInput, CoordinationQuery, CoordinationStats, FollowUp, FollowUpInput, MeetingDetail, MeetingInput,
     MeetingQuery,
@@ -36,6 +40,7 @@ use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::profile::Profile;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
+use kizuna_core::model::suggestion::{Suggestion, SuggestionQuery};
 use kizuna_core::sync::{AutoSync, HubSyncReport, SyncProgress, SyncStatus};
 use ts_rs::TS;
 
@@ -122,6 +127,21 @@ fn render(into: &Path) {
         LedgerQuery,
         FundTotals,
         FundTotalsQuery,
+        OfferInput,
+        OfferQuery,
+        OfferDetail,
+        NeedInput,
+        NeedQuery,
+        NeedDetail,
+        Match,
+        MatchProposal,
+        MatchStep,
+        MatchQuery,
+        MatchConflict,
+        Suggestion,
+        SuggestionQuery,
+        MatchingQuery,
+        MatchingStats,
     );
 }
 

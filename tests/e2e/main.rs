@@ -1312,3 +1312,319 @@ async fn at_a_field_office_the_funds_write_controls_are_disabled_and_say_why() {
     }
     app.quit().await;
 }
+
+/// A company in the directory (the offer's source, picked by type-ahead), a
+/// member NGO and its site in Ishinomaki, Miyagi (with a point, so the
+/// suggestion gives a distance), as other offices would have recorded them:
+/// (organisation id, site id).
+fn matching_records(dir: &Path) -> (String, String) {
+    let mut k = Kizuna::open(dir).expect("open the app's database with the core");
+    let company = k
+        .organisation_add(&kizuna_core::model::directory::OrganisationInput {
+            name_ja: Some("東京テクノ株式会社".into()),
+            name_en: Some("Tokyo Techno Ltd.".into()),
+            reading: Some("とうきょうてくの".into()),
+            kind: Some("company".into()),
+            prefecture: Some("13".into()),
+            ..Default::default()
+        })
+        .expect("add a company")
+        .id;
+    let member = k
+        .member_add(&kizuna_core::model::member::MemberInput {
+            name_ja: Some("石巻こども支援ネット".into()),
+            name_en: Some("Ishinomaki Children Support Net".into()),
+            reading: Some("いしのまきこどもしえんねっと".into()),
+            prefectures: Some(vec!["04".into()]),
+            ..Default::default()
+        })
+        .expect("add a member")
+        .id;
+    let site = k
+        .site_add(&kizuna_core::model::site::SiteInput {
+            member_id: Some(member),
+            prefecture: Some("04".into()),
+            municipality: Some("石巻市".into()),
+            name: Some("石巻学習支援センター".into()),
+            latitude: Some("38.4344".into()),
+            longitude: Some("141.3029".into()),
+            status: Some("active".into()),
+            opened_on: Some("2011-04-01".into()),
+            ..Default::default()
+        })
+        .expect("add a site")
+        .id;
+    (company, site)
+}
+
+/// Picks the first candidate the type-ahead `name` of `form` offers for `typed`.
+async fn pick(app: &App, form: &str, name: &str, typed: &str, wanted: &str) {
+    let input = format!("[data-testid={form}] input[name={name}]");
+    app.fill(&input, typed).await;
+    app.find(&format!("[data-testid={name}-candidates] li")).await;
+    app.press(&input, Key::Enter).await;
+    app.wait_text_that(&format!("[data-testid={name}-picked]"), wanted, |t| t.contains(wanted)).await;
+}
+
+async fn select(app: &App, css: &str, value: &str) {
+    app.find(css).await.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+#[tokio::test]
+async fn an_offer_of_50_computers_matched_to_a_need_for_20_and_delivered_shows_30_remaining() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "en", "tokyo").await;
+    let (company, site) = matching_records(dir.path());
+
+    // The offer, typed into the form: 50 computers from a company in Tokyo.
+    nav(&app, "matching").await;
+    app.click("[data-testid=offer-add]").await;
+    select(&app, "[data-testid=offer-form] select[name=source_kind]", "company").await;
+    pick(&app, "offer-form", "source", "テクノ", "東京テクノ株式会社").await;
+    select(&app, "[data-testid=offer-form] select[name=category]", "computers").await;
+    app.fill("[data-testid=offer-form] input[name=quantity]", "50").await;
+    app.fill("[data-testid=offer-form] input[name=unit]", "台").await;
+    select(&app, "[data-testid=offer-form] select[name=prefecture]", "13").await;
+    app.fill("[data-testid=offer-form] input[name=municipality]", "千代田区").await;
+    // Tokyo station: with the site's point, the suggestion gives the distance.
+    app.fill("[data-testid=offer-form] input[name=latitude]", "35.6812").await;
+    app.fill("[data-testid=offer-form] input[name=longitude]", "139.7671").await;
+    app.fill("[data-testid=offer-form] input[name=available_until]", "2031-12-31").await;
+    app.fill("[data-testid=offer-form] input[name=description]", "Refurbished laptops").await;
+    app.screenshot("matching-offer-form-en").await;
+    app.click("[data-testid=offer-save]").await;
+    app.wait_gone("[data-testid=offer-form]").await;
+    app.wait_count("[data-testid=offer-table] tbody tr", 1).await;
+    let offer_id = {
+        let k = Kizuna::open(dir.path()).expect("open");
+        let offers = k.offer_list(&Default::default()).expect("offers");
+        assert_eq!(offers.total, 1);
+        let o = &offers.rows[0];
+        assert_eq!((o.quantity, o.remaining, o.organisation_id.as_deref()), (50, 50, Some(company.as_str())));
+        assert_eq!((o.category.as_str(), o.prefecture_code.as_deref()), ("computers", Some("13")));
+        o.id.clone()
+    };
+    let offer_row = format!("[data-testid=offer-table] tr[data-offer-id='{offer_id}']");
+    app.wait_text_that(&offer_row, "show the offer", |t| {
+        t.contains("Computers")
+            && t.contains("東京テクノ株式会社")
+            && t.contains("50 台")
+            && t.contains("千代田区, Tokyo")
+    })
+    .await;
+    app.wait_text(&format!("{offer_row} td.remaining"), "50").await;
+    app.screenshot("matching-offers-en").await;
+
+    // The need, typed into the form: 20 computers for the Miyagi site (which gives the member and the place).
+    app.click("[data-tab=needs]").await;
+    app.click("[data-testid=need-add]").await;
+    pick(&app, "need-form", "site", "学習支援", "石巻学習支援センター").await;
+    select(&app, "[data-testid=need-form] select[name=category]", "computers").await;
+    select(&app, "[data-testid=need-form] select[name=urgency]", "high").await;
+    app.fill("[data-testid=need-form] input[name=quantity]", "20").await;
+    app.fill("[data-testid=need-form] input[name=unit]", "台").await;
+    app.screenshot("matching-need-form-en").await;
+    app.click("[data-testid=need-save]").await;
+    app.wait_gone("[data-testid=need-form]").await;
+
+    // A new need opens on its page, with the offer as the top suggestion and its reasons.
+    app.find("[data-testid=need-page]").await;
+    app.wait_text_that("[data-testid=need-title]", "name the need", |t| t.contains("Computers") && t.contains("20"))
+        .await;
+    let top = "[data-testid=suggestions] li.suggestion:first-child";
+    app.find(&format!("{top}[data-suggestion='{offer_id}']")).await;
+    // Tokyo station to Ishinomaki: about 330 km.
+    app.wait_text_that(&format!("{top} ul.reasons"), "give the distance, the fit and the urgency", |t| {
+        t.contains(" km away") && t.contains("covers all 20 台 needed") && t.contains("urgency: High")
+    })
+    .await;
+    app.find(&format!("{top} li[data-reason=distance_km]")).await;
+    app.screenshot("matching-need-suggestions-en").await;
+    app.click(&format!("{top} [data-testid=suggestion-accept]")).await;
+    // By default what the need lacks (20), which the offer has.
+    app.wait_script(
+        "return document.querySelector('[data-testid=accept-form] input[name=quantity]').value",
+        "20".into(),
+    )
+    .await;
+    app.screenshot("matching-accept-en").await;
+    app.click("[data-testid=accept-save]").await;
+    app.wait_gone("[data-testid=accept-form]").await;
+    app.wait_count("[data-testid=need-matches] tbody tr[data-status=accepted]", 1).await;
+    app.wait_text("[data-testid=need-figures] [data-figure=remaining] .num", "0").await;
+
+    // Delivered: all 20 (the step's default).
+    app.click("[data-testid=need-matches] tbody tr[data-status=accepted] [data-action=deliver]").await;
+    app.wait_script(
+        "return document.querySelector('[data-testid=match-step-form] input[name=quantity]').value",
+        "20".into(),
+    )
+    .await;
+    app.click("[data-testid=match-step-save]").await;
+    app.wait_gone("[data-testid=match-step-form]").await;
+    app.wait_count("[data-testid=need-matches] tbody tr[data-status=delivered]", 1).await;
+    app.wait_text("[data-testid=need-figures] [data-figure=delivered] .num", "20").await;
+    app.screenshot("matching-need-delivered-en").await;
+
+    // The offer list in the window: 30 remaining; and the core agrees.
+    app.click("[data-testid=need-page] button.link").await;
+    app.find("[data-testid=matching]").await;
+    app.click("[data-tab=offers]").await;
+    app.wait_text(&format!("{offer_row} td.remaining"), "30").await;
+    app.screenshot("matching-offers-30-en").await;
+    let k = Kizuna::open(dir.path()).expect("open");
+    let shown = k.offer_show(&offer_id).expect("offer_show");
+    assert_eq!((shown.offer.remaining, shown.offer.delivered, shown.offer.committed), (30, 20, 20));
+    assert_eq!(shown.matches.len(), 1);
+    assert_eq!(shown.matches[0].status, "delivered");
+    assert_eq!(shown.matches[0].delivered_quantity, Some(20));
+    let need = k.need_list(&Default::default()).expect("needs");
+    assert_eq!(need.rows[0].site_id.as_deref(), Some(site.as_str()));
+    assert_eq!((need.rows[0].prefecture_code.as_deref(), need.rows[0].remaining), (Some("04"), 0));
+    drop(k);
+
+    // The offer's page: its figures and the delivered match; the matches tab.
+    app.click(&format!("{offer_row} [data-testid=offer-open]")).await;
+    app.wait_text("[data-testid=offer-figures] [data-figure=remaining] .num", "30").await;
+    app.wait_count("[data-testid=offer-matches] tbody tr[data-status=delivered]", 1).await;
+    app.screenshot("matching-offer-page-en").await;
+
+    // The same screens in Japanese.
+    nav(&app, "settings").await;
+    app.click("input[name=language][value=ja]").await;
+    app.wait_text("[data-nav=matching]", "マッチング").await;
+    nav(&app, "matching").await;
+    app.wait_text(&format!("{offer_row} td.remaining"), "30").await;
+    app.screenshot("matching-offers-ja").await;
+    app.click("[data-tab=needs]").await;
+    app.wait_count("[data-testid=need-table] tbody tr", 1).await;
+    app.screenshot("matching-needs-ja").await;
+    app.click("[data-testid=need-table] tbody tr [data-testid=need-open]").await;
+    app.wait_count("[data-testid=need-matches] tbody tr[data-status=delivered]", 1).await;
+    app.screenshot("matching-need-page-ja").await;
+    app.click("[data-testid=need-page] button.link").await;
+    app.click("[data-tab=matches]").await;
+    app.wait_count("[data-testid=match-table] tbody tr", 1).await;
+    app.screenshot("matching-matches-ja").await;
+    app.quit().await;
+}
+
+/// HQ and Tono each accept 30 of HQ's 50 computers offline; the bundle
+/// Tono sends brings HQ its match: (HQ's data folder, the offer, Tono's match).
+fn over_committed_at_hq(tmp: &Path) -> (std::path::PathBuf, String, String) {
+    use kizuna_core::api::InitOptions;
+    use kizuna_core::model::matching::{MatchProposal, MatchStep, NeedInput, OfferInput};
+    use kizuna_core::sync::SyncConfig;
+    let (hq_dir, tono_dir) = (tmp.join("hq"), tmp.join("tono"));
+    let mut hq = Kizuna::init(&hq_dir, &InitOptions { office: Some("tokyo".into()), empty: None }).expect("init hq");
+    let sealed = hq.office_invite("tono").expect("invite");
+    let mut tono = Kizuna::join(&tono_dir, &sealed.bytes, &sealed.passphrase).expect("join");
+    let offer = hq
+        .offer_add(&OfferInput {
+            source_name: Some("株式会社サンプル".into()),
+            category: Some("computers".into()),
+            quantity: Some(50),
+            unit: Some("台".into()),
+            prefecture: Some("13".into()),
+            offered_on: Some("2011-04-20".into()),
+            ..Default::default()
+        })
+        .expect("offer")
+        .offer
+        .id;
+    let (bytes, _) = hq.sync_export(None).expect("export hq");
+    tono.sync_import(&bytes, &SyncConfig::default()).expect("import at tono");
+    let accept_30 = |k: &mut Kizuna, name: &str| {
+        let member = k
+            .member_add(&kizuna_core::model::member::MemberInput {
+                name_ja: Some(format!("{name}支援の会")),
+                name_en: Some(format!("{name} Aid")),
+                prefectures: Some(vec!["04".into()]),
+                ..Default::default()
+            })
+            .expect("member")
+            .id;
+        let need = k
+            .need_add(&NeedInput {
+                member: Some(member),
+                category: Some("computers".into()),
+                quantity: Some(30),
+                prefecture: Some("04".into()),
+                raised_on: Some("2011-05-01".into()),
+                ..Default::default()
+            })
+            .expect("need")
+            .need
+            .id;
+        let m = k
+            .match_propose(&MatchProposal {
+                offer: Some(offer.clone()),
+                need: Some(need),
+                quantity: Some(30),
+                on: Some("2011-05-02".into()),
+                notes: None,
+            })
+            .expect("propose")
+            .id;
+        k.match_accept(&m, &MatchStep { on: Some("2011-05-03".into()), ..Default::default() }).expect("accept");
+        m
+    };
+    accept_30(&mut hq, "石巻");
+    let at_tono = accept_30(&mut tono, "遠野");
+    let (bytes, _) = tono.sync_export(None).expect("export tono");
+    hq.sync_import(&bytes, &SyncConfig::default()).expect("import at hq");
+    let shown = hq.offer_show(&offer).expect("offer at hq").offer;
+    assert_eq!((shown.remaining, shown.over_committed), (-10, true), "the sync kept both matches");
+    (hq_dir, offer, at_tono)
+}
+
+#[tokio::test]
+async fn an_offer_over_committed_by_two_offices_shows_in_conflicts_and_cancelling_one_match_clears_it() {
+    let _one = serial();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (hq, offer, at_tono) = over_committed_at_hq(tmp.path());
+    let app = App::launch(&hq).await;
+    app.find("[data-testid=dashboard]").await;
+    nav(&app, "settings").await;
+    app.click("input[name=language][value=ja]").await;
+    // The badge on the nav entry, before the screen is even opened.
+    app.wait_text("[data-nav=matching] [data-testid=nav-conflicts]", "1").await;
+    nav(&app, "matching").await;
+    let row = format!("[data-testid=offer-table] tr[data-offer-id='{offer}']");
+    app.wait_text_that(&format!("{row} td.remaining"), "show -10 and the mark", |t| {
+        t.contains("-10") && t.contains("超過引当")
+    })
+    .await;
+    app.find(&format!("{row}.over-committed")).await;
+    app.screenshot("matching-over-committed-ja").await;
+    app.wait_text("[data-tab=conflicts] [data-testid=conflict-badge]", "1").await;
+    app.click("[data-tab=conflicts]").await;
+    let conflict = format!("[data-testid=conflicts] section[data-conflict-offer='{offer}']");
+    app.wait_text_that(&format!("{conflict} [data-testid=conflict-figures]"), "state the over-commitment", |t| {
+        t.contains("50") && t.contains("60") && t.contains("10")
+    })
+    .await;
+    app.wait_count(&format!("{conflict} tbody tr[data-status=accepted]"), 2).await;
+    app.screenshot("matching-conflicts-ja").await;
+
+    // Cancelling Tono's match (accepted, so cancelled rather than declined) resolves it.
+    app.click(&format!("{conflict} tr[data-match-id='{at_tono}'] [data-action=cancel]")).await;
+    app.find("[data-testid=match-step-form]").await;
+    app.screenshot("matching-cancel-ja").await;
+    app.click("[data-testid=match-step-save]").await;
+    app.wait_gone("[data-testid=match-step-form]").await;
+    app.find("[data-testid=conflicts-none]").await;
+    app.wait_count("[data-testid=conflict-badge]", 0).await;
+    app.wait_count("[data-nav=matching] [data-testid=nav-conflicts]", 0).await;
+    app.screenshot("matching-conflicts-resolved-ja").await;
+    app.click("[data-tab=offers]").await;
+    app.wait_text(&format!("{row} td.remaining"), "20").await;
+    app.quit().await;
+
+    let k = Kizuna::open(&hq).expect("open");
+    assert!(k.match_conflicts().expect("conflicts").is_empty());
+    assert_eq!(k.match_show(&at_tono).expect("match").status, "cancelled");
+    assert_eq!(k.offer_show(&offer).expect("offer").offer.remaining, 20);
+}

@@ -8,6 +8,7 @@ mod convergence;
 mod fuzz_corpus;
 mod hub;
 mod invite;
+mod matching;
 mod net;
 mod origins;
 mod rights;

@@ -12,6 +12,8 @@ import { FirstStart } from "./screens/FirstStart";
 import { FundScreen } from "./screens/Fund";
 import { GrantsScreen } from "./screens/Grants";
 import { MailingScreen } from "./screens/Mailing";
+import { MatchingScreen } from "./screens/Matching";
+import { NeedPage, OfferPage } from "./screens/MatchingPage";
 import { MeetingPage } from "./screens/MeetingPage";
 import { MeetingsScreen } from "./screens/Meetings";
 import { MemberPage } from "./screens/MemberPage";
@@ -33,6 +35,7 @@ const NAV = [
   "advocacy",
   "grants",
   "fund",
+  "matching",
   "reports",
   "sync",
   "removed",
@@ -51,6 +54,8 @@ export function App() {
   const [choices, setChoices] = useState<Choices | null>(null);
   const [route, setRoute] = useState<Route>({ screen: "dashboard" });
   const [fatal, setFatal] = useState<string | null>(null);
+  const [conflicts, setConflicts] = useState<number | undefined>(undefined);
+  const [recount, setRecount] = useState(0);
 
   useEffect(() => {
     Promise.all([api.languageGet(), api.choices(), api.startup()])
@@ -65,6 +70,16 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
+
+  // The matching badge: over-committed offers, read again on every change of
+  // screen (a sync may have brought some) and after a match changed.
+  useEffect(() => {
+    if (!installation) return;
+    api.matchConflicts().then(
+      (c) => setConflicts(c.length),
+      () => setConflicts(undefined),
+    );
+  }, [installation, route, recount]);
 
   const setLang = (l: Lang) => {
     setLangState(l);
@@ -93,10 +108,17 @@ export function App() {
   }
 
   const go = (r: Route) => setRoute(r);
-  const current = route.screen === "member" ? "members" : route.screen === "meeting" ? "meetings" : route.screen;
+  const PARENT: Partial<Record<Route["screen"], Route["screen"]>> = {
+    member: "members",
+    meeting: "meetings",
+    offer: "matching",
+    need: "matching",
+  };
+  const current = PARENT[route.screen] ?? route.screen;
+  const recountConflicts = () => setRecount((n) => n + 1);
   return (
     <I18nContext.Provider value={i18n}>
-      <AppContext.Provider value={{ choices, installation, go, setLang }}>
+      <AppContext.Provider value={{ choices, installation, go, setLang, conflicts, recountConflicts }}>
         <div class="shell">
           <nav class="sidebar" aria-label="main">
             <div class="brand">
@@ -115,6 +137,15 @@ export function App() {
                 onClick={() => go({ screen: s } as Route)}
               >
                 {t(`nav.${s}`)}
+                {s === "matching" && conflicts ? (
+                  <span
+                    class="badge"
+                    data-testid="nav-conflicts"
+                    title={t("matching.conflict_badge", { n: conflicts })}
+                  >
+                    {conflicts}
+                  </span>
+                ) : null}
               </button>
             ))}
           </nav>
@@ -131,6 +162,9 @@ export function App() {
             {route.screen === "advocacy" && <AdvocacyScreen />}
             {route.screen === "grants" && <GrantsScreen />}
             {route.screen === "fund" && <FundScreen />}
+            {route.screen === "matching" && <MatchingScreen tab={route.tab} />}
+            {route.screen === "offer" && <OfferPage id={route.id} />}
+            {route.screen === "need" && <NeedPage id={route.id} />}
             {route.screen === "reports" && <ReportsScreen />}
             {route.screen === "settings" && <SettingsScreen installation={installation} />}
             {route.screen === "sync" && <SyncScreen />}

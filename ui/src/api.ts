@@ -41,6 +41,13 @@ import type { ListFormat } from "./bindings/ListFormat";
 import type { ListReach } from "./bindings/ListReach";
 import type { MailingList } from "./bindings/MailingList";
 import type { MailingListInput } from "./bindings/MailingListInput";
+import type { Match } from "./bindings/Match";
+import type { MatchConflict } from "./bindings/MatchConflict";
+import type { MatchProposal } from "./bindings/MatchProposal";
+import type { MatchQuery } from "./bindings/MatchQuery";
+import type { MatchStep } from "./bindings/MatchStep";
+import type { MatchingQuery } from "./bindings/MatchingQuery";
+import type { MatchingStats } from "./bindings/MatchingStats";
 import type { Meeting } from "./bindings/Meeting";
 import type { MeetingDetail } from "./bindings/MeetingDetail";
 import type { MeetingInput } from "./bindings/MeetingInput";
@@ -48,8 +55,16 @@ import type { MeetingQuery } from "./bindings/MeetingQuery";
 import type { Member } from "./bindings/Member";
 import type { MemberInput } from "./bindings/MemberInput";
 import type { MemberQuery } from "./bindings/MemberQuery";
+import type { Need } from "./bindings/Need";
+import type { NeedDetail } from "./bindings/NeedDetail";
+import type { NeedInput } from "./bindings/NeedInput";
+import type { NeedQuery } from "./bindings/NeedQuery";
 import type { NetworkMembership } from "./bindings/NetworkMembership";
 import type { NetworkMembershipInput } from "./bindings/NetworkMembershipInput";
+import type { Offer } from "./bindings/Offer";
+import type { OfferDetail } from "./bindings/OfferDetail";
+import type { OfferInput } from "./bindings/OfferInput";
+import type { OfferQuery } from "./bindings/OfferQuery";
 import type { Office } from "./bindings/Office";
 import type { OfficeInput } from "./bindings/OfficeInput";
 import type { Organisation } from "./bindings/Organisation";
@@ -65,6 +80,8 @@ import type { Site } from "./bindings/Site";
 import type { SiteInput } from "./bindings/SiteInput";
 import type { SiteQuery } from "./bindings/SiteQuery";
 import type { Subscription } from "./bindings/Subscription";
+import type { Suggestion } from "./bindings/Suggestion";
+import type { SuggestionQuery } from "./bindings/SuggestionQuery";
 import type { SyncStatus } from "./bindings/SyncStatus";
 
 /** The shell's background sync, generated like the other types. */
@@ -234,6 +251,32 @@ export const api = {
   conversionRemove: (id: string) => call<null>("conversion_remove", { id }),
   fundLedger: (query: LedgerQuery) => call<Ledger>("fund_ledger", { query }),
   fundTotals: (query: FundTotalsQuery) => call<FundTotals>("fund_totals", { query }),
+  offerList: (query: OfferQuery) => call<Page<Offer>>("offer_list", { query }),
+  offerShow: (id: string) => call<OfferDetail>("offer_show", { id }),
+  offerAdd: (input: OfferInput) => call<OfferDetail>("offer_add", { input }),
+  offerEdit: (id: string, input: OfferInput) => call<OfferDetail>("offer_edit", { id, input }),
+  offerRemove: (id: string) => call<null>("offer_remove", { id }),
+  needList: (query: NeedQuery) => call<Page<Need>>("need_list", { query }),
+  needShow: (id: string) => call<NeedDetail>("need_show", { id }),
+  needAdd: (input: NeedInput) => call<NeedDetail>("need_add", { input }),
+  needEdit: (id: string, input: NeedInput) => call<NeedDetail>("need_edit", { id, input }),
+  needRemove: (id: string) => call<null>("need_remove", { id }),
+  /** Offers for a need, best first, each with its score and reasons. */
+  needSuggest: (needId: string, query: SuggestionQuery = {}) => call<Suggestion[]>("need_suggest", { needId, query }),
+  /** Needs for an offer, best first. */
+  offerSuggest: (offerId: string, query: SuggestionQuery = {}) =>
+    call<Suggestion[]>("offer_suggest", { offerId, query }),
+  matchPropose: (proposal: MatchProposal) => call<Match>("match_propose", { proposal }),
+  matchAccept: (id: string, step: MatchStep) => call<Match>("match_accept", { id, step }),
+  matchDeliver: (id: string, step: MatchStep) => call<Match>("match_deliver", { id, step }),
+  matchDecline: (id: string, step: MatchStep) => call<Match>("match_decline", { id, step }),
+  matchCancel: (id: string, step: MatchStep) => call<Match>("match_cancel", { id, step }),
+  matchReduce: (id: string, quantity: number) => call<Match>("match_reduce", { id, quantity }),
+  matchShow: (id: string) => call<Match>("match_show", { id }),
+  matchList: (query: MatchQuery) => call<Page<Match>>("match_list", { query }),
+  /** Over-committed offers with their competing matches, the most over first. */
+  matchConflicts: () => call<MatchConflict[]>("match_conflicts"),
+  matchingStats: (query: MatchingQuery) => call<MatchingStats>("matching_stats", { query }),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

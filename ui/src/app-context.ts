@@ -18,17 +18,28 @@ export type Route =
   | { screen: "advocacy" }
   | { screen: "grants" }
   | { screen: "fund" }
+  | { screen: "matching"; tab?: MatchingTab }
+  | { screen: "offer"; id: string }
+  | { screen: "need"; id: string }
   | { screen: "reports" }
   | { screen: "settings" }
   | { screen: "sync" }
   | { screen: "removed" }
   | { screen: "doctor" };
 
+/** The tabs of the matching screen. */
+export const MATCHING_TABS = ["offers", "needs", "matches", "conflicts"] as const;
+export type MatchingTab = (typeof MATCHING_TABS)[number];
+
 export interface AppCtx {
   choices: Choices;
   installation: Installation;
   go: (r: Route) => void;
   setLang: (l: Lang) => void;
+  /** Over-committed offers now (the matching badge); undefined until read. */
+  conflicts?: number;
+  /** Reads the count of over-committed offers again, after a match changed. */
+  recountConflicts?: () => void;
 }
 
 export const AppContext = createContext<AppCtx | null>(null);

@@ -8,6 +8,7 @@ mod follow_ups;
 mod fund;
 mod grants;
 mod mailing;
+mod matching;
 mod meetings;
 mod members;
 mod output;
@@ -140,6 +141,26 @@ enum Command {
     Network {
         #[command(subcommand)]
         command: advocacy::NetworkCommand,
+    },
+    /// Donations offered to the network
+    Offer {
+        #[command(subcommand)]
+        command: matching::OfferCommand,
+    },
+    /// Needs of members and sites
+    Need {
+        #[command(subcommand)]
+        command: matching::NeedCommand,
+    },
+    /// Matches between offers and needs
+    Match {
+        #[command(subcommand)]
+        command: matching::MatchCommand,
+    },
+    /// Donation matching figures
+    Matching {
+        #[command(subcommand)]
+        command: matching::MatchingCommand,
     },
     /// Headline figures
     Dashboard,
@@ -338,6 +359,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::List { command } => mailing::run(command, &mut open()?, out)?,
         Command::Advocacy { command } => advocacy::run_advocacy(command, &mut open()?, out)?,
         Command::Network { command } => advocacy::run_network(command, &mut open()?, out)?,
+        Command::Offer { command } => matching::run_offer(command, &mut open()?, out)?,
+        Command::Need { command } => matching::run_need(command, &mut open()?, out)?,
+        Command::Match { command } => matching::run_match(command, &mut open()?, out)?,
+        Command::Matching { command } => matching::run_matching(command, &open()?, out)?,
         Command::Dashboard => {
             let d = open()?.dashboard()?;
             out.emit(&d, |d| {

@@ -29,7 +29,7 @@ impl SplitMix {
 }
 
 /// Real municipalities of the three prefectures, with kana readings.
-const PLACES: [(&str, &[(&str, &str)]); 3] = [
+pub(crate) const PLACES: [(&str, &[(&str, &str)]); 3] = [
     (
         "03",
         &[

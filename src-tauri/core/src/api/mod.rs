@@ -20,14 +20,21 @@ mod lazy_index;
 mod ledger;
 mod mailing;
 mod mailing_files;
+mod matches;
+mod matching_demo;
+mod matching_index;
+mod matching_stats;
 mod meeting_index;
 mod meetings;
 mod members;
+mod needs;
+mod offers;
 mod offices;
 pub mod removed;
 pub mod reports;
 mod site_index;
 mod sites;
+mod suggestions;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -40,7 +47,9 @@ pub use choices::{Choices, choices};
 pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
 pub use fund_demo::FundDemoSummary;
+pub use matching_demo::MatchingDemoSummary;
 pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, ReportSaved, ReportStage};
+pub use suggestions::DEFAULT_SUGGESTIONS;
 
 use crate::error::{Error, Result};
 use crate::model::office::check_code;
@@ -108,6 +117,8 @@ pub struct Kizuna {
     meeting_index: std::cell::RefCell<Option<meeting_index::MeetingIndex>>,
     /// Built on the first ledger or balance check, rebuilt after the data changes.
     fund_index: std::cell::RefCell<Option<fund_index::FundIndex>>,
+    /// Built on the first suggestion, rebuilt after the data changes.
+    matching_index: std::cell::RefCell<Option<matching_index::MatchingIndex>>,
 }
 
 /// A fresh UUIDv7 for a row created on this machine.
@@ -136,6 +147,7 @@ impl Kizuna {
             contact_index: Default::default(),
             meeting_index: Default::default(),
             fund_index: Default::default(),
+            matching_index: Default::default(),
         }
     }
 

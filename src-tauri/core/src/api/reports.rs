@@ -284,9 +284,14 @@ impl Kizuna {
         };
         let coordination = self.coordination_for(period)?;
         let fund = self.fund_figures_for(period.start, period.end)?;
+        let matching = self.matching_stats(&crate::model::matching::MatchingQuery {
+            from: Some(period.start.to_string()),
+            to: Some(period.end.to_string()),
+        })?;
         Ok(PhaseFigures {
             coordination,
             fund,
+            matching,
             phase_id: detail.phase.id.clone(),
             period_start: period.shown_start,
             period_end: period.shown_end,

@@ -13,6 +13,7 @@ pub mod office;
 pub mod profile;
 pub mod rules;
 pub mod site;
+pub mod suggestion;
 pub mod text;
 
 use serde::Serialize;

@@ -124,7 +124,7 @@ pub fn parse_sector(v: &str) -> Result<String> {
     pick_required("sector", v, &SECTORS)
 }
 
-fn coordinate(field: &str, v: &str, limit: f64) -> Result<Option<f64>> {
+pub(crate) fn coordinate(field: &str, v: &str, limit: f64) -> Result<Option<f64>> {
     let v = v.trim();
     if v.is_empty() {
         return Ok(None);

@@ -123,6 +123,8 @@ pub struct PhaseFigures {
     pub finance: FinancialStatement,
     pub coordination: CoordinationFigures,
     pub fund: crate::report::fund::FundFigures,
+    /// Donation matching for the period (its own block in section 2).
+    pub matching: crate::model::matching::MatchingStats,
 }
 
 /// What the coordination records give for a period: the computed

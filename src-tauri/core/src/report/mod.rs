@@ -9,6 +9,7 @@ pub mod figures;
 pub mod font;
 pub mod fund;
 pub mod layout;
+pub mod matching;
 pub mod pdf;
 pub mod phase;
 pub mod profile;

@@ -236,6 +236,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     progress(0.1);
 
     coordination(&mut l, d, &period);
+    super::matching::section(&mut l, d, &period);
     progress(0.12);
 
     // Activities and narrative.
