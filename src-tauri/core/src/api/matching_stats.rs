@@ -76,15 +76,15 @@ impl Kizuna {
         });
         let median = median(&mut days);
 
-        let mut stmt = conn.prepare_cached(&format!(
+        let mut stmt = conn.prepare_cached(
             "SELECT n.member_id, mb.member_no, mb.name_ja, mb.name_en, coalesce(o.category, 'other'),
                     coalesce(o.unit, n.unit), count(*), coalesce(sum(coalesce(x.delivered_quantity, x.quantity)), 0)
              FROM matches x JOIN offers o ON o.id = x.offer_id JOIN needs n ON n.id = x.need_id
              LEFT JOIN members mb ON mb.id = n.member_id
              WHERE x.deleted = 0 AND o.deleted = 0 AND n.deleted = 0 AND x.status = 'delivered'
                AND x.delivered_on BETWEEN ?1 AND ?2 AND n.member_id IS NOT NULL
-             GROUP BY 1, 5, 6 ORDER BY mb.member_no, 1, 5, 6"
-        ))?;
+             GROUP BY 1, 5, 6 ORDER BY mb.member_no, 1, 5, 6",
+        )?;
         let by_member = stmt
             .query_map(params![a, b], |r| {
                 Ok(MemberReceipt {

@@ -27,9 +27,9 @@ fn bounds(q: &SuggestionQuery) -> Result<(usize, NaiveDate)> {
 
 /// The best `n` of scored candidates, best first; ties go to the earlier id
 /// so the order is the same on every replica.
-fn best<'a>(mut scored: Vec<(&'a str, Assessment)>, n: usize) -> Vec<(&'a str, Assessment)> {
+fn best(mut scored: Vec<(&str, Assessment)>, n: usize) -> Vec<(&str, Assessment)> {
     let order = |a: &(&str, Assessment), b: &(&str, Assessment)| {
-        b.1.score.partial_cmp(&a.1.score).unwrap_or(Ordering::Equal).then_with(|| a.0.cmp(&b.0))
+        b.1.score.partial_cmp(&a.1.score).unwrap_or(Ordering::Equal).then_with(|| a.0.cmp(b.0))
     };
     if scored.len() > n {
         scored.select_nth_unstable_by(n - 1, order);
