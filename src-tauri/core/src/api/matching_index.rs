@@ -70,12 +70,16 @@ impl LazyIndex for MatchingIndex {
             offer_at: HashMap::new(),
             need_at: HashMap::new(),
         };
+        // Table scans, sorted here by id: said outright, as the planner takes
+        // `deleted = 0` for a narrow lookup and would read every row through
+        // an index, a random page read each (five times slower at 100k).
         let mut stmt = conn.prepare(
             "SELECT id, category, quantity, prefecture_code, municipality, latitude, longitude, offered_on,
                     available_until
-             FROM offers WHERE deleted = 0 ORDER BY id",
+             FROM offers NOT INDEXED WHERE deleted = 0",
         )?;
         let mut rows = stmt.query([])?;
+        let mut offers = Vec::new();
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             let category: String = r.get::<_, Option<String>>(1)?.unwrap_or_else(|| "other".into());
@@ -87,6 +91,10 @@ impl LazyIndex for MatchingIndex {
                 offered_on: opt_date(r.get(7)?),
                 available_until: opt_date(r.get(8)?),
             };
+            offers.push((id, category, facts));
+        }
+        offers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (id, category, facts) in offers {
             let at = index.offers.len();
             index.offers_by_category.entry(category).or_default().push(at);
             index.offer_at.insert(id.clone(), at);
@@ -95,9 +103,10 @@ impl LazyIndex for MatchingIndex {
         let mut stmt = conn.prepare(
             "SELECT id, category, quantity, prefecture_code, municipality, latitude, longitude, urgency,
                     raised_on, needed_by
-             FROM needs WHERE deleted = 0 ORDER BY id",
+             FROM needs NOT INDEXED WHERE deleted = 0",
         )?;
         let mut rows = stmt.query([])?;
+        let mut needs = Vec::new();
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             let category: String = r.get::<_, Option<String>>(1)?.unwrap_or_else(|| "other".into());
@@ -111,6 +120,10 @@ impl LazyIndex for MatchingIndex {
                 raised_on: opt_date(r.get(8)?),
                 needed_by: opt_date(r.get(9)?),
             };
+            needs.push((id, category, facts));
+        }
+        needs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (id, category, facts) in needs {
             let at = index.needs.len();
             index.needs_by_category.entry(category).or_default().push(at);
             index.need_at.insert(id.clone(), at);
