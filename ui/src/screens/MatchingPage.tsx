@@ -200,32 +200,47 @@ function useDetail<D>(load: (id: string) => Promise<D>, id: string) {
   return { detail, setDetail, error, setError, reload, again: () => setReload((n) => n + 1) };
 }
 
-export function OfferPage(props: { id: string }) {
-  const { t, lang } = useI18n();
-  const { choices, go, recountConflicts } = useApp();
-  const guard = useRights()("offers");
-  const { detail, setDetail, error, setError, reload, again } = useDetail<OfferDetail>(api.offerShow, props.id);
+/** What an offer's or a need's page keeps: the record, its edit and remove
+ * dialogs, and the way back to its tab. */
+function useRecordPage<T>(
+  load: (id: string) => Promise<T>,
+  removeRecord: (id: string) => Promise<unknown>,
+  id: string,
+  tab: "offers" | "needs",
+) {
+  const { go, recountConflicts } = useApp();
+  const d = useDetail<T>(load, id);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const back = () => go({ screen: "matching", tab });
   const changed = () => {
-    again();
+    d.again();
     recountConflicts?.();
   };
   const remove = async () => {
     setConfirming(false);
     try {
-      await api.offerRemove(props.id);
-      go({ screen: "matching", tab: "offers" });
+      await removeRecord(id);
+      back();
     } catch (e) {
-      setError(toFailure(e).message);
+      d.setError(toFailure(e).message);
     }
   };
+  return { ...d, editing, setEditing, confirming, setConfirming, back, changed, remove };
+}
+
+export function OfferPage(props: { id: string }) {
+  const { t, lang } = useI18n();
+  const { choices } = useApp();
+  const guard = useRights()("offers");
+  const { detail, setDetail, error, reload, editing, setEditing, confirming, setConfirming, back, changed, remove } =
+    useRecordPage<OfferDetail>(api.offerShow, api.offerRemove, props.id, "offers");
   if (!detail) return error ? <ErrorBanner message={error} /> : <p class="loading">{t("common.loading")}</p>;
   const o = detail.offer;
   const what = offerWhat(o, choices.offer_categories, lang);
   return (
     <section data-testid="offer-page">
-      <button type="button" class="link" onClick={() => go({ screen: "matching", tab: "offers" })}>
+      <button type="button" class="link" onClick={back}>
         ← {t("matching.back")}
       </button>
       <div class="head">
@@ -307,30 +322,16 @@ export function OfferPage(props: { id: string }) {
 
 export function NeedPage(props: { id: string }) {
   const { t, lang } = useI18n();
-  const { choices, go, recountConflicts } = useApp();
+  const { choices, go } = useApp();
   const guard = useRights()("needs");
-  const { detail, setDetail, error, setError, reload, again } = useDetail<NeedDetail>(api.needShow, props.id);
-  const [editing, setEditing] = useState(false);
-  const [confirming, setConfirming] = useState(false);
-  const changed = () => {
-    again();
-    recountConflicts?.();
-  };
-  const remove = async () => {
-    setConfirming(false);
-    try {
-      await api.needRemove(props.id);
-      go({ screen: "matching", tab: "needs" });
-    } catch (e) {
-      setError(toFailure(e).message);
-    }
-  };
+  const { detail, setDetail, error, reload, editing, setEditing, confirming, setConfirming, back, changed, remove } =
+    useRecordPage<NeedDetail>(api.needShow, api.needRemove, props.id, "needs");
   if (!detail) return error ? <ErrorBanner message={error} /> : <p class="loading">{t("common.loading")}</p>;
   const n = detail.need;
   const what = offerWhat(n, choices.offer_categories, lang);
   return (
     <section data-testid="need-page">
-      <button type="button" class="link" onClick={() => go({ screen: "matching", tab: "needs" })}>
+      <button type="button" class="link" onClick={back}>
         ← {t("matching.back")}
       </button>
       <div class="head">

@@ -125,13 +125,11 @@ impl Kizuna {
             latitude: current.latitude,
             longitude: current.longitude,
             committed: current.committed,
+            category: current.category.clone(),
+            matched: current.proposed + current.committed > 0,
         };
         let mut cells = input.to_cells(false, &state, today())?;
-        if current.proposed + current.committed > 0
-            && cells.iter().any(|(c, v)| *c == "category" && v.as_str() != Some(current.category.as_str()))
-        {
-            return Err(Error::invalid("category", "the need has matches: it keeps its category"));
-        }
+        state.keeps_category(&cells, "need")?;
         self.need_links(input, false, &mut cells)?;
         self.recording_office(&input.office, false, &mut cells)?;
         self.store.write(|w| w.update("needs", &current.id, &cells).map(|_| ()))?;

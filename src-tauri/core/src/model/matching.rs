@@ -334,6 +334,20 @@ pub struct RecordState {
     pub longitude: Option<f64>,
     /// Committed so far: an edit may not lower the quantity below it.
     pub committed: i64,
+    pub category: String,
+    /// Whether any match (proposed or committed) was made for the record.
+    pub matched: bool,
+}
+
+impl RecordState {
+    /// A record with matches keeps its category: they were made for it.
+    pub fn keeps_category(&self, cells: &[(&'static str, CellValue)], what: &str) -> Result<()> {
+        let changed = cells.iter().any(|(c, v)| *c == "category" && v.as_str() != Some(self.category.as_str()));
+        if self.matched && changed {
+            return Err(Error::invalid("category", format!("the {what} has matches: it keeps its category")));
+        }
+        Ok(())
+    }
 }
 
 /// A whole number of things, 1 or more; required on create.
