@@ -462,3 +462,48 @@ fn figures_per_period_match_hand_counts() {
     let f = k.report_phase_figures(&phase, &Default::default()).unwrap();
     assert_eq!((f.matching.offers, f.matching.deliveries), (3, 3));
 }
+
+/// The matching index is moved in place by a match's own steps: after each
+/// of propose, accept (for less), deliver (in part), cancel and reduce, the
+/// suggestions it gives equal those of a fresh connection, which builds the
+/// index from the database.
+#[test]
+fn the_matching_index_moved_by_match_steps_gives_what_a_rebuild_gives() {
+    let (dir, mut k) = fresh("tokyo");
+    let m = member(&mut k, "A");
+    let tokyo = offer(&mut k, "computers", 50, "13", "千代田区", None);
+    let miyagi = offer(&mut k, "computers", 30, "04", "石巻市", Some(ISHINOMAKI));
+    let n1 = k.need_add(&need(&m, "computers", 20, "high", "2011-04-10")).unwrap().need.id;
+    let n2 = k.need_add(&need(&m, "computers", 45, "normal", "2011-04-11")).unwrap().need.id;
+    let seen = |k: &Kizuna| {
+        let q = on("2011-06-01");
+        let all = (
+            k.need_suggest(&n1, &q).unwrap(),
+            k.need_suggest(&n2, &q).unwrap(),
+            k.offer_suggest(&tokyo, &q).unwrap(),
+            k.offer_suggest(&miyagi, &q).unwrap(),
+        );
+        serde_json::to_string(&all).unwrap()
+    };
+    let same = |k: &Kizuna, after: &str| {
+        let rebuilt = Kizuna::open(dir.path()).unwrap();
+        assert_eq!(seen(k), seen(&rebuilt), "after {after}");
+    };
+    same(&k, "nothing");
+    let a = propose(&mut k, &tokyo, &n1, Some(20));
+    same(&k, "a proposal");
+    k.match_accept(&a, &MatchStep { quantity: Some(15), ..step("2011-05-03") }).unwrap();
+    same(&k, "an acceptance for less");
+    let b = propose(&mut k, &miyagi, &n2, Some(30));
+    k.match_accept(&b, &step("2011-05-03")).unwrap();
+    k.match_deliver(&b, &MatchStep { quantity: Some(12), ..step("2011-05-10") }).unwrap();
+    same(&k, "a partial delivery");
+    let c = propose(&mut k, &tokyo, &n2, Some(10));
+    k.match_accept(&c, &step("2011-05-04")).unwrap();
+    k.match_reduce(&c, 4).unwrap();
+    same(&k, "a reduction");
+    k.match_cancel(&a, &step("2011-05-05")).unwrap();
+    same(&k, "a cancellation");
+    let left = k.offer_show(&tokyo).unwrap().offer.remaining;
+    assert_eq!(left, 46, "50 less the 4 still accepted");
+}

@@ -1,7 +1,9 @@
 //! Donation matching benchmarks at the size the matching issue sets:
 //! suggestions for one need among 100,000 offers (target < 50 ms, warm: the
 //! in-memory matching index built), the reverse (needs for one offer among
-//! 2,000), and the first suggestion after a change (the index rebuilt).
+//! 2,000), the first suggestion after a change (the index rebuilt), and a
+//! coordinator's step: accepting a match and listing the suggestions again
+//! (the index moved in place by the match's own steps).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a bench, a panic is a failed assertion
 
@@ -11,7 +13,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
-use kizuna_core::model::matching::{NeedQuery, OfferInput, OfferQuery};
+use kizuna_core::model::matching::{MatchProposal, MatchStep, NeedQuery, OfferInput, OfferQuery};
 use kizuna_core::model::suggestion::SuggestionQuery;
 
 const MEMBERS: usize = 200;
@@ -42,6 +44,31 @@ fn matching(c: &mut Criterion) {
     });
     g.bench_function("suggest_needs_for_one_offer_among_2k", |b| {
         b.iter(|| black_box(k.offer_suggest(&offer, &q).unwrap()))
+    });
+    // Propose and accept one unit of the top offer, then suggest again;
+    // the match is cancelled after the timing so the need never runs out.
+    g.bench_function("accept_then_suggest_among_100k", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let top = k.need_suggest(&need, &q).unwrap()[0].offer.id.clone();
+                let started = std::time::Instant::now();
+                let p = MatchProposal {
+                    offer: Some(top),
+                    need: Some(need.clone()),
+                    quantity: Some(1),
+                    on: Some("2013-03-11".into()),
+                    notes: None,
+                };
+                let m = k.match_propose(&p).unwrap();
+                let step = MatchStep { on: Some("2013-03-11".into()), ..Default::default() };
+                k.match_accept(&m.id, &step).unwrap();
+                black_box(k.need_suggest(&need, &q).unwrap());
+                spent += started.elapsed();
+                k.match_cancel(&m.id, &step).unwrap();
+            }
+            spent
+        })
     });
     g.sample_size(10);
     g.bench_function("suggest_first_after_a_change", |b| {

@@ -8,12 +8,15 @@
 use chrono::NaiveDate;
 use rusqlite::Row;
 
+use crate::api::lazy_index::write_through;
 use crate::api::members::{Filter, opt_date, page_bounds};
 use crate::api::{Kizuna, new_id};
 use crate::dates::{check_order, parse_day};
 use crate::error::{Error, Result};
 use crate::model::Page;
-use crate::model::matching::{MATCH_STATUSES, Match, MatchConflict, MatchProposal, MatchQuery, MatchStep};
+use crate::model::matching::{
+    MATCH_STATUSES, Match, MatchConflict, MatchProposal, MatchQuery, MatchStep, committed_by,
+};
 use crate::model::pick;
 use crate::model::rules::MAX_QUANTITY;
 use crate::model::text;
@@ -148,8 +151,38 @@ impl Kizuna {
             ("notes", CellValue::opt_text(notes)),
         ];
         let id = new_id();
-        self.store.write(|w| w.insert("matches", &id, &cells).map(|_| ()))?;
+        // A proposal commits nothing: the index stays as it is.
+        write_through(
+            &mut self.store,
+            &self.matching_index,
+            |w| w.insert("matches", &id, &cells).map(|_| ()),
+            |_, _| {},
+        )?;
         self.match_show(&id)
+    }
+
+    /// Writes a step of match `m`, and moves its offer's and need's
+    /// remainders in the matching index by what the step changes in the
+    /// match's commitment.
+    fn write_step(&mut self, m: &Match, cells: &[(&'static str, CellValue)]) -> Result<()> {
+        let cell = |col: &str| cells.iter().find(|(c, _)| *c == col).map(|(_, v)| v);
+        let int = |col: &str| match cell(col) {
+            Some(CellValue::Integer(n)) => Some(*n),
+            _ => None,
+        };
+        let status = cell("status").and_then(|v| v.as_str()).unwrap_or(&m.status);
+        let after = committed_by(
+            status,
+            int("quantity").unwrap_or(m.quantity),
+            int("delivered_quantity").or(m.delivered_quantity),
+        );
+        let delta = after - committed_by(&m.status, m.quantity, m.delivered_quantity);
+        write_through(
+            &mut self.store,
+            &self.matching_index,
+            |w| w.update("matches", &m.id, cells).map(|_| ()),
+            |ix, _| ix.commit(&m.offer_id, &m.need_id, delta),
+        )
     }
 
     fn check_room(&self, quantity: i64, offer_left: i64, need_left: i64) -> Result<()> {
@@ -185,7 +218,7 @@ impl Kizuna {
         if quantity != m.quantity {
             cells.push(("quantity", CellValue::Integer(quantity)));
         }
-        self.store.write(|w| w.update("matches", &m.id, &cells).map(|_| ()))?;
+        self.write_step(&m, &cells)?;
         self.match_show(&m.id)
     }
 
@@ -202,7 +235,7 @@ impl Kizuna {
         check_order("on", m.accepted_on.or(m.proposed_on), Some(on))?;
         let mut cells = self.step_cells("delivered", "delivered_on", "delivered_by", on, step)?;
         cells.push(("delivered_quantity", CellValue::Integer(delivered)));
-        self.store.write(|w| w.update("matches", &m.id, &cells).map(|_| ()))?;
+        self.write_step(&m, &cells)?;
         self.match_show(&m.id)
     }
 
@@ -224,7 +257,7 @@ impl Kizuna {
         let on = step_day(&step.on)?;
         check_order("on", m.accepted_on.or(m.proposed_on), Some(on))?;
         let cells = self.step_cells(to, "closed_on", "closed_by", on, step)?;
-        self.store.write(|w| w.update("matches", &m.id, &cells).map(|_| ()))?;
+        self.write_step(&m, &cells)?;
         self.match_show(&m.id)
     }
 
@@ -239,7 +272,7 @@ impl Kizuna {
             ));
         }
         let q = whole("quantity", quantity, m.quantity)?;
-        self.store.write(|w| w.update("matches", &m.id, &[("quantity", CellValue::Integer(q))]).map(|_| ()))?;
+        self.write_step(&m, &[("quantity", CellValue::Integer(q))])?;
         self.match_show(&m.id)
     }
 

@@ -85,6 +85,17 @@ impl Commitment {
     }
 }
 
+/// What one match in `status` commits of its offer and its need, as
+/// [`Commitment`] counts it: its quantity once accepted, what was delivered
+/// once delivered, nothing otherwise.
+pub fn committed_by(status: &str, quantity: i64, delivered: Option<i64>) -> i64 {
+    match status {
+        "accepted" => quantity,
+        "delivered" => delivered.unwrap_or(quantity),
+        _ => 0,
+    }
+}
+
 /// Something offered to the network: by a fund donor, a company or other
 /// organisation of the directory, a member, or a source named in free text.
 #[derive(Debug, Clone, Serialize, TS)]
