@@ -3,8 +3,9 @@
 use rusqlite::Row;
 
 use crate::api::members::{json_list, opt_date};
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fold::fold;
 use crate::model::advocacy::{
     NetworkMembership, NetworkMembershipInput, Recommendation, RecommendationInput, RecommendationState,
@@ -46,13 +47,6 @@ fn network_from_row(r: &Row<'_>) -> rusqlite::Result<NetworkMembership> {
         ended_on: opt_date(r.get(6)?),
         notes: r.get(7)?,
     })
-}
-
-fn not_found<'a>(entity: &'static str, id: &'a str) -> impl FnOnce(rusqlite::Error) -> Error + 'a {
-    move |e| match e {
-        rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity, id: id.to_string() },
-        e => e.into(),
-    }
 }
 
 impl Kizuna {

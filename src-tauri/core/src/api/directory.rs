@@ -4,8 +4,9 @@ use rusqlite::Row;
 
 use crate::api::contact_index::ContactFilters;
 use crate::api::members::{Filter, page_bounds};
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fold::fold;
 use crate::model::Page;
 use crate::model::directory::{
@@ -83,10 +84,7 @@ impl Kizuna {
                 [id],
                 organisation_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "organisation", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("organisation", id))
     }
 
     pub fn organisation_edit(&mut self, id: &str, input: &OrganisationInput) -> Result<Organisation> {
@@ -147,10 +145,7 @@ impl Kizuna {
                 [id],
                 contact_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "contact", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("contact", id))
     }
 
     pub fn contact_edit(&mut self, id: &str, input: &ContactInput) -> Result<Contact> {

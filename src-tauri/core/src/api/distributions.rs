@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use crate::api::fund_index::Change;
 use crate::api::lazy_index::write_through;
 use crate::api::members::{json_list, opt_date};
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
 use crate::dates::parse_day;
 use crate::error::{Error, Result};
@@ -203,10 +204,7 @@ impl Kizuna {
                 [id],
                 stored_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "distribution", id: id.to_string() },
-                e => e.into(),
-            })?;
+            .map_err(not_found("distribution", id))?;
         self.with_shares(stored, false)
     }
 
@@ -406,10 +404,7 @@ impl Kizuna {
                 [id],
                 conversion_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "conversion", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("conversion", id))
     }
 
     /// Every conversion, oldest first.

@@ -3,6 +3,7 @@
 use rusqlite::Row;
 
 use crate::api::members::{Filter, page_bounds};
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -56,10 +57,7 @@ impl Kizuna {
                 [id],
                 donor_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "fund donor", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("fund donor", id))
     }
 
     pub fn donor_edit(&mut self, id: &str, input: &FundDonorInput) -> Result<FundDonor> {

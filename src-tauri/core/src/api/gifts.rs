@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use crate::api::fund_index::Change;
 use crate::api::lazy_index::write_through;
 use crate::api::members::{Filter, opt_date, page_bounds};
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::model::fund::{DonorStatement, Gift, GiftInput, GiftPage, GiftQuery, minor_units};
@@ -118,10 +119,7 @@ impl Kizuna {
                 [id],
                 gift_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "gift", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("gift", id))
     }
 
     /// A gift by id or by receipt number (R2011-000001, any case).
@@ -271,10 +269,7 @@ impl Kizuna {
         self.store
             .conn()
             .query_row(&format!("SELECT {DONOR_COLUMNS} FROM fund_donors d WHERE d.id = ?1"), [id], donor_from_row)
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "fund donor", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("fund donor", id))
     }
 
     /// Who issues receipts: the organisation's profile.

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::api::members::opt_date;
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id, pair_id};
 use crate::dates::parse_day;
 use crate::error::{Error, Result};
@@ -104,10 +105,7 @@ impl Kizuna {
                 [id],
                 list_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "mailing list", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("mailing list", id))
     }
 
     pub fn list_edit(&mut self, id: &str, input: &MailingListInput) -> Result<MailingList> {

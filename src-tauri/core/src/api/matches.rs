@@ -10,6 +10,7 @@ use rusqlite::Row;
 
 use crate::api::lazy_index::write_through;
 use crate::api::members::{Filter, opt_date, page_bounds};
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
 use crate::dates::{check_order, parse_day};
 use crate::error::{Error, Result};
@@ -304,10 +305,7 @@ impl Kizuna {
                 [id],
                 match_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "match", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("match", id))
     }
 
     /// The live matches where `condition` (over `x`, one argument) holds, newest proposal first.

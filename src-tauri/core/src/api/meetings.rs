@@ -5,6 +5,7 @@ use rusqlite::Row;
 
 use crate::api::meeting_index::{MEETING_ORDER, MeetingFilters};
 use crate::api::members::{Filter, opt_date, page_bounds};
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id, pair_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -110,10 +111,7 @@ impl Kizuna {
                 [id],
                 meeting_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "meeting", id: id.to_string() },
-                e => e.into(),
-            })?;
+            .map_err(not_found("meeting", id))?;
         let mut stmt = conn.prepare(
             "SELECT a.id, a.member_id, a.organisation_id, mb.member_no,
                     coalesce(mb.name_ja, g.name_ja, ''), coalesce(mb.name_en, g.name_en, mb.name_ja, g.name_ja, '')
@@ -397,10 +395,7 @@ impl Kizuna {
                 [id],
                 follow_up_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "follow-up", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("follow-up", id))
     }
 
     pub fn follow_up_edit(&mut self, id: &str, input: &FollowUpInput) -> Result<FollowUp> {

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, ToSql, params};
 
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -99,10 +100,7 @@ impl Kizuna {
 
     pub fn member_show(&self, id: &str) -> Result<Member> {
         let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = ?1 AND m.deleted = 0");
-        self.store.conn().query_row(&sql, [id], member_from_row).map_err(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "member", id: id.to_string() },
-            e => e.into(),
-        })
+        self.store.conn().query_row(&sql, [id], member_from_row).map_err(not_found("member", id))
     }
 
     pub fn member_edit(&mut self, id: &str, input: &MemberInput) -> Result<Member> {

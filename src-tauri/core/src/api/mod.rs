@@ -137,6 +137,15 @@ pub(crate) fn pair_id(table: &str, a: &str, b: &str) -> String {
     uuid::Builder::from_custom_bytes(bytes).into_uuid().to_string()
 }
 
+/// Maps a query for one record that found no row to `not_found`, naming
+/// the record kind and the id asked for; any other error passes through.
+pub(crate) fn not_found<'a>(entity: &'static str, id: &'a str) -> impl FnOnce(rusqlite::Error) -> Error + 'a {
+    move |e| match e {
+        rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity, id: id.to_string() },
+        e => e.into(),
+    }
+}
+
 impl Kizuna {
     fn with_store(store: Store, data_dir: &Path) -> Kizuna {
         Kizuna {

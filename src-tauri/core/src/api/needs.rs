@@ -5,6 +5,7 @@ use rusqlite::Row;
 
 use crate::api::matches::{as_field, today};
 use crate::api::members::{Filter, opt_date, page_bounds};
+use crate::api::not_found;
 use crate::api::offers::given;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
@@ -106,10 +107,7 @@ impl Kizuna {
                 [id],
                 need_from_row,
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "need", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("need", id))
     }
 
     pub(crate) fn needs_by_id(&self, ids: &[&str]) -> Result<Vec<Need>> {

@@ -6,6 +6,7 @@ use rusqlite::Row;
 
 use crate::api::matches::{as_field, today};
 use crate::api::members::{Filter, opt_date, page_bounds};
+use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
 use crate::fold::fold;
@@ -117,10 +118,7 @@ impl Kizuna {
                 [id],
                 |r| offer_from_row(r, today),
             )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "offer", id: id.to_string() },
-                e => e.into(),
-            })
+            .map_err(not_found("offer", id))
     }
 
     pub(crate) fn offers_by_id(&self, ids: &[&str]) -> Result<Vec<Offer>> {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use rusqlite::Row;
 
 use crate::api::members::{json_list, opt_date, page_bounds};
+use crate::api::not_found;
 use crate::api::site_index::Filters;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
@@ -84,10 +85,7 @@ impl Kizuna {
         let sql = format!(
             "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id = ?1 AND s.deleted = 0"
         );
-        self.store.conn().query_row(&sql, [id], site_from_row).map_err(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "site", id: id.to_string() },
-            e => e.into(),
-        })
+        self.store.conn().query_row(&sql, [id], site_from_row).map_err(not_found("site", id))
     }
 
     pub fn site_edit(&mut self, id: &str, input: &SiteInput) -> Result<Site> {
