@@ -111,6 +111,19 @@ impl<'de> Deserialize<'de> for ProjectDate {
     }
 }
 
+/// Today in this computer's time zone: the day a record made now is dated.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// A day typed as YYYY-MM-DD, or today when none is given.
+pub fn day_or_today(field: &str, v: Option<&str>) -> Result<NaiveDate> {
+    match v.filter(|v| !v.trim().is_empty()) {
+        Some(v) => parse_day(field, v),
+        None => Ok(today()),
+    }
+}
+
 /// Parses a plain calendar date given as YYYY-MM-DD.
 pub fn parse_day(field: &str, s: &str) -> Result<NaiveDate> {
     ymd(s.trim()).ok_or_else(|| Error::invalid(field, format!("'{}' is not a date: use YYYY-MM-DD", s.trim())))

@@ -8,7 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::api::Kizuna;
 use crate::api::meetings::{FOLLOW_UP_COLUMNS, FOLLOW_UP_FROM, follow_up_from_row};
 use crate::api::members::opt_date;
-use crate::dates::{check_order, parse_day};
+use crate::dates::{check_order, day_or_today, parse_day};
 use crate::error::Result;
 use crate::model::meeting::{CoordinationQuery, CoordinationStats, OutreachMember};
 use crate::prefecture::Prefecture;
@@ -38,10 +38,7 @@ pub(crate) fn median(counts: &mut [i64]) -> Option<Decimal> {
 impl Kizuna {
     pub fn coordination_stats(&self, q: &CoordinationQuery) -> Result<CoordinationStats> {
         let from = q.from.as_deref().filter(|d| !d.trim().is_empty()).map(|d| parse_day("from", d)).transpose()?;
-        let to = match q.to.as_deref().filter(|d| !d.trim().is_empty()) {
-            Some(d) => parse_day("to", d)?,
-            None => chrono::Local::now().date_naive(),
-        };
+        let to = day_or_today("to", q.to.as_deref())?;
         check_order("to", from, Some(to))?;
         let office =
             q.office.as_deref().filter(|o| !o.trim().is_empty()).map(|o| self.office_resolve(o)).transpose()?;

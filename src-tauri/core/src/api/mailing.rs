@@ -2,13 +2,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::api::members::opt_date;
 use crate::api::not_found;
 use crate::api::{Kizuna, new_id, pair_id};
-use crate::dates::parse_day;
+use crate::dates::{day_or_today, parse_day};
 use crate::error::{Error, Result};
 use crate::model::mailing::{
     ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
@@ -55,13 +54,6 @@ fn subscription_from_row(r: &Row<'_>) -> rusqlite::Result<Subscription> {
         opted_out_on: opt_date(r.get(8)?),
         bounced: r.get::<_, Option<i64>>(9)?.unwrap_or(0) == 1,
     })
-}
-
-fn day_or_today(field: &str, v: Option<&str>) -> Result<NaiveDate> {
-    match v.filter(|v| !v.trim().is_empty()) {
-        Some(v) => parse_day(field, v),
-        None => Ok(chrono::Local::now().date_naive()),
-    }
 }
 
 /// A subscription (alias `s`) that ran at some time between ?1 and ?2:

@@ -12,7 +12,7 @@ use crate::api::lazy_index::write_through;
 use crate::api::members::{Filter, opt_date, page_bounds};
 use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
-use crate::dates::{check_order, parse_day};
+use crate::dates::{check_order, parse_day, today};
 use crate::error::{Error, Result};
 use crate::model::Page;
 use crate::model::matching::{
@@ -69,10 +69,6 @@ pub(crate) fn match_from_row(r: &Row<'_>) -> rusqlite::Result<Match> {
         member_name_ja: r.get(23)?,
         member_name_en: r.get(24)?,
     })
-}
-
-pub(crate) fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 /// A record named in a field that is not there: the field's error, so the

@@ -10,8 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::api::Kizuna;
 use crate::api::coordination::median;
-use crate::api::matches::today;
-use crate::dates::{check_order, parse_day};
+use crate::dates::{check_order, day_or_today, parse_day};
 use crate::error::Result;
 use crate::model::matching::{CATEGORIES, CategoryFlow, MatchingQuery, MatchingStats, MemberReceipt};
 
@@ -23,10 +22,7 @@ const DELIVERED: &str = "FROM matches x JOIN offers o ON o.id = x.offer_id JOIN 
 impl Kizuna {
     pub fn matching_stats(&self, q: &MatchingQuery) -> Result<MatchingStats> {
         let from = q.from.as_deref().filter(|d| !d.trim().is_empty()).map(|d| parse_day("from", d)).transpose()?;
-        let to = match q.to.as_deref().filter(|d| !d.trim().is_empty()) {
-            Some(d) => parse_day("to", d)?,
-            None => today(),
-        };
+        let to = day_or_today("to", q.to.as_deref())?;
         check_order("to", from, Some(to))?;
         let (a, b) = (from.map_or_else(|| "0000-01-01".to_string(), |d| d.to_string()), to.to_string());
         let conn = self.store.conn();

@@ -7,6 +7,7 @@ use crate::api::meeting_index::{MEETING_ORDER, MeetingFilters};
 use crate::api::members::{Filter, opt_date, page_bounds};
 use crate::api::not_found;
 use crate::api::{Kizuna, new_id, pair_id};
+use crate::dates::today;
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::Page;
@@ -83,10 +84,6 @@ pub(crate) fn follow_up_from_row(r: &Row<'_>) -> rusqlite::Result<FollowUp> {
         meeting_topic_ja: r.get(12)?,
         meeting_topic_en: r.get(13)?,
     })
-}
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 impl Kizuna {

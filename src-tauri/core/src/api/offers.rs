@@ -4,10 +4,11 @@
 use chrono::NaiveDate;
 use rusqlite::Row;
 
-use crate::api::matches::{as_field, today};
+use crate::api::matches::as_field;
 use crate::api::members::{Filter, opt_date, page_bounds};
 use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
+use crate::dates::today;
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::Page;

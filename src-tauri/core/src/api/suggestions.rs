@@ -7,8 +7,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 
 use crate::api::Kizuna;
-use crate::api::matches::today;
-use crate::dates::parse_day;
+use crate::dates::{parse_day, today};
 use crate::error::Result;
 use crate::model::suggestion::{Assessment, Suggestion, SuggestionQuery, assess, in_time, suggestion};
 
