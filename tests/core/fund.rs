@@ -478,6 +478,7 @@ proptest! {
             let dist = k.distribute(&distribution(&amount, currency, &on, &ids)).unwrap();
             let parts: Vec<i128> = dist.shares.iter().map(|s| minor_units(s.amount)).collect();
             prop_assert_eq!(parts.iter().sum::<i128>(), i128::from(*units));
+            prop_assert_eq!(minor_units(dist.shares_total), i128::from(*units));
             prop_assert!(parts.iter().max().unwrap() - parts.iter().min().unwrap() <= 1);
             let shown = k.distribution_show(dist.id.as_deref().unwrap()).unwrap();
             prop_assert_eq!(shown.shares.iter().map(|s| minor_units(s.amount)).collect::<Vec<_>>(), parts);

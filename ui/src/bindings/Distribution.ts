@@ -14,4 +14,8 @@ cursor: number, remainder: number, eligible_on: string | null, prefectures: Arra
 /**
  * In member_order: the first `remainder` have one more minor unit.
  */
-shares: Array<Share>, dry_run: boolean, };
+shares: Array<Share>, 
+/**
+ * The shares added up, stated beside `amount` so a reader sees they are equal.
+ */
+shares_total: Money, dry_run: boolean, };

@@ -9,7 +9,6 @@ import { Field } from "../components/Field";
 import { TypeAhead } from "../components/TypeAhead";
 import { useSubmit } from "../form";
 import { formatCount, formatDate, formatMoney, todayIso } from "../format";
-import { sumMoney } from "../fund";
 import { type Lang, pick, useI18n } from "../i18n";
 import { CURRENCIES } from "./FundGifts";
 
@@ -220,10 +219,7 @@ export function FundDistribute() {
 function Shares(props: { d: Distribution; testId: string }) {
   const { t, lang } = useI18n();
   const { d } = props;
-  const sum = sumMoney(
-    d.shares.map((s) => s.amount),
-    d.amount.currency,
-  );
+  const sum = d.shares_total;
   return (
     <div class="card" data-testid={props.testId}>
       <h3>

@@ -283,6 +283,7 @@ impl Kizuna {
     /// A stored distribution with its shares derived and members named.
     fn with_shares(&self, d: StoredDistribution, dry_run: bool) -> Result<Distribution> {
         let parts = split_parts(minor_units(d.amount), d.order.len());
+        let shares_total = from_minor(parts.iter().sum(), d.amount.currency);
         let names = self.member_names(&d.order)?;
         let shares = d
             .order
@@ -312,6 +313,7 @@ impl Kizuna {
             prefectures: d.prefectures,
             notes: d.notes,
             shares,
+            shares_total,
             dry_run,
         })
     }

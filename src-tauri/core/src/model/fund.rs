@@ -352,6 +352,8 @@ pub struct Distribution {
     pub notes: Option<String>,
     /// In member_order: the first `remainder` have one more minor unit.
     pub shares: Vec<Share>,
+    /// The shares added up, stated beside `amount` so a reader sees they are equal.
+    pub shares_total: Money,
     pub dry_run: bool,
 }
 
