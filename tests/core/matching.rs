@@ -293,9 +293,15 @@ fn the_steps_of_a_match_refuse_what_its_state_does_not_allow() {
     assert_eq!(field_of(k.match_deliver(&first, &too_much).unwrap_err()), "quantity");
     assert_eq!(field_of(k.match_deliver(&first, &step("2011-05-01")).unwrap_err()), "on");
     // Decline the second; cancel the first: everything is released.
+    // What each status allows, as the match states it for a front end.
+    use kizuna_core::model::matching::MatchAction::*;
+    assert_eq!(k.match_show(&second).unwrap().actions, [Accept, Decline, Reduce]);
+    assert_eq!(k.match_show(&first).unwrap().actions, [Deliver, Cancel, Reduce]);
     let declined = k.match_decline(&second, &step("2011-05-04")).unwrap();
     assert_eq!((declined.status.as_str(), declined.closed_by_code.as_deref()), ("declined", Some("tokyo")));
-    k.match_cancel(&first, &step("2011-05-05")).unwrap();
+    assert!(declined.actions.is_empty());
+    let cancelled = k.match_cancel(&first, &step("2011-05-05")).unwrap();
+    assert!(cancelled.actions.is_empty());
     assert_eq!(k.offer_show(&o).unwrap().offer.remaining, 10);
     assert!(k.match_deliver(&first, &step("2011-05-06")).is_err(), "a cancelled match stays cancelled");
 
@@ -303,7 +309,9 @@ fn the_steps_of_a_match_refuse_what_its_state_does_not_allow() {
     let third = propose(&mut k, &o, &a, Some(10));
     k.match_accept(&third, &step("2011-05-06")).unwrap();
     k.match_deliver(&third, &MatchStep { on: Some("2011-05-08".into()), quantity: Some(7), notes: None }).unwrap();
-    let shown = k.offer_show(&o).unwrap().offer;
+    let shown = k.offer_show(&o).unwrap();
+    assert!(shown.matches.iter().find(|x| x.id == third).unwrap().actions.is_empty(), "a delivered match is closed");
+    let shown = shown.offer;
     assert_eq!((shown.committed, shown.delivered, shown.remaining), (7, 7, 3));
     assert_eq!(k.need_show(&a).unwrap().need.remaining, 3);
     // An offer with an open match cannot be removed; without, it can.

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Reason } from "./bindings/Reason";
-import type { Suggestion } from "./bindings/Suggestion";
-import { acceptQuantity, actionsFor, parseQuantity, points, reasonText, withUnit } from "./matching";
+import { parseQuantity, points, reasonText, withUnit } from "./matching";
 
 const URGENCIES = [
   { code: "high", en: "High", ja: "高" },
@@ -58,26 +57,6 @@ describe("a suggestion's reasons", () => {
     expect(points(27)).toBe("+27");
     expect(points(4.444)).toBe("+4.4");
     expect(points(0)).toBe("+0");
-  });
-});
-
-describe("accepting a suggestion", () => {
-  const s = (offer: number, need: number) =>
-    ({ offer: { remaining: offer }, need: { remaining: need } }) as unknown as Suggestion;
-  it("carries what the offer has left or the need lacks, whichever is less", () => {
-    expect(acceptQuantity(s(50, 20))).toBe(20);
-    expect(acceptQuantity(s(30, 45))).toBe(30);
-    expect(acceptQuantity(s(-10, 5))).toBe(0);
-  });
-});
-
-describe("a match's steps", () => {
-  it("follow the core's life of a match", () => {
-    expect(actionsFor({ status: "proposed" })).toEqual(["accept", "decline", "reduce"]);
-    expect(actionsFor({ status: "accepted" })).toEqual(["deliver", "cancel", "reduce"]);
-    for (const closed of ["delivered", "declined", "cancelled", "unknown"]) {
-      expect(actionsFor({ status: closed })).toEqual([]);
-    }
   });
 });
 

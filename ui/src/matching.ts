@@ -1,11 +1,9 @@
 // Donation matching, the parts that are plain data: a suggestion's reasons
 // in the UI language (from the core's structured codes, never its English
-// or Japanese text), what accepting a suggestion carries, and which steps a
-// match in a given status may take.
+// or Japanese text), quantities as typed, and quantities with their unit.
+// What a match may do next and what accepting carries come from the core.
 import type { Choice } from "./bindings/Choice";
-import type { Match } from "./bindings/Match";
 import type { Reason } from "./bindings/Reason";
-import type { Suggestion } from "./bindings/Suggestion";
 import { label } from "./app-context";
 import { formatCount } from "./format";
 import { type Lang, translate } from "./i18n";
@@ -49,28 +47,6 @@ export function reasonText(r: Reason, lang: Lang, urgencies: Choice[], unit?: st
 export function points(p: number): string {
   const rounded = Math.round(p * 10) / 10;
   return `+${Number.isInteger(rounded) ? rounded.toFixed(0) : rounded.toFixed(1)}`;
-}
-
-/** What accepting a suggestion carries by default: what the offer has left
- * or the need still lacks, whichever is less (never below 0). */
-export function acceptQuantity(s: Suggestion): number {
-  return Math.max(0, Math.min(s.offer.remaining, s.need.remaining));
-}
-
-export type MatchAction = "accept" | "deliver" | "decline" | "cancel" | "reduce";
-
-/** The steps the core allows from a match's status: a proposed match is
- * accepted or declined, an accepted one delivered or cancelled; both may be
- * reduced; a delivered, declined or cancelled match is closed. */
-export function actionsFor(m: Pick<Match, "status">): MatchAction[] {
-  switch (m.status) {
-    case "proposed":
-      return ["accept", "decline", "reduce"];
-    case "accepted":
-      return ["deliver", "cancel", "reduce"];
-    default:
-      return [];
-  }
 }
 
 /** A whole number of things from what was typed, or null: "20", " 20 ",

@@ -16,7 +16,7 @@ import { Modal } from "../components/Modal";
 import { useSubmit } from "../form";
 import { formatCount, formatDate } from "../format";
 import { pick, useI18n } from "../i18n";
-import { acceptQuantity, parseQuantity, points, reasonText, withUnit } from "../matching";
+import { parseQuantity, points, reasonText, withUnit } from "../matching";
 import { MatchTable, needFor, offerWhat, placeText } from "./MatchingParts";
 import { NeedForm } from "./MatchingNeeds";
 import { OfferForm } from "./MatchingOffers";
@@ -38,7 +38,7 @@ function AcceptDialog(props: { suggestion: Suggestion; onDone: (m: Match) => voi
   const { t, lang } = useI18n();
   const { choices } = useApp();
   const s = props.suggestion;
-  const [quantity, setQuantity] = useState(String(acceptQuantity(s)));
+  const [quantity, setQuantity] = useState(String(s.quantity));
   const [notes, setNotes] = useState("");
   const { errors, general, busy, submit } = useSubmit(["quantity", "notes"]);
   const save = async (e: Event) => {

@@ -18,7 +18,8 @@ import { TypeAhead } from "../components/TypeAhead";
 import { useSubmit } from "../form";
 import { formatDate } from "../format";
 import { type Lang, pick, useI18n } from "../i18n";
-import { type MatchAction, actionsFor, parseQuantity, withUnit } from "../matching";
+import type { MatchAction } from "../bindings/MatchAction";
+import { parseQuantity, withUnit } from "../matching";
 import { officeName, useOffices } from "../offices";
 
 /** A record chosen in a picker, shown as a chip. */
@@ -324,7 +325,7 @@ export function MatchTable(props: {
                 </td>
                 <td class="num">{m.delivered_quantity ?? ""}</td>
                 <td class="row-actions">
-                  {actionsFor(m).map((a) => (
+                  {m.actions.map((a) => (
                     <button
                       type="button"
                       data-action={a}

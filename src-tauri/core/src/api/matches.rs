@@ -16,7 +16,7 @@ use crate::dates::{check_order, parse_day, today};
 use crate::error::{Error, Result};
 use crate::model::Page;
 use crate::model::matching::{
-    MATCH_STATUSES, Match, MatchConflict, MatchProposal, MatchQuery, MatchStep, committed_by,
+    MATCH_STATUSES, Match, MatchAction, MatchConflict, MatchProposal, MatchQuery, MatchStep, committed_by, next_actions,
 };
 use crate::model::pick;
 use crate::model::rules::MAX_QUANTITY;
@@ -42,12 +42,14 @@ pub(crate) const MATCH_FROM: &str = "matches x
     LEFT JOIN offices f4 ON f4.id = x.closed_by";
 
 pub(crate) fn match_from_row(r: &Row<'_>) -> rusqlite::Result<Match> {
+    let status = r.get::<_, Option<String>>(4)?.unwrap_or_else(|| "proposed".into());
     Ok(Match {
         id: r.get(0)?,
         offer_id: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
         need_id: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
         quantity: r.get::<_, Option<i64>>(3)?.unwrap_or(0),
-        status: r.get::<_, Option<String>>(4)?.unwrap_or_else(|| "proposed".into()),
+        actions: next_actions(&status).to_vec(),
+        status,
         proposed_on: opt_date(r.get(5)?),
         proposed_by: r.get(6)?,
         proposed_by_code: r.get(7)?,
@@ -202,7 +204,7 @@ impl Kizuna {
     /// offer has less left (or the need lacks less) than that now.
     pub fn match_accept(&mut self, id: &str, step: &MatchStep) -> Result<Match> {
         let m = self.match_show(id)?;
-        if m.status != "proposed" {
+        if !m.actions.contains(&MatchAction::Accept) {
             return Err(wrong_status(&m, "accepted", "proposed"));
         }
         let quantity = whole("quantity", step.quantity.unwrap_or(m.quantity), m.quantity)?;
@@ -224,7 +226,7 @@ impl Kizuna {
     /// new match).
     pub fn match_deliver(&mut self, id: &str, step: &MatchStep) -> Result<Match> {
         let m = self.match_show(id)?;
-        if m.status != "accepted" {
+        if !m.actions.contains(&MatchAction::Deliver) {
             return Err(wrong_status(&m, "delivered", "accepted"));
         }
         let delivered = whole("quantity", step.quantity.unwrap_or(m.quantity), m.quantity)?;
@@ -238,17 +240,24 @@ impl Kizuna {
 
     /// Declines a proposed match.
     pub fn match_decline(&mut self, id: &str, step: &MatchStep) -> Result<Match> {
-        self.match_close(id, step, "proposed", "declined")
+        self.match_close(id, step, MatchAction::Decline, "proposed", "declined")
     }
 
     /// Cancels an accepted match, releasing its quantity.
     pub fn match_cancel(&mut self, id: &str, step: &MatchStep) -> Result<Match> {
-        self.match_close(id, step, "accepted", "cancelled")
+        self.match_close(id, step, MatchAction::Cancel, "accepted", "cancelled")
     }
 
-    fn match_close(&mut self, id: &str, step: &MatchStep, from: &str, to: &'static str) -> Result<Match> {
+    fn match_close(
+        &mut self,
+        id: &str,
+        step: &MatchStep,
+        action: MatchAction,
+        from: &str,
+        to: &'static str,
+    ) -> Result<Match> {
         let m = self.match_show(id)?;
-        if m.status != from {
+        if !m.actions.contains(&action) {
             return Err(wrong_status(&m, to, from));
         }
         let on = step_day(&step.on)?;
@@ -262,7 +271,7 @@ impl Kizuna {
     /// resolve an over-committed offer without dropping a match.
     pub fn match_reduce(&mut self, id: &str, quantity: i64) -> Result<Match> {
         let m = self.match_show(id)?;
-        if m.status != "proposed" && m.status != "accepted" {
+        if !m.actions.contains(&MatchAction::Reduce) {
             return Err(Error::invalid(
                 "status",
                 format!("match {} is {}: only a proposed or accepted match can be reduced", m.id, m.status),

@@ -96,6 +96,31 @@ pub fn committed_by(status: &str, quantity: i64, delivered: Option<i64>) -> i64 
     }
 }
 
+/// A step a person can take on a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MatchAction {
+    Accept,
+    Deliver,
+    Decline,
+    Cancel,
+    Reduce,
+}
+
+/// The steps a match in `status` allows: a proposed match is accepted,
+/// declined or reduced; an accepted one delivered, cancelled or reduced;
+/// a delivered, declined or cancelled match is closed. The core's steps
+/// check this table, and a front end offers what it lists.
+pub fn next_actions(status: &str) -> &'static [MatchAction] {
+    use MatchAction::*;
+    match status {
+        "proposed" => &[Accept, Decline, Reduce],
+        "accepted" => &[Deliver, Cancel, Reduce],
+        _ => &[],
+    }
+}
+
 /// Something offered to the network: by a fund donor, a company or other
 /// organisation of the directory, a member, or a source named in free text.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -221,6 +246,8 @@ pub struct Match {
     pub member_id: Option<String>,
     pub member_name_ja: Option<String>,
     pub member_name_en: Option<String>,
+    /// What can be done to it now ([`next_actions`] of its status).
+    pub actions: Vec<MatchAction>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
