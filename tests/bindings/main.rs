@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use kizuna_core::ApiError;
+use kizuna_core::api::MemberRemoved;
 use kizuna_core::api::doctor::DoctorReport;
 use kizuna_core::api::removed::RemovedRecord;
 use kizuna_core::api::{
@@ -41,6 +42,7 @@ use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::profile::Profile;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::model::suggestion::{Suggestion, SuggestionQuery};
+use kizuna_core::municipality::Municipality;
 use kizuna_core::sync::{AutoSync, HubSyncReport, SyncProgress, SyncStatus};
 use ts_rs::TS;
 
@@ -142,6 +144,8 @@ fn render(into: &Path) {
         SuggestionQuery,
         MatchingQuery,
         MatchingStats,
+        MemberRemoved,
+        Municipality,
     );
 }
 

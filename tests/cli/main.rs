@@ -14,6 +14,7 @@ mod coordination;
 mod fund;
 mod matching;
 mod secrets;
+mod usability;
 use common::kizuna;
 
 fn ok_json(dir: &Path, args: &[&str]) -> Value {
@@ -185,7 +186,8 @@ fn rejected_commands_name_the_problem_and_change_no_byte() {
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["member", "add", "--name-ja", "x", "--name-en", "y", "--prefecture", "Narnia"], "prefecture"),
         (vec!["member", "add", "--name-ja", "x", "--name-en", "y", "--email", "nope"], "email"),
-        (vec!["member", "add", "--name-ja", "x"], "name_en"),
+        // The Japanese name is the one a member needs (a Japanese-only NGO has no English one).
+        (vec!["member", "add", "--name-en", "x"], "--name-ja: is required"),
         (vec!["member", "edit", "no-such-id", "--name-en", "z"], "no-such-id"),
         (
             vec![
@@ -196,7 +198,7 @@ fn rejected_commands_name_the_problem_and_change_no_byte() {
                 "--prefecture",
                 "04",
                 "--municipality",
-                "m",
+                "石巻市",
                 "--name",
                 "n",
                 "--opened",
@@ -207,11 +209,11 @@ fn rejected_commands_name_the_problem_and_change_no_byte() {
             "end date 2012-04-01 is before start date 2012-05-01",
         ),
         (
-            vec!["site", "add", "--member", &id, "--prefecture", "99", "--municipality", "m", "--name", "n"],
+            vec!["site", "add", "--member", &id, "--prefecture", "99", "--municipality", "石巻市", "--name", "n"],
             "unknown prefecture '99'",
         ),
         (
-            vec!["site", "add", "--member", "ghost", "--prefecture", "04", "--municipality", "m", "--name", "n"],
+            vec!["site", "add", "--member", "ghost", "--prefecture", "04", "--municipality", "石巻市", "--name", "n"],
             "no member with id ghost",
         ),
         (
@@ -223,13 +225,13 @@ fn rejected_commands_name_the_problem_and_change_no_byte() {
                 "--prefecture",
                 "04",
                 "--municipality",
-                "m",
+                "石巻市",
                 "--name",
                 "n",
                 "--opened",
                 "2011/03/20",
             ],
-            "opened_on",
+            "--opened: '2011/03/20' is not a date: use YYYY-MM-DD",
         ),
         (
             vec![
@@ -442,7 +444,7 @@ fn an_amount_that_would_overflow_is_a_clear_error_not_a_panic() {
     );
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("error[invalid_input]: amount:"), "{err}");
+    assert!(err.contains("error[invalid_input]: --amount:"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(ok_json(dir.path(), &["grant", "list"])["totals"][0]["amount"], "698709.00");
 }

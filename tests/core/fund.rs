@@ -325,9 +325,11 @@ fn by_default_members_with_an_active_site_in_the_affected_prefectures_share() {
             member_id: Some(m.into()),
             prefecture: Some(pref.into()),
             municipality: Some("どこか".into()),
+            municipality_free: Some(true),
             name: Some(format!("拠点 {m} {pref}")),
             status: Some(status.into()),
-            opened_on: Some(opened.into()),
+            // A planned site has not opened: it takes no date.
+            opened_on: (status != "planned").then(|| opened.into()),
             closed_on: closed.map(String::from),
             ..Default::default()
         })

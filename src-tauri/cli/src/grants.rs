@@ -11,7 +11,10 @@ pub enum GrantCommand {
     /// Every grant with its phases and the total granted
     List,
     /// A grant (by its id or one of its phases' ids): phases, amounts, totals, activities, partners
-    Show { id: String },
+    Show {
+        /// A grant's or phase's id, or a unique prefix of it (8+ characters)
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -110,10 +113,12 @@ pub fn run_grant(cmd: GrantCommand, k: &Kizuna, out: &Out) -> Result<(), Error> 
             let all = k.grant_list()?;
             out.emit(&all, |o| {
                 let mut parts: Vec<String> = o.grants.iter().map(|g| describe(g, false)).collect();
-                parts.push(format!(
-                    "TOTAL GRANTED: {}",
-                    o.totals.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" + ")
-                ));
+                parts.push(if o.totals.is_empty() {
+                    // A newly joined office holds no grants until its first sync.
+                    "No grants yet (an office receives them from HQ when it syncs)".to_string()
+                } else {
+                    format!("TOTAL GRANTED: {}", o.totals.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(" + "))
+                });
                 parts.join("\n")
             });
         }

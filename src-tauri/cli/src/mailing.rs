@@ -159,7 +159,7 @@ fn export(args: ExportArgs, k: &Kizuna, out: &Out) -> Result<(), Error> {
         }
         None if out.json => out.emit(&e, |_| String::new()),
         None => {
-            print!("{}", e.content);
+            crate::output::print_stdout(&e.content);
             eprintln!("{summary}");
         }
     }

@@ -4,63 +4,88 @@ use clap::{Args, Subcommand};
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::{Error, Kizuna};
 
-use crate::output::Out;
+use crate::output::{Out, prefecture_names};
 
 #[derive(Subcommand)]
 pub enum MemberCommand {
-    /// Register a member NGO
-    Add(MemberFields),
+    /// Register a member NGO (--name-ja is required)
+    Add {
+        #[command(flatten)]
+        fields: MemberFields,
+        /// Register it even if a member of the same name (legal form aside) works in the same prefecture
+        #[arg(long)]
+        allow_duplicate: bool,
+    },
     /// List members
     List {
+        /// Only members working in this prefecture (JIS code, English or Japanese name)
         #[arg(long)]
         prefecture: Option<String>,
         /// Matches names, reading, number, contact and email; width- and kana-insensitive
         #[arg(long)]
         search: Option<String>,
+        /// active, suspended or withdrawn
         #[arg(long)]
         status: Option<String>,
-        /// name_en, name_ja, member_no or sites
+        /// name_en, name_ja, reading, member_no or sites
         #[arg(long)]
         sort: Option<String>,
+        /// Reverse the order
         #[arg(long)]
         desc: bool,
+        /// Skip this many members
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Show a member by member number (TNO-0003), id or unique id prefix (8+ characters)
     Show {
+        /// Member number, id or unique id prefix
         id: String,
     },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// Member number, id or unique id prefix
         id: String,
         #[command(flatten)]
         fields: MemberFields,
     },
-    /// Remove a member and its sites
+    /// Remove a member; one with sites only with --cascade (they are removed too). `kizuna removed restore` brings them back
     Remove {
+        /// Member number, id or unique id prefix
         id: String,
+        /// Also remove the member's sites (the refusal without it says how many)
+        #[arg(long)]
+        cascade: bool,
     },
 }
 
 #[derive(Args)]
 pub struct MemberFields {
+    /// Japanese name (required to add)
     #[arg(long)]
     name_ja: Option<String>,
+    /// English name (optional: a Japanese-only organisation needs none)
     #[arg(long)]
     name_en: Option<String>,
-    /// Kana reading of the Japanese name
+    /// Kana reading of the Japanese name (hiragana or katakana, no kanji)
     #[arg(long)]
     reading: Option<String>,
+    /// npo, general_incorporated, public_interest, social_welfare, voluntary or other
     #[arg(long)]
     legal_form: Option<String>,
+    /// Contact person
     #[arg(long)]
     contact: Option<String>,
+    /// E-mail address
     #[arg(long)]
     email: Option<String>,
+    /// Phone number
     #[arg(long)]
     phone: Option<String>,
+    /// Postal address
     #[arg(long)]
     address: Option<String>,
     /// Repeatable: a JIS code, English or Japanese name
@@ -69,10 +94,13 @@ pub struct MemberFields {
     /// active, suspended or withdrawn
     #[arg(long)]
     status: Option<String>,
+    /// Day it joined the network, YYYY-MM-DD
     #[arg(long)]
     joined: Option<String>,
+    /// Day it left the network, YYYY-MM-DD
     #[arg(long)]
     left: Option<String>,
+    /// Free-text notes
     #[arg(long)]
     notes: Option<String>,
     /// Also funded through the donor's relief fund (true/false)
@@ -97,6 +125,7 @@ impl MemberFields {
             left_on: self.left,
             notes: self.notes,
             donor_fund_partner: self.donor_fund_partner,
+            allow_duplicate: None,
         }
     }
 }
@@ -114,7 +143,7 @@ pub fn describe(m: &Member) -> String {
     line("email", m.email.as_deref());
     line("phone", m.phone.as_deref());
     line("address", m.address.as_deref());
-    line("prefectures", Some(&m.prefectures.join(", ")));
+    line("prefectures", Some(&prefecture_names(&m.prefectures)));
     line("status", Some(&m.status));
     line("joined", m.joined_on.map(|d| d.to_string()).as_deref());
     line("left", m.left_on.map(|d| d.to_string()).as_deref());
@@ -125,8 +154,9 @@ pub fn describe(m: &Member) -> String {
 
 pub fn run(cmd: MemberCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
     match cmd {
-        MemberCommand::Add(f) => {
-            let m = k.member_add(&f.input())?;
+        MemberCommand::Add { fields, allow_duplicate } => {
+            let input = MemberInput { allow_duplicate: Some(allow_duplicate), ..fields.input() };
+            let m = k.member_add(&input)?;
             out.emit(&m, describe);
         }
         MemberCommand::List { prefecture, search, status, sort, desc, offset, limit } => {
@@ -151,7 +181,7 @@ pub fn run(cmd: MemberCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                             m.id,
                             m.name_ja,
                             m.name_en,
-                            m.prefectures.join(","),
+                            prefecture_names(&m.prefectures),
                             m.site_count
                         )
                     })
@@ -165,9 +195,18 @@ pub fn run(cmd: MemberCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
             let m = k.member_edit(&id, &fields.input())?;
             out.emit(&m, describe);
         }
-        MemberCommand::Remove { id } => {
-            k.member_remove(&id)?;
-            out.emit(&serde_json::json!({ "removed": id }), |_| format!("Removed member {id}"));
+        MemberCommand::Remove { id, cascade } => {
+            let r = k.member_remove(&id, cascade)?;
+            out.emit(&r, |r| {
+                let mut s = format!("Removed member {} {}", r.member_no, r.id);
+                if r.sites_removed > 0 {
+                    s.push_str(&format!(
+                        " and its {} site(s), {} of them active; `kizuna removed list` shows them, `kizuna removed restore ID` brings each back",
+                        r.sites_removed, r.active_sites_removed
+                    ));
+                }
+                s
+            });
         }
     }
     Ok(())

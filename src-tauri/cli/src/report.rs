@@ -26,16 +26,19 @@ pub enum ReportCommand {
     Phase {
         /// The phase's id (see `kizuna grant list`)
         id: String,
+        /// Where to write the PDF
         #[arg(long)]
         out: PathBuf,
-        /// First day of the reporting period (YYYY-MM-DD); default: the phase's start
+        /// First day of the reporting period (YYYY-MM-DD, or YYYY-MM from the month's first day); default: the phase's start
         #[arg(long)]
         period_start: Option<String>,
-        /// Last day of the reporting period (YYYY-MM-DD); default: the phase's end
+        /// Last day of the reporting period (YYYY-MM-DD, or YYYY-MM to the month's last day); default: the phase's end
         #[arg(long)]
         period_end: Option<String>,
+        /// en (default) or ja
         #[arg(long)]
         lang: Option<String>,
+        /// The day the records are stated as of (YYYY-MM-DD); default: the latest change
         #[arg(long)]
         as_of: Option<String>,
     },

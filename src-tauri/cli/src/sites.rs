@@ -4,72 +4,97 @@ use clap::{Args, Subcommand};
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::{Error, Kizuna};
 
-use crate::output::Out;
+use crate::output::{Out, prefecture_name};
 
 #[derive(Subcommand)]
 pub enum SiteCommand {
-    /// Add a relief site run by a member
+    /// Add a relief site run by a member (--member, --prefecture, --municipality and --name are required)
     Add(SiteFields),
+    /// List sites
     List {
+        /// Only sites in this prefecture (JIS code, English or Japanese name)
         #[arg(long)]
         prefecture: Option<String>,
+        /// Only sites of this member (member number, id or unique id prefix)
         #[arg(long)]
         member: Option<String>,
+        /// Matches name, municipality and address; width- and kana-insensitive
         #[arg(long)]
         search: Option<String>,
+        /// planned, active or closed
         #[arg(long)]
         status: Option<String>,
+        /// Only sites working in this sector
         #[arg(long)]
         sector: Option<String>,
+        /// Skip this many sites
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Show a site by id or unique id prefix (8+ characters)
     Show {
+        /// Site id or unique id prefix
         id: String,
     },
     /// Change only the fields given
     Edit {
+        /// Site id or unique id prefix
         id: String,
         #[command(flatten)]
         fields: SiteFields,
     },
+    /// Remove a site (`kizuna removed restore ID` brings it back)
     Remove {
+        /// Site id or unique id prefix
         id: String,
     },
 }
 
 #[derive(Args)]
 pub struct SiteFields {
+    /// The member running it: member number (TNO-0003), id or unique id prefix (required to add)
     #[arg(long)]
     member: Option<String>,
+    /// JIS code, English or Japanese name (required to add)
     #[arg(long)]
     prefecture: Option<String>,
+    /// A municipality of the prefecture, as in JIS X 0402 (石巻市, 上閉伊郡大槌町) (required to add)
     #[arg(long)]
     municipality: Option<String>,
+    /// Take --municipality as typed: it is not in the JIS X 0402 list
+    #[arg(long)]
+    municipality_free: bool,
+    /// Japanese name of the site (required to add)
     #[arg(long)]
     name: Option<String>,
+    /// English name of the site
     #[arg(long)]
     name_en: Option<String>,
+    /// Street address
     #[arg(long)]
     address: Option<String>,
+    /// Latitude, decimal degrees (with --lon)
     #[arg(long, allow_hyphen_values = true)]
     lat: Option<String>,
+    /// Longitude, decimal degrees (with --lat)
     #[arg(long, allow_hyphen_values = true)]
     lon: Option<String>,
-    /// Repeatable
+    /// Repeatable: shelter, food, water_sanitation, health, ...
     #[arg(long = "sector")]
     sectors: Vec<String>,
-    /// planned, active or closed
+    /// planned, active or closed (closed without --closed: closed today)
     #[arg(long)]
     status: Option<String>,
-    /// YYYY-MM-DD
+    /// Day it opened, YYYY-MM-DD, not in the future (none for a planned site)
     #[arg(long)]
     opened: Option<String>,
-    /// YYYY-MM-DD
+    /// Day it closed, YYYY-MM-DD
     #[arg(long)]
     closed: Option<String>,
+    /// Free-text notes
     #[arg(long)]
     notes: Option<String>,
 }
@@ -90,6 +115,7 @@ impl SiteFields {
             opened_on: self.opened,
             closed_on: self.closed,
             notes: self.notes,
+            municipality_free: self.municipality_free.then_some(true),
         }
     }
 }
@@ -100,7 +126,7 @@ fn describe(s: &Site) -> String {
         s.id,
         s.name,
         s.name_en.as_deref().map(|n| format!(" / {n}")).unwrap_or_default(),
-        s.prefecture_code,
+        prefecture_name(&s.prefecture_code),
         s.municipality,
         s.member_name_en.as_deref().unwrap_or("?"),
         s.member_id,
@@ -129,7 +155,16 @@ pub fn run(cmd: SiteCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
                 let mut s: Vec<String> = p
                     .rows
                     .iter()
-                    .map(|x| format!("{}  {}  {} {}  [{}]", x.id, x.name, x.prefecture_code, x.municipality, x.status))
+                    .map(|x| {
+                        format!(
+                            "{}  {}  {} {}  [{}]",
+                            x.id,
+                            x.name,
+                            prefecture_name(&x.prefecture_code),
+                            x.municipality,
+                            x.status
+                        )
+                    })
                     .collect();
                 s.push(format!("{} of {} sites", p.rows.len(), p.total));
                 s.join("\n")

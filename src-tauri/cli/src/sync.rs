@@ -28,6 +28,7 @@ pub struct SyncArgs {
 pub enum SyncCommand {
     /// Write a signed bundle of this replica's changes (for a USB stick)
     Export {
+        /// The bundle file to write
         #[arg(long)]
         out: PathBuf,
         /// Only changes not yet exported for this office
@@ -36,6 +37,7 @@ pub enum SyncCommand {
     },
     /// Verify a bundle completely, then merge it in one transaction
     Import {
+        /// The bundle file to read
         file: PathBuf,
         /// Largest bundle accepted, in bytes (default 512 MiB)
         #[arg(long)]
@@ -50,14 +52,19 @@ pub enum SyncCommand {
     },
     /// Write a value that lost a conflict again (see `sync status`)
     Restore {
+        /// Table of the overwritten value (as `sync status` lists it)
         #[arg(long)]
         table: String,
+        /// Row id of the overwritten value
         #[arg(long)]
         row: String,
+        /// Column of the overwritten value
         #[arg(long)]
         column: String,
+        /// Stamp (HLC) of the value to write again
         #[arg(long)]
         hlc: i64,
+        /// Office that wrote the value to write again
         #[arg(long)]
         origin: String,
     },
@@ -68,9 +75,15 @@ pub enum HeldCommand {
     /// Held batches of deletes
     List,
     /// HQ: apply a held batch (the deletes then sync everywhere)
-    Approve { batch: i64 },
+    Approve {
+        /// The held batch's number (see `sync held list`)
+        batch: i64,
+    },
     /// HQ: discard a held batch; the records stay
-    Reject { batch: i64 },
+    Reject {
+        /// The held batch's number (see `sync held list`)
+        batch: i64,
+    },
 }
 
 fn config(secs: i64) -> Result<SyncConfig, Error> {
@@ -299,6 +312,7 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes
     #[arg(long, default_value_t = kizuna_core::sync::hub::DEFAULT_MAX_BODY)]
     max_body: u64,
+    /// Hold pushed changes stamped more than this many seconds ahead of the hub's clock
     #[arg(long, default_value_t = 600)]
     max_future_secs: i64,
     /// Seconds a client may take for a TLS handshake or a request head

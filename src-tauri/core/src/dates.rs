@@ -126,7 +126,51 @@ pub fn day_or_today(field: &str, v: Option<&str>) -> Result<NaiveDate> {
 
 /// Parses a plain calendar date given as YYYY-MM-DD.
 pub fn parse_day(field: &str, s: &str) -> Result<NaiveDate> {
-    ymd(s.trim()).ok_or_else(|| Error::invalid(field, format!("'{}' is not a date: use YYYY-MM-DD", s.trim())))
+    let s = s.trim();
+    ymd(s).ok_or_else(|| Error::invalid(field, format!("'{s}' is not a date: {}", why_not_a_day(s))))
+}
+
+/// Why a string is not a day: a wrong shape, or a well-formed YYYY-MM-DD
+/// naming a month or day the calendar does not have (there is no 30 February).
+fn why_not_a_day(s: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = s.split('-').collect();
+    let numbers: Option<Vec<u32>> = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) => {
+            parts.iter().map(|p| p.bytes().all(|b| b.is_ascii_digit()).then(|| p.parse().ok()).flatten()).collect()
+        }
+        _ => None,
+    };
+    let Some([year, month, day]) = numbers.as_deref().and_then(|n| <[u32; 3]>::try_from(n).ok()) else {
+        return "use YYYY-MM-DD".into();
+    };
+    if !(1..=12).contains(&month) {
+        return format!("there is no month {month} (months are 01 to 12)");
+    }
+    let (next_year, next_month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let days = NaiveDate::from_ymd_opt(next_year as i32, next_month, 1)
+        .and_then(|d| d.pred_opt())
+        .map(|d| d.day())
+        .unwrap_or(31);
+    let name = MONTHS[(month - 1) as usize];
+    if day == 0 {
+        format!("days start at 01; there is no {name} 0")
+    } else {
+        format!("there is no {day} {name} in {year} ({name} {year} has {days} days)")
+    }
 }
 
 /// A real date as YYYY-MM-DD: the zero-padded form at once (merges check
@@ -158,6 +202,21 @@ pub fn check_order(end_field: &str, start: Option<NaiveDate>, end: Option<NaiveD
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_impossible_day_says_why() {
+        let message = |s: &str| parse_day("opened_on", s).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            message("2011-02-30"),
+            "opened_on: '2011-02-30' is not a date: there is no 30 February in 2011 (February 2011 has 28 days)"
+        );
+        assert!(message("2012-02-30").contains("February 2012 has 29 days"));
+        assert!(message("2011-13-01").contains("there is no month 13"));
+        assert!(message("2011-04-31").contains("there is no 31 April in 2011"));
+        assert!(message("2011/03/11").ends_with("use YYYY-MM-DD"));
+        assert!(message("next week").ends_with("use YYYY-MM-DD"));
+        assert!(parse_day("opened_on", "2012-02-29").is_ok());
+    }
 
     #[test]
     fn days_read_exactly_as_chrono_reads_them() {

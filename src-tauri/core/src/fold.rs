@@ -34,6 +34,40 @@ fn push_folded(out: &mut String, c: char) {
     }
 }
 
+/// A key whose plain (code point) order is the gojūon order of a kana
+/// reading (あいうえお かきくけこ ...), as a Japanese dictionary orders words:
+/// first by the kana with voicing marks and smallness set aside (か = が,
+/// つ = っ), ties broken by the full folded spelling (か before が). Katakana
+/// and hiragana, full and half width, sort together; the long vowel mark is
+/// ignored. Text that is not kana (a name in kanji with no reading) sorts
+/// after all kana, by code point. A hand-made key rather than ICU's collator:
+/// readings are kana by rule, and the unicode block already is in gojūon
+/// order once voicing and small forms are folded.
+pub fn kana_order_key(s: &str) -> String {
+    let folded = fold(s);
+    let primary: String = folded.chars().filter(|c| !c.is_whitespace()).map(kana_base).collect();
+    // U+0001 sorts below every character, so a word sorts before its extensions.
+    format!("{primary}\u{1}{folded}")
+}
+
+/// The plain kana of a voiced, semi-voiced or small hiragana.
+fn kana_base(c: char) -> char {
+    // NFD splits が into か + U+3099; small kana sit one below their plain form.
+    let mut first = None;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        first.get_or_insert(d);
+    });
+    let c = first.unwrap_or(c);
+    match c {
+        'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' => {
+            char::from_u32(c as u32 + 1).unwrap_or(c)
+        }
+        'ゕ' => 'か',
+        'ゖ' => 'け',
+        c => c,
+    }
+}
+
 /// Japanese legal forms, as people write them: dropped wherever they stand.
 /// Longer forms come first so that 認定特定非営利活動法人 is not left as 認定.
 /// The bracketed abbreviations are matched after NFKC, so （特非） and ㈱
@@ -222,6 +256,51 @@ mod tests {
         assert_eq!(org_name_key("NPO法人"), "npo法人");
         assert_eq!(org_name_key("Inc."), "inc");
         assert_ne!(org_name_key("NPO法人"), org_name_key("一般社団法人"));
+    }
+
+    #[test]
+    fn readings_sort_in_gojuon_order() {
+        use super::kana_order_key;
+        let mut names = vec![
+            "ワールドビジョン",
+            "さくら",
+            "がんばろう",
+            "カリタス",
+            "あおぞら",
+            "ｱｲｳ",
+            "ざしき",
+            "さくらんぼ",
+            "ジェン",
+            "しみん",
+            "ぴーす",
+            "はーと",
+            "ばんぶー",
+            "っつ",
+            "つづき",
+            "漢字だけ",
+        ];
+        names.sort_by_key(|n| kana_order_key(n));
+        assert_eq!(
+            names,
+            vec![
+                "ｱｲｳ",
+                "あおぞら",
+                "カリタス",
+                "がんばろう",
+                "さくら",
+                "さくらんぼ",
+                "ざしき",
+                "ジェン",
+                "しみん",
+                "っつ",
+                "つづき",
+                "はーと",
+                "ばんぶー",
+                "ぴーす",
+                "ワールドビジョン",
+                "漢字だけ",
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod fold;
 pub mod hlc;
 pub mod model;
 pub mod money;
+pub mod municipality;
 mod parallel;
 pub mod prefecture;
 pub mod report;

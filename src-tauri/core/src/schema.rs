@@ -151,7 +151,8 @@ pub const TABLES: &[Table] = &[
             ("member_no", Rule::Name),
             ("name_ja", Rule::Name),
             ("name_en", Rule::Name),
-            ("reading", Rule::Name),
+            // Kana, as typed input is checked: a merged kanji reading is refused too.
+            ("reading", Rule::Reading),
             ("legal_form", Rule::Code(&LEGAL_FORMS)),
             ("contact_person", Rule::Name),
             ("email", Rule::Email),

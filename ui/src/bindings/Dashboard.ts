@@ -3,7 +3,12 @@ import type { Money } from "./Money";
 import type { PhaseProgress } from "./PhaseProgress";
 import type { PrefectureCount } from "./PrefectureCount";
 
-export type Dashboard = { office: string, members: number, sites: number, active_sites: number, active_sites_by_prefecture: Array<PrefectureCount>, phases: Array<PhaseProgress>, total_granted: Array<Money>, 
+export type Dashboard = { office: string, members: number, sites: number, active_sites: number, 
+/**
+ * Sites whose dates do not say whether they are active today (closed
+ * at an unknown day, ...): neither counted nor dropped, stated.
+ */
+activity_unknown: number, active_sites_by_prefecture: Array<PrefectureCount>, phases: Array<PhaseProgress>, total_granted: Array<Money>, 
 /**
  * This installation's changes not yet sent to any other replica.
  */

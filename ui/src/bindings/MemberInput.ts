@@ -4,4 +4,9 @@
  * What a person types to create or edit a member. On edit, `None` leaves a
  * field as it is and an empty string clears it.
  */
-export type MemberInput = { name_ja?: string, name_en?: string, reading?: string, legal_form?: string, contact_person?: string, email?: string, phone?: string, address?: string, prefectures?: Array<string>, status?: string, joined_on?: string, left_on?: string, notes?: string, donor_fund_partner?: boolean, };
+export type MemberInput = { name_ja?: string, name_en?: string, reading?: string, legal_form?: string, contact_person?: string, email?: string, phone?: string, address?: string, prefectures?: Array<string>, status?: string, joined_on?: string, left_on?: string, notes?: string, donor_fund_partner?: boolean, 
+/**
+ * Register it even though a member of the same name (legal form aside)
+ * works in the same prefecture: the person has confirmed it is another.
+ */
+allow_duplicate?: boolean, };

@@ -3,4 +3,4 @@
 /**
  * What a member list is ordered by.
  */
-export type MemberSort = "name_en" | "name_ja" | "member_no" | "sites";
+export type MemberSort = "name_en" | "name_ja" | "member_no" | "sites" | "reading";

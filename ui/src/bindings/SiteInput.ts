@@ -4,4 +4,9 @@
  * What a person types to create or edit a site; `None` leaves a field as it
  * is on edit, an empty string clears an optional one.
  */
-export type SiteInput = { member_id?: string, prefecture?: string, municipality?: string, name?: string, name_en?: string, address?: string, latitude?: string, longitude?: string, sectors?: Array<string>, status?: string, opened_on?: string, closed_on?: string, notes?: string, };
+export type SiteInput = { member_id?: string, prefecture?: string, municipality?: string, name?: string, name_en?: string, address?: string, latitude?: string, longitude?: string, sectors?: Array<string>, status?: string, opened_on?: string, closed_on?: string, notes?: string, 
+/**
+ * The municipality is not in the JIS X 0402 list (a merged town, a
+ * place outside it): take it as typed instead of refusing it.
+ */
+municipality_free?: boolean, };

@@ -60,7 +60,7 @@ impl Kizuna {
     }
 
     pub fn recommendation_show(&self, id: &str) -> Result<Recommendation> {
-        let id = id.trim();
+        let id = &self.resolve_id("recommendations", id)?;
         self.store
             .conn()
             .query_row(
@@ -87,8 +87,8 @@ impl Kizuna {
     }
 
     pub fn recommendation_remove(&mut self, id: &str) -> Result<()> {
-        self.require_live("recommendations", id)?;
-        self.store.write(|w| w.delete("recommendations", id.trim()).map(|_| ()))
+        let id = self.require_live("recommendations", id)?;
+        self.store.write(|w| w.delete("recommendations", &id).map(|_| ()))
     }
 
     /// Recommendations, newest activity first; `search` over titles and addressee.
@@ -117,9 +117,9 @@ impl Kizuna {
         if let Some(meetings) = &input.meetings {
             let mut ids = Vec::new();
             for m in meetings.iter().filter(|m| !m.trim().is_empty()) {
-                self.require_live("meetings", m)?;
-                if !ids.contains(&m.trim().to_string()) {
-                    ids.push(m.trim().to_string());
+                let m = self.require_live("meetings", m)?;
+                if !ids.contains(&m) {
+                    ids.push(m);
                 }
             }
             cells.push(("meeting_ids", CellValue::Text(serde_json::to_string(&ids).unwrap_or_default())));
@@ -145,7 +145,7 @@ impl Kizuna {
     }
 
     pub fn network_show(&self, id: &str) -> Result<NetworkMembership> {
-        let id = id.trim();
+        let id = &self.resolve_id("network_memberships", id)?;
         self.store
             .conn()
             .query_row(
@@ -165,8 +165,8 @@ impl Kizuna {
     }
 
     pub fn network_remove(&mut self, id: &str) -> Result<()> {
-        self.require_live("network_memberships", id)?;
-        self.store.write(|w| w.delete("network_memberships", id.trim()).map(|_| ()))
+        let id = self.require_live("network_memberships", id)?;
+        self.store.write(|w| w.delete("network_memberships", &id).map(|_| ()))
     }
 
     pub fn network_list(&self) -> Result<Vec<NetworkMembership>> {

@@ -4,6 +4,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::api::Kizuna;
+use crate::api::site_activity::activity_sql;
 use crate::error::Result;
 use crate::money::Money;
 use crate::prefecture::{AFFECTED, Prefecture};
@@ -33,6 +34,10 @@ pub struct Dashboard {
     pub sites: i64,
     #[ts(type = "number")]
     pub active_sites: i64,
+    /// Sites whose dates do not say whether they are active today (closed
+    /// at an unknown day, ...): neither counted nor dropped, stated.
+    #[ts(type = "number")]
+    pub activity_unknown: i64,
     pub active_sites_by_prefecture: Vec<PrefectureCount>,
     pub phases: Vec<PhaseProgress>,
     pub total_granted: Vec<Money>,
@@ -48,11 +53,19 @@ impl Kizuna {
         let sites: i64 = conn.query_row("SELECT count(*) FROM sites WHERE deleted = 0", [], |r| r.get(0))?;
         let mut by_pref = Vec::new();
         let mut other = 0;
-        let mut stmt = conn.prepare(
-            "SELECT prefecture_code, count(*) FROM sites WHERE deleted = 0 AND status = 'active' GROUP BY prefecture_code",
-        )?;
+        // Active today, by the one rule the reports use.
+        let today = crate::dates::today();
+        let activity = activity_sql(today, today, today);
+        let mut stmt = conn.prepare(&format!(
+            "SELECT s.prefecture_code, count(*) FROM sites s WHERE s.deleted = 0 AND ({activity}) = 1 GROUP BY s.prefecture_code"
+        ))?;
         let counts: Vec<(Option<String>, i64)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let activity_unknown: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM sites s WHERE s.deleted = 0 AND ({activity}) IS NULL"),
+            [],
+            |r| r.get(0),
+        )?;
         for code in AFFECTED {
             let p = Prefecture::by_code(code).unwrap_or(Prefecture { code, name_en: code, name_ja: code });
             let count = counts.iter().find(|(c, _)| c.as_deref() == Some(code)).map_or(0, |(_, n)| *n);
@@ -98,6 +111,7 @@ impl Kizuna {
             members,
             sites,
             active_sites,
+            activity_unknown,
             active_sites_by_prefecture: by_pref,
             phases,
             total_granted: overview.totals,

@@ -125,7 +125,7 @@ impl Kizuna {
                     name_en: Some(format!("Sample Site {n:0width$} ({town_en})")),
                     sectors: Some(vec![sector.into()]),
                     status: Some(status.into()),
-                    opened_on: Some(opened),
+                    opened_on: (status != "planned").then_some(opened),
                     closed_on: closed,
                     ..Default::default()
                 });

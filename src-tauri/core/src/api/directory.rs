@@ -76,7 +76,7 @@ impl Kizuna {
     }
 
     pub fn organisation_show(&self, id: &str) -> Result<Organisation> {
-        let id = id.trim();
+        let id = &self.resolve_id("organisations", id)?;
         self.store
             .conn()
             .query_row(
@@ -95,8 +95,8 @@ impl Kizuna {
     }
 
     pub fn organisation_remove(&mut self, id: &str) -> Result<()> {
-        self.require_live("organisations", id)?;
-        self.store.write(|w| w.delete("organisations", id.trim()).map(|_| ()))
+        let id = self.require_live("organisations", id)?;
+        self.store.write(|w| w.delete("organisations", &id).map(|_| ()))
     }
 
     pub fn organisation_list(&self, q: &DirectoryQuery) -> Result<Page<Organisation>> {
@@ -137,7 +137,7 @@ impl Kizuna {
     }
 
     pub fn contact_show(&self, id: &str) -> Result<Contact> {
-        let id = id.trim();
+        let id = &self.resolve_id("contacts", id)?;
         self.store
             .conn()
             .query_row(
@@ -157,8 +157,8 @@ impl Kizuna {
     }
 
     pub fn contact_remove(&mut self, id: &str) -> Result<()> {
-        self.require_live("contacts", id)?;
-        self.store.write(|w| w.delete("contacts", id.trim()).map(|_| ()))
+        let id = self.require_live("contacts", id)?;
+        self.store.write(|w| w.delete("contacts", &id).map(|_| ()))
     }
 
     pub fn contact_list(&self, q: &DirectoryQuery) -> Result<Page<Contact>> {
@@ -176,9 +176,9 @@ impl Kizuna {
                     f.and("c.member_id = ?", m);
                 }
                 Err(_) => {
-                    self.require_live("organisations", of)?;
-                    by.organisation = Some(of.trim().to_string());
-                    f.and("c.organisation_id = ?", of.trim().to_string());
+                    let of = self.require_live("organisations", of)?;
+                    by.organisation = Some(of.clone());
+                    f.and("c.organisation_id = ?", of);
                 }
             }
         }
@@ -230,12 +230,7 @@ impl Kizuna {
             cells.push(("member_id", CellValue::opt_text(id)));
         }
         if let Some(o) = &input.organisation {
-            let id = if o.trim().is_empty() {
-                None
-            } else {
-                self.require_live("organisations", o)?;
-                Some(o.trim().to_string())
-            };
+            let id = if o.trim().is_empty() { None } else { Some(self.require_live("organisations", o)?) };
             if id.is_some() {
                 cells.push(("member_id", CellValue::Null));
             }

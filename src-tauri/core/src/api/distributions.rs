@@ -195,7 +195,7 @@ impl Kizuna {
     }
 
     pub fn distribution_show(&self, id: &str) -> Result<Distribution> {
-        let id = id.trim();
+        let id = &self.resolve_id("distributions", id)?;
         let stored = self
             .store
             .conn()
@@ -230,8 +230,8 @@ impl Kizuna {
     /// Removes a distribution: its money is back in the fund.
     pub fn distribution_remove(&mut self, id: &str) -> Result<()> {
         self.require_fund_writer("distributions")?;
-        self.require_live("distributions", id)?;
-        self.store.write(|w| w.delete("distributions", id.trim()).map(|_| ()))
+        let id = self.require_live("distributions", id)?;
+        self.store.write(|w| w.delete("distributions", &id).map(|_| ()))
     }
 
     /// The members with a site that is active on `on` (status active,
@@ -398,7 +398,7 @@ impl Kizuna {
     }
 
     pub fn conversion_show(&self, id: &str) -> Result<Conversion> {
-        let id = id.trim();
+        let id = &self.resolve_id("fund_conversions", id)?;
         self.store
             .conn()
             .query_row(

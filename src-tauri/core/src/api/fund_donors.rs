@@ -49,7 +49,7 @@ impl Kizuna {
     }
 
     pub fn donor_show(&self, id: &str) -> Result<FundDonor> {
-        let id = id.trim();
+        let id = &self.resolve_id("fund_donors", id)?;
         self.store
             .conn()
             .query_row(

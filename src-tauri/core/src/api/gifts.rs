@@ -111,7 +111,7 @@ impl Kizuna {
     }
 
     pub fn gift_show(&self, id: &str) -> Result<Gift> {
-        let id = id.trim();
+        let id = &self.resolve_id("gifts", id)?;
         self.store
             .conn()
             .query_row(
@@ -122,7 +122,7 @@ impl Kizuna {
             .map_err(not_found("gift", id))
     }
 
-    /// A gift by id or by receipt number (R2011-000001, any case).
+    /// A gift by receipt number (R2011-000001, any case), id or unique id prefix.
     pub fn gift_resolve(&self, given: &str) -> Result<Gift> {
         let given = given.trim();
         let id: Option<String> = {
@@ -135,7 +135,10 @@ impl Kizuna {
                 )
                 .optional()?
         };
-        self.gift_show(&id.ok_or_else(|| Error::NotFound { entity: "gift", id: given.to_string() })?)
+        match id {
+            Some(id) => self.gift_show(&id),
+            None => self.gift_show(given),
+        }
     }
 
     /// Changes the fields given. The receipt number never changes, even when

@@ -269,19 +269,19 @@ impl Kizuna {
     /// One grant, found by its id or by the id of one of its phases.
     pub fn grant_show(&self, id: &str) -> Result<GrantDetail> {
         let id = id.trim();
-        let grant_id: String = self
-            .store
-            .conn()
-            .query_row(
-                "SELECT id FROM grants WHERE id = ?1 AND deleted = 0
-                 UNION SELECT grant_id FROM phases WHERE id = ?1 AND deleted = 0",
-                [id],
-                |r| r.get(0),
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::NotFound { entity: "grant", id: id.into() },
-                e => e.into(),
-            })?;
+        let grant_id: String = match self.resolve_id("grants", id) {
+            Err(Error::NotFound { .. }) => {
+                let phase = self.resolve_id("phases", id).map_err(|e| {
+                    if matches!(e, Error::NotFound { .. }) {
+                        Error::NotFound { entity: "grant", id: id.into() }
+                    } else {
+                        e
+                    }
+                })?;
+                self.store.conn().query_row("SELECT grant_id FROM phases WHERE id = ?1", [&phase], |r| r.get(0))?
+            }
+            found => found?,
+        };
         let grant = self
             .grants_raw()?
             .into_iter()
@@ -291,10 +291,11 @@ impl Kizuna {
     }
 
     pub fn phase_show(&self, phase_id: &str) -> Result<PhaseDetail> {
+        let phase_id = &self.resolve_id("phases", phase_id)?;
         let g = self.grant_show(phase_id)?;
         g.phases
             .into_iter()
-            .find(|p| p.phase.id == phase_id.trim())
+            .find(|p| &p.phase.id == phase_id)
             .ok_or(Error::NotFound { entity: "phase", id: phase_id.into() })
     }
 
@@ -345,6 +346,7 @@ impl Kizuna {
     }
 
     pub fn expenditure_remove(&mut self, id: &str) -> Result<()> {
+        let id = &self.resolve_id("expenditures", id)?;
         self.store.write(|w| w.delete("expenditures", id).map(|_| ()))
     }
 }

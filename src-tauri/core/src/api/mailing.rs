@@ -89,7 +89,7 @@ impl Kizuna {
     }
 
     pub fn list_show(&self, id: &str) -> Result<MailingList> {
-        let id = id.trim();
+        let id = &self.resolve_id("mailing_lists", id)?;
         self.store
             .conn()
             .query_row(
@@ -108,8 +108,8 @@ impl Kizuna {
     }
 
     pub fn list_remove(&mut self, id: &str) -> Result<()> {
-        self.require_live("mailing_lists", id)?;
-        self.store.write(|w| w.delete("mailing_lists", id.trim()).map(|_| ()))
+        let id = self.require_live("mailing_lists", id)?;
+        self.store.write(|w| w.delete("mailing_lists", &id).map(|_| ()))
     }
 
     pub fn list_list(&self) -> Result<Vec<MailingList>> {
@@ -145,8 +145,7 @@ impl Kizuna {
         }
         let mut ids = Vec::new();
         for c in contacts.iter().filter(|c| !c.trim().is_empty()) {
-            self.require_live("contacts", c)?;
-            ids.push(c.trim().to_string());
+            ids.push(self.require_live("contacts", c)?);
         }
         self.store.write(|w| {
             for c in &ids {
@@ -216,8 +215,8 @@ impl Kizuna {
 
     fn subscription_of(&self, list_id: &str, contact_id: &str) -> Result<Subscription> {
         let list = self.list_show(list_id)?;
-        self.require_live("contacts", contact_id)?;
-        let id = pair_id("subscriptions", &list.id, contact_id.trim());
+        let contact_id = self.require_live("contacts", contact_id)?;
+        let id = pair_id("subscriptions", &list.id, &contact_id);
         self.store
             .conn()
             .query_row(

@@ -302,7 +302,7 @@ impl Kizuna {
     }
 
     pub fn match_show(&self, id: &str) -> Result<Match> {
-        let id = id.trim();
+        let id = &self.resolve_id("matches", id)?;
         self.store
             .conn()
             .query_row(

@@ -100,7 +100,7 @@ impl Kizuna {
     }
 
     pub fn meeting_show(&self, id: &str) -> Result<MeetingDetail> {
-        let id = id.trim();
+        let id = &self.resolve_id("meetings", id)?;
         let conn = self.store.conn();
         let meeting = conn
             .query_row(
@@ -171,8 +171,8 @@ impl Kizuna {
     /// Removes a meeting. Its attendance and follow-ups stay recorded but
     /// count nowhere while it is removed, and come back with it on restore.
     pub fn meeting_remove(&mut self, id: &str) -> Result<()> {
-        self.require_live("meetings", id)?;
-        self.store.write(|w| w.delete("meetings", id.trim()).map(|_| ()))
+        let id = self.require_live("meetings", id)?;
+        self.store.write(|w| w.delete("meetings", &id).map(|_| ()))
     }
 
     pub fn meeting_list(&self, q: &MeetingQuery) -> Result<Page<Meeting>> {
@@ -256,15 +256,13 @@ impl Kizuna {
     /// added to the directory first. Recording an attendee twice is no
     /// change; one that was removed comes back.
     pub fn meeting_attend(&mut self, meeting_id: &str, input: &AttendInput) -> Result<MeetingDetail> {
-        let meeting_id = meeting_id.trim().to_string();
-        self.require_live("meetings", &meeting_id)?;
+        let meeting_id = self.require_live("meetings", meeting_id)?;
         let mut pairs: Vec<(&'static str, String)> = Vec::new();
         for m in input.members.iter().flatten().filter(|m| !m.trim().is_empty()) {
             pairs.push(("member_id", self.member_resolve(m)?));
         }
         for o in input.organisations.iter().flatten().filter(|o| !o.trim().is_empty()) {
-            self.require_live("organisations", o)?;
-            pairs.push(("organisation_id", o.trim().to_string()));
+            pairs.push(("organisation_id", self.require_live("organisations", o)?));
         }
         let new_org = match &input.new_organisation {
             Some(o) => Some((new_id(), self.organisation_cells(o)?)),
@@ -384,7 +382,7 @@ impl Kizuna {
     }
 
     pub fn follow_up_show(&self, id: &str) -> Result<FollowUp> {
-        let id = id.trim();
+        let id = &self.resolve_id("follow_ups", id)?;
         self.store
             .conn()
             .query_row(
@@ -405,8 +403,8 @@ impl Kizuna {
     }
 
     pub fn follow_up_remove(&mut self, id: &str) -> Result<()> {
-        self.require_live("follow_ups", id)?;
-        self.store.write(|w| w.delete("follow_ups", id.trim()).map(|_| ()))
+        let id = self.require_live("follow_ups", id)?;
+        self.store.write(|w| w.delete("follow_ups", &id).map(|_| ()))
     }
 
     /// The responsible member or office of a follow-up, resolved.

@@ -2,11 +2,13 @@
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, ToSql, params};
+use serde::Serialize;
+use ts_rs::TS;
 
 use crate::api::not_found;
 use crate::api::{Kizuna, new_id};
 use crate::error::{Error, Result};
-use crate::fold::fold;
+use crate::fold::{fold, org_name_key};
 use crate::model::Page;
 use crate::model::member::{Member, MemberInput, MemberQuery, MemberSort, parse_status};
 use crate::model::office;
@@ -74,6 +76,18 @@ impl Filter {
     }
 }
 
+/// What a member's removal took with it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct MemberRemoved {
+    pub id: String,
+    pub member_no: String,
+    #[ts(type = "number")]
+    pub sites_removed: i64,
+    #[ts(type = "number")]
+    pub active_sites_removed: i64,
+}
+
 /// Largest page any list returns, whatever the caller asks for.
 pub const MAX_PAGE: i64 = 500;
 
@@ -84,6 +98,9 @@ pub(crate) fn page_bounds(offset: Option<i64>, limit: Option<i64>) -> (i64, i64)
 impl Kizuna {
     pub fn member_add(&mut self, input: &MemberInput) -> Result<Member> {
         let mut cells = input.to_cells(true, (None, None))?;
+        if !input.allow_duplicate.unwrap_or(false) {
+            self.refuse_likely_duplicate(&cells)?;
+        }
         let office = self.office_code().to_string();
         let office_id = self.own_office()?.map(|o| o.id);
         let id = new_id();
@@ -99,46 +116,91 @@ impl Kizuna {
     }
 
     pub fn member_show(&self, id: &str) -> Result<Member> {
+        let id = &self.member_resolve(id)?;
         let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = ?1 AND m.deleted = 0");
         self.store.conn().query_row(&sql, [id], member_from_row).map_err(not_found("member", id))
     }
 
     pub fn member_edit(&mut self, id: &str, input: &MemberInput) -> Result<Member> {
         let current = self.member_show(id)?;
+        let id = current.id.as_str();
         let cells = input.to_cells(false, (current.joined_on, current.left_on))?;
         self.store.write(|w| w.update("members", id, &cells).map(|_| ()))?;
         self.member_show(id)
     }
 
     /// Removes a member. Its sites go with it, in the same transaction, so no
-    /// site is left pointing at a member that is gone.
-    pub fn member_remove(&mut self, id: &str) -> Result<()> {
-        self.member_show(id)?;
+    /// site is left pointing at a member that is gone; a member with sites is
+    /// removed only when `cascade` says the person knows (the refusal states
+    /// how many). Everything removed is listed and restorable under
+    /// `removed_list` / `removed_restore`.
+    pub fn member_remove(&mut self, id: &str, cascade: bool) -> Result<MemberRemoved> {
+        let member = self.member_show(id)?;
         let site_ids: Vec<String> = {
             let mut stmt = self.store.conn().prepare("SELECT id FROM sites WHERE member_id = ?1 AND deleted = 0")?;
-            stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            stmt.query_map([&member.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
         };
+        if !site_ids.is_empty() && !cascade {
+            return Err(Error::NeedsCascade {
+                record: format!("{} {}", member.member_no, member.name_ja),
+                sites: site_ids.len() as i64,
+                active_sites: member.active_site_count,
+            });
+        }
         self.store.write(|w| {
             for s in &site_ids {
                 w.delete("sites", s)?;
             }
-            w.delete("members", id).map(|_| ())
+            w.delete("members", &member.id).map(|_| ())
+        })?;
+        Ok(MemberRemoved {
+            id: member.id,
+            member_no: member.member_no,
+            sites_removed: site_ids.len() as i64,
+            active_sites_removed: member.active_site_count,
         })
     }
 
-    /// The id of a live member given by id or by member number (TNO-0001,
-    /// any case).
+    /// Refuses a new member whose Japanese or English name has the same
+    /// `org_name_key` as a live member's, when they share a prefecture (or
+    /// neither names one).
+    fn refuse_likely_duplicate(&self, cells: &[(&'static str, CellValue)]) -> Result<()> {
+        let cell = |name: &str| cells.iter().find(|(c, _)| *c == name).and_then(|(_, v)| v.as_str());
+        let keys: Vec<(&str, String)> = ["name_ja", "name_en"]
+            .into_iter()
+            .filter_map(|f| cell(f).filter(|v| !v.trim().is_empty()).map(|v| (f, org_name_key(v))))
+            .collect();
+        let prefectures = json_list(cell("prefectures").map(str::to_string));
+        let mut stmt = self.store.conn().prepare(
+            "SELECT member_no, name_ja, name_en, prefectures FROM members WHERE deleted = 0 ORDER BY member_no",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (no, ja, en): (Option<String>, Option<String>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let theirs = json_list(r.get(3)?);
+            let shared =
+                (theirs.is_empty() && prefectures.is_empty()) || theirs.iter().any(|p| prefectures.contains(p));
+            if !shared {
+                continue;
+            }
+            for (field, key) in &keys {
+                let same = [&ja, &en].into_iter().flatten().any(|n| !n.trim().is_empty() && &org_name_key(n) == key);
+                if same {
+                    let name = ja.clone().filter(|n| !n.is_empty()).or(en.clone()).unwrap_or_default();
+                    return Err(Error::LikelyDuplicate {
+                        field: field.to_string(),
+                        existing: format!("{} {name}", no.unwrap_or_default()).trim().to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The id of a live member given by id, unique id prefix or member
+    /// number (TNO-0001, any case).
     pub fn member_resolve(&self, given: &str) -> Result<String> {
-        let given = given.trim();
-        self.store
-            .conn()
-            .query_row(
-                "SELECT id FROM members WHERE deleted = 0 AND (id = ?1 OR upper(member_no) = upper(?1)) LIMIT 1",
-                [given],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| Error::NotFound { entity: "member", id: given.to_string() })
+        self.resolve_id("members", given)
     }
 
     pub fn member_list(&self, q: &MemberQuery) -> Result<Page<Member>> {
@@ -160,7 +222,7 @@ impl Kizuna {
         }
         let order = match q.sort.unwrap_or_default() {
             MemberSort::NameEn => "m.name_en COLLATE NOCASE",
-            MemberSort::NameJa => "coalesce(m.reading, m.name_ja)",
+            MemberSort::NameJa | MemberSort::Reading => "kz_kana_key(coalesce(m.reading, m.name_ja))",
             MemberSort::MemberNo => "m.member_no",
             MemberSort::Sites => "site_count",
         };

@@ -32,6 +32,8 @@ mod offers;
 mod offices;
 pub mod removed;
 pub mod reports;
+mod resolve;
+mod site_activity;
 mod site_index;
 mod sites;
 mod suggestions;
@@ -48,7 +50,9 @@ pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
 pub use fund_demo::FundDemoSummary;
 pub use matching_demo::MatchingDemoSummary;
+pub use members::MemberRemoved;
 pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, ReportSaved, ReportStage};
+pub use resolve::MIN_ID_PREFIX;
 pub use suggestions::DEFAULT_SUGGESTIONS;
 
 use crate::error::{Error, Result};
@@ -216,12 +220,35 @@ impl Kizuna {
     /// passphrase HQ read out: enrolled, and empty until its first sync
     /// brings the network's data (seed included). A wrong passphrase or an
     /// altered file is refused before anything is created.
+    ///
+    /// A folder that already holds this office's database, made before it
+    /// was enrolled (`init --office tono`, the first-start screen), is
+    /// adopted: it is enrolled in place and keeps its data, whose changes are
+    /// the office's own and go up with its next sync (signed by the new key
+    /// on the next export or push, as entries from before feeds are).
     pub fn join(data_dir: &Path, invite_file: &[u8], passphrase: &str) -> Result<Kizuna> {
         let invite = crate::sync::Invite::open(invite_file, passphrase)?;
         let db = data_dir.join(DB_FILE);
         let mut store = Store::open(&db)?;
         if !store.origin().is_empty() {
-            return Err(Error::AlreadyInitialised { path: data_dir.display().to_string() });
+            let enrolled =
+                crate::sync::keys::identity(store.conn(), store.origin()).map(|i| i.is_some()).unwrap_or(true);
+            if enrolled {
+                return Err(Error::AlreadyInitialised { path: data_dir.display().to_string() });
+            }
+            if store.origin() != invite.office {
+                return Err(Error::invalid(
+                    "office",
+                    format!(
+                        "this database is office '{}' and the invite is for '{}': join with '{}''s invite, or in another data folder",
+                        store.origin(),
+                        invite.office,
+                        store.origin()
+                    ),
+                ));
+            }
+            store.write(|w| crate::sync::keys::record_join(w, &invite))?;
+            return Ok(Kizuna::with_store(store, data_dir));
         }
         store.write(|w| {
             w.set_meta("office", &invite.office)?;
@@ -273,18 +300,11 @@ impl Kizuna {
             .collect()
     }
 
-    /// Refuses an id that is not a live row of `table`, naming the record kind.
-    pub(crate) fn require_live(&self, table: &'static str, id: &str) -> Result<()> {
-        let live: bool = self.store.conn().query_row(
-            &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1 AND deleted = 0)"),
-            [id.trim()],
-            |r| r.get(0),
-        )?;
-        if live {
-            Ok(())
-        } else {
-            Err(Error::NotFound { entity: crate::schema::entity_name(table), id: id.trim().to_string() })
-        }
+    /// The id of the live row of `table` that `given` names (a whole id, a
+    /// unique prefix, a member number: see `resolve`), else `not_found`
+    /// naming the record kind.
+    pub(crate) fn require_live(&self, table: &'static str, id: &str) -> Result<String> {
+        self.resolve_id(table, id)
     }
 
     pub fn installation(&self) -> Result<Installation> {

@@ -100,7 +100,7 @@ impl Kizuna {
     }
 
     pub(crate) fn need_get(&self, id: &str) -> Result<Need> {
-        let id = id.trim();
+        let id = &self.resolve_id("needs", id)?;
         self.store
             .conn()
             .query_row(

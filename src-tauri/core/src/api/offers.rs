@@ -110,7 +110,7 @@ impl Kizuna {
     }
 
     pub(crate) fn offer_get(&self, id: &str) -> Result<Offer> {
-        let id = id.trim();
+        let id = &self.resolve_id("offers", id)?;
         let today = today();
         self.store
             .conn()
@@ -210,9 +210,9 @@ impl Kizuna {
             let id = if d.is_empty() {
                 None
             } else {
-                self.require_live("fund_donors", d).map_err(|e| as_field("donor", e))?;
+                let d = self.require_live("fund_donors", d).map_err(|e| as_field("donor", e))?;
                 kind = Some("donor");
-                Some(d.to_string())
+                Some(d)
             };
             cells.push(("donor_id", CellValue::opt_text(id)));
         }

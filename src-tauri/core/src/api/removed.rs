@@ -6,7 +6,7 @@ use rusqlite::params;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::api::Kizuna;
+use crate::api::{Kizuna, MIN_ID_PREFIX};
 use crate::error::{Error, Result};
 use crate::hlc::Stamp;
 use crate::schema::{self, TABLES, Table};
@@ -87,7 +87,26 @@ impl Kizuna {
     /// whichever table holds it). Subject to this office's rights.
     pub fn removed_restore(&mut self, id: &str, table: Option<&str>) -> Result<RemovedRecord> {
         let id = id.trim();
-        let found: Vec<RemovedRecord> = self.removed_list(table)?.into_iter().filter(|r| r.id == id).collect();
+        let all = self.removed_list(table)?;
+        let mut found: Vec<RemovedRecord> = all.iter().filter(|r| r.id == id).cloned().collect();
+        // As everywhere an id is taken, a unique prefix of 8+ characters will do.
+        let prefix = id.to_ascii_lowercase();
+        if found.is_empty() && prefix.chars().count() >= MIN_ID_PREFIX {
+            found = all.into_iter().filter(|r| r.id.starts_with(&prefix)).collect();
+            let mut ids: Vec<String> = found.iter().map(|r| r.id.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            if ids.len() > 1 {
+                let more = ids.len() > 10;
+                ids.truncate(10);
+                return Err(Error::Ambiguous {
+                    entity: "removed record",
+                    given: id.to_string(),
+                    candidates: ids,
+                    more,
+                });
+            }
+        }
         let record = match found.as_slice() {
             [] => return Err(Error::NotFound { entity: "removed record", id: id.to_string() }),
             [one] => one.clone(),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::Kizuna;
+use crate::api::site_activity::activity_sql;
 use crate::dates::{ProjectDate, check_order, parse_day};
 use crate::error::{Error, Result};
 use crate::model::grant::{GrantDetail, PhaseDetail};
@@ -118,9 +119,11 @@ impl Kizuna {
     }
 
     fn report_period(detail: &PhaseDetail, opts: &ReportOptions) -> Result<Period> {
-        let given = |field: &str, v: &Option<String>| -> Result<Option<NaiveDate>> {
+        // A period may be given to the month (2014-04), as the third project's
+        // dates are known: it then runs from the month's first day to its last.
+        let given = |field: &str, v: &Option<String>| -> Result<Option<ProjectDate>> {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                Some(s) => parse_day(field, s).map(Some),
+                Some(s) => ProjectDate::parse(field, s).map(Some),
                 None => Ok(None),
             }
         };
@@ -128,10 +131,10 @@ impl Kizuna {
         let end = given("period_end", &opts.period_end)?;
         let phase = &detail.phase;
         let p = Period {
-            start: start.unwrap_or(phase.start.first_day()),
-            end: end.unwrap_or(phase.end.last_day()),
-            shown_start: start.map_or(phase.start, ProjectDate::Day),
-            shown_end: end.map_or(phase.end, ProjectDate::Day),
+            start: start.unwrap_or(phase.start).first_day(),
+            end: end.unwrap_or(phase.end).last_day(),
+            shown_start: start.unwrap_or(phase.start),
+            shown_end: end.unwrap_or(phase.end),
         };
         check_order("period_end", Some(p.start), Some(p.end))?;
         Ok(p)
@@ -157,18 +160,18 @@ impl Kizuna {
         Ok((last_day.unwrap_or_default().and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(), false))
     }
 
+    /// The sites active in the period by the one rule (`site_activity`),
+    /// which the dashboard shares.
     fn sites_active_in(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<ReportSite>> {
-        // A site counts from its opening, or from its creation when it has no
-        // dates, until it closed; a planned site has not operated yet.
-        let mut stmt = self.store.conn().prepare_cached(
+        let activity = activity_sql(start, end, crate::dates::today());
+        let mut stmt = self.store.conn().prepare_cached(&format!(
             "SELECT s.prefecture_code, s.name, s.name_en, s.municipality, s.member_id, m.name_en, m.name_ja
              FROM sites s LEFT JOIN members m ON m.id = s.member_id
-             WHERE s.deleted = 0 AND coalesce(s.status, 'active') <> 'planned'
-               AND coalesce(s.opened_on, s.created_on, '0000-01-01') <= ?2
-               AND (s.closed_on IS NULL OR s.closed_on >= ?1)
-             ORDER BY s.prefecture_code, s.municipality, s.name, s.id",
-        )?;
-        let rows = stmt.query_map(params![start.to_string(), end.to_string()], |r| {
+             WHERE s.deleted = 0 AND ({activity}) = 1
+             ORDER BY s.prefecture_code, kz_municipality_code(s.prefecture_code, s.municipality), s.municipality,
+                      kz_kana_key(s.name), s.id"
+        ))?;
+        let rows = stmt.query_map([], |r| {
             Ok(ReportSite {
                 prefecture_code: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
                 name: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -180,6 +183,16 @@ impl Kizuna {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// How many sites' dates do not say whether they were active in the period.
+    fn sites_activity_unknown(&self, start: NaiveDate, end: NaiveDate) -> Result<i64> {
+        let activity = activity_sql(start, end, crate::dates::today());
+        Ok(self.store.conn().query_row(
+            &format!("SELECT count(*) FROM sites s WHERE s.deleted = 0 AND ({activity}) IS NULL"),
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     fn members_in(&self, start: NaiveDate, end: NaiveDate) -> Result<i64> {
@@ -298,6 +311,7 @@ impl Kizuna {
             member_ngos: self.members_in(period.start, period.end)?,
             members_with_active_site,
             active_sites,
+            sites_activity_unknown: self.sites_activity_unknown(period.start, period.end)?,
             sites_by_prefecture: by_pref,
             indicators,
             finance,
@@ -332,11 +346,11 @@ impl Kizuna {
     }
 
     fn phase_for_report(&self, phase_id: &str) -> Result<(GrantDetail, PhaseDetail)> {
-        let id = phase_id.trim();
+        let id = &self.resolve_id("phases", phase_id)?;
         let not_found = || Error::NotFound { entity: "phase", id: id.to_string() };
         let grant =
             self.grant_show(id).map_err(|e| if matches!(e, Error::NotFound { .. }) { not_found() } else { e })?;
-        let phase = grant.phases.iter().find(|p| p.phase.id == id).cloned().ok_or_else(not_found)?;
+        let phase = grant.phases.iter().find(|p| p.phase.id == *id).cloned().ok_or_else(not_found)?;
         Ok((grant, phase))
     }
 

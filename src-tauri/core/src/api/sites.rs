@@ -1,13 +1,15 @@
 //! Relief sites.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::Row;
 
+use crate::api::matches::as_field;
 use crate::api::members::{json_list, opt_date, page_bounds};
 use crate::api::not_found;
 use crate::api::site_index::Filters;
 use crate::api::{Kizuna, new_id};
+use crate::dates::today;
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::Page;
@@ -50,11 +52,27 @@ impl Kizuna {
     /// Adds many sites in one transaction: all or none. Used by imports,
     /// the demo data set and benchmarks.
     pub fn site_add_many(&mut self, inputs: &[SiteInput]) -> Result<Vec<String>> {
-        let today = chrono::Utc::now().date_naive().to_string();
+        let day = today();
+        let today = day.to_string();
         let office_id = self.own_office()?.map(|o| o.id);
         let mut prepared = Vec::with_capacity(inputs.len());
+        // A member given by number or id prefix is resolved once per spelling.
+        let mut members: HashMap<&str, String> = HashMap::new();
         for input in inputs {
-            let mut cells = input.to_cells(true, &SiteState::default())?;
+            let mut cells = input.to_cells(true, &SiteState::default(), day)?;
+            if let Some(given) = input.member_id.as_deref() {
+                let id = match members.get(given) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id = self.member_resolve(given).map_err(|e| as_field("member", e))?;
+                        members.insert(given, id.clone());
+                        id
+                    }
+                };
+                for cell in cells.iter_mut().filter(|(c, _)| *c == "member_id") {
+                    cell.1 = CellValue::Text(id.clone());
+                }
+            }
             cells.push(("created_on", CellValue::text(&today)));
             cells.push(("office_id", CellValue::opt_text(office_id.clone())));
             prepared.push((new_id(), cells));
@@ -82,6 +100,7 @@ impl Kizuna {
     }
 
     pub fn site_show(&self, id: &str) -> Result<Site> {
+        let id = &self.resolve_id("sites", id)?;
         let sql = format!(
             "SELECT {SITE_COLUMNS} FROM sites s LEFT JOIN members m ON m.id = s.member_id WHERE s.id = ?1 AND s.deleted = 0"
         );
@@ -90,23 +109,36 @@ impl Kizuna {
 
     pub fn site_edit(&mut self, id: &str, input: &SiteInput) -> Result<Site> {
         let current = self.site_show(id)?;
+        let id = current.id.as_str();
         let state = SiteState {
             opened_on: current.opened_on,
             closed_on: current.closed_on,
             latitude: current.latitude,
             longitude: current.longitude,
+            status: current.status.clone(),
+            prefecture_code: current.prefecture_code.clone(),
+            municipality: current.municipality.clone(),
         };
-        let cells = input.to_cells(false, &state)?;
+        let mut cells = input.to_cells(false, &state, today())?;
         if let Some(member) = &input.member_id {
-            self.member_show(member.trim())
-                .map_err(|_| Error::invalid("member", format!("no member with id {}", member.trim())))?;
+            let member = self.member_resolve(member).map_err(|e| as_field("member", e))?;
+            for cell in cells.iter_mut().filter(|(c, _)| *c == "member_id") {
+                cell.1 = CellValue::Text(member.clone());
+            }
         }
         self.store.write(|w| w.update("sites", id, &cells).map(|_| ()))?;
         self.site_show(id)
     }
 
+    /// The JIS X 0402 municipalities of a prefecture (code or name), by
+    /// code: what the site form offers as the person types.
+    pub fn municipality_list(&self, prefecture: &str) -> Result<Vec<crate::municipality::Municipality>> {
+        let code = Prefecture::parse(prefecture)?.code;
+        Ok(crate::municipality::of_prefecture(code).to_vec())
+    }
+
     pub fn site_remove(&mut self, id: &str) -> Result<()> {
-        self.site_show(id)?;
+        let id = &self.resolve_id("sites", id)?;
         self.store.write(|w| w.delete("sites", id).map(|_| ()))
     }
 
@@ -119,7 +151,12 @@ impl Kizuna {
                 .map(Prefecture::parse)
                 .transpose()?
                 .map(|p| p.code.to_string()),
-            member: q.member_id.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_string),
+            member: q
+                .member_id
+                .as_deref()
+                .filter(|m| !m.trim().is_empty())
+                .map(|m| self.member_resolve(m).map_err(|e| as_field("member", e)))
+                .transpose()?,
             status: q.status.as_deref().filter(|s| !s.trim().is_empty()).map(parse_status).transpose()?,
             sector: q.sector.as_deref().filter(|s| !s.trim().is_empty()).map(parse_sector).transpose()?,
         };

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::cell::CellValue;
 use crate::dates::{check_order, parse_day};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
 use crate::model::{Choice, choices, pick};
 use crate::prefecture::Prefecture;
@@ -73,6 +73,10 @@ pub struct MemberInput {
     pub notes: Option<String>,
     #[ts(optional)]
     pub donor_fund_partner: Option<bool>,
+    /// Register it even though a member of the same name (legal form aside)
+    /// works in the same prefecture: the person has confirmed it is another.
+    #[ts(optional)]
+    pub allow_duplicate: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -104,11 +108,14 @@ pub struct MemberQuery {
 pub enum MemberSort {
     #[default]
     NameEn,
-    /// By reading (katakana), else by the Japanese name.
+    /// By reading in gojūon order, else by the Japanese name.
     NameJa,
     MemberNo,
     /// By number of sites.
     Sites,
+    /// By kana reading in gojūon order (あ, か, さ ...), members without a
+    /// reading after them by Japanese name; the same order as name_ja.
+    Reading,
 }
 
 impl std::str::FromStr for MemberSort {
@@ -121,9 +128,10 @@ impl std::str::FromStr for MemberSort {
             "name_ja" => Ok(MemberSort::NameJa),
             "member_no" => Ok(MemberSort::MemberNo),
             "sites" => Ok(MemberSort::Sites),
+            "reading" => Ok(MemberSort::Reading),
             other => Err(Error::invalid(
                 "sort",
-                format!("cannot sort by '{other}': use name_en, name_ja, member_no or sites"),
+                format!("cannot sort by '{other}': use name_en, name_ja, reading, member_no or sites"),
             )),
         }
     }
@@ -171,78 +179,99 @@ pub fn prefecture_codes(values: &[String]) -> Result<Vec<String>> {
 }
 
 impl MemberInput {
-    /// Validates the given fields into cells. `existing` holds the current
-    /// dates on edit so the order check sees the whole record.
+    /// Validates the given fields into cells, reporting every field's problem
+    /// at once. `existing` holds the current dates on edit so the order check
+    /// sees the whole record.
     pub fn to_cells(
         &self,
         creating: bool,
         existing: (Option<NaiveDate>, Option<NaiveDate>),
     ) -> Result<Vec<(&'static str, CellValue)>> {
-        let mut cells = Vec::new();
-        let req = |field: &'static str, v: &Option<String>, cells: &mut Vec<(&'static str, CellValue)>| -> Result<()> {
-            match v {
-                Some(v) => cells.push((field, CellValue::Text(text::required(field, v, MAX_NAME)?))),
-                None if creating => return Err(Error::invalid(field, "is required")),
-                None => {}
+        let mut cells: Vec<(&'static str, CellValue)> = Vec::new();
+        let mut p = Problems::new();
+        match &self.name_ja {
+            Some(v) => {
+                if let Some(v) = p.check(text::required("name_ja", v, MAX_NAME))? {
+                    cells.push(("name_ja", CellValue::Text(v)));
+                }
             }
-            Ok(())
-        };
-        req("name_ja", &self.name_ja, &mut cells)?;
-        req("name_en", &self.name_en, &mut cells)?;
-        let opt = |field: &'static str,
-                   v: &Option<String>,
-                   max: usize,
-                   cells: &mut Vec<(&'static str, CellValue)>|
-         -> Result<()> {
-            if let Some(v) = v {
-                cells.push((field, CellValue::opt_text(text::optional(field, v, max)?)));
+            None if creating => p.push("name_ja", "is required"),
+            None => {}
+        }
+        // A Japanese-only organisation has no English name to invent; an
+        // empty one is stored as none.
+        if let Some(v) = &self.name_en
+            && let Some(v) = p.check(text::optional("name_en", v, MAX_NAME))?
+        {
+            cells.push(("name_en", CellValue::opt_text(v)));
+        }
+        for (field, v, max) in [
+            ("contact_person", &self.contact_person, MAX_NAME),
+            ("address", &self.address, 500),
+            ("notes", &self.notes, MAX_TEXT),
+        ] {
+            if let Some(v) = v
+                && let Some(v) = p.check(text::optional(field, v, max))?
+            {
+                cells.push((field, CellValue::opt_text(v)));
             }
-            Ok(())
-        };
-        opt("reading", &self.reading, MAX_NAME, &mut cells)?;
-        opt("contact_person", &self.contact_person, MAX_NAME, &mut cells)?;
-        opt("address", &self.address, 500, &mut cells)?;
-        opt("notes", &self.notes, MAX_TEXT, &mut cells)?;
-        if let Some(v) = &self.legal_form {
-            cells.push(("legal_form", CellValue::opt_text(pick("legal_form", v, &LEGAL_FORMS)?)));
         }
-        if let Some(v) = &self.email {
-            cells.push(("email", CellValue::opt_text(text::email("email", v)?)));
+        if let Some(v) = &self.reading
+            && let Some(v) = p.check(text::reading("reading", v))?
+        {
+            cells.push(("reading", CellValue::opt_text(v)));
         }
-        if let Some(v) = &self.phone {
-            cells.push(("phone", CellValue::opt_text(text::phone("phone", v)?)));
+        if let Some(v) = &self.legal_form
+            && let Some(v) = p.check(pick("legal_form", v, &LEGAL_FORMS))?
+        {
+            cells.push(("legal_form", CellValue::opt_text(v)));
         }
-        if let Some(v) = &self.prefectures {
-            let codes = prefecture_codes(v)?;
+        if let Some(v) = &self.email
+            && let Some(v) = p.check(text::email("email", v))?
+        {
+            cells.push(("email", CellValue::opt_text(v)));
+        }
+        if let Some(v) = &self.phone
+            && let Some(v) = p.check(text::phone("phone", v))?
+        {
+            cells.push(("phone", CellValue::opt_text(v)));
+        }
+        if let Some(v) = &self.prefectures
+            && let Some(codes) = p.check(prefecture_codes(v))?
+        {
             cells.push(("prefectures", CellValue::Text(serde_json::to_string(&codes).unwrap_or_default())));
         }
         match &self.status {
-            Some(v) => cells.push(("status", CellValue::Text(parse_status(v)?.unwrap_or_else(|| "active".into())))),
+            Some(v) => {
+                if let Some(v) = p.check(parse_status(v))? {
+                    cells.push(("status", CellValue::Text(v.unwrap_or_else(|| "active".into()))));
+                }
+            }
             None if creating => cells.push(("status", CellValue::text("active"))),
             None => {}
         }
-        let joined = match &self.joined_on {
-            Some(v) => {
-                let d = opt_day("joined_on", v)?;
-                cells.push(("joined_on", CellValue::opt_text(d.map(|d| d.to_string()))));
-                d
-            }
-            None => existing.0,
-        };
-        let left = match &self.left_on {
-            Some(v) => {
-                let d = opt_day("left_on", v)?;
-                cells.push(("left_on", CellValue::opt_text(d.map(|d| d.to_string()))));
-                d
-            }
-            None => existing.1,
-        };
-        check_order("left_on", joined, left)?;
+        let mut day =
+            |field: &'static str, v: &Option<String>, current: Option<NaiveDate>| -> Result<Option<NaiveDate>> {
+                match v {
+                    Some(v) => match p.check(opt_day(field, v))? {
+                        Some(d) => {
+                            cells.push((field, CellValue::opt_text(d.map(|d| d.to_string()))));
+                            Ok(d)
+                        }
+                        None => Ok(None),
+                    },
+                    None => Ok(current),
+                }
+            };
+        let joined = day("joined_on", &self.joined_on, existing.0)?;
+        let left = day("left_on", &self.left_on, existing.1)?;
+        p.check(check_order("left_on", joined, left))?;
         match self.donor_fund_partner {
             Some(b) => cells.push(("donor_fund_partner", CellValue::Integer(b as i64))),
             None if creating => cells.push(("donor_fund_partner", CellValue::Integer(0))),
             None => {}
         }
+        p.finish()?;
         Ok(cells)
     }
 }

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::cell::CellValue;
 use crate::dates::{check_order, parse_day};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::model::text::{self, MAX_NAME, MAX_TEXT};
 use crate::model::{Choice, CodeTable, choices, pick};
 use crate::prefecture::Prefecture;
@@ -64,6 +64,10 @@ pub struct SiteInput {
     pub closed_on: Option<String>,
     #[ts(optional)]
     pub notes: Option<String>,
+    /// The municipality is not in the JIS X 0402 list (a merged town, a
+    /// place outside it): take it as typed instead of refusing it.
+    #[ts(optional)]
+    pub municipality_free: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -136,57 +140,108 @@ pub(crate) fn coordinate(field: &str, v: &str, limit: f64) -> Result<Option<f64>
     Ok(Some(x))
 }
 
-/// Current dates and status of a site being edited, for whole-record checks.
+/// Current values of a site being edited, for whole-record checks.
 #[derive(Debug, Clone, Default)]
 pub struct SiteState {
     pub opened_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// Empty when creating.
+    pub status: String,
+    pub prefecture_code: String,
+    pub municipality: String,
 }
 
 impl SiteInput {
-    /// Validates into cells. The member's existence is checked by the caller,
-    /// which has the database.
-    pub fn to_cells(&self, creating: bool, state: &SiteState) -> Result<Vec<(&'static str, CellValue)>> {
+    /// Validates into cells, reporting every problem at once. `today` is the
+    /// day "opened" may not be after and a closing date defaults to. The
+    /// member's existence is checked by the caller, which has the database.
+    pub fn to_cells(
+        &self,
+        creating: bool,
+        state: &SiteState,
+        today: NaiveDate,
+    ) -> Result<Vec<(&'static str, CellValue)>> {
         let mut cells: Vec<(&'static str, CellValue)> = Vec::new();
+        let mut p = Problems::new();
         match &self.member_id {
-            Some(v) => cells.push(("member_id", CellValue::Text(text::required("member", v, 64)?))),
-            None if creating => return Err(Error::invalid("member", "is required")),
+            Some(v) => {
+                if let Some(v) = p.check(text::required("member", v, 64))? {
+                    cells.push(("member_id", CellValue::Text(v)));
+                }
+            }
+            None if creating => p.push("member", "is required"),
             None => {}
         }
-        match &self.prefecture {
-            Some(v) => cells.push(("prefecture_code", CellValue::text(Prefecture::parse(v)?.code))),
-            None if creating => return Err(Error::invalid("prefecture", "is required")),
-            None => {}
-        }
-        for (field, v) in [("municipality", &self.municipality), ("name", &self.name)] {
-            match v {
-                Some(v) => cells.push((field, CellValue::Text(text::required(field, v, MAX_NAME)?))),
-                None if creating => return Err(Error::invalid(field, "is required")),
+        let prefecture = match &self.prefecture {
+            Some(v) => p.check(Prefecture::parse(v).map_err(|e| renamed(e, "prefecture")))?.map(|pref| {
+                cells.push(("prefecture_code", CellValue::text(pref.code)));
+                pref.code.to_string()
+            }),
+            None if creating => {
+                p.push("prefecture", "is required");
+                None
+            }
+            None => Some(state.prefecture_code.clone()),
+        };
+        let municipality = match &self.municipality {
+            Some(v) => p.check(text::required("municipality", v, MAX_NAME))?,
+            None if creating => {
+                p.push("municipality", "is required");
+                None
+            }
+            None => None,
+        };
+        // The municipality must be one of the prefecture's (JIS X 0402),
+        // checked again when only the prefecture changes; free text only
+        // when the person says it is not in the list.
+        if !self.municipality_free.unwrap_or(false)
+            && let Some(pref) = prefecture.as_deref().filter(|p| !p.is_empty())
+            && (municipality.is_some() || self.prefecture.is_some())
+        {
+            let typed = municipality.clone().unwrap_or_else(|| state.municipality.clone());
+            match crate::municipality::find(pref, &typed) {
+                // Stored as the list spells it (上閉伊郡大槌町 is 大槌町).
+                Some(m) if municipality.is_some() => cells.push(("municipality", CellValue::text(m.name))),
+                Some(_) => {}
+                None if !typed.is_empty() => p.push("municipality", not_in_prefecture(&typed, pref)),
                 None => {}
             }
+        } else if let Some(m) = municipality {
+            cells.push(("municipality", CellValue::Text(m)));
+        }
+        match &self.name {
+            Some(v) => {
+                if let Some(v) = p.check(text::required("name", v, MAX_NAME))? {
+                    cells.push(("name", CellValue::Text(v)));
+                }
+            }
+            None if creating => p.push("name", "is required"),
+            None => {}
         }
         for (field, v, max) in
             [("name_en", &self.name_en, MAX_NAME), ("address", &self.address, 500), ("notes", &self.notes, MAX_TEXT)]
         {
-            if let Some(v) = v {
-                cells.push((field, CellValue::opt_text(text::optional(field, v, max)?)));
+            if let Some(v) = v
+                && let Some(v) = p.check(text::optional(field, v, max))?
+            {
+                cells.push((field, CellValue::opt_text(v)));
             }
         }
         let lat = match &self.latitude {
-            Some(v) => Some(coordinate("latitude", v, 90.0)?),
+            Some(v) => p.check(coordinate("latitude", v, 90.0))?,
             None => None,
         };
         let lon = match &self.longitude {
-            Some(v) => Some(coordinate("longitude", v, 180.0)?),
+            Some(v) => p.check(coordinate("longitude", v, 180.0))?,
             None => None,
         };
         let final_lat = lat.unwrap_or(state.latitude);
         let final_lon = lon.unwrap_or(state.longitude);
-        if final_lat.is_some() != final_lon.is_some() {
+        if final_lat.is_some() != final_lon.is_some() && (self.latitude.is_some() || self.longitude.is_some()) {
             let missing = if final_lat.is_none() { "latitude" } else { "longitude" };
-            return Err(Error::invalid(missing, "latitude and longitude go together: give both or neither"));
+            p.push(missing, "latitude and longitude go together: give both or neither");
         }
         for (field, v) in [("latitude", lat), ("longitude", lon)] {
             if let Some(v) = v {
@@ -196,36 +251,98 @@ impl SiteInput {
         if let Some(list) = &self.sectors {
             let mut codes = Vec::new();
             for s in list.iter().flat_map(|s| s.split(',')).filter(|s| !s.trim().is_empty()) {
-                let c = parse_sector(s)?;
-                if !codes.contains(&c) {
+                if let Some(c) = p.check(parse_sector(s).map_err(|e| renamed(e, "sectors")))?
+                    && !codes.contains(&c)
+                {
                     codes.push(c);
                 }
             }
             cells.push(("sectors", CellValue::Text(serde_json::to_string(&codes).unwrap_or_default())));
         }
-        match &self.status {
-            Some(v) => cells.push(("status", CellValue::Text(parse_status(v)?))),
-            None if creating => cells.push(("status", CellValue::text("active"))),
-            None => {}
+        let status = match &self.status {
+            Some(v) => p.check(parse_status(v))?,
+            None if creating => Some("active".to_string()),
+            None => Some(state.status.clone()),
+        };
+        if let Some(s) = &status
+            && (creating || self.status.is_some())
+        {
+            cells.push(("status", CellValue::Text(s.clone())));
         }
-        let mut day =
-            |field: &'static str, v: &Option<String>, current: Option<NaiveDate>| -> Result<Option<NaiveDate>> {
-                match v {
-                    Some(v) if v.trim().is_empty() => {
-                        cells.push((field, CellValue::Null));
-                        Ok(None)
+        let mut day = |field: &'static str,
+                       v: &Option<String>,
+                       current: Option<NaiveDate>|
+         -> Result<(Option<NaiveDate>, bool)> {
+            match v {
+                Some(v) if v.trim().is_empty() => Ok((None, true)),
+                Some(v) => Ok((p.check(parse_day(field, v))?, true)),
+                None => Ok((current, false)),
+            }
+        };
+        let (opened, opened_given) = day("opened_on", &self.opened_on, state.opened_on)?;
+        let (mut closed, closed_given) = day("closed_on", &self.closed_on, state.closed_on)?;
+        if let Some(d) = opened
+            && opened_given
+            && d > today
+        {
+            p.push(
+                "opened_on",
+                format!("{d} is in the future (today is {today}): a site opens on a day that has come"),
+            );
+        }
+        match status.as_deref() {
+            Some("planned") => {
+                for (field, d) in [("opened_on", opened), ("closed_on", closed)] {
+                    if d.is_some() {
+                        p.push(
+                            field,
+                            "a planned site has not opened or closed yet: leave the date out, or set the status to active or closed",
+                        );
                     }
-                    Some(v) => {
-                        let d = parse_day(field, v)?;
-                        cells.push((field, CellValue::Text(d.to_string())));
-                        Ok(Some(d))
-                    }
-                    None => Ok(current),
                 }
-            };
-        let opened = day("opened_on", &self.opened_on, state.opened_on)?;
-        let closed = day("closed_on", &self.closed_on, state.closed_on)?;
-        check_order("closed_on", opened, closed)?;
+            }
+            // Closing a site needs the day it closed: today unless given.
+            Some("closed") if closed.is_none() => closed = Some(today),
+            _ => {}
+        }
+        if opened_given {
+            cells.push(("opened_on", CellValue::opt_text(opened.map(|d| d.to_string()))));
+        }
+        if closed_given || closed != state.closed_on {
+            cells.push(("closed_on", CellValue::opt_text(closed.map(|d| d.to_string()))));
+        }
+        p.check(check_order("closed_on", opened, closed))?;
+        p.finish()?;
         Ok(cells)
+    }
+}
+
+/// Why a municipality is refused under a prefecture: where it is instead, if
+/// it is anywhere.
+fn not_in_prefecture(typed: &str, prefecture_code: &str) -> String {
+    let name = |code: &str| {
+        crate::prefecture::PREFECTURES
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| format!("{} ({})", p.name_ja, p.name_en))
+            .unwrap_or_else(|| code.to_string())
+    };
+    let elsewhere: Vec<String> =
+        crate::municipality::find_anywhere(typed).iter().map(|m| name(m.prefecture_code)).collect();
+    let here = name(prefecture_code);
+    if elsewhere.is_empty() {
+        format!(
+            "'{typed}' is not a municipality of {here} in the JIS X 0402 list: check the spelling, or say it is not in the list"
+        )
+    } else {
+        format!("'{typed}' is in {}, not in {here}", elsewhere.join(" and "))
+    }
+}
+
+/// The same problem under the field name the input uses.
+fn renamed(e: Error, field: &str) -> Error {
+    match e {
+        Error::Invalid { message, .. } => Error::invalid(field, message),
+        e => e,
     }
 }

@@ -116,6 +116,10 @@ pub struct PhaseFigures {
     /// Sites active at any time in the period.
     #[ts(type = "number")]
     pub active_sites: i64,
+    /// Sites whose dates do not say whether they were active in the period
+    /// (no opening date, or closed on an unknown day): stated, not counted.
+    #[ts(type = "number")]
+    pub sites_activity_unknown: i64,
     /// The three affected prefectures always, then any other with a site.
     pub sites_by_prefecture: Vec<PrefectureCount>,
     /// The phase's recorded indicators, computed ones filled in for the period.

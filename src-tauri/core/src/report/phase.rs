@@ -185,10 +185,10 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     l.heading(lang.t("1. Summary figures for the period", "1. 期間の主要な数値"), 1, 80.0);
     let method = match lang {
         Lang::En => format!(
-            "Computed from the network's registry for {period}. A site counts if it was active at any time in the period: from its opening date (or, when it has none, the date it was recorded) until its closing date. Planned sites are not counted. Figures marked \"as reported\" are stated as their source published them."
+            "Computed from the network's registry for {period}. A site counts if it was active at any time in the period: from its opening date until its closing date (a site still active, until today). Planned sites are not counted. A site whose dates do not say (no opening date, or closed on an unknown day) is counted as unknown below, not as active. Figures marked \"as reported\" are stated as their source published them."
         ),
         Lang::Ja => format!(
-            "{period}について登録データから算出。拠点は期間中に一度でも活動していれば数える（開設日から、開設日がなければ登録日から、終了日まで）。計画中の拠点は含まない。「報告値」は出典の記載のまま。"
+            "{period}について登録データから算出。拠点は期間中に一度でも活動していれば数える（開設日から終了日まで。活動中の拠点は今日まで）。計画中の拠点は含まない。日付から判断できない拠点（開設日なし、終了日不明）は活動中と数えず「不明」として示す。「報告値」は出典の記載のまま。"
         ),
     };
     l.paragraph(&method, SMALL.color(GREY), 0.0);
@@ -207,6 +207,12 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             None,
         ),
         ReportFigure::computed("Sites active in the period", "期間中に活動した拠点", f.active_sites, None),
+        ReportFigure::computed(
+            "Sites whose dates do not say whether they were active (unknown)",
+            "期間中の活動が日付から不明な拠点",
+            f.sites_activity_unknown,
+            None,
+        ),
     ];
     for c in &f.sites_by_prefecture {
         figs.push(ReportFigure::computed(

@@ -120,6 +120,27 @@ impl Store {
                 Ok(s.map(|s| fold(&s)))
             },
         )?;
+        // Orders Japanese by reading in gojūon order (`fold::kana_order_key`).
+        conn.create_scalar_function(
+            "kz_kana_key",
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let s: Option<String> = ctx.get(0)?;
+                Ok(s.map(|s| crate::fold::kana_order_key(&s)))
+            },
+        )?;
+        // Orders municipalities by JIS X 0402 code; names not in the list after them.
+        conn.create_scalar_function(
+            "kz_municipality_code",
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let (pref, name): (Option<String>, Option<String>) = (ctx.get(0)?, ctx.get(1)?);
+                let code = crate::municipality::code_of(pref.as_deref().unwrap_or(""), name.as_deref().unwrap_or(""));
+                Ok(code.unwrap_or("99999").to_string())
+            },
+        )?;
         migrate::migrate(&mut conn)?;
         crate::secret::move_legacy_signing_key(&conn)?;
         let last: i64 = conn
