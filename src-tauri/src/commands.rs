@@ -4,7 +4,7 @@
 
 use kizuna_core::api::doctor::DoctorReport;
 use kizuna_core::api::removed::RemovedRecord;
-use kizuna_core::api::{Choices, InitOptions, Installation};
+use kizuna_core::api::{Choices, InitOptions, Installation, MemberRemoved};
 use kizuna_core::api::{Dashboard, choices as core_choices};
 use kizuna_core::api::{ReportProgress, ReportRequest, ReportSaved};
 use kizuna_core::model::Page;
@@ -33,6 +33,7 @@ use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
 use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::model::suggestion::{Suggestion, SuggestionQuery};
+use kizuna_core::municipality::Municipality;
 use kizuna_core::sync::SyncStatus;
 use kizuna_core::{ApiError, Error, Kizuna};
 use tauri::ipc::Channel;
@@ -79,12 +80,12 @@ pub async fn init(state: State<'_, AppState>, office: String) -> Res<Installatio
 }
 
 /// Joins the network with HQ's invite file, opened with the passphrase HQ
-/// read out. A wrong passphrase or an altered file creates nothing.
+/// read out. A wrong passphrase or an altered file creates nothing. An open
+/// database of this office that is not enrolled yet (started on the
+/// first-start screen without an invite) is adopted with its data, from
+/// Settings; an enrolled one is refused by the core.
 #[tauri::command]
 pub async fn join(state: State<'_, AppState>, invite_path: String, passphrase: String) -> Res<Installation> {
-    if state.is_open() {
-        return Err(Error::AlreadyInitialised { path: state.data_dir.display().to_string() }.to_api());
-    }
     let k = Kizuna::join_file(&state.data_dir, std::path::Path::new(invite_path.trim()), &passphrase)?;
     let installation = k.installation()?;
     log::info!("joined the network as office {} in {}", installation.office, installation.data_dir);
@@ -152,9 +153,15 @@ pub async fn member_edit(
     wrote(&sync, state.with(|k| k.member_edit(&id, &input)))
 }
 
+/// `cascade`: the person confirmed that the member's sites go with it.
 #[tauri::command]
-pub async fn member_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
-    wrote(&sync, state.with(|k| k.member_remove(&id)))
+pub async fn member_remove(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    cascade: Option<bool>,
+) -> Res<MemberRemoved> {
+    wrote(&sync, state.with(|k| k.member_remove(&id, cascade.unwrap_or(false))))
 }
 
 #[tauri::command]
@@ -1000,4 +1007,10 @@ pub async fn match_conflicts(state: State<'_, AppState>) -> Res<Vec<MatchConflic
 #[tauri::command]
 pub async fn matching_stats(state: State<'_, AppState>, query: MatchingQuery) -> Res<MatchingStats> {
     state.with(|k| k.matching_stats(&query))
+}
+
+/// The JIS X 0402 municipalities of a prefecture, for the site form's type-ahead.
+#[tauri::command]
+pub async fn municipality_list(state: State<'_, AppState>, prefecture: String) -> Res<Vec<Municipality>> {
+    state.with(|k| k.municipality_list(&prefecture))
 }

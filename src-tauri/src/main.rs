@@ -198,6 +198,7 @@ fn main() {
             commands::match_list,
             commands::match_conflicts,
             commands::matching_stats,
+            commands::municipality_list,
         ])
         .build(tauri::generate_context!());
     match app {

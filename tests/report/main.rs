@@ -436,11 +436,11 @@ fn bad_options_are_refused_and_write_nothing() {
         (vec!["report", "phase", "no-such-phase", "--out", path], "not_found"),
         (
             vec!["report", "phase", &p1, "--out", path, "--period-start", "2012-01-01", "--period-end", "2011-12-31"],
-            "period_end",
+            "--period-end",
         ),
-        (vec!["report", "phase", &p1, "--out", path, "--period-start", "2011-02-30"], "period_start"),
-        (vec!["report", "phase", &p1, "--out", path, "--lang", "fr"], "lang"),
-        (vec!["report", "profile", "--out", path, "--as-of", "yesterday"], "as_of"),
+        (vec!["report", "phase", &p1, "--out", path, "--period-start", "2011-02-30"], "--period-start"),
+        (vec!["report", "phase", &p1, "--out", path, "--lang", "fr"], "--lang"),
+        (vec!["report", "profile", "--out", path, "--as-of", "yesterday"], "--as-of"),
     ];
     for (args, expect) in &cases {
         let out = kizuna(dir.path(), args);

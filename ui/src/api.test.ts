@@ -48,7 +48,7 @@ describe("api wrapper", () => {
   it("normalises error shapes", () => {
     expect(toFailure(new Error("boom")).code).toBe("bridge");
     expect(toFailure({ code: "not_found", message: "no member with id x" }).field).toBeNull();
-    const same = new ApiFailure({ code: "c", message: "m", field: null });
+    const same = new ApiFailure({ code: "c", message: "m", field: null, problems: [] });
     expect(toFailure(same)).toBe(same);
   });
 });

@@ -3,6 +3,7 @@
 // core's {code, message, field}; the UI switches on `code`, shows `message`.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
+import type { FieldProblem } from "./bindings/FieldProblem";
 import type { AttendInput } from "./bindings/AttendInput";
 import type { AttendeeCandidate } from "./bindings/AttendeeCandidate";
 import type { AutoSync } from "./bindings/AutoSync";
@@ -53,6 +54,8 @@ import type { MeetingDetail } from "./bindings/MeetingDetail";
 import type { MeetingInput } from "./bindings/MeetingInput";
 import type { MeetingQuery } from "./bindings/MeetingQuery";
 import type { Member } from "./bindings/Member";
+import type { MemberRemoved } from "./bindings/MemberRemoved";
+import type { Municipality } from "./bindings/Municipality";
 import type { MemberInput } from "./bindings/MemberInput";
 import type { MemberQuery } from "./bindings/MemberQuery";
 import type { Need } from "./bindings/Need";
@@ -94,11 +97,14 @@ export const SYNC_PROGRESS_EVENT = "sync-progress";
 export class ApiFailure extends Error {
   readonly code: string;
   readonly field: string | null;
+  /** Every field that failed, with its reason (the core reports them all at once). */
+  readonly problems: FieldProblem[];
   constructor(e: ApiError) {
     super(e.message);
     this.name = "ApiFailure";
     this.code = e.code;
     this.field = e.field;
+    this.problems = e.problems;
   }
 }
 
@@ -115,9 +121,10 @@ function isApiError(e: unknown): e is ApiError {
  * failure) becomes an ApiFailure, so callers handle one shape. */
 export function toFailure(e: unknown): ApiFailure {
   if (e instanceof ApiFailure) return e;
-  if (isApiError(e)) return new ApiFailure({ code: e.code, message: e.message, field: e.field ?? null });
+  if (isApiError(e))
+    return new ApiFailure({ code: e.code, message: e.message, field: e.field ?? null, problems: e.problems ?? [] });
   const message = e instanceof Error ? e.message : String(e);
-  return new ApiFailure({ code: "bridge", message, field: null });
+  return new ApiFailure({ code: "bridge", message, field: null, problems: [] });
 }
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -142,7 +149,7 @@ export const api = {
   memberShow: (id: string) => call<Member>("member_show", { id }),
   memberAdd: (input: MemberInput) => call<Member>("member_add", { input }),
   memberEdit: (id: string, input: MemberInput) => call<Member>("member_edit", { id, input }),
-  memberRemove: (id: string) => call<null>("member_remove", { id }),
+  memberRemove: (id: string, cascade: boolean) => call<MemberRemoved>("member_remove", { id, cascade }),
   siteList: (query: SiteQuery) => call<Page<Site>>("site_list", { query }),
   siteShow: (id: string) => call<Site>("site_show", { id }),
   siteAdd: (input: SiteInput) => call<Site>("site_add", { input }),
@@ -277,6 +284,8 @@ export const api = {
   /** Over-committed offers with their competing matches, the most over first. */
   matchConflicts: () => call<MatchConflict[]>("match_conflicts"),
   matchingStats: (query: MatchingQuery) => call<MatchingStats>("matching_stats", { query }),
+  /** The JIS X 0402 municipalities of a prefecture, by code (the site form's type-ahead). */
+  municipalityList: (prefecture: string) => call<Municipality[]>("municipality_list", { prefecture }),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

@@ -4,7 +4,7 @@ import { makeI18n } from "./i18n";
 import { joinErrorText } from "./join";
 
 const fail = (code: string, field: string | null = null) =>
-  new ApiFailure({ code, message: `core says ${code}`, field });
+  new ApiFailure({ code, message: `core says ${code}`, field, problems: [] });
 
 describe("join errors", () => {
   it("say a wrong passphrase in the person's language, by the core's code", () => {

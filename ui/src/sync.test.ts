@@ -52,7 +52,7 @@ describe("sync wording", () => {
     expect(autoSyncLine({ ...base, running: true }, "en")).toBe("Syncing…");
     const failed = {
       ...base,
-      last_error: { code: "network", message: "connection refused", field: null },
+      last_error: { code: "network", message: "connection refused", field: null, problems: [] },
       next_in_secs: 20,
     };
     expect(autoSyncLine(failed, "en")).toBe("Hub not reachable: connection refused Next try in 20 s.");

@@ -128,7 +128,8 @@ fn describe(s: &Site) -> String {
         s.name_en.as_deref().map(|n| format!(" / {n}")).unwrap_or_default(),
         prefecture_name(&s.prefecture_code),
         s.municipality,
-        s.member_name_en.as_deref().unwrap_or("?"),
+        // A Japanese-only member has no English name.
+        s.member_name_en.as_deref().filter(|n| !n.is_empty()).or(s.member_name_ja.as_deref()).unwrap_or("?"),
         s.member_id,
         s.status,
         s.sectors.join(","),

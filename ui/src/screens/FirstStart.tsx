@@ -45,7 +45,7 @@ export function FirstStart(props: { offices: string[]; onLang: (l: Lang) => void
           ))}
         </div>
         {mode === "new" ? (
-          <NewDatabase offices={props.offices} onDone={props.onDone} />
+          <NewDatabase offices={props.offices} onDone={props.onDone} onJoin={() => setMode("join")} />
         ) : (
           <JoinNetwork onDone={props.onDone} />
         )}
@@ -54,7 +54,7 @@ export function FirstStart(props: { offices: string[]; onLang: (l: Lang) => void
   );
 }
 
-function NewDatabase(props: { offices: string[]; onDone: (i: Installation) => void }) {
+function NewDatabase(props: { offices: string[]; onDone: (i: Installation) => void; onJoin: () => void }) {
   const { t, lang } = useI18n();
   const [office, setOffice] = useState(props.offices[0] ?? "tokyo");
   const { general, busy, submit } = useSubmit([]);
@@ -75,6 +75,15 @@ function NewDatabase(props: { offices: string[]; onDone: (i: Installation) => vo
         ))}
       </fieldset>
       <p class="hint">{t("first.seeded")}</p>
+      {office !== "tokyo" && (
+        // A field office's data reaches HQ only once it is enrolled: offer the invite first.
+        <p class="hint" data-testid="first-offer-join">
+          {t("first.field_office_join")}{" "}
+          <button type="button" class="link" onClick={props.onJoin} data-testid="first-offer-join-button">
+            {t("first.mode.join")}
+          </button>
+        </p>
+      )}
       <ErrorBanner message={general} />
       <button type="submit" class="primary" disabled={busy} data-testid="first-start-submit">
         {t("first.start")}
@@ -83,7 +92,7 @@ function NewDatabase(props: { offices: string[]; onDone: (i: Installation) => vo
   );
 }
 
-function JoinNetwork(props: { onDone: (i: Installation) => void }) {
+export function JoinNetwork(props: { onDone: (i: Installation) => void }) {
   const { t } = useI18n();
   const [path, setPath] = useState("");
   const [passphrase, setPassphrase] = useState("");

@@ -37,7 +37,8 @@ export function MemberPage(props: { id: string }) {
     if (!member) return;
     setConfirming(false);
     try {
-      await api.memberRemove(member.id);
+      // The dialog stated the sites that go with it: the cascade is confirmed.
+      await api.memberRemove(member.id, true);
       go({ screen: "members" });
     } catch (e) {
       setError(toFailure(e).message);
@@ -140,6 +141,7 @@ export function MemberPage(props: { id: string }) {
           message={t("members.remove_confirm", {
             name: pick(lang, member.name_ja, member.name_en),
             n: Number(member.site_count),
+            active: Number(member.active_site_count),
           })}
           confirmLabel={t("common.remove")}
           danger

@@ -5,6 +5,7 @@ import type { Installation } from "../bindings/Installation";
 import type { Office } from "../bindings/Office";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { codeText, LANGS, pick, useI18n } from "../i18n";
+import { JoinNetwork } from "./FirstStart";
 import { OfficesCard } from "./Offices";
 
 export function SettingsScreen(props: { installation: Installation }) {
@@ -13,7 +14,17 @@ export function SettingsScreen(props: { installation: Installation }) {
   const [offices, setOffices] = useState<Office[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A field office started without an invite can join later, keeping its data.
+  const [unenrolled, setUnenrolled] = useState(false);
+  const [joined, setJoined] = useState(false);
   const inst = props.installation;
+
+  useEffect(() => {
+    api.syncStatus().then(
+      (s) => setUnenrolled(!s.enrolled && inst.office !== "tokyo"),
+      () => setUnenrolled(false),
+    );
+  }, [joined]);
 
   useEffect(() => {
     api.officeList().then(
@@ -73,6 +84,21 @@ export function SettingsScreen(props: { installation: Installation }) {
           <dd>{Number(inst.schema_version)}</dd>
         </dl>
       </fieldset>
+      {(unenrolled || joined) && (
+        <fieldset class="card" data-testid="settings-join">
+          <legend>{t("settings.join")}</legend>
+          {joined ? (
+            <p class="notice" data-testid="settings-joined">
+              {t("settings.joined")}
+            </p>
+          ) : (
+            <>
+              <p class="hint">{t("settings.join_hint")}</p>
+              <JoinNetwork onDone={() => setJoined(true)} />
+            </>
+          )}
+        </fieldset>
+      )}
       <OfficesCard
         offices={offices}
         onAdded={() => void api.officeList().then(setOffices, (e) => setError(toFailure(e).message))}

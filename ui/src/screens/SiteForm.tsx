@@ -1,7 +1,8 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../api";
 import { useApp } from "../app-context";
 import type { Member } from "../bindings/Member";
+import type { Municipality } from "../bindings/Municipality";
 import type { Site } from "../bindings/Site";
 import type { SiteInput } from "../bindings/SiteInput";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -57,6 +58,14 @@ export function SiteForm(props: {
   const [d, setD] = useState<Draft>(draftOf(props.site, props.member, props.prefecture ?? ""));
   const [memberSearch, setMemberSearch] = useState("");
   const [memberHits, setMemberHits] = useState<Member[]>([]);
+  // The prefecture's JIS X 0402 municipalities, offered as the person types;
+  // anything else only when they say it is not in the list.
+  const [municipalities, setMunicipalities] = useState<Municipality[]>([]);
+  const [municipalityFree, setMunicipalityFree] = useState(false);
+  useEffect(() => {
+    if (!d.prefecture) return setMunicipalities([]);
+    api.municipalityList(d.prefecture).then(setMunicipalities, () => setMunicipalities([]));
+  }, [d.prefecture]);
   const { errors, general, busy, submit } = useSubmit(FIELDS, { sector: "sectors" });
   const set = (k: keyof Draft) => (e: Event) => setD({ ...d, [k]: (e.target as HTMLInputElement).value });
   const fixedMember = props.member ?? null;
@@ -92,6 +101,7 @@ export function SiteForm(props: {
       opened_on: d.opened_on,
       closed_on: d.closed_on,
       notes: d.notes,
+      municipality_free: municipalityFree,
     };
     const saved = await submit(() => (props.site ? api.siteEdit(props.site.id, input) : api.siteAdd(input)));
     if (saved) props.onSaved(saved);
@@ -144,7 +154,32 @@ export function SiteForm(props: {
               ))}
             </select>
           </Field>
-          {text("municipality")}
+          <Field label={t("sites.field.municipality")} error={errors.municipality}>
+            <input
+              name="municipality"
+              value={d.municipality}
+              onInput={set("municipality")}
+              list={municipalityFree ? undefined : "site-municipalities"}
+              autocomplete="off"
+            />
+            <datalist id="site-municipalities" data-testid="site-municipalities">
+              {municipalities.map((m) => (
+                <option value={m.name}>
+                  {m.county}
+                  {m.name} ({m.code})
+                </option>
+              ))}
+            </datalist>
+            <label class="choice">
+              <input
+                type="checkbox"
+                name="municipality_free"
+                checked={municipalityFree}
+                onChange={(e) => setMunicipalityFree((e.target as HTMLInputElement).checked)}
+              />
+              {t("sites.municipality_free")}
+            </label>
+          </Field>
           {text("address")}
           {text("latitude")}
           {text("longitude")}
