@@ -1,5 +1,5 @@
 //! Keeping the window's memory down. Each knob was measured with
-//! `xvfb-run -a cargo bench -p kizuna-app --bench window -- memory` on the
+//! `xvfb-run -a cargo bench -p kizuna-e2e --bench window -- memory` on the
 //! 100,000-site data set (figures in the README). Left out: WebKit's
 //! DocumentViewer cache model, page cache off, JIT off and MALLOC_ARENA_MAX
 //! (no effect), and WEBKIT_DISABLE_COMPOSITING_MODE=1: 83 MiB less in the web

@@ -62,11 +62,47 @@ fn tauri_driver() -> PathBuf {
     if installed.exists() { installed } else { PathBuf::from("tauri-driver") }
 }
 
+/// The cargo profile folder this test or bench binary was built into
+/// (`target/debug` or `target/release`; test binaries live in its `deps`).
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.parent().and_then(Path::parent).map(Path::to_path_buf).expect("a test binary under target/<profile>/deps")
+}
+
+/// Builds one binary of the workspace with a plain `cargo build` (the same
+/// command `.ci/app` and the installer run, so all three share one build of
+/// the Tauri tree) and returns its path. Runs once per process; cargo makes
+/// it a no-op when nothing changed.
+fn built(package: &str, bin: &str) -> PathBuf {
+    let dir = profile_dir();
+    let mut build = Command::new(env!("CARGO"));
+    build.args(["build", "-p", package, "--bin", bin]);
+    if dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    let status = build.status().expect("run cargo build");
+    assert!(status.success(), "cargo build -p {package} --bin {bin} failed");
+    dir.join(bin)
+}
+
+/// The desktop app under test: `KIZUNA_APP_BIN` when set (an installed
+/// copy, say), else the workspace's kizuna-app built for this profile.
+pub fn app_bin() -> PathBuf {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| std::env::var_os("KIZUNA_APP_BIN").map(PathBuf::from).unwrap_or_else(|| built("kizuna-app", "kizuna-app")))
+        .clone()
+}
+
+/// The `kizuna` CLI of the same build, for seeding data folders and
+/// reading them back.
+pub fn cli_bin() -> PathBuf {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| built("kizuna-cli", "kizuna")).clone()
+}
+
 /// Where screenshots go: beside the test binaries, never into the repository.
 pub fn shots_dir() -> PathBuf {
-    let dir = std::env::var_os("KIZUNA_SHOTS_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_BIN_EXE_kizuna-app")).parent().unwrap_or(Path::new(".")).join("e2e-shots")
-    });
+    let dir = std::env::var_os("KIZUNA_SHOTS_DIR").map(PathBuf::from).unwrap_or_else(|| profile_dir().join("e2e-shots"));
     std::fs::create_dir_all(&dir).expect("create screenshot folder");
     dir
 }
@@ -122,15 +158,22 @@ pub struct App {
     /// tauri-driver, and below it WebKitWebDriver, the app and its WebKit
     /// processes: all stopped when the App is dropped.
     driver: ProcessGroup,
+    /// The binary the driver started, to find its process.
+    exe: PathBuf,
 }
 
 impl App {
     /// Opens the app on `data_dir` (through KIZUNA_DATA_DIR, as a person
     /// would point the CLI and the app at the same folder).
     pub async fn launch(data_dir: &Path) -> App {
+        App::launch_bin(data_dir, &app_bin()).await
+    }
+
+    /// Opens the given kizuna-app binary (an installed one, say) on `data_dir`.
+    pub async fn launch_bin(data_dir: &Path, exe: &Path) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
-            "the e2e tests open the real window: run them under `xvfb-run -a cargo test -p kizuna-app --test e2e`"
+            "the e2e tests open the real window: run them under `xvfb-run -a cargo test -p kizuna-e2e`"
         );
         let (port, native) = (free_port(), free_port());
         let driver = ProcessGroup::spawn(
@@ -146,7 +189,7 @@ impl App {
         })
         .await;
         let mut caps = serde_json::Map::new();
-        caps.insert("tauri:options".into(), json!({ "application": env!("CARGO_BIN_EXE_kizuna-app") }));
+        caps.insert("tauri:options".into(), json!({ "application": exe }));
         caps.insert("browserName".into(), json!("wry"));
         // The previous window of the same data folder may still be closing;
         // a session refused meanwhile is asked for again.
@@ -161,13 +204,13 @@ impl App {
             }
         })
         .await;
-        App { client, driver }
+        App { client, driver, exe: exe.to_path_buf() }
     }
 
     /// The kizuna-app process this session started (a descendant of our
     /// tauri-driver), never another instance that happens to be running.
     pub fn app_pid(&self) -> Option<u32> {
-        let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_kizuna-app")).ok()?;
+        let exe = std::fs::canonicalize(&self.exe).ok()?;
         process_tree(self.driver.id())
             .into_iter()
             .find(|p| std::fs::read_link(format!("/proc/{p}/exe")).ok().as_deref() == Some(exe.as_path()))

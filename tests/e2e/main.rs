@@ -1,6 +1,7 @@
 //! The desktop app end to end, in the real window: tauri-driver drives
-//! WebKitWebDriver, which drives the kizuna-app binary cargo just built.
-//! Run under a display: `xvfb-run -a cargo test -p kizuna-app --test e2e`.
+//! WebKitWebDriver, which drives the kizuna-app binary of a plain
+//! `cargo build` (see `driver::app_bin`).
+//! Run under a display: `xvfb-run -a cargo test -p kizuna-e2e --test e2e`.
 //! Each test gets its own data folder (KIZUNA_DATA_DIR) and runs alone: the
 //! app is single-instance and one driver serves one session.
 
@@ -10,7 +11,7 @@
 // window and one driver at a time. Nothing else takes the lock.
 #![allow(clippy::await_holding_lock)]
 
-mod driver;
+use kizuna_e2e::driver;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -284,24 +285,8 @@ async fn reports_export_the_profile_and_a_japanese_phase_report_with_progress() 
     app.quit().await;
 }
 
-/// The `kizuna` CLI from the same build as the app (tests/cli and the sync
-/// tests build it); built here when this suite runs first.
-fn cli_bin() -> std::path::PathBuf {
-    let bin = Path::new(env!("CARGO_BIN_EXE_kizuna-app")).with_file_name("kizuna");
-    if !bin.exists() {
-        let release = bin.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "release");
-        let mut build = std::process::Command::new(env!("CARGO"));
-        build.args(["build", "-p", "kizuna-cli", "--bin", "kizuna"]);
-        if release {
-            build.arg("--release");
-        }
-        assert!(build.status().expect("run cargo").success(), "cargo build -p kizuna-cli failed");
-    }
-    bin
-}
-
 fn cli(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new(cli_bin()).arg("--data-dir").arg(dir).args(args).output().expect("run kizuna");
+    let out = std::process::Command::new(driver::cli_bin()).arg("--data-dir").arg(dir).args(args).output().expect("run kizuna");
     assert!(out.status.success(), "kizuna {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
@@ -324,7 +309,7 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
         &["--json", "office", "invite", "tono", "--out", invite.to_str().expect("utf-8 path")],
     ))
     .expect("invite JSON");
-    let join = std::process::Command::new(cli_bin())
+    let join = std::process::Command::new(driver::cli_bin())
         .arg("--data-dir")
         .arg(&tono)
         .args(["init", "--join", invite.to_str().expect("utf-8 path")])
@@ -332,7 +317,7 @@ async fn an_office_app_syncs_with_a_real_hub_and_its_new_member_reaches_headquar
         .output()
         .expect("run kizuna");
     assert!(join.status.success(), "join: {}", String::from_utf8_lossy(&join.stderr));
-    let hub = ServedHub::start(&cli_bin(), &hq, &[]);
+    let hub = ServedHub::start(&driver::cli_bin(), &hq, &[]);
 
     let app = App::launch(&tono).await;
     app.find("[data-testid=dashboard]").await;
@@ -588,7 +573,7 @@ async fn a_field_office_may_restore_a_member_but_not_hqs_expenditure() {
     cli(&hq, &["member", "remove", &member_id]);
 
     let passphrase = hq_invite(&hq, "tono", &invite);
-    let join = std::process::Command::new(cli_bin())
+    let join = std::process::Command::new(driver::cli_bin())
         .arg("--data-dir")
         .arg(&tono)
         .args(["init", "--join", invite.to_str().expect("utf-8 path")])
@@ -597,7 +582,7 @@ async fn a_field_office_may_restore_a_member_but_not_hqs_expenditure() {
         .expect("run kizuna");
     assert!(join.status.success(), "join: {}", String::from_utf8_lossy(&join.stderr));
     {
-        let hub = ServedHub::start(&cli_bin(), &hq, &[]);
+        let hub = ServedHub::start(&driver::cli_bin(), &hq, &[]);
         cli(&tono, &["sync", "--hub", &hub.url]);
     }
     write_bad_rows(&tono, false);

@@ -1,5 +1,5 @@
 //! Figures for the desktop window, measured in the real app under Xvfb:
-//!   xvfb-run -a cargo bench -p kizuna-app --bench window
+//!   xvfb-run -a cargo bench -p kizuna-e2e --bench window
 //! - cold start: process start → first dashboard painted and answering input
 //!   (the app's own clock, reported by the UI's `ui_ready` call), 5 launches;
 //! - idle memory: RSS of the app and its WebKit processes after 5 s idle;
@@ -14,9 +14,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
 
-#[path = "../../tests/e2e/driver.rs"]
-#[allow(dead_code, unused_imports)] // the driver serves the e2e suite too; this bench uses part of it
-mod driver;
+use kizuna_e2e::driver;
 
 use std::path::Path;
 use std::time::Duration;
