@@ -2,6 +2,9 @@
 //! as the same thing compare equal. NFKC unifies full-width and half-width
 //! forms (ＮＰＯ → NPO, ｶﾀｶﾅ → カタカナ); katakana is then mapped to hiragana
 //! and Latin letters lower-cased, so ふくしま, フクシマ and ﾌｸｼﾏ all match.
+//! `org_name_key` goes further for organisation names: it also drops legal
+//! forms (特定非営利活動法人, (特非), NPO法人, Inc. ...) and spaces, so two
+//! spellings of one organisation get one key (the duplicate-member check).
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
@@ -31,9 +34,195 @@ fn push_folded(out: &mut String, c: char) {
     }
 }
 
+/// Japanese legal forms, as people write them: dropped wherever they stand.
+/// Longer forms come first so that 認定特定非営利活動法人 is not left as 認定.
+/// The bracketed abbreviations are matched after NFKC, so （特非） and ㈱
+/// (which NFKC turns into (株)) are covered by their ASCII-bracket forms.
+const JA_LEGAL_FORMS: &[&str] = &[
+    "認定特定非営利活動法人",
+    "特定非営利活動法人",
+    "認定NPO法人",
+    "NPO法人",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "社会福祉法人",
+    "社団法人",
+    "財団法人",
+    "学校法人",
+    "宗教法人",
+    "医療法人",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+    "(認定特非)",
+    "(特非)",
+    "(特活)",
+    "(認特)",
+    "(一社)",
+    "(一財)",
+    "(公社)",
+    "(公財)",
+    "(社福)",
+    "(社)",
+    "(財)",
+    "(株)",
+    "(有)",
+    "(同)",
+];
+
+/// English forms, dropped only as whole words at the start (`NPO Sendai
+/// Support`) or the end (`Peace Winds Japan, Inc.`): inside a name a word
+/// like "NPO" is part of it (Japan NPO Center is not a "Japan Center").
+const EN_LEADING_FORMS: &[&str] = &["npo"];
+const EN_TRAILING_FORMS: &[&str] = &["npo", "inc", "incorporated", "ltd", "co", "corp", "llc"];
+
+/// The key under which two organisation names are the same organisation:
+/// `fold` (NFKC, katakana → hiragana, lower case), legal forms removed,
+/// spaces and middle dots removed. A name that is nothing but a legal form
+/// keeps its folded, space-free spelling rather than an empty key, so such
+/// names are not all one organisation.
+pub fn org_name_key(name: &str) -> String {
+    let folded = fold(name);
+    // Spaces separate ASCII words only; a space next to Japanese text (as in
+    // `NPO法人 ジェン` or `認定 NPO法人`) carries nothing and would hide a form.
+    let chars: Vec<char> = folded.chars().filter(|c| !is_middle_dot(*c)).collect();
+    let mut compact = String::with_capacity(folded.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let before = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+            let after = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            let between_ascii = matches!((before, after), (Some(b), Some(a)) if b.is_ascii() && a.is_ascii());
+            if between_ascii && !compact.ends_with(' ') {
+                compact.push(' ');
+            }
+        } else {
+            compact.push(c);
+        }
+    }
+    let mut key = compact;
+    for form in JA_LEGAL_FORMS {
+        let form = fold(form);
+        if key.contains(&form) {
+            key = key.replace(&form, " ");
+        }
+    }
+    let key = strip_english_forms(key.trim());
+    let mut key: String = key.chars().filter(|c| !c.is_whitespace()).collect();
+    // A form written in brackets of its own, `会（特定非営利活動法人）`, leaves them empty.
+    for empty in ["()", "[]", "【】", "〔〕", "「」"] {
+        if key.contains(empty) {
+            key = key.replace(empty, "");
+        }
+    }
+    if key.is_empty() { folded.chars().filter(|c| !c.is_whitespace() && !is_middle_dot(*c)).collect() } else { key }
+}
+
+fn is_middle_dot(c: char) -> bool {
+    // ・ and its half-width form are already gone after `fold`.
+    matches!(c, '\u{00B7}' | '\u{2027}' | '\u{2022}' | '\u{30FB}' | '\u{FF65}')
+}
+
+/// Drops the English legal forms at either end, with the punctuation that
+/// goes with them (`, Inc.`, `Co., Ltd.`), as whole ASCII words only.
+fn strip_english_forms(s: &str) -> &str {
+    let punct = |c: char| c.is_whitespace() || c == '.' || c == ',';
+    let mut s = s.trim_matches(punct);
+    loop {
+        let before = s;
+        for form in EN_TRAILING_FORMS {
+            if let Some(rest) = s.strip_suffix(form)
+                && !rest.is_empty()
+                && !rest.ends_with(|c: char| c.is_ascii_alphanumeric())
+            {
+                s = rest.trim_end_matches(punct);
+            }
+        }
+        for form in EN_LEADING_FORMS {
+            if let Some(rest) = s.strip_prefix(form)
+                && !rest.is_empty()
+                && !rest.starts_with(|c: char| c.is_ascii_alphanumeric())
+            {
+                s = rest.trim_start_matches(punct);
+            }
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, org_name_key};
+
+    #[test]
+    fn legal_forms_are_dropped_wherever_they_stand() {
+        let plain = org_name_key("難民を助ける会");
+        for spelling in [
+            "特定非営利活動法人 難民を助ける会",
+            "特定非営利活動法人難民を助ける会",
+            "難民を助ける会（特定非営利活動法人）",
+            "（特非）難民を助ける会",
+            "(特非) 難民を助ける会",
+            "難民を助ける会(特非)",
+            "NPO法人難民を助ける会",
+            "ＮＰＯ法人　難民を助ける会",
+            "NPO 法人 難民を助ける会",
+            "認定NPO法人 難民を助ける会",
+            "認定 NPO法人 難民を助ける会",
+            "認定特定非営利活動法人難民を助ける会",
+            "難民を助ける会 認定NPO法人",
+        ] {
+            assert_eq!(org_name_key(spelling), plain, "{spelling}");
+        }
+        assert_eq!(org_name_key("公益財団法人 ジョイセフ"), org_name_key("ジョイセフ"));
+        assert_eq!(org_name_key("（公財）ジョイセフ"), org_name_key("ジョイセフ"));
+        assert_eq!(org_name_key("一般社団法人 仙台復興支援の会"), org_name_key("仙台復興支援の会"));
+        assert_eq!(org_name_key("(一社)仙台復興支援の会"), org_name_key("仙台復興支援の会"));
+        assert_eq!(org_name_key("一般財団法人 たすけあい"), org_name_key("たすけあい"));
+        assert_eq!(org_name_key("公益社団法人 たすけあい"), org_name_key("たすけあい"));
+        assert_eq!(org_name_key("社会福祉法人 たすけあい"), org_name_key("たすけあい"));
+        assert_eq!(org_name_key("㈱サンプル"), org_name_key("株式会社サンプル"));
+    }
+
+    #[test]
+    fn kana_width_spaces_and_middle_dots_do_not_matter() {
+        let key = org_name_key("ピース・ウィンズ・ジャパン");
+        assert_eq!(org_name_key("ピースウィンズジャパン"), key);
+        assert_eq!(org_name_key("ﾋﾟｰｽ･ｳｨﾝｽﾞ･ｼﾞｬﾊﾟﾝ"), key);
+        assert_eq!(org_name_key("ぴーす うぃんず じゃぱん"), key);
+        assert_eq!(org_name_key("センダイ フッコウ"), org_name_key("せんだいふっこう"));
+        assert_eq!(org_name_key("Peace·Winds"), org_name_key("peacewinds"));
+    }
+
+    #[test]
+    fn english_forms_only_as_whole_words_at_either_end() {
+        let key = org_name_key("Peace Winds Japan");
+        assert_eq!(org_name_key("Peace Winds Japan, Inc."), key);
+        assert_eq!(org_name_key("PEACE WINDS JAPAN INC"), key);
+        assert_eq!(org_name_key("Peace Winds Japan Co., Ltd."), key);
+        assert_eq!(org_name_key("NPO Peace Winds Japan"), key);
+        assert_eq!(org_name_key("Ｐｅａｃｅ Ｗｉｎｄｓ Ｊａｐａｎ"), key);
+        // Inside a name, or inside a word, they are the name.
+        assert_ne!(org_name_key("Japan NPO Center"), org_name_key("Japan Center"));
+        assert_ne!(org_name_key("Zinc"), org_name_key("Z"));
+        assert_ne!(org_name_key("NPOs United"), org_name_key("s United"));
+        assert_eq!(org_name_key("Zinc"), "zinc");
+    }
+
+    #[test]
+    fn different_organisations_keep_different_keys() {
+        assert_ne!(org_name_key("難民を助ける会"), org_name_key("難民を支える会"));
+        assert_ne!(org_name_key("NPO法人 遠野まごころネット"), org_name_key("NPO法人 遠野ネット"));
+        // A name that is only a legal form is not the empty key every such name would share.
+        assert_eq!(org_name_key("NPO法人"), "npo法人");
+        assert_eq!(org_name_key("Inc."), "inc");
+        assert_ne!(org_name_key("NPO法人"), org_name_key("一般社団法人"));
+    }
 
     #[test]
     fn width_and_kana_variants_fold_together() {
