@@ -14,6 +14,10 @@ mod coordination;
 mod fund;
 mod matching;
 mod secrets;
+// Data exchange: import, exports, backup and restore.
+mod exchange;
+#[path = "../common/process.rs"]
+mod process;
 use common::kizuna;
 
 fn ok_json(dir: &Path, args: &[&str]) -> Value {

@@ -10,6 +10,8 @@ mod matching;
 mod registry;
 mod seed;
 mod storage;
+// Data exchange: import, exports, backup and restore.
+mod exchange;
 
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;

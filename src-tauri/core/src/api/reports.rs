@@ -107,6 +107,13 @@ fn month_key(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
+/// The condition on sites `s` of being active on some day from `?1` to
+/// `?2`: from its opening (its creation when it has no dates) to its
+/// closing; a planned site has not operated yet. Reports and the 3W share it.
+pub(crate) const ACTIVE_IN_PERIOD: &str = "AND coalesce(s.status, 'active') <> 'planned'
+    AND coalesce(s.opened_on, s.created_on, '0000-01-01') <= ?2
+    AND (s.closed_on IS NULL OR s.closed_on >= ?1)";
+
 impl Kizuna {
     fn report_lang(opts: &ReportOptions) -> Result<Lang> {
         match opts.lang.as_deref().map(|l| l.trim().to_ascii_lowercase()) {
@@ -160,14 +167,12 @@ impl Kizuna {
     fn sites_active_in(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<ReportSite>> {
         // A site counts from its opening, or from its creation when it has no
         // dates, until it closed; a planned site has not operated yet.
-        let mut stmt = self.store.conn().prepare_cached(
+        let mut stmt = self.store.conn().prepare_cached(&format!(
             "SELECT s.prefecture_code, s.name, s.name_en, s.municipality, s.member_id, m.name_en, m.name_ja
              FROM sites s LEFT JOIN members m ON m.id = s.member_id
-             WHERE s.deleted = 0 AND coalesce(s.status, 'active') <> 'planned'
-               AND coalesce(s.opened_on, s.created_on, '0000-01-01') <= ?2
-               AND (s.closed_on IS NULL OR s.closed_on >= ?1)
-             ORDER BY s.prefecture_code, s.municipality, s.name, s.id",
-        )?;
+             WHERE s.deleted = 0 {ACTIVE_IN_PERIOD}
+             ORDER BY s.prefecture_code, s.municipality, s.name, s.id"
+        ))?;
         let rows = stmt.query_map(params![start.to_string(), end.to_string()], |r| {
             Ok(ReportSite {
                 prefecture_code: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
