@@ -42,6 +42,11 @@ use kizuna_core::model::profile::Profile;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::model::suggestion::{Suggestion, SuggestionQuery};
 use kizuna_core::sync::{AutoSync, HubSyncReport, SyncProgress, SyncStatus};
+// Data exchange.
+use kizuna_core::api::{
+    BackupFile, BackupSaved, ExportSaved, HxlExportRequest, IatiExportRequest, ImportField, ImportProgress,
+    ImportReport, ImportRequest, RestorePlan, RestoreReport, TableExportRequest,
+};
 use ts_rs::TS;
 
 mod commands;
@@ -142,6 +147,18 @@ fn render(into: &Path) {
         SuggestionQuery,
         MatchingQuery,
         MatchingStats,
+        ImportRequest,
+        ImportReport,
+        ImportField,
+        ImportProgress,
+        TableExportRequest,
+        HxlExportRequest,
+        IatiExportRequest,
+        ExportSaved,
+        BackupSaved,
+        BackupFile,
+        RestorePlan,
+        RestoreReport,
     );
 }
 
