@@ -290,7 +290,7 @@ const MEMBER_FIELDS: &[Spec] = &[
         "団体名（英語）",
         true,
         Read::Text,
-        &["英語名", "英文名", "英語表記", "english name", "name (english)"],
+        &["英語名", "英文名", "英語表記", "english name", "name (english)", "name in english"],
     ),
     spec(
         "reading",
@@ -386,7 +386,14 @@ const SITE_FIELDS: &[Spec] = &[
 
 const CONTACT_FIELDS: &[Spec] = &[
     spec("name_ja", "Name (Japanese)", "氏名", true, Read::Text, &["氏名", "名前", "担当者名", "name"]),
-    spec("name_en", "Name (English)", "氏名（英語）", false, Read::Text, &["英語名", "english name", "name (english)"]),
+    spec(
+        "name_en",
+        "Name (English)",
+        "氏名（英語）",
+        false,
+        Read::Text,
+        &["英語名", "english name", "name (english)", "name in english"],
+    ),
     spec(
         "reading",
         "Reading (kana)",
