@@ -80,7 +80,7 @@ pub struct RestorePlan {
     #[ts(type = "number")]
     pub schema_version: i64,
     /// Changes that restoring would discard (restore refuses unless
-    /// forced), the first thousand.
+    /// forced), newest first, at most a thousand.
     pub lost: Vec<UnsyncedChange>,
     /// How many changes restoring would discard in all.
     #[ts(type = "number")]
@@ -236,10 +236,9 @@ impl Kizuna {
         let mut in_backup = backup.prepare(
             "SELECT EXISTS (SELECT 1 FROM change_log WHERE hlc = ?1 AND origin = ?2 AND tbl = ?3 AND row_id = ?4)",
         )?;
-        let mut stmt = self
-            .store
-            .conn()
-            .prepare("SELECT hlc, tbl, row_id, cells FROM change_log WHERE origin = ?1 AND seq > ?2 ORDER BY seq")?;
+        let mut stmt = self.store.conn().prepare(
+            "SELECT hlc, tbl, row_id, cells FROM change_log WHERE origin = ?1 AND seq > ?2 ORDER BY seq DESC",
+        )?;
         let mut rows = stmt.query(rusqlite::params![self.office_code(), sent])?;
         let (mut lost, mut total) = (Vec::new(), 0u64);
         while let Some(r) = rows.next()? {

@@ -318,7 +318,14 @@ impl Kizuna {
                 hierarchy: 1,
                 default_currency: g.grant.currency.code().into(),
                 title: Narrative::new(g.grant.title_en.clone(), Some(g.grant.title_ja.clone())),
-                descriptions: g.grant.notes.iter().map(|n| (1, Narrative::new(n.clone(), None))).collect(),
+                // IATI requires a description: the grant's notes, else its first phase's summary.
+                descriptions: match (&g.grant.notes, g.phases.first().map(|p| &p.phase)) {
+                    (Some(n), _) => vec![(1, Narrative::new(n.clone(), None))],
+                    (None, Some(ph)) => {
+                        ph.summary_en.iter().map(|s| (1, Narrative::new(s.clone(), ph.summary_ja.clone()))).collect()
+                    }
+                    (None, None) => vec![(1, Narrative::new(g.grant.title_en.clone(), Some(g.grant.title_ja.clone())))],
+                },
                 participating: vec![funder.clone(), implementer.clone()],
                 status: last.map_or(2, |l| status(l, now)),
                 dates: match (first, last) {
