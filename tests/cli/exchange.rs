@@ -218,18 +218,24 @@ fn the_iati_export_validates_against_the_2_03_schema_and_keeps_the_rules_it_does
         assert!(a.contains("Direct Relief") && a.contains("role=\"1\""), "{id}: Direct Relief as funder");
         assert!(a.contains("<narrative xml:lang=\"ja\">"), "{id}: Japanese narratives");
     }
-    let phase1 = activities.iter().find(|a| a.contains("<iati-identifier>JP-JANIC-phase-erp-1<")).unwrap();
-    assert_eq!(attr(&format!(" {phase1}"), "hierarchy"), Some("2"));
-    assert!(phase1.contains("<related-activity ref=\"JP-JANIC-grant-emergency-relief\" type=\"1\"/>"));
+    let ident = |a: &str| a.split("<iati-identifier>").nth(1).and_then(|s| s.split('<').next()).unwrap().to_string();
+    let hierarchy = |a: &str| attr(&format!(" {a}"), "hierarchy").map(str::to_string);
+    let parent = activities
+        .iter()
+        .find(|a| hierarchy(a).as_deref() == Some("1") && a.contains(">Emergency Relief Program Grant</narrative>"))
+        .unwrap();
+    let phase1 =
+        activities.iter().find(|a| a.contains("Emergency Relief Program Grant – Phase 1</narrative>")).unwrap();
+    assert_eq!(hierarchy(phase1).as_deref(), Some("2"));
+    assert!(ident(parent).starts_with("JP-JANIC-") && ident(phase1).starts_with("JP-JANIC-"));
+    assert!(phase1.contains(&format!("<related-activity ref=\"{}\" type=\"1\"/>", ident(parent))));
+    assert!(parent.contains(&format!("<related-activity ref=\"{}\" type=\"2\"/>", ident(phase1))));
     assert!(phase1.contains("<transaction-type code=\"2\"/>") && phase1.contains(">328709.00</value>"));
-    assert!(
-        phase1.contains("Japan Platform") || phase1.contains("FUKUDEN") || phase1.contains("Japan Civil Network"),
-        "partners"
-    );
-    let parent = activities.iter().find(|a| a.contains("<iati-identifier>JP-JANIC-grant-emergency-relief<")).unwrap();
-    assert!(parent.contains("<related-activity ref=\"JP-JANIC-phase-erp-1\" type=\"2\"/>"));
     // The third grant is known to the month only: the days IATI requires are said to stand for the month.
-    let nuclear = activities.iter().find(|a| a.contains("<iati-identifier>JP-JANIC-phase-nuclear-advocacy<")).unwrap();
+    let nuclear = activities
+        .iter()
+        .find(|a| hierarchy(a).as_deref() == Some("2") && a.contains("Linking Civil Societies"))
+        .unwrap();
     assert!(nuclear.contains("iso-date=\"2014-04-01\"") && nuclear.contains("iso-date=\"2017-03-31\""));
     assert!(nuclear.contains("The source gives only the month, April 2014"), "{nuclear}");
     assert!(nuclear.contains("The source gives only the month, March 2017"));
@@ -260,10 +266,11 @@ fn a_backup_taken_while_another_process_writes_restores_and_restore_refuses_over
     let after = ok_json(d, &["dashboard"]);
     assert_eq!(after["sites"], 20000);
 
-    // The backup is whole: before the writer's transaction or after it, never inside.
+    // The backup holds whole transactions: the demo adds its 20 members one
+    // transaction each, then the 20,000 sites in one; never part of that one.
     let plan = ok_json(d, &["restore", file.to_str().unwrap(), "--check"]);
     let lost = plan["lost_total"].as_u64().unwrap();
-    assert!(lost == 0 || lost == 20020, "all or nothing of the writer's 20,020 rows, got {lost}");
+    assert!(lost == 0 || (20_000..=20_020).contains(&lost), "the sites all or none, got {lost} rows");
 
     // A change made after the backup and never synced: restore refuses, listing it.
     let m = ok_json(d, &["member", "add", "--name-ja", "女川の会", "--name-en", "Onagawa Group"]);
