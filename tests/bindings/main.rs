@@ -44,6 +44,11 @@ use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::model::suggestion::{Suggestion, SuggestionQuery};
 use kizuna_core::municipality::Municipality;
 use kizuna_core::sync::{AutoSync, HubSyncReport, SyncProgress, SyncStatus};
+// Data exchange.
+use kizuna_core::api::{
+    BackupFile, BackupSaved, ExportSaved, HxlExportRequest, IatiExportRequest, ImportField, ImportProgress,
+    ImportReport, ImportRequest, RestorePlan, RestoreReport, TableExportRequest,
+};
 use ts_rs::TS;
 
 mod commands;
@@ -146,6 +151,18 @@ fn render(into: &Path) {
         MatchingStats,
         MemberRemoved,
         Municipality,
+        ImportRequest,
+        ImportReport,
+        ImportField,
+        ImportProgress,
+        TableExportRequest,
+        HxlExportRequest,
+        IatiExportRequest,
+        ExportSaved,
+        BackupSaved,
+        BackupFile,
+        RestorePlan,
+        RestoreReport,
     );
 }
 

@@ -15,6 +15,10 @@ mod fund;
 mod matching;
 mod secrets;
 mod usability;
+// Data exchange: import, exports, backup and restore.
+mod exchange;
+#[path = "../common/process.rs"]
+mod process;
 use common::kizuna;
 
 fn ok_json(dir: &Path, args: &[&str]) -> Value {

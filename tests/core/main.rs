@@ -11,6 +11,8 @@ mod registry;
 mod seed;
 mod storage;
 mod usability;
+// Data exchange: import, exports, backup and restore.
+mod exchange;
 
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;

@@ -104,12 +104,17 @@ fn the_tidy_rules_recognise_what_they_forbid() {
 #[test]
 fn lower_layers_never_import_the_api() {
     let mut found = Vec::new();
-    for dir in ["src-tauri/core/src/report", "src-tauri/core/src/sync", "src-tauri/core/src/model"] {
+    for dir in [
+        "src-tauri/core/src/report",
+        "src-tauri/core/src/sync",
+        "src-tauri/core/src/model",
+        "src-tauri/core/src/exchange",
+    ] {
         found.extend(imports(dir, "api"));
     }
     assert!(
         found.is_empty(),
-        "report/, sync/ and model/ sit under api/ and never import it; move the type they need down \
+        "report/, sync/, model/ and exchange/ sit under api/ and never import it; move the type they need down \
          into their own layer:\n{}",
         found.join("\n")
     );
@@ -122,6 +127,17 @@ fn the_domain_model_never_sees_the_store_or_sql() {
     assert!(
         found.is_empty(),
         "model/ holds pure rules: it builds cells (crate::cell), never touches the store or SQL:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn exchange_formats_never_query_the_database() {
+    let mut found = imports("src-tauri/core/src/exchange", "store");
+    found.extend(mentions("src-tauri/core/src/exchange", "rusqlite"));
+    assert!(
+        found.is_empty(),
+        "exchange/ reads and writes file formats from and to plain rows; api/ gathers them:\n{}",
         found.join("\n")
     );
 }

@@ -15,6 +15,8 @@ mod output;
 mod report;
 mod sites;
 mod sync;
+// Data exchange: import, standard exports, backup and restore.
+mod exchange;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -211,6 +213,30 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Import members, sites, contacts or gifts from CSV (UTF-8 or CP932) or XLSX
+    Import {
+        #[command(subcommand)]
+        command: exchange::ImportCommand,
+    },
+    /// Back up the database (online: the app may keep writing); --list shows the automatic backups
+    Backup {
+        /// The backup file to write
+        #[arg(long, required_unless_present = "list")]
+        out: Option<PathBuf>,
+        /// List the automatic daily and weekly backups of the data folder
+        #[arg(long, conflicts_with = "out")]
+        list: bool,
+    },
+    /// Restore a backup after checking it; refuses to discard unsynced changes unless --force
+    Restore {
+        file: PathBuf,
+        /// Discard changes not yet synced that the backup lacks
+        #[arg(long)]
+        force: bool,
+        /// Only check the file and list what restoring it would discard
+        #[arg(long, conflicts_with = "force")]
+        check: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -282,6 +308,40 @@ enum ExportCommand {
         /// Write to this file (atomically) instead of standard output
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// One table as CSV, UTF-8 with a byte order mark (Excel reads it as UTF-8)
+    Csv {
+        /// members, sites, contacts, gifts, ... (any synced table)
+        table: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// One table as an XLSX workbook
+    Xlsx {
+        table: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The 3W (who does what where) with HXL hashtags, as CSV
+    Hxl {
+        #[arg(long)]
+        out: PathBuf,
+        /// Only sites active on some day of the period (YYYY-MM-DD)
+        #[arg(long)]
+        period_start: Option<String>,
+        #[arg(long)]
+        period_end: Option<String>,
+        /// Fill #contact+email with the members' emails (personal data: keep it in the network)
+        #[arg(long)]
+        with_contact_emails: bool,
+    },
+    /// The grants (parents) and their phases (children) as IATI 2.03 activities
+    Iati {
+        #[arg(long)]
+        out: PathBuf,
+        /// The reporting organisation's IATI identifier (default JP-JANIC, a placeholder)
+        #[arg(long)]
+        org_ref: Option<String>,
     },
 }
 
@@ -468,6 +528,32 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 text
             });
         }
+        Command::Import { command } => exchange::run_import(command, &mut open()?, out)?,
+        Command::Export { command: ExportCommand::Csv { table, out: file } } => {
+            exchange::export_table(&open()?, table, kizuna_core::api::TableFormat::Csv, &file, out)?
+        }
+        Command::Export { command: ExportCommand::Xlsx { table, out: file } } => {
+            exchange::export_table(&open()?, table, kizuna_core::api::TableFormat::Xlsx, &file, out)?
+        }
+        Command::Export {
+            command: ExportCommand::Hxl { out: file, period_start, period_end, with_contact_emails },
+        } => {
+            let req = kizuna_core::api::HxlExportRequest {
+                path: file.display().to_string(),
+                period_start,
+                period_end,
+                contact_emails: Some(with_contact_emails),
+            };
+            exchange::export_hxl(&open()?, req, out)?
+        }
+        Command::Export { command: ExportCommand::Iati { out: file, org_ref } } => {
+            let req = kizuna_core::api::IatiExportRequest { path: file.display().to_string(), org_ref };
+            exchange::export_iati(&open()?, req, out)?
+        }
+        Command::Backup { out: Some(file), .. } => exchange::backup(&open()?, &file, out)?,
+        Command::Backup { out: None, .. } => exchange::backup_list(&open()?, out)?,
+        Command::Restore { file, check: true, .. } => exchange::restore_check(&open()?, &file, out)?,
+        Command::Restore { file, force, .. } => exchange::restore(&mut open()?, &file, force, out)?,
     }
     Ok(())
 }

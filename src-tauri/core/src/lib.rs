@@ -5,6 +5,7 @@ pub mod api;
 pub mod cell;
 pub mod dates;
 pub mod error;
+pub mod exchange;
 pub mod files;
 pub mod fold;
 pub mod hlc;

@@ -45,7 +45,7 @@ fn gift_from_row(r: &Row<'_>) -> rusqlite::Result<Gift> {
 
 /// The next receipt number of `year`: R2011-000001, R2011-000002, ... Every
 /// gift ever numbered counts, removed ones included, so no number is reused.
-fn next_receipt_no(conn: &rusqlite::Connection, year: i32) -> Result<String> {
+pub(crate) fn next_receipt_no(conn: &rusqlite::Connection, year: i32) -> Result<String> {
     let prefix = format!("R{year:04}-");
     // Numbers are six digits, so the year's last number sorts last: one
     // step down the receipt index, not a scan of the year's gifts. Only a

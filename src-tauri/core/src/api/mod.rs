@@ -38,6 +38,10 @@ mod site_index;
 mod sites;
 mod suggestions;
 mod sync;
+// Data exchange: spreadsheet import, standard exports, backup and restore.
+mod backup;
+mod exchange_export;
+mod import;
 
 use std::path::{Path, PathBuf};
 
@@ -45,10 +49,18 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+pub use backup::{BACKUP_DIR, BackupFile, BackupKind, BackupSaved, RestorePlan, RestoreReport, UnsyncedChange};
 pub use choices::{Choices, choices};
 pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
 pub use demo::DemoSummary;
+pub use exchange_export::{
+    DEFAULT_ORG_REF, ExportSaved, HxlExportRequest, IatiExportRequest, TableExportRequest, TableFormat,
+};
 pub use fund_demo::FundDemoSummary;
+pub use import::{
+    ColumnMapping, DuplicateCandidate, DuplicateChoice, HeaderField, ImportField, ImportKind, ImportProblem,
+    ImportProgress, ImportReport, ImportRequest, ImportStage, RowDecision,
+};
 pub use matching_demo::MatchingDemoSummary;
 pub use members::MemberRemoved;
 pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, ReportSaved, ReportStage};
@@ -168,7 +180,13 @@ impl Kizuna {
     /// without a database is reported, not silently made.
     pub fn open(data_dir: &Path) -> Result<Kizuna> {
         let store = Store::open_folder(data_dir)?;
-        Ok(Kizuna::with_store(store, data_dir))
+        let k = Kizuna::with_store(store, data_dir);
+        // The day's automatic backup (see `backup`): a failure is logged, never
+        // a reason not to open.
+        if let Err(e) = k.auto_backup() {
+            tracing::warn!("automatic backup of {} failed: {e}", data_dir.display());
+        }
+        Ok(k)
     }
 
     /// Whether `data_dir` holds an initialised database.

@@ -1,6 +1,7 @@
 //! The local SQLite database: opening, migrating, the one write path and
 //! the change log's digest.
 
+pub mod backup;
 mod cipher;
 pub mod digest;
 mod merge;

@@ -1,0 +1,152 @@
+//! Import benchmark beside the physical floor: a 100k-row sites CSV (written
+//! here, UTF-8) imported through the dry run and then the commit (one
+//! transaction, change log included, encrypted at rest), against
+//! `sqlite3 .import` of the same file into a plain table of a plain
+//! database: what SQLite alone needs to parse and store the same bytes. The
+//! target is within 3x; the ratio of the medians is printed at the end.
+//!
+//! `sqlite3` comes from `KIZUNA_SQLITE3` (exported by .ci/setup) or PATH.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a bench, a panic is a failed run
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use kizuna_core::Kizuna;
+use kizuna_core::api::{ImportKind, ImportRequest, InitOptions};
+use kizuna_core::model::member::MemberInput;
+
+const SITES: usize = 100_000;
+const MEMBERS: usize = 100;
+const TOWNS: [(&str, &str); 6] = [
+    ("宮城県", "石巻市"),
+    ("宮城県", "気仙沼市"),
+    ("岩手県", "釜石市"),
+    ("岩手県", "宮古市"),
+    ("福島県", "いわき市"),
+    ("福島県", "南相馬市"),
+];
+
+static TIMES: Mutex<(Vec<Duration>, Vec<Duration>)> = Mutex::new((Vec::new(), Vec::new()));
+
+fn sqlite3() -> PathBuf {
+    if let Some(p) = std::env::var_os("KIZUNA_SQLITE3").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join("sqlite3")).find(|p| p.is_file()))
+        .expect("sqlite3 is missing: set KIZUNA_SQLITE3 or install it (.ci/setup does)")
+}
+
+/// The CSV: a header the importer knows and 100k sites of 100 members.
+fn write_csv(path: &Path) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(f, "会員番号,都道府県,市区町村,拠点名,拠点名(英語),分野,状態,開設日").unwrap();
+    for i in 0..SITES {
+        let (pref, town) = TOWNS[i % TOWNS.len()];
+        writeln!(
+            f,
+            "TKY-{:04},{pref},{town},ひなんじょ{i:06},Shelter {i:06},避難所・住まい、食料,活動中,2011/3/{}",
+            i % MEMBERS + 1,
+            i % 28 + 1
+        )
+        .unwrap();
+    }
+}
+
+fn fresh() -> (tempfile::TempDir, Kizuna) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut k = Kizuna::init(dir.path(), &InitOptions::default()).unwrap();
+    for i in 0..MEMBERS {
+        k.member_add(&MemberInput {
+            name_ja: Some(format!("ベンチ会{i:03}")),
+            name_en: Some(format!("Bench Group {i:03}")),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    (dir, k)
+}
+
+fn import(c: &mut Criterion) {
+    let work = tempfile::tempdir().unwrap();
+    let csv = work.path().join("sites.csv");
+    write_csv(&csv);
+    let sqlite = sqlite3();
+    let mut g = c.benchmark_group("exchange");
+    g.sample_size(10).measurement_time(Duration::from_secs(60)).warm_up_time(Duration::from_secs(1));
+    g.bench_function("import_100k_sites_dry_run_and_commit", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let (_dir, mut k) = fresh();
+                let mut req = ImportRequest {
+                    kind: ImportKind::Sites,
+                    path: csv.display().to_string(),
+                    encoding: None,
+                    sheet: None,
+                    mapping: None,
+                    on_duplicate: None,
+                    decisions: None,
+                    dry_run: Some(true),
+                };
+                let t = Instant::now();
+                let dry = k.import(&req).unwrap();
+                assert!(dry.problems.is_empty(), "{:?}", dry.problems.first());
+                req.dry_run = Some(false);
+                let done = k.import(&req).unwrap();
+                let took = t.elapsed();
+                assert_eq!(done.added as usize, SITES);
+                TIMES.lock().unwrap().0.push(took);
+                total += took;
+            }
+            total
+        })
+    });
+    g.bench_function("sqlite3_dot_import_100k_sites_plain_table", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for n in 0..iters {
+                let db = work.path().join(format!("floor-{n}-{}.db", std::process::id()));
+                let _ = std::fs::remove_file(&db);
+                let t = Instant::now();
+                let out = Command::new(&sqlite)
+                    .args(["-cmd", ".mode csv"])
+                    .arg(&db)
+                    .arg(format!(".import {} sites", csv.display()))
+                    .stdin(std::process::Stdio::null())
+                    .output()
+                    .unwrap();
+                let took = t.elapsed();
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                std::fs::remove_file(&db).unwrap();
+                TIMES.lock().unwrap().1.push(took);
+                total += took;
+            }
+            total
+        })
+    });
+    g.finish();
+    let times = TIMES.lock().unwrap();
+    let median = |v: &[Duration]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    let (ours, floor) = (median(&times.0), median(&times.1));
+    if !floor.is_zero() {
+        println!(
+            "import of 100k sites (dry run + commit) {:.2} s; sqlite3 .import {:.3} s; ratio {:.1}x (target 3x)",
+            ours.as_secs_f64(),
+            floor.as_secs_f64(),
+            ours.as_secs_f64() / floor.as_secs_f64()
+        );
+    }
+}
+
+criterion_group!(benches, import);
+criterion_main!(benches);
