@@ -1056,6 +1056,8 @@ impl Kizuna {
                     left_on: v("left_on"),
                     notes: v("notes"),
                     donor_fund_partner: None,
+                    // Likely duplicates are the import's own step (skip, merge, add).
+                    allow_duplicate: None,
                 };
                 out.cells = input.to_cells(creating, (None, None))?;
                 if creating {
@@ -1081,8 +1083,9 @@ impl Kizuna {
                     opened_on: v("opened_on"),
                     closed_on: v("closed_on"),
                     notes: v("notes"),
+                    municipality_free: None,
                 };
-                out.cells = input.to_cells(creating, &SiteState::default())?;
+                out.cells = input.to_cells(creating, &SiteState::default(), crate::dates::today())?;
                 if creating {
                     out.cells.push(("created_on", CellValue::Text(resolver.today.clone())));
                     out.cells.push(("office_id", CellValue::opt_text(resolver.office_id.clone())));
