@@ -10,6 +10,7 @@ mod matching;
 mod registry;
 mod seed;
 mod storage;
+mod grant_desk;
 
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;

@@ -36,6 +36,8 @@ mod site_index;
 mod sites;
 mod suggestions;
 mod sync;
+mod grant_desk;
+mod finance;
 
 use std::path::{Path, PathBuf};
 
@@ -44,7 +46,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 pub use choices::{Choices, choices};
-pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
+pub use dashboard::{Dashboard, DueReport, PendingTranche, PhaseProgress, PrefectureCount, REPORTS_DUE_DAYS};
 pub use demo::DemoSummary;
 pub use fund_demo::FundDemoSummary;
 pub use matching_demo::MatchingDemoSummary;

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod site;
 pub mod suggestion;
 pub mod text;
+pub mod grant_desk;
 
 use serde::Serialize;
 use ts_rs::TS;
