@@ -14,6 +14,7 @@ mod coordination;
 mod fund;
 mod matching;
 mod secrets;
+mod grant_desk;
 use common::kizuna;
 
 fn ok_json(dir: &Path, args: &[&str]) -> Value {

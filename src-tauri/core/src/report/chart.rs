@@ -73,7 +73,8 @@ pub(crate) fn share_ceiling(max_share: f64) -> f64 {
 /// right-hand axis (as a share of `reference`, the amount granted). Both
 /// axes reach past their largest value; when the running total passes
 /// 100 % a dashed line marks the amount granted.
-pub fn over_time(l: &mut Layout, title: &str, months: &[(String, f64)], reference: f64, labels: (&str, &str)) {
+/// `labels` are the legend's (bars, line) and the dashed rule's.
+pub fn over_time(l: &mut Layout, title: &str, months: &[(String, f64)], reference: f64, labels: (&str, &str, &str)) {
     let height = 150.0;
     chart_title(l, title, height + 40.0);
     let left = MARGIN_X + 56.0;
@@ -99,6 +100,7 @@ pub fn over_time(l: &mut Layout, title: &str, months: &[(String, f64)], referenc
             l.line(x, y, (x + 4.0).min(right), y, 0.6, LINE);
             x += 7.0;
         }
+        l.text_right(right - 4.0, y - 3.0, labels.2, SMALL.color(LINE));
     }
     let n = months.len().max(1);
     let slot = (right - left) / n as f32;

@@ -424,6 +424,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             (
                 lang.t("Spent in the month", "月間支出"),
                 lang.t("Cumulative, % of amount granted", "累計（助成額に対する%）"),
+                lang.t("100% = amount granted", "100% = 助成額"),
             ),
         );
     } else {
