@@ -68,7 +68,20 @@ fn hq_enters_a_fourth_grant_its_phases_budget_spending_schedule_and_due_reports(
 
     let p2 = ok_json(
         d,
-        &["phase", "add", "--grant", &grant, "--phase-title-en", "Year 2", "--start", "2016-04-01", "--end", "2017-03-31", "--amount", "30000"],
+        &[
+            "phase",
+            "add",
+            "--grant",
+            &grant,
+            "--phase-title-en",
+            "Year 2",
+            "--start",
+            "2016-04-01",
+            "--end",
+            "2017-03-31",
+            "--amount",
+            "30000",
+        ],
     );
     assert_eq!(p2["phase"]["seq"], 2);
     let p2 = p2["phase"]["id"].as_str().unwrap().to_string();
@@ -78,14 +91,41 @@ fn hq_enters_a_fourth_grant_its_phases_budget_spending_schedule_and_due_reports(
 
     let line = ok_json(
         d,
-        &["budget", "add", "--phase", &phase, "--code", "A1", "--name-en", "Boat parts", "--amount", "1000", "--currency", "USD"],
+        &[
+            "budget",
+            "add",
+            "--phase",
+            &phase,
+            "--code",
+            "A1",
+            "--name-en",
+            "Boat parts",
+            "--amount",
+            "1000",
+            "--currency",
+            "USD",
+        ],
     );
     let line_id = id(&line);
     let e = ok_json(
         d,
         &[
-            "spend", "add", "--phase", &phase, "--line", &line_id, "--date", "2015-06-01", "--description", "Engine parts",
-            "--amount", "1200", "--currency", "USD", "--receipt", "INV-77",
+            "spend",
+            "add",
+            "--phase",
+            &phase,
+            "--line",
+            &line_id,
+            "--date",
+            "2015-06-01",
+            "--description",
+            "Engine parts",
+            "--amount",
+            "1200",
+            "--currency",
+            "USD",
+            "--receipt",
+            "INV-77",
         ],
     );
     assert_eq!(e["receipt_ref"], "INV-77");
@@ -93,12 +133,33 @@ fn hq_enters_a_fourth_grant_its_phases_budget_spending_schedule_and_due_reports(
     // Outside the phase: refused at entry, nothing written.
     let err = fails(
         d,
-        &["spend", "add", "--phase", &phase, "--date", "2016-04-01", "--description", "Late", "--amount", "5", "--currency", "USD"],
+        &[
+            "spend",
+            "add",
+            "--phase",
+            &phase,
+            "--date",
+            "2016-04-01",
+            "--description",
+            "Late",
+            "--amount",
+            "5",
+            "--currency",
+            "USD",
+        ],
     );
-    assert!(err.contains("error[invalid_input]: spent_on: 2016-04-01 is outside the phase's period (2015-04-01 to 2016-03-31)"), "{err}");
+    assert!(
+        err.contains(
+            "error[invalid_input]: spent_on: 2016-04-01 is outside the phase's period (2015-04-01 to 2016-03-31)"
+        ),
+        "{err}"
+    );
 
     let budget = text(d, &["budget", "list", "--phase", &phase]);
-    assert!(budget.contains("A1 Boat parts  budget 1,000.00 USD  spent 1,200.00 USD  remaining -200.00 USD  OVERSPENT"), "{budget}");
+    assert!(
+        budget.contains("A1 Boat parts  budget 1,000.00 USD  spent 1,200.00 USD  remaining -200.00 USD  OVERSPENT"),
+        "{budget}"
+    );
     let l = ok_json(d, &["budget", "edit", &line_id, "--variance-note", "Engine prices rose"]);
     assert_eq!(l["variance_note"], "Engine prices rose");
     assert_eq!(l["overspent"], true);
@@ -124,7 +185,10 @@ fn hq_enters_a_fourth_grant_its_phases_budget_spending_schedule_and_due_reports(
     ok_json(d, &["due", "add", "--phase", &p2, "--due", &day(30), "--label-en", "Interim report"]);
     let dash = text(d, &["dashboard"]);
     assert!(dash.contains(&format!("Report due {} (in 30 days): Interim report — Year 2", day(30))), "{dash}");
-    assert!(dash.contains(&format!("Tranche not received: 20,000.00 USD expected {} (overdue) — Year 2", day(-5))), "{dash}");
+    assert!(
+        dash.contains(&format!("Tranche not received: 20,000.00 USD expected {} (overdue) — Year 2", day(-5))),
+        "{dash}"
+    );
     ok_json(d, &["tranche", "edit", &id(&t), "--received", &day(-1)]);
     let dash = ok_json(d, &["dashboard"]);
     assert_eq!(dash["tranches_pending"], serde_json::json!([]));
@@ -138,7 +202,22 @@ fn a_field_office_is_refused_every_grant_desk_write_and_nothing_is_written() {
     let grants = ok_json(d, &["grant", "list"]);
     let phase = grants["grants"][0]["phases"][0]["phase"]["id"].as_str().unwrap().to_string();
     for args in [
-        vec!["grant", "add", "--new-donor-en", "X", "--title-en", "X", "--currency", "USD", "--start", "2015-04", "--end", "2016-03", "--amount", "1"],
+        vec![
+            "grant",
+            "add",
+            "--new-donor-en",
+            "X",
+            "--title-en",
+            "X",
+            "--currency",
+            "USD",
+            "--start",
+            "2015-04",
+            "--end",
+            "2016-03",
+            "--amount",
+            "1",
+        ],
         vec!["phase", "edit", &phase, "--amount", "1"],
         vec!["tranche", "add", "--phase", &phase, "--amount", "1", "--expected", "2011-04-01"],
         vec!["due", "add", "--phase", &phase, "--due", "2011-04-01", "--label-en", "X"],

@@ -12,9 +12,9 @@ use sha2::{Digest, Sha256};
 mod common;
 mod coordination;
 mod fund;
+mod grant_desk;
 mod matching;
 mod secrets;
-mod grant_desk;
 use common::kizuna;
 
 fn ok_json(dir: &Path, args: &[&str]) -> Value {

@@ -268,7 +268,10 @@ fn overspending_is_flagged_per_line_and_in_total_with_an_editable_variance_expla
     assert!(!detail.over_budget && !detail.overspent, "115,000.50 of a 120,000.00 budget and 328,709.00 granted");
 
     let t = k
-        .budget_line_edit(&travel, &BudgetLineEdit { variance_note: s("Fuel prices doubled after the tsunami"), ..Default::default() })
+        .budget_line_edit(
+            &travel,
+            &BudgetLineEdit { variance_note: s("Fuel prices doubled after the tsunami"), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(t.variance_note.as_deref(), Some("Fuel prices doubled after the tsunami"));
     assert_eq!(t.amount.to_string(), "20,000.00 USD", "the amount was not given and is kept");
@@ -338,7 +341,9 @@ fn an_expenditure_is_edited_in_place_and_keeps_what_was_not_given() {
     assert_eq!(e.description, "Coordination meeting");
     assert_eq!(e.receipt_ref.as_deref(), Some("INV-2011-044"));
     assert_eq!(k.budget_line_show(&l).unwrap().spent.to_string(), "156.25 USD");
-    let e = k.expenditure_edit(&e.id, &ExpenditureEdit { currency: s("USD"), amount: s("5"), ..Default::default() }).unwrap();
+    let e = k
+        .expenditure_edit(&e.id, &ExpenditureEdit { currency: s("USD"), amount: s("5"), ..Default::default() })
+        .unwrap();
     assert_eq!((e.converted.to_string().as_str(), e.rate.to_string().as_str()), ("5.00 USD", "1"));
     let other = seed_id("phase:erp-2");
     let l2 = line(&mut k, &other, "Elsewhere", "1.00");
@@ -389,8 +394,7 @@ fn the_dashboard_lists_reports_due_within_sixty_days_and_tranches_not_received()
     let d = k.dashboard().unwrap();
     let labels: Vec<(&str, i64)> = d.reports_due.iter().map(|r| (r.label_en.as_str(), r.days_left)).collect();
     assert_eq!(labels, [("Overdue report", -3), ("Soon", 10), ("Last day of the window", 60)]);
-    let pending: Vec<(String, bool)> =
-        d.tranches_pending.iter().map(|t| (t.amount.to_string(), t.overdue)).collect();
+    let pending: Vec<(String, bool)> = d.tranches_pending.iter().map(|t| (t.amount.to_string(), t.overdue)).collect();
     assert_eq!(pending, [("2,000,000 JPY".to_string(), true), ("3,000,000 JPY".to_string(), false)]);
 }
 

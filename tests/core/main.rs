@@ -6,11 +6,11 @@ mod at_rest;
 mod changelog;
 mod coordination;
 mod fund;
+mod grant_desk;
 mod matching;
 mod registry;
 mod seed;
 mod storage;
-mod grant_desk;
 
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;

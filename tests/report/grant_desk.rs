@@ -13,8 +13,22 @@ fn spend(dir: &Path, phase: &str, line: &str, date: &str, amount: &str) {
     json(
         dir,
         &[
-            "spend", "add", "--phase", phase, "--line", line, "--date", date, "--description", "Fuel for supply runs",
-            "--amount", amount, "--currency", "USD", "--receipt", "R-2011-17",
+            "spend",
+            "add",
+            "--phase",
+            phase,
+            "--line",
+            line,
+            "--date",
+            date,
+            "--description",
+            "Fuel for supply runs",
+            "--amount",
+            amount,
+            "--currency",
+            "USD",
+            "--receipt",
+            "R-2011-17",
         ],
     );
 }
@@ -23,9 +37,42 @@ fn overspent(dir: &Path) -> String {
     let p1 = phase1();
     let staff = json(
         dir,
-        &["budget", "add", "--phase", &p1, "--code", "A1", "--name-en", "Coordination staff", "--name-ja", "調整スタッフ", "--amount", "100000", "--currency", "USD"],
+        &[
+            "budget",
+            "add",
+            "--phase",
+            &p1,
+            "--code",
+            "A1",
+            "--name-en",
+            "Coordination staff",
+            "--name-ja",
+            "調整スタッフ",
+            "--amount",
+            "100000",
+            "--currency",
+            "USD",
+        ],
     );
-    let travel = json(dir, &["budget", "add", "--phase", &p1, "--code", "B2", "--name-en", "Travel", "--name-ja", "旅費", "--amount", "20000", "--currency", "USD"]);
+    let travel = json(
+        dir,
+        &[
+            "budget",
+            "add",
+            "--phase",
+            &p1,
+            "--code",
+            "B2",
+            "--name-en",
+            "Travel",
+            "--name-ja",
+            "旅費",
+            "--amount",
+            "20000",
+            "--currency",
+            "USD",
+        ],
+    );
     let (staff, travel) = (staff["id"].as_str().unwrap().to_string(), travel["id"].as_str().unwrap().to_string());
     spend(dir, &p1, &staff, "2011-05-10", "1400000");
     spend(dir, &p1, &travel, "2011-08-01", "25000.50");
@@ -58,7 +105,8 @@ fn overspending_is_marked_per_line_and_in_total_with_its_explanation() {
     );
     let (_, ja) = report(dir.path(), &["phase", &p1, "--lang", "ja"], "over-ja.pdf");
     let ja = squeezed(&ja);
-    for fact in ["-5,000.50USD超過", "超過支出:", "予算との差異の説明", "B2旅費:Fuelpricesdoubledafterthetsunami."] {
+    for fact in ["-5,000.50USD超過", "超過支出:", "予算との差異の説明", "B2旅費:Fuelpricesdoubledafterthetsunami."]
+    {
         assert!(ja.contains(fact), "missing {fact:?} from the Japanese PDF:\n{ja}");
     }
 }
@@ -68,14 +116,27 @@ fn an_expenditure_outside_the_phase_is_refused_so_grant_list_and_the_pdf_agree()
     let dir = seeded();
     let d = dir.path();
     let p1 = phase1();
-    let line = json(d, &["budget", "add", "--phase", &p1, "--name-en", "Staff", "--amount", "300000", "--currency", "USD"]);
+    let line =
+        json(d, &["budget", "add", "--phase", &p1, "--name-en", "Staff", "--amount", "300000", "--currency", "USD"]);
     let line = line["id"].as_str().unwrap().to_string();
     spend(d, &p1, &line, "2012-03-10", "242060.50");
     let late = kizuna(
         d,
         &[
-            "spend", "add", "--phase", &p1, "--line", &line, "--date", "2012-03-11", "--description", "After the end",
-            "--amount", "10", "--currency", "USD",
+            "spend",
+            "add",
+            "--phase",
+            &p1,
+            "--line",
+            &line,
+            "--date",
+            "2012-03-11",
+            "--description",
+            "After the end",
+            "--amount",
+            "10",
+            "--currency",
+            "USD",
         ],
     );
     assert!(!late.status.success());

@@ -329,7 +329,12 @@ fn the_grant_desk_is_hq_only_locally_and_on_merge() {
             vec![("phase_id", text(&phase)), ("amount", text("5000")), ("currency", text("JPY"))],
             "does not agree with its grant",
         ),
-        ("report_dues", "bad-due", vec![("phase_id", text(&phase)), ("due_on", text("2011-02-30"))], "report_dues.due_on"),
+        (
+            "report_dues",
+            "bad-due",
+            vec![("phase_id", text(&phase)), ("due_on", text("2011-02-30"))],
+            "report_dues.due_on",
+        ),
         ("budget_lines", "bad-note", vec![("variance_note", text(&"x".repeat(3_000)))], "budget_lines.variance_note"),
     ];
     for (table, row, cells, reason) in cases {

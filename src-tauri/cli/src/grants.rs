@@ -97,7 +97,11 @@ impl PhaseFields {
                 .iter()
                 .map(|a| {
                     let (en, ja) = a.split_once(" / ").map_or((a.as_str(), None), |(e, j)| (e, Some(j)));
-                    ActivityInput { title_en: en.trim().into(), title_ja: ja.map(|j| j.trim().into()), description_en: None }
+                    ActivityInput {
+                        title_en: en.trim().into(),
+                        title_ja: ja.map(|j| j.trim().into()),
+                        description_en: None,
+                    }
                 })
                 .collect(),
             partners: self
@@ -320,10 +324,13 @@ pub enum DueCommand {
 }
 
 fn describe(g: &GrantDetail, full: bool) -> String {
-    let mut s = format!(
-        "{}  {}\n  {}\n  donor: {} ({})\n",
-        g.grant.id, g.grant.title_en, g.grant.title_ja, g.donor.name_en, g.donor.name_ja
-    );
+    // A name recorded in one language only prints without an empty other.
+    let beside = |ja: &str| if ja.is_empty() { String::new() } else { format!(" ({ja})") };
+    let mut s = format!("{}  {}\n", g.grant.id, g.grant.title_en);
+    if !g.grant.title_ja.is_empty() {
+        s.push_str(&format!("  {}\n", g.grant.title_ja));
+    }
+    s.push_str(&format!("  donor: {}{}\n", g.donor.name_en, beside(&g.donor.name_ja)));
     for p in &g.phases {
         s.push_str(&format!(
             "  - {}  {}\n    {} to {}   {}   spent {}   unspent {}{}\n",
@@ -341,7 +348,14 @@ fn describe(g: &GrantDetail, full: bool) -> String {
                 s.push_str(&format!("    partner: {} — {}\n", pa.name_en, pa.role_en.as_deref().unwrap_or("")));
             }
             for a in &p.activities {
-                s.push_str(&format!("    activity: {} / {}\n      {}\n", a.title_en, a.title_ja, a.description_en));
+                s.push_str(&format!(
+                    "    activity: {}{}\n",
+                    a.title_en,
+                    if a.title_ja.is_empty() { String::new() } else { format!(" / {}", a.title_ja) }
+                ));
+                if !a.description_en.is_empty() {
+                    s.push_str(&format!("      {}\n", a.description_en));
+                }
             }
             for i in &p.indicators {
                 let v = i

@@ -58,7 +58,9 @@ impl Kizuna {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| Error::invalid("donor", format!("no donor '{given}': give its id or name, or a new donor's name")))
+            .ok_or_else(|| {
+                Error::invalid("donor", format!("no donor '{given}': give its id or name, or a new donor's name"))
+            })
     }
 
     /// Records a new grant with its first phase (and the phase's activities
@@ -76,7 +78,8 @@ impl Kizuna {
             None => {
                 let en = crate::model::text::required("new_donor_en", input.new_donor_en.as_deref().unwrap_or(""), 200)
                     .map_err(|_| Error::invalid("donor", "is required: an existing donor, or a new donor's name"))?;
-                let ja = crate::model::text::optional("new_donor_ja", input.new_donor_ja.as_deref().unwrap_or(""), 200)?;
+                let ja =
+                    crate::model::text::optional("new_donor_ja", input.new_donor_ja.as_deref().unwrap_or(""), 200)?;
                 let id = new_id();
                 cells.push(("donor_id", CellValue::text(&id)));
                 Some((id, en, ja))
@@ -90,7 +93,11 @@ impl Kizuna {
         let partners = self.partner_ids(&input.phase.partners)?;
         self.store.write(|w| {
             if let Some((id, en, ja)) = &new_donor {
-                w.insert("donors", id, &[("name_en", CellValue::text(en)), ("name_ja", CellValue::opt_text(ja.clone()))])?;
+                w.insert(
+                    "donors",
+                    id,
+                    &[("name_en", CellValue::text(en)), ("name_ja", CellValue::opt_text(ja.clone()))],
+                )?;
             }
             w.insert("grants", &grant_id, &cells)?;
             w.insert("phases", &phase_id, &phase_cells)?;
@@ -127,7 +134,8 @@ impl Kizuna {
         self.require_grant_writer("phases")?;
         let grant_id = input.grant_id.as_deref().map(str::trim).filter(|g| !g.is_empty());
         let grant_id = grant_id.ok_or_else(|| Error::invalid("grant", "is required"))?;
-        let g = self.grant_show(grant_id).map_err(|_| Error::invalid("grant", format!("no grant with id {grant_id}")))?;
+        let g =
+            self.grant_show(grant_id).map_err(|_| Error::invalid("grant", format!("no grant with id {grant_id}")))?;
         if g.grant.id != grant_id {
             return Err(Error::invalid("grant", format!("no grant with id {grant_id}")));
         }
@@ -172,7 +180,8 @@ impl Kizuna {
         let mut period = ph.clone();
         period.start = checked.start;
         period.end = checked.end;
-        let outside: Vec<_> = p.expenditures.iter().filter(|e| !e.outside_phase && !period.covers(e.spent_on)).collect();
+        let outside: Vec<_> =
+            p.expenditures.iter().filter(|e| !e.outside_phase && !period.covers(e.spent_on)).collect();
         if let Some(first) = outside.first() {
             let field = if first.spent_on < checked.start.first_day() { "start" } else { "end" };
             return Err(Error::invalid(
@@ -259,7 +268,13 @@ impl Kizuna {
     }
 
     /// The schedule may not promise more than the phase's amount.
-    fn check_tranche_total(&self, p: &PhaseDetail, replacing: Option<&str>, adding: Money, amount: Money) -> Result<()> {
+    fn check_tranche_total(
+        &self,
+        p: &PhaseDetail,
+        replacing: Option<&str>,
+        adding: Money,
+        amount: Money,
+    ) -> Result<()> {
         let mut total = adding;
         for t in p.tranches.iter().filter(|t| Some(t.id.as_str()) != replacing) {
             total = total.add("amount", t.amount)?;
@@ -286,7 +301,8 @@ impl Kizuna {
     pub fn tranche_add(&mut self, input: &TrancheInput) -> Result<Tranche> {
         self.require_grant_writer("tranches")?;
         let phase_id = input.phase_id.as_deref().map(str::trim).unwrap_or("");
-        let p = self.phase_show(phase_id).map_err(|_| Error::invalid("phase", format!("no phase with id {phase_id}")))?;
+        let p =
+            self.phase_show(phase_id).map_err(|_| Error::invalid("phase", format!("no phase with id {phase_id}")))?;
         let checked = input.check(p.phase.amount.currency)?;
         self.check_tranche_total(&p, None, checked.amount, p.phase.amount)?;
         let id = new_id();
@@ -336,7 +352,8 @@ impl Kizuna {
     pub fn report_due_add(&mut self, input: &ReportDueInput) -> Result<ReportDue> {
         self.require_grant_writer("report_dues")?;
         let phase_id = input.phase_id.as_deref().map(str::trim).unwrap_or("");
-        let p = self.phase_show(phase_id).map_err(|_| Error::invalid("phase", format!("no phase with id {phase_id}")))?;
+        let p =
+            self.phase_show(phase_id).map_err(|_| Error::invalid("phase", format!("no phase with id {phase_id}")))?;
         let mut cells = input.check()?;
         cells.push(("phase_id", CellValue::text(&p.phase.id)));
         let id = new_id();

@@ -11,10 +11,12 @@ mod directory;
 mod distributions;
 pub mod doctor;
 mod export;
+mod finance;
 mod fund_demo;
 mod fund_donors;
 mod fund_index;
 mod gifts;
+mod grant_desk;
 mod grants;
 mod lazy_index;
 mod ledger;
@@ -36,8 +38,6 @@ mod site_index;
 mod sites;
 mod suggestions;
 mod sync;
-mod grant_desk;
-mod finance;
 
 use std::path::{Path, PathBuf};
 

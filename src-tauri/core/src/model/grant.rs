@@ -289,7 +289,11 @@ impl BudgetLineInput {
             ("currency", CellValue::text(currency.code())),
             (
                 "variance_note",
-                CellValue::opt_text(text::optional("variance_note", self.variance_note.as_deref().unwrap_or(""), 2_000)?),
+                CellValue::opt_text(text::optional(
+                    "variance_note",
+                    self.variance_note.as_deref().unwrap_or(""),
+                    2_000,
+                )?),
             ),
         ])
     }
@@ -338,7 +342,11 @@ impl ExpenditureInput {
             ("rate_date", CellValue::opt_text(rate_date.map(|d| d.to_string()))),
             (
                 "receipt_ref",
-                CellValue::opt_text(text::optional("receipt_ref", self.receipt_ref.as_deref().unwrap_or(""), MAX_NAME)?),
+                CellValue::opt_text(text::optional(
+                    "receipt_ref",
+                    self.receipt_ref.as_deref().unwrap_or(""),
+                    MAX_NAME,
+                )?),
             ),
         ])
     }

@@ -336,7 +336,10 @@ impl ReportDueInput {
             ("due_on", CellValue::Text(due.to_string())),
             ("period_start", CellValue::opt_text(start.map(|d| d.to_string()))),
             ("period_end", CellValue::opt_text(end.map(|d| d.to_string()))),
-            ("label_en", CellValue::Text(text::required("label_en", self.label_en.as_deref().unwrap_or(""), MAX_NAME)?)),
+            (
+                "label_en",
+                CellValue::Text(text::required("label_en", self.label_en.as_deref().unwrap_or(""), MAX_NAME)?),
+            ),
             ("label_ja", opt_text("label_ja", self.label_ja.as_deref(), MAX_NAME)?),
             (
                 "submitted_on",

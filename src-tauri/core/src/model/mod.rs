@@ -5,6 +5,7 @@ pub mod directory;
 pub mod fields;
 pub mod fund;
 pub mod grant;
+pub mod grant_desk;
 pub mod mailing;
 pub mod matching;
 pub mod meeting;
@@ -15,7 +16,6 @@ pub mod rules;
 pub mod site;
 pub mod suggestion;
 pub mod text;
-pub mod grant_desk;
 
 use serde::Serialize;
 use ts_rs::TS;

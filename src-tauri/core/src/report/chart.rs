@@ -41,11 +41,7 @@ pub fn hbars(l: &mut Layout, title: &str, items: &[(String, f64)]) {
 /// An axis value: whole numbers grouped by thousands, fractions kept where
 /// the scale is below one.
 fn axis_label(v: f64) -> String {
-    if v >= 1.0 || v == 0.0 {
-        number(&format!("{}", v.round() as i64))
-    } else {
-        format!("{v}")
-    }
+    if v >= 1.0 || v == 0.0 { number(&format!("{}", v.round() as i64)) } else { format!("{v}") }
 }
 
 /// A step up to the next round number: 1, 2 or 5 times a power of ten.

@@ -176,9 +176,10 @@ fn overspend_notes(l: &mut Layout, d: &PhaseData) {
     }
     l.heading(lang.t("Variance explanations", "予算との差異の説明"), 3, 40.0);
     for x in explained {
-        let note = x.variance_note.clone().unwrap_or_else(|| {
-            lang.t("No explanation recorded.", "説明の記録なし。").to_string()
-        });
+        let note = x
+            .variance_note
+            .clone()
+            .unwrap_or_else(|| lang.t("No explanation recorded.", "説明の記録なし。").to_string());
         l.bullet(&format!("{}: {note}", line_name(lang, x)), BODY, 12.0);
     }
 }
@@ -436,12 +437,8 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     }
     let start = f.period_start.first_day();
     let end = f.period_end.last_day();
-    let spent: Vec<_> = d
-        .detail
-        .expenditures
-        .iter()
-        .filter(|e| !e.outside_phase && e.spent_on >= start && e.spent_on <= end)
-        .collect();
+    let spent: Vec<_> =
+        d.detail.expenditures.iter().filter(|e| !e.outside_phase && e.spent_on >= start && e.spent_on <= end).collect();
     if !spent.is_empty() {
         l.heading(lang.t("Expenditures in the period", "期間中の支出明細"), 3, 40.0);
         let cols = [
