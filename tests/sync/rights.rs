@@ -322,7 +322,9 @@ fn the_grant_desk_is_hq_only_locally_and_on_merge() {
     }
 
     // From HQ, the cell rules and the grant's currency still hold.
-    let cases: Vec<(&str, &str, Vec<(&str, CellValue)>, &str)> = vec![
+    // (table, row, cells, the reason's words)
+    type Case<'a> = (&'a str, &'a str, Vec<(&'a str, CellValue)>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (
             "tranches",
             "jpy-tranche",
