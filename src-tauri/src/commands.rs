@@ -18,6 +18,13 @@ use kizuna_core::model::fund::{
     LedgerQuery,
 };
 use kizuna_core::model::grant::GrantOverview;
+use kizuna_core::model::grant::{
+    BudgetLine, BudgetLineInput, Donor, Expenditure, ExpenditureInput, GrantDetail, PhaseDetail,
+};
+use kizuna_core::model::grant_desk::{
+    BudgetLineEdit, ExpenditureEdit, GrantEdit, GrantInput, PhaseInput, ReportDue, ReportDueInput, Tranche,
+    TrancheInput,
+};
 use kizuna_core::model::mailing::{
     ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
 };
@@ -1013,4 +1020,139 @@ pub async fn matching_stats(state: State<'_, AppState>, query: MatchingQuery) ->
 #[tauri::command]
 pub async fn municipality_list(state: State<'_, AppState>, prefecture: String) -> Res<Vec<Municipality>> {
     state.with(|k| k.municipality_list(&prefecture))
+// HQ's grant desk: grants, phases, the instalment schedule, due reports,
+// budget lines and expenditures. Each is one core call; the core refuses a
+// field office (`unauthorized`).
+
+#[tauri::command]
+pub async fn grant_donors(state: State<'_, AppState>) -> Res<Vec<Donor>> {
+    state.with(|k| k.grant_donors())
+}
+
+#[tauri::command]
+pub async fn grant_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: GrantInput) -> Res<GrantDetail> {
+    wrote(&sync, state.with(|k| k.grant_add(&input)))
+}
+
+#[tauri::command]
+pub async fn grant_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: GrantEdit,
+) -> Res<GrantDetail> {
+    wrote(&sync, state.with(|k| k.grant_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn phase_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: PhaseInput) -> Res<PhaseDetail> {
+    wrote(&sync, state.with(|k| k.phase_add(&input)))
+}
+
+#[tauri::command]
+pub async fn phase_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: PhaseInput,
+) -> Res<PhaseDetail> {
+    wrote(&sync, state.with(|k| k.phase_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn tranche_add(state: State<'_, AppState>, sync: State<'_, SyncWorker>, input: TrancheInput) -> Res<Tranche> {
+    wrote(&sync, state.with(|k| k.tranche_add(&input)))
+}
+
+#[tauri::command]
+pub async fn tranche_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: TrancheInput,
+) -> Res<Tranche> {
+    wrote(&sync, state.with(|k| k.tranche_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn tranche_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.tranche_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn report_due_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: ReportDueInput,
+) -> Res<ReportDue> {
+    wrote(&sync, state.with(|k| k.report_due_add(&input)))
+}
+
+#[tauri::command]
+pub async fn report_due_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: ReportDueInput,
+) -> Res<ReportDue> {
+    wrote(&sync, state.with(|k| k.report_due_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn report_due_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.report_due_remove(&id)))
+}
+
+#[tauri::command]
+pub async fn budget_line_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: BudgetLineInput,
+) -> Res<BudgetLine> {
+    wrote(&sync, state.with(|k| k.budget_line_add(&input)))
+}
+
+#[tauri::command]
+pub async fn budget_line_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: BudgetLineEdit,
+) -> Res<BudgetLine> {
+    wrote(&sync, state.with(|k| k.budget_line_edit(&id, &input)))
+}
+
+/// `with_expenditures` after the person confirmed removing them too.
+#[tauri::command]
+pub async fn budget_line_remove(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    with_expenditures: bool,
+) -> Res<()> {
+    wrote(&sync, state.with(|k| k.budget_line_remove(&id, with_expenditures)))
+}
+
+#[tauri::command]
+pub async fn expenditure_add(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: ExpenditureInput,
+) -> Res<Expenditure> {
+    wrote(&sync, state.with(|k| k.expenditure_add(&input)))
+}
+
+#[tauri::command]
+pub async fn expenditure_edit(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    id: String,
+    input: ExpenditureEdit,
+) -> Res<Expenditure> {
+    wrote(&sync, state.with(|k| k.expenditure_edit(&id, &input)))
+}
+
+#[tauri::command]
+pub async fn expenditure_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
+    wrote(&sync, state.with(|k| k.expenditure_remove(&id)))
 }

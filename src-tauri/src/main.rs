@@ -199,6 +199,23 @@ fn main() {
             commands::match_conflicts,
             commands::matching_stats,
             commands::municipality_list,
+            commands::grant_donors,
+            commands::grant_add,
+            commands::grant_edit,
+            commands::phase_add,
+            commands::phase_edit,
+            commands::tranche_add,
+            commands::tranche_edit,
+            commands::tranche_remove,
+            commands::report_due_add,
+            commands::report_due_edit,
+            commands::report_due_remove,
+            commands::budget_line_add,
+            commands::budget_line_edit,
+            commands::budget_line_remove,
+            commands::expenditure_add,
+            commands::expenditure_edit,
+            commands::expenditure_remove,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -25,7 +25,13 @@ use kizuna_core::model::fund::{
     FundDonorInput, FundDonorQuery, FundTotals, FundTotalsQuery, Gift, GiftInput, GiftPage, GiftQuery, Ledger,
     LedgerQuery,
 };
-use kizuna_core::model::grant::{BudgetLineInput, ExpenditureInput, GrantOverview};
+use kizuna_core::model::grant::{
+    BudgetLine, BudgetLineInput, Donor, Expenditure, ExpenditureInput, GrantDetail, GrantOverview, PhaseDetail,
+};
+use kizuna_core::model::grant_desk::{
+    BudgetLineEdit, ExpenditureEdit, GrantEdit, GrantInput, PhaseInput, ReportDue, ReportDueInput, Tranche,
+    TrancheInput,
+};
 use kizuna_core::model::mailing::{
     ListExport, ListExportRequest, ListFormat, ListReach, MailingList, MailingListInput, Subscription,
 };
@@ -163,6 +169,20 @@ fn render(into: &Path) {
         BackupFile,
         RestorePlan,
         RestoreReport,
+        GrantInput,
+        GrantEdit,
+        GrantDetail,
+        PhaseInput,
+        PhaseDetail,
+        TrancheInput,
+        Tranche,
+        ReportDueInput,
+        ReportDue,
+        BudgetLine,
+        BudgetLineEdit,
+        Expenditure,
+        ExpenditureEdit,
+        Donor,
     );
 }
 

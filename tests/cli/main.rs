@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 mod common;
 mod coordination;
 mod fund;
+mod grant_desk;
 mod matching;
 mod secrets;
 mod usability;

@@ -6,6 +6,7 @@ mod at_rest;
 mod changelog;
 mod coordination;
 mod fund;
+mod grant_desk;
 mod matching;
 mod registry;
 mod seed;

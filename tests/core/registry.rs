@@ -226,6 +226,7 @@ fn expenditures_convert_at_recorded_rates_exactly() {
         currency: currency.into(),
         rate: rate.map(str::to_string),
         rate_date: None,
+        receipt_ref: None,
     };
     let e = k.expenditure_add(&spend("1,234,567", "JPY", Some("0.0125"))).unwrap();
     assert_eq!(e.converted.amount_text(), "15432.09"); // 15432.0875 rounded half away from zero

@@ -1700,4 +1700,90 @@ async fn a_field_office_started_alone_checks_municipalities_confirms_cascades_an
     cli(&tono, &["sync", "export", "--out", bundle.to_str().expect("utf-8 path")]);
     cli(&hq, &["sync", "import", bundle.to_str().expect("utf-8 path")]);
     assert_eq!(members_in(&hq, "遠野まごころ"), 1);
+/// HQ's grant desk in the window: a phase added to a grant, a budget line
+/// and an expenditure booked to it (a date outside the phase is refused
+/// under its field), a report due in three weeks, and the dashboard listing
+/// that report.
+#[tokio::test]
+async fn hq_adds_a_phase_a_budget_line_and_an_expenditure_and_the_dashboard_shows_the_due_report() {
+    let _one = serial();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = App::launch(dir.path()).await;
+    first_start(&app, "en", "tokyo").await;
+    app.wait_text("[data-testid=dash-due-none]", "No report is due in the next 60 days.").await;
+    nav(&app, "grants").await;
+    let grant = format!("[data-grant-id='{}']", kizuna_core::seed::seed_id("grant:emergency-relief"));
+    app.click(&format!("{grant} [data-testid=phase-add]")).await;
+    let today = chrono::Local::now().date_naive();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let form = "[data-testid=phase-form]";
+    app.fill(&format!("{form} input[name=title_en]"), "Emergency Relief Program Grant – Phase 3").await;
+    app.fill(&format!("{form} input[name=start]"), &day(-30)).await;
+    app.fill(&format!("{form} input[name=end]"), &day(335)).await;
+    app.fill(&format!("{form} input[name=amount]"), "150,000").await;
+    app.fill(&format!("{form} input[name=activity_en]"), "Livelihood support").await;
+    app.click("[data-testid=phase-form-save]").await;
+    app.wait_gone(form).await;
+    let phase = format!("{grant} article.phase:last-of-type");
+    app.wait_text_that(&format!("{phase} h3"), "name phase 3", |t| t.contains("Phase 3")).await;
+
+    app.click(&format!("{phase} [data-testid=line-add]")).await;
+    let form = "[data-testid=line-form]";
+    app.fill(&format!("{form} input[name=code]"), "C1").await;
+    app.fill(&format!("{form} input[name=name_en]"), "Livelihood grants").await;
+    app.fill(&format!("{form} input[name=amount]"), "1000").await;
+    app.click("[data-testid=line-form-save]").await;
+    app.wait_gone(form).await;
+    app.wait_count(&format!("{phase} [data-testid=line-table] tbody tr"), 1).await;
+
+    app.click(&format!("{phase} [data-testid=spend-add]")).await;
+    let form = "[data-testid=spend-form]";
+    app.wait_script(
+        &format!(
+            "const s = document.querySelector('{form} select[name=budget_line]'); \
+             s.value = s.options[1].value; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return s.value !== ''"
+        ),
+        serde_json::json!(true),
+    )
+    .await;
+    app.fill(&format!("{form} input[name=spent_on]"), &day(-60)).await;
+    app.fill(&format!("{form} input[name=description]"), "Cash grants to fishers").await;
+    app.fill(&format!("{form} input[name=receipt_ref]"), "R-3-001").await;
+    app.fill(&format!("{form} input[name=amount]"), "1200").await;
+    app.click("[data-testid=spend-form-save]").await;
+    // Before the phase began: the core's message, under the date.
+    app.wait_text_that(&format!("{form} .field-error"), "say the date is outside the phase", |t| {
+        t.contains("outside the phase's period")
+    })
+    .await;
+    app.fill(&format!("{form} input[name=spent_on]"), &day(-5)).await;
+    app.click("[data-testid=spend-form-save]").await;
+    app.wait_gone(form).await;
+    app.wait_text_that(&format!("{phase} [data-testid=spend-table] tbody"), "list the expenditure", |t| {
+        t.contains("Cash grants to fishers") && t.contains("R-3-001")
+    })
+    .await;
+    // 1,200 against a 1,000 budget: the core flags the line.
+    app.wait_text(&format!("{phase} [data-testid=line-table] tbody [data-testid=overspent]"), "OVERSPENT").await;
+
+    app.click(&format!("{phase} [data-testid=due-add]")).await;
+    let form = "[data-testid=due-form]";
+    app.fill(&format!("{form} input[name=label_en]"), "Phase 3 interim report").await;
+    app.fill(&format!("{form} input[name=due_on]"), &day(21)).await;
+    app.click("[data-testid=due-form-save]").await;
+    app.wait_gone(form).await;
+    app.wait_count(&format!("{phase} [data-testid=due-table] tbody tr"), 1).await;
+    app.screenshot("grant-desk-en").await;
+
+    nav(&app, "dashboard").await;
+    app.wait_text_that("[data-testid=dash-due]", "list the due report", |t| {
+        t.contains("Phase 3 interim report") && t.contains("in 21 days")
+    })
+    .await;
+    app.screenshot("grant-desk-dashboard-en").await;
+    app.quit().await;
+    let k = Kizuna::open(dir.path()).expect("open");
+    let p = k.grant_list().expect("grants").grants[0].phases.last().cloned().expect("phase 3");
+    assert_eq!(p.spent_total.to_string(), "1,200.00 USD");
+    assert_eq!(p.expenditures[0].receipt_ref.as_deref(), Some("R-3-001"));
 }

@@ -15,6 +15,7 @@ use tempfile::TempDir;
 #[path = "../common/cli.rs"]
 mod common;
 mod fund;
+mod grant_desk;
 use common::kizuna;
 
 fn ok(dir: &Path, args: &[&str]) -> String {

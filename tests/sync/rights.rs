@@ -249,3 +249,102 @@ fn an_hq_only_entry_pushed_to_the_hub_is_refused_there_and_never_reaches_another
     assert_eq!(cell(&sendai, "tono-next", "name"), text("Tono next"));
     hub.stop();
 }
+
+/// HQ's grant desk (grants, phases, the instalment schedule, due reports):
+/// a field office is refused locally, and its crafted entries for those
+/// tables are refused at merge while HQ's own merge; a tranche whose
+/// currency is not its grant's, or a due date that is no date, is refused
+/// even from HQ.
+#[test]
+fn the_grant_desk_is_hq_only_locally_and_on_merge() {
+    use kizuna_core::model::grant_desk::{GrantInput, PhaseInput, ReportDueInput, TrancheInput};
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    carry(&mut hq, &mut tono);
+    let phase = first_phase(&tono);
+    let some = |v: &str| Some(v.to_string());
+    let e = tono
+        .k
+        .tranche_add(&TrancheInput {
+            phase_id: Some(phase.clone()),
+            amount: some("1000"),
+            expected_on: some("2011-06-01"),
+            ..Default::default()
+        })
+        .expect_err("a field office may not add a tranche");
+    assert_eq!(e.code(), "unauthorized", "{e}");
+    let e = tono
+        .k
+        .grant_add(&GrantInput {
+            new_donor_en: some("X"),
+            title_en: "X".into(),
+            currency: "USD".into(),
+            phase: PhaseInput { start: some("2015-04"), end: some("2016-03"), amount: some("1"), ..Default::default() },
+            ..Default::default()
+        })
+        .expect_err("nor a grant");
+    assert_eq!(e.code(), "unauthorized", "{e}");
+
+    // HQ's honest grant desk entries reach the office.
+    hq.k.report_due_add(&ReportDueInput {
+        phase_id: Some(phase.clone()),
+        due_on: some("2011-09-30"),
+        label_en: some("Interim report"),
+        ..Default::default()
+    })
+    .unwrap();
+    carry(&mut hq, &mut tono);
+    let dues = &tono.k.phase_show(&phase).unwrap().report_dues;
+    assert_eq!(dues.iter().map(|d| d.label_en.as_str()).collect::<Vec<_>>(), ["Interim report"]);
+    // Crafted: tono signs entries for HQ-only tables; its site still merges.
+    let forged = vec![
+        entry(
+            "tono",
+            "tranches",
+            "forged-tranche",
+            vec![("phase_id", text(&phase)), ("amount", text("5000.00")), ("currency", text("USD"))],
+        ),
+        entry("tono", "report_dues", "forged-due", vec![("phase_id", text(&phase)), ("due_on", text("2011-09-30"))]),
+        entry("tono", "grants", "forged-grant", vec![("title_en", text("Forged")), ("currency", text("USD"))]),
+        entry("tono", "sites", "tono-site-2", vec![("name", text("Kamaishi base"))]),
+    ];
+    let r = hq.k.sync_import(&seal(&tono, "tono", &forged), &SyncConfig::default()).unwrap();
+    assert_eq!(r.refused, 3, "{r:?}");
+    assert_eq!(cell(&hq, "tono-site-2", "name"), text("Kamaishi base"));
+    for t in ["tranches", "report_dues", "grants"] {
+        let n = scalar(&hq, &format!("SELECT count(*) FROM {t} WHERE id LIKE 'forged-%'"));
+        assert_eq!(n, CellValue::Integer(0), "{t}");
+    }
+    let refused = hq.k.sync_status().unwrap().refused;
+    for t in ["tranches", "report_dues", "grants"] {
+        let x = refused.iter().find(|x| x.table == t).expect("listed");
+        assert_eq!((x.origin.as_str(), x.kind.as_str()), ("tono", "rights"), "{t}");
+    }
+
+    // From HQ, the cell rules and the grant's currency still hold.
+    // (table, row, cells, the reason's words)
+    type Case<'a> = (&'a str, &'a str, Vec<(&'a str, CellValue)>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
+        (
+            "tranches",
+            "jpy-tranche",
+            vec![("phase_id", text(&phase)), ("amount", text("5000")), ("currency", text("JPY"))],
+            "does not agree with its grant",
+        ),
+        (
+            "report_dues",
+            "bad-due",
+            vec![("phase_id", text(&phase)), ("due_on", text("2011-02-30"))],
+            "report_dues.due_on",
+        ),
+        ("budget_lines", "bad-note", vec![("variance_note", text(&"x".repeat(3_000)))], "budget_lines.variance_note"),
+    ];
+    for (table, row, cells, reason) in cases {
+        let e = entry("tokyo", table, row, cells);
+        let r = tono.k.sync_import(&seal(&hq, "tokyo", &[e]), &SyncConfig::default()).unwrap();
+        assert_eq!(r.refused, 1, "{table}: {r:?}");
+        let status = tono.k.sync_status().unwrap();
+        let listed = status.refused.iter().find(|x| x.table == table && x.row_id == row).expect("listed");
+        assert!(listed.reason.contains(reason), "{table}: {}", listed.reason);
+    }
+}

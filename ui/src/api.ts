@@ -86,6 +86,22 @@ import type { Subscription } from "./bindings/Subscription";
 import type { Suggestion } from "./bindings/Suggestion";
 import type { SuggestionQuery } from "./bindings/SuggestionQuery";
 import type { SyncStatus } from "./bindings/SyncStatus";
+import type { BudgetLine } from "./bindings/BudgetLine";
+import type { BudgetLineEdit } from "./bindings/BudgetLineEdit";
+import type { BudgetLineInput } from "./bindings/BudgetLineInput";
+import type { Donor } from "./bindings/Donor";
+import type { Expenditure } from "./bindings/Expenditure";
+import type { ExpenditureEdit } from "./bindings/ExpenditureEdit";
+import type { ExpenditureInput } from "./bindings/ExpenditureInput";
+import type { GrantDetail } from "./bindings/GrantDetail";
+import type { GrantEdit } from "./bindings/GrantEdit";
+import type { GrantInput } from "./bindings/GrantInput";
+import type { PhaseDetail } from "./bindings/PhaseDetail";
+import type { PhaseInput } from "./bindings/PhaseInput";
+import type { ReportDue } from "./bindings/ReportDue";
+import type { ReportDueInput } from "./bindings/ReportDueInput";
+import type { Tranche } from "./bindings/Tranche";
+import type { TrancheInput } from "./bindings/TrancheInput";
 
 /** The shell's background sync, generated like the other types. */
 export type { AutoSync };
@@ -286,6 +302,25 @@ export const api = {
   matchingStats: (query: MatchingQuery) => call<MatchingStats>("matching_stats", { query }),
   /** The JIS X 0402 municipalities of a prefecture, by code (the site form's type-ahead). */
   municipalityList: (prefecture: string) => call<Municipality[]>("municipality_list", { prefecture }),
+  grantDonors: () => call<Donor[]>("grant_donors"),
+  grantAdd: (input: GrantInput) => call<GrantDetail>("grant_add", { input }),
+  grantEdit: (id: string, input: GrantEdit) => call<GrantDetail>("grant_edit", { id, input }),
+  phaseAdd: (input: PhaseInput) => call<PhaseDetail>("phase_add", { input }),
+  phaseEdit: (id: string, input: PhaseInput) => call<PhaseDetail>("phase_edit", { id, input }),
+  trancheAdd: (input: TrancheInput) => call<Tranche>("tranche_add", { input }),
+  trancheEdit: (id: string, input: TrancheInput) => call<Tranche>("tranche_edit", { id, input }),
+  trancheRemove: (id: string) => call<null>("tranche_remove", { id }),
+  reportDueAdd: (input: ReportDueInput) => call<ReportDue>("report_due_add", { input }),
+  reportDueEdit: (id: string, input: ReportDueInput) => call<ReportDue>("report_due_edit", { id, input }),
+  reportDueRemove: (id: string) => call<null>("report_due_remove", { id }),
+  budgetLineAdd: (input: BudgetLineInput) => call<BudgetLine>("budget_line_add", { input }),
+  budgetLineEdit: (id: string, input: BudgetLineEdit) => call<BudgetLine>("budget_line_edit", { id, input }),
+  /** `withExpenditures` once the person confirmed removing the line's expenditures too. */
+  budgetLineRemove: (id: string, withExpenditures: boolean) =>
+    call<null>("budget_line_remove", { id, withExpenditures }),
+  expenditureAdd: (input: ExpenditureInput) => call<Expenditure>("expenditure_add", { input }),
+  expenditureEdit: (id: string, input: ExpenditureEdit) => call<Expenditure>("expenditure_edit", { id, input }),
+  expenditureRemove: (id: string) => call<null>("expenditure_remove", { id }),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

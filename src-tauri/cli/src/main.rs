@@ -236,6 +236,20 @@ enum Command {
         /// Only check the file and list what restoring it would discard
         #[arg(long, conflicts_with = "force")]
         check: bool,
+    /// Phases of a grant (HQ)
+    Phase {
+        #[command(subcommand)]
+        command: grants::PhaseCommand,
+    },
+    /// A phase's instalment schedule (HQ)
+    Tranche {
+        #[command(subcommand)]
+        command: grants::TrancheCommand,
+    },
+    /// Reports a donor expects, with their due dates (HQ)
+    Due {
+        #[command(subcommand)]
+        command: grants::DueCommand,
     },
 }
 
@@ -420,7 +434,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         }
         Command::Member { command } => members::run(command, &mut open()?, out)?,
         Command::Site { command } => sites::run(command, &mut open()?, out)?,
-        Command::Grant { command } => grants::run_grant(command, &open()?, out)?,
+        Command::Grant { command } => grants::run_grant(command, &mut open()?, out)?,
         Command::Budget { command } => grants::run_budget(command, &mut open()?, out)?,
         Command::Spend { command } => grants::run_spend(command, &mut open()?, out)?,
         Command::Report { command } => report::run(command, &open()?, out)?,
@@ -450,6 +464,23 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 }
                 for p in &d.phases {
                     s.push_str(&format!("{}: {} – {}  {}  spent {}\n", p.title_en, p.start, p.end, p.amount, p.spent));
+                }
+                for r in &d.reports_due {
+                    let when = if r.days_left < 0 {
+                        format!("OVERDUE by {} days", -r.days_left)
+                    } else {
+                        format!("in {} days", r.days_left)
+                    };
+                    s.push_str(&format!("Report due {} ({when}): {} — {}\n", r.due_on, r.label_en, r.phase_title_en));
+                }
+                for t in &d.tranches_pending {
+                    s.push_str(&format!(
+                        "Tranche not received: {} expected {}{} — {}\n",
+                        t.amount,
+                        t.expected_on.map_or("-".into(), |e| e.to_string()),
+                        if t.overdue { " (overdue)" } else { "" },
+                        t.phase_title_en
+                    ));
                 }
                 s.push_str(&format!("Changes not yet synced: {}", d.unsynced_changes));
                 s
@@ -505,6 +536,9 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             let r = open()?.removed_restore(&id, table.as_deref())?;
             out.emit(&r, |r| format!("Restored {} {} {}", r.table, r.id, r.label));
         }
+        Command::Phase { command } => grants::run_phase(command, &mut open()?, out)?,
+        Command::Tranche { command } => grants::run_tranche(command, &mut open()?, out)?,
+        Command::Due { command } => grants::run_due(command, &mut open()?, out)?,
         Command::Demo { members, sites, meetings, attendees, contacts, seed } => {
             let mut k = open()?;
             let summary = k.demo(members, sites, seed)?;

@@ -5,4 +5,20 @@ export type BudgetLine = { id: string, phase_id: string, seq: number, code: stri
 /**
  * Expenditures booked to this line, in the grant's currency.
  */
-spent: Money, };
+spent: Money, 
+/**
+ * `amount` less `spent`; negative when the line is overspent.
+ */
+remaining: Money, 
+/**
+ * More spent than budgeted on this line.
+ */
+overspent: boolean, 
+/**
+ * Why spending differs from the budget, for the donor's report.
+ */
+variance_note: string | null, 
+/**
+ * Expenditures booked to this line (removing the line removes them too).
+ */
+expenditure_count: number, };

@@ -9,4 +9,13 @@ rate: string, rate_date: string | null,
 /**
  * `amount` in the grant's currency at `rate`.
  */
-converted: Money, };
+converted: Money, 
+/**
+ * The receipt or invoice this expenditure is booked from.
+ */
+receipt_ref: string | null, 
+/**
+ * Dated outside its phase's period (possible only for rows written
+ * before entry refused them): counted in no total, listed by `doctor`.
+ */
+outside_phase: boolean, };

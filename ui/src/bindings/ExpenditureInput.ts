@@ -4,4 +4,8 @@ export type ExpenditureInput = { phase_id: string, budget_line_id?: string, spen
 /**
  * Required when `currency` differs from the grant's.
  */
-rate?: string, rate_date?: string, };
+rate?: string, rate_date?: string, 
+/**
+ * The receipt or invoice reference.
+ */
+receipt_ref?: string, };

@@ -6,10 +6,32 @@ import type { Indicator } from "./Indicator";
 import type { Money } from "./Money";
 import type { Partner } from "./Partner";
 import type { Phase } from "./Phase";
+import type { ReportDue } from "./ReportDue";
 import type { Statement } from "./Statement";
+import type { Tranche } from "./Tranche";
 
 export type PhaseDetail = { phase: Phase, activities: Array<Activity>, partners: Array<Partner>, indicators: Array<Indicator>, statements: Array<Statement>, budget_lines: Array<BudgetLine>, expenditures: Array<Expenditure>, budget_total: Money, spent_total: Money, 
 /**
  * Amount granted less spent; negative when overspent.
  */
-unspent: Money, };
+unspent: Money, 
+/**
+ * More spent than the amount granted.
+ */
+overspent: boolean, 
+/**
+ * More spent than the budget lines' total (false without budget lines).
+ */
+over_budget: boolean, 
+/**
+ * The instalment schedule, by expected date.
+ */
+tranches: Array<Tranche>, 
+/**
+ * Tranches received so far.
+ */
+received_total: Money, 
+/**
+ * Reports the donor expects, by due date.
+ */
+report_dues: Array<ReportDue>, };

@@ -3,7 +3,7 @@ import { listen } from "@tauri-apps/api/event";
 import { type AutoSync, SYNC_STATE_EVENT, api, toFailure } from "../api";
 import type { Dashboard } from "../bindings/Dashboard";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { formatCount, formatMoney, formatRange } from "../format";
+import { formatCount, formatDate, formatMoney, formatRange } from "../format";
 import { pick, useI18n } from "../i18n";
 import { CoordinationPanel } from "./CoordinationPanel";
 
@@ -76,6 +76,47 @@ export function DashboardScreen() {
       </div>
 
       <CoordinationPanel />
+
+      <h2>{t("grantdesk.dash_due")}</h2>
+      {data.reports_due.length === 0 ? (
+        <p class="empty" data-testid="dash-due-none">
+          {t("grantdesk.dash_due_none")}
+        </p>
+      ) : (
+        <table class="grid" data-testid="dash-due">
+          <tbody>
+            {data.reports_due.map((r) => (
+              <tr data-due-id={r.id} class={r.days_left < 0 ? "over" : undefined}>
+                <td class="nowrap">{formatDate(r.due_on, lang)}</td>
+                <td>{pick(lang, r.label_ja, r.label_en)}</td>
+                <td>{pick(lang, r.phase_title_ja, r.phase_title_en)}</td>
+                <td class="num">
+                  {r.days_left < 0
+                    ? t("grantdesk.overdue_days", { n: -r.days_left })
+                    : t("grantdesk.in_days", { n: r.days_left })}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>{t("grantdesk.dash_tranches")}</h2>
+      {data.tranches_pending.length === 0 ? (
+        <p class="empty">{t("grantdesk.dash_tranches_none")}</p>
+      ) : (
+        <table class="grid" data-testid="dash-tranches">
+          <tbody>
+            {data.tranches_pending.map((x) => (
+              <tr data-tranche-id={x.id} class={x.overdue ? "over" : undefined}>
+                <td class="nowrap">{formatDate(x.expected_on, lang)}</td>
+                <td class="num">{formatMoney(x.amount, lang)}</td>
+                <td>{pick(lang, x.phase_title_ja, x.phase_title_en)}</td>
+                <td>{x.overdue ? t("grantdesk.tranche_overdue") : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
 
       <h2>{t("dashboard.by_prefecture")}</h2>
       <div class="tiles">

@@ -1,5 +1,6 @@
 //! The figures the dashboard shows, all computed here.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -44,6 +45,42 @@ pub struct Dashboard {
     /// This installation's changes not yet sent to any other replica.
     #[ts(type = "number")]
     pub unsynced_changes: i64,
+    /// Reports not yet sent that are due within [`REPORTS_DUE_DAYS`] days,
+    /// or overdue, soonest first.
+    pub reports_due: Vec<DueReport>,
+    /// Tranches not yet received, by expected date.
+    pub tranches_pending: Vec<PendingTranche>,
+}
+
+/// How far ahead the dashboard looks for reports due.
+pub const REPORTS_DUE_DAYS: i64 = 60;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DueReport {
+    pub id: String,
+    pub phase_id: String,
+    pub phase_title_en: String,
+    pub phase_title_ja: String,
+    pub label_en: String,
+    pub label_ja: Option<String>,
+    pub due_on: NaiveDate,
+    /// Days from today to the due date; negative when overdue.
+    #[ts(type = "number")]
+    pub days_left: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PendingTranche {
+    pub id: String,
+    pub phase_id: String,
+    pub phase_title_en: String,
+    pub phase_title_ja: String,
+    pub amount: Money,
+    pub expected_on: Option<NaiveDate>,
+    /// Expected before today and not received.
+    pub overdue: bool,
 }
 
 impl Kizuna {
@@ -90,6 +127,39 @@ impl Kizuna {
         let active_sites = counts.iter().map(|(_, n)| n).sum();
 
         let overview = self.grant_list()?;
+        let today = crate::dates::today();
+        let mut reports_due = Vec::new();
+        let mut tranches_pending = Vec::new();
+        for p in overview.grants.iter().flat_map(|g| g.phases.iter()) {
+            for d in p.report_dues.iter().filter(|d| d.submitted_on.is_none()) {
+                let days_left = (d.due_on - today).num_days();
+                if days_left <= REPORTS_DUE_DAYS {
+                    reports_due.push(DueReport {
+                        id: d.id.clone(),
+                        phase_id: p.phase.id.clone(),
+                        phase_title_en: p.phase.title_en.clone(),
+                        phase_title_ja: p.phase.title_ja.clone(),
+                        label_en: d.label_en.clone(),
+                        label_ja: d.label_ja.clone(),
+                        due_on: d.due_on,
+                        days_left,
+                    });
+                }
+            }
+            for t in p.tranches.iter().filter(|t| t.received_on.is_none()) {
+                tranches_pending.push(PendingTranche {
+                    id: t.id.clone(),
+                    phase_id: p.phase.id.clone(),
+                    phase_title_en: p.phase.title_en.clone(),
+                    phase_title_ja: p.phase.title_ja.clone(),
+                    amount: t.amount,
+                    expected_on: t.expected_on,
+                    overdue: t.expected_on.is_some_and(|e| e < today),
+                });
+            }
+        }
+        reports_due.sort_by(|a, b| a.due_on.cmp(&b.due_on).then_with(|| a.id.cmp(&b.id)));
+        tranches_pending.sort_by(|a, b| a.expected_on.cmp(&b.expected_on).then_with(|| a.id.cmp(&b.id)));
         let phases = overview
             .grants
             .iter()
@@ -116,6 +186,8 @@ impl Kizuna {
             phases,
             total_granted: overview.totals,
             unsynced_changes: self.unsynced_changes()?,
+            reports_due,
+            tranches_pending,
         })
     }
 

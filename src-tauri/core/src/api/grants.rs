@@ -6,16 +6,17 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::api::members::opt_date;
-use crate::api::{Kizuna, new_id};
+use crate::api::{Kizuna, new_id, not_found};
 use crate::dates::ProjectDate;
 use crate::error::{Error, Result};
 use crate::model::grant::*;
+use crate::model::grant_desk::{BudgetLineEdit, ExpenditureEdit, or_stored};
 use crate::money::{Currency, Money};
 
 /// A stored amount as the screens show it. A value that breaks the money
 /// rules (not a number, out of range; written before they were enforced)
 /// reads as zero so every screen still opens; `kizuna doctor` lists it.
-fn money(amount: Option<String>, currency: Option<String>) -> Money {
+pub(crate) fn money(amount: Option<String>, currency: Option<String>) -> Money {
     let currency = currency.and_then(|c| Currency::parse("currency", &c).ok()).unwrap_or(Currency::USD);
     let amount = amount.and_then(|a| Decimal::from_str(a.trim()).ok()).unwrap_or(Decimal::ZERO);
     Money::checked("amount", amount, currency).unwrap_or(Money::zero(currency))
@@ -24,7 +25,7 @@ fn money(amount: Option<String>, currency: Option<String>) -> Money {
 /// `m` if it is in the currency a total is kept in, else zero: an amount in
 /// another currency (a JPY phase on a USD grant) is left out of the total
 /// rather than making the whole screen fail; `kizuna doctor` lists it.
-fn in_currency(m: Money, currency: Currency) -> Money {
+pub(crate) fn in_currency(m: Money, currency: Currency) -> Money {
     if m.currency == currency { m } else { Money::zero(currency) }
 }
 
@@ -152,48 +153,63 @@ impl Kizuna {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let expenditures: Vec<Expenditure> = conn
             .prepare(
-                "SELECT id, phase_id, budget_line_id, spent_on, description, amount, currency, rate, rate_date
+                "SELECT id, phase_id, budget_line_id, spent_on, description, amount, currency, rate, rate_date, receipt_ref
                  FROM expenditures WHERE phase_id = ?1 AND deleted = 0 ORDER BY spent_on, id",
             )?
             .query_map([&id], |r| {
                 let amount = money(r.get(5)?, r.get(6)?);
                 let rate =
                     r.get::<_, Option<String>>(7)?.and_then(|s| Decimal::from_str(&s).ok()).unwrap_or(Decimal::ONE);
+                let spent_on = opt_date(r.get(3)?).unwrap_or_default();
                 Ok(Expenditure {
                     id: r.get(0)?,
                     phase_id: text(r.get(1)?),
                     budget_line_id: r.get(2)?,
-                    spent_on: opt_date(r.get(3)?).unwrap_or_default(),
+                    spent_on,
                     description: text(r.get(4)?),
                     amount,
                     rate,
                     rate_date: opt_date(r.get(8)?),
                     converted: convert(amount, rate, currency).unwrap_or(Money::zero(currency)),
+                    receipt_ref: r.get(9)?,
+                    outside_phase: !phase.covers(spent_on),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut spent_by_line: BTreeMap<String, Money> = BTreeMap::new();
+        let mut spent_by_line: BTreeMap<String, (Money, i64)> = BTreeMap::new();
         let mut spent_total = Money::zero(currency);
         for e in &expenditures {
-            spent_total = spent_total.add("spent_total", e.converted)?;
             if let Some(line) = &e.budget_line_id {
-                let entry = spent_by_line.entry(line.clone()).or_insert(Money::zero(currency));
-                *entry = entry.add("spent", e.converted)?;
+                let entry = spent_by_line.entry(line.clone()).or_insert((Money::zero(currency), 0));
+                entry.1 += 1;
+                if !e.outside_phase {
+                    entry.0 = entry.0.add("spent", e.converted)?;
+                }
+            }
+            if !e.outside_phase {
+                spent_total = spent_total.add("spent_total", e.converted)?;
             }
         }
         let budget_lines: Vec<BudgetLine> = conn
-            .prepare("SELECT id, phase_id, seq, code, name_en, name_ja, amount, currency FROM budget_lines WHERE phase_id = ?1 AND deleted = 0 ORDER BY seq, id")?
+            .prepare("SELECT id, phase_id, seq, code, name_en, name_ja, amount, currency, variance_note FROM budget_lines WHERE phase_id = ?1 AND deleted = 0 ORDER BY seq, id")?
             .query_map([&id], |r| {
                 let id: String = r.get(0)?;
+                let (spent, expenditure_count) = spent_by_line.get(&id).copied().unwrap_or((Money::zero(currency), 0));
+                let amount = money(r.get(6)?, r.get(7)?);
+                let remaining = Money::new(in_currency(amount, currency).amount - spent.amount, currency);
                 Ok(BudgetLine {
-                    spent: spent_by_line.get(&id).copied().unwrap_or(Money::zero(currency)),
+                    spent,
+                    remaining,
+                    overspent: remaining.amount.is_sign_negative() && !remaining.amount.is_zero(),
+                    expenditure_count,
                     id,
                     phase_id: text(r.get(1)?),
                     seq: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
                     code: r.get(3)?,
                     name_en: text(r.get(4)?),
                     name_ja: r.get(5)?,
-                    amount: money(r.get(6)?, r.get(7)?),
+                    amount,
+                    variance_note: r.get(8)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -202,7 +218,17 @@ impl Kizuna {
             budget_total = budget_total.add("budget_total", in_currency(b.amount, currency))?;
         }
         let unspent = in_currency(phase.amount, currency).sub("unspent", spent_total)?;
+        let tranches = self.tranches_of(&id, currency)?;
+        let mut received_total = Money::zero(currency);
+        for t in tranches.iter().filter(|t| t.received_on.is_some()) {
+            received_total = received_total.add("received_total", in_currency(t.amount, currency))?;
+        }
         Ok(PhaseDetail {
+            overspent: unspent.amount < Decimal::ZERO,
+            over_budget: !budget_lines.is_empty() && spent_total.amount > budget_total.amount,
+            report_dues: self.report_dues_of(&id)?,
+            tranches,
+            received_total,
             phase,
             activities,
             partners,
@@ -305,7 +331,13 @@ impl Kizuna {
             .map_err(|_| Error::invalid("phase", format!("no phase with id {}", phase_id.trim())))
     }
 
+    /// The budget lines of a phase, each with what was spent on it.
+    pub fn budget_list(&self, phase_id: &str) -> Result<Vec<BudgetLine>> {
+        Ok(self.phase_show(phase_id)?.budget_lines)
+    }
+
     pub fn budget_line_add(&mut self, input: &BudgetLineInput) -> Result<BudgetLine> {
+        self.require_grant_writer("budget_lines")?;
         let currency = self.phase_currency(&input.phase_id)?;
         let mut cells = input.to_cells(currency)?;
         let phase_id = input.phase_id.trim().to_string();
@@ -319,34 +351,147 @@ impl Kizuna {
             cells.push(("seq", crate::store::CellValue::Integer(seq)));
             w.insert("budget_lines", &id, &cells).map(|_| ())
         })?;
+        self.budget_line_show(&id)
+    }
+
+    /// A live budget line with its figures, found by its id.
+    pub fn budget_line_show(&self, id: &str) -> Result<BudgetLine> {
+        let id = &self.resolve_id("budget_lines", id)?;
+        let phase_id: String = self
+            .store
+            .conn()
+            .query_row("SELECT phase_id FROM budget_lines WHERE id = ?1 AND deleted = 0", [id], |r| r.get(0))
+            .map_err(not_found("budget line", id))?;
         self.phase_show(&phase_id)?
             .budget_lines
             .into_iter()
             .find(|b| b.id == id)
-            .ok_or(Error::NotFound { entity: "budget line", id })
+            .ok_or(Error::NotFound { entity: "budget line", id: id.into() })
+    }
+
+    pub fn budget_line_edit(&mut self, id: &str, edit: &BudgetLineEdit) -> Result<BudgetLine> {
+        self.require_grant_writer("budget_lines")?;
+        let b = self.budget_line_show(id)?;
+        let input = BudgetLineInput {
+            phase_id: b.phase_id.clone(),
+            code: or_stored(&edit.code, b.code.as_deref()),
+            name_en: edit.name_en.clone().unwrap_or(b.name_en.clone()),
+            name_ja: or_stored(&edit.name_ja, b.name_ja.as_deref()),
+            amount: edit.amount.clone().unwrap_or(b.amount.amount_text()),
+            currency: b.amount.currency.code().into(),
+            variance_note: or_stored(&edit.variance_note, b.variance_note.as_deref()),
+        };
+        let cells = input.to_cells(self.phase_currency(&b.phase_id)?)?;
+        self.store.write(|w| w.update("budget_lines", &b.id, &cells).map(|_| ()))?;
+        self.budget_line_show(&b.id)
+    }
+
+    /// Removes a budget line. One with expenditures booked to it is refused
+    /// (`conflict`) unless `with_expenditures`: then they are removed with
+    /// it in the same transaction, as a member's sites go with the member,
+    /// and each can be brought back from the removed records.
+    pub fn budget_line_remove(&mut self, id: &str, with_expenditures: bool) -> Result<()> {
+        self.require_grant_writer("budget_lines")?;
+        let b = self.budget_line_show(id)?;
+        let booked: Vec<String> = self
+            .store
+            .conn()
+            .prepare("SELECT id FROM expenditures WHERE budget_line_id = ?1 AND deleted = 0")?
+            .query_map([&b.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !booked.is_empty() && !with_expenditures {
+            return Err(Error::Conflict(format!(
+                "budget line '{}' has {} expenditure(s) booked to it: remove them with it (--with-expenditures) or book them to another line first",
+                b.name_en,
+                booked.len()
+            )));
+        }
+        self.store.write(|w| {
+            for e in &booked {
+                w.delete("expenditures", e)?;
+            }
+            w.delete("budget_lines", &b.id).map(|_| ())
+        })
+    }
+
+    /// The expenditures of a phase, by date.
+    pub fn expenditure_list(&self, phase_id: &str) -> Result<Vec<Expenditure>> {
+        Ok(self.phase_show(phase_id)?.expenditures)
+    }
+
+    /// A budget line of `phase`, or none: an id of another phase is refused.
+    fn check_line(&self, phase: &PhaseDetail, line: Option<&str>) -> Result<()> {
+        if let Some(line) = line.map(str::trim).filter(|l| !l.is_empty())
+            && !phase.budget_lines.iter().any(|b| b.id == line)
+        {
+            return Err(Error::invalid("budget_line", format!("no budget line {line} in this phase")));
+        }
+        Ok(())
     }
 
     pub fn expenditure_add(&mut self, input: &ExpenditureInput) -> Result<Expenditure> {
+        self.require_grant_writer("expenditures")?;
         let currency = self.phase_currency(&input.phase_id)?;
         let cells = input.to_cells(currency)?;
-        let phase_id = input.phase_id.trim().to_string();
-        if let Some(line) = input.budget_line_id.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-            let ok = self.phase_show(&phase_id)?.budget_lines.iter().any(|b| b.id == line);
-            if !ok {
-                return Err(Error::invalid("budget_line", format!("no budget line {line} in this phase")));
-            }
-        }
+        let phase = self.phase_show(&input.phase_id)?;
+        phase.phase.require_covers("spent_on", crate::dates::parse_day("spent_on", &input.spent_on)?)?;
+        self.check_line(&phase, input.budget_line_id.as_deref())?;
         let id = new_id();
         self.store.write(|w| w.insert("expenditures", &id, &cells).map(|_| ()))?;
+        self.expenditure_show(&id)
+    }
+
+    /// A live expenditure, found by its id.
+    pub fn expenditure_show(&self, id: &str) -> Result<Expenditure> {
+        let id = &self.resolve_id("expenditures", id)?;
+        let phase_id: String = self
+            .store
+            .conn()
+            .query_row("SELECT phase_id FROM expenditures WHERE id = ?1 AND deleted = 0", [id], |r| r.get(0))
+            .map_err(not_found("expenditure", id))?;
         self.phase_show(&phase_id)?
             .expenditures
             .into_iter()
             .find(|e| e.id == id)
-            .ok_or(Error::NotFound { entity: "expenditure", id })
+            .ok_or(Error::NotFound { entity: "expenditure", id: id.into() })
+    }
+
+    pub fn expenditure_edit(&mut self, id: &str, edit: &ExpenditureEdit) -> Result<Expenditure> {
+        self.require_grant_writer("expenditures")?;
+        let e = self.expenditure_show(id)?;
+        let phase = self.phase_show(&e.phase_id)?;
+        let currency = phase.phase.amount.currency;
+        // A new currency without a new rate takes no stored rate along.
+        let (rate, rate_date) = if edit.currency.is_some() && edit.rate.is_none() {
+            (None, edit.rate_date.clone())
+        } else {
+            let stored_rate = (e.amount.currency != currency).then(|| e.rate.normalize().to_string());
+            (
+                or_stored(&edit.rate, stored_rate.as_deref()),
+                or_stored(&edit.rate_date, e.rate_date.map(|d| d.to_string()).as_deref()),
+            )
+        };
+        let input = ExpenditureInput {
+            phase_id: e.phase_id.clone(),
+            budget_line_id: or_stored(&edit.budget_line_id, e.budget_line_id.as_deref()),
+            spent_on: edit.spent_on.clone().unwrap_or(e.spent_on.to_string()),
+            description: edit.description.clone().unwrap_or(e.description.clone()),
+            amount: edit.amount.clone().unwrap_or(e.amount.amount_text()),
+            currency: edit.currency.clone().unwrap_or(e.amount.currency.code().into()),
+            rate,
+            rate_date,
+            receipt_ref: or_stored(&edit.receipt_ref, e.receipt_ref.as_deref()),
+        };
+        let cells = input.to_cells(currency)?;
+        phase.phase.require_covers("spent_on", crate::dates::parse_day("spent_on", &input.spent_on)?)?;
+        self.check_line(&phase, input.budget_line_id.as_deref())?;
+        self.store.write(|w| w.update("expenditures", &e.id, &cells).map(|_| ()))?;
+        self.expenditure_show(&e.id)
     }
 
     pub fn expenditure_remove(&mut self, id: &str) -> Result<()> {
-        let id = &self.resolve_id("expenditures", id)?;
-        self.store.write(|w| w.delete("expenditures", id).map(|_| ()))
+        self.require_grant_writer("expenditures")?;
+        let e = self.expenditure_show(id)?;
+        self.store.write(|w| w.delete("expenditures", &e.id).map(|_| ()))
     }
 }

@@ -11,10 +11,12 @@ mod directory;
 mod distributions;
 pub mod doctor;
 mod export;
+mod finance;
 mod fund_demo;
 mod fund_donors;
 mod fund_index;
 mod gifts;
+mod grant_desk;
 mod grants;
 mod lazy_index;
 mod ledger;
@@ -51,7 +53,7 @@ use uuid::Uuid;
 
 pub use backup::{BACKUP_DIR, BackupFile, BackupKind, BackupSaved, RestorePlan, RestoreReport, UnsyncedChange};
 pub use choices::{Choices, choices};
-pub use dashboard::{Dashboard, PhaseProgress, PrefectureCount};
+pub use dashboard::{Dashboard, DueReport, PendingTranche, PhaseProgress, PrefectureCount, REPORTS_DUE_DAYS};
 pub use demo::DemoSummary;
 pub use exchange_export::{
     DEFAULT_ORG_REF, ExportSaved, HxlExportRequest, IatiExportRequest, TableExportRequest, TableFormat,

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -16,7 +16,6 @@ use crate::dates::{ProjectDate, check_order, parse_day};
 use crate::error::{Error, Result};
 use crate::model::grant::{GrantDetail, PhaseDetail};
 use crate::model::meeting::CoordinationQuery;
-use crate::money::Money;
 use crate::prefecture::{AFFECTED, Prefecture};
 use crate::report::{self, Lang, PhaseData, ProfileData, ReportSite};
 
@@ -102,10 +101,6 @@ struct Period {
     end: NaiveDate,
     shown_start: ProjectDate,
     shown_end: ProjectDate,
-}
-
-fn month_key(d: NaiveDate) -> String {
-    format!("{:04}-{:02}", d.year(), d.month())
 }
 
 impl Kizuna {
@@ -232,69 +227,7 @@ impl Kizuna {
         let indicators =
             detail.indicators.iter().map(|i| figure_of(i, members_with_active_site, active_sites)).collect::<Vec<_>>();
 
-        // Totals are kept in the grant's currency, which expenditures are converted into.
-        let currency = detail.budget_total.currency;
-        let zero = Money::zero(currency);
-        let mut in_period: BTreeMap<Option<&str>, Money> = BTreeMap::new();
-        let mut to_date: BTreeMap<Option<&str>, Money> = BTreeMap::new();
-        let mut months: BTreeMap<String, Money> = BTreeMap::new();
-        let mut d = NaiveDate::from_ymd_opt(period.start.year(), period.start.month(), 1).unwrap_or(period.start);
-        while d <= period.end {
-            months.insert(month_key(d), zero);
-            d = d.checked_add_months(chrono::Months::new(1)).unwrap_or(NaiveDate::MAX);
-        }
-        for e in &detail.expenditures {
-            if e.spent_on > period.end {
-                continue;
-            }
-            let key = e.budget_line_id.as_deref().filter(|l| detail.budget_lines.iter().any(|b| b.id == *l));
-            let slot = to_date.entry(key).or_insert(zero);
-            *slot = slot.add("spent", e.converted)?;
-            if e.spent_on >= period.start {
-                let slot = in_period.entry(key).or_insert(zero);
-                *slot = slot.add("spent", e.converted)?;
-                if let Some(m) = months.get_mut(&month_key(e.spent_on)) {
-                    *m = m.add("by_month", e.converted)?;
-                }
-            }
-        }
-        let mut lines: Vec<StatementLine> = detail
-            .budget_lines
-            .iter()
-            .map(|b| StatementLine {
-                name_en: b.name_en.clone(),
-                name_ja: b.name_ja.clone(),
-                code: b.code.clone(),
-                budget: Some(b.amount),
-                spent_in_period: in_period.get(&Some(b.id.as_str())).copied().unwrap_or(zero),
-                spent_to_date: to_date.get(&Some(b.id.as_str())).copied().unwrap_or(zero),
-            })
-            .collect();
-        if to_date.contains_key(&None) {
-            lines.push(StatementLine {
-                name_en: "Not assigned to a budget line".into(),
-                name_ja: Some("予算項目なし".into()),
-                code: None,
-                budget: None,
-                spent_in_period: in_period.get(&None).copied().unwrap_or(zero),
-                spent_to_date: to_date.get(&None).copied().unwrap_or(zero),
-            });
-        }
-        let mut spent_in = zero;
-        let mut spent_all = zero;
-        for l in &lines {
-            spent_in = spent_in.add("spent_in_period", l.spent_in_period)?;
-            spent_all = spent_all.add("spent_to_date", l.spent_to_date)?;
-        }
-        let finance = FinancialStatement {
-            budget_total: detail.budget_total,
-            spent_in_period: spent_in,
-            spent_to_date: spent_all,
-            unspent: if detail.phase.amount.currency == currency { detail.phase.amount } else { zero }
-                .sub("unspent", spent_all)?,
-            by_month: months.into_iter().map(|(month, spent)| MonthSpend { month, spent }).collect(),
-            lines,
-        };
+        let finance = crate::api::finance::statement(detail, period.start, period.end)?;
         let coordination = self.coordination_for(period)?;
         let fund = self.fund_figures_for(period.start, period.end)?;
         let matching = self.matching_stats(&crate::model::matching::MatchingQuery {

@@ -49,6 +49,31 @@ pub struct Phase {
     pub summary_ja: Option<String>,
 }
 
+impl Phase {
+    /// Whether `day` lies in the phase's period (a month-precision end runs
+    /// to the month's last day). The one rule for which expenditures a
+    /// phase counts: entry refuses any other day, and every figure (the
+    /// grant list, the dashboard, the app, the PDF) counts only these.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        day >= self.start.first_day() && day <= self.end.last_day()
+    }
+
+    /// An `invalid_input` error on `field` unless the phase covers `day`.
+    pub fn require_covers(&self, field: &str, day: NaiveDate) -> Result<()> {
+        if self.covers(day) {
+            return Ok(());
+        }
+        Err(Error::invalid(
+            field,
+            format!(
+                "{day} is outside the phase's period ({} to {}): an expenditure is recorded in the phase whose period its date falls in",
+                self.start.first_day(),
+                self.end.last_day()
+            ),
+        ))
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Activity {
@@ -118,6 +143,15 @@ pub struct BudgetLine {
     pub amount: Money,
     /// Expenditures booked to this line, in the grant's currency.
     pub spent: Money,
+    /// `amount` less `spent`; negative when the line is overspent.
+    pub remaining: Money,
+    /// More spent than budgeted on this line.
+    pub overspent: bool,
+    /// Why spending differs from the budget, for the donor's report.
+    pub variance_note: Option<String>,
+    /// Expenditures booked to this line (removing the line removes them too).
+    #[ts(type = "number")]
+    pub expenditure_count: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -135,6 +169,11 @@ pub struct Expenditure {
     pub rate_date: Option<NaiveDate>,
     /// `amount` in the grant's currency at `rate`.
     pub converted: Money,
+    /// The receipt or invoice this expenditure is booked from.
+    pub receipt_ref: Option<String>,
+    /// Dated outside its phase's period (possible only for rows written
+    /// before entry refused them): counted in no total, listed by `doctor`.
+    pub outside_phase: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -151,6 +190,16 @@ pub struct PhaseDetail {
     pub spent_total: Money,
     /// Amount granted less spent; negative when overspent.
     pub unspent: Money,
+    /// More spent than the amount granted.
+    pub overspent: bool,
+    /// More spent than the budget lines' total (false without budget lines).
+    pub over_budget: bool,
+    /// The instalment schedule, by expected date.
+    pub tranches: Vec<crate::model::grant_desk::Tranche>,
+    /// Tranches received so far.
+    pub received_total: Money,
+    /// Reports the donor expects, by due date.
+    pub report_dues: Vec<crate::model::grant_desk::ReportDue>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -182,6 +231,8 @@ pub struct BudgetLineInput {
     pub name_ja: Option<String>,
     pub amount: String,
     pub currency: String,
+    #[ts(optional)]
+    pub variance_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -199,6 +250,9 @@ pub struct ExpenditureInput {
     pub rate: Option<String>,
     #[ts(optional)]
     pub rate_date: Option<String>,
+    /// The receipt or invoice reference.
+    #[ts(optional)]
+    pub receipt_ref: Option<String>,
 }
 
 /// Converts an amount into `target` at `rate`, rounding half away from zero
@@ -233,6 +287,14 @@ impl BudgetLineInput {
             ),
             ("amount", CellValue::Text(amount.amount_text())),
             ("currency", CellValue::text(currency.code())),
+            (
+                "variance_note",
+                CellValue::opt_text(text::optional(
+                    "variance_note",
+                    self.variance_note.as_deref().unwrap_or(""),
+                    2_000,
+                )?),
+            ),
         ])
     }
 }
@@ -278,6 +340,14 @@ impl ExpenditureInput {
             ("currency", CellValue::text(currency.code())),
             ("rate", CellValue::Text(rate.normalize().to_string())),
             ("rate_date", CellValue::opt_text(rate_date.map(|d| d.to_string()))),
+            (
+                "receipt_ref",
+                CellValue::opt_text(text::optional(
+                    "receipt_ref",
+                    self.receipt_ref.as_deref().unwrap_or(""),
+                    MAX_NAME,
+                )?),
+            ),
         ])
     }
 }

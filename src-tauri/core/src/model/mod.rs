@@ -5,6 +5,7 @@ pub mod directory;
 pub mod fields;
 pub mod fund;
 pub mod grant;
+pub mod grant_desk;
 pub mod mailing;
 pub mod matching;
 pub mod meeting;

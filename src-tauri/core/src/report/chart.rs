@@ -38,6 +38,12 @@ pub fn hbars(l: &mut Layout, title: &str, items: &[(String, f64)]) {
     l.space(items.len() as f32 * row + 10.0);
 }
 
+/// An axis value: whole numbers grouped by thousands, fractions kept where
+/// the scale is below one.
+fn axis_label(v: f64) -> String {
+    if v >= 1.0 || v == 0.0 { number(&format!("{}", v.round() as i64)) } else { format!("{v}") }
+}
+
 /// A step up to the next round number: 1, 2 or 5 times a power of ten.
 fn nice_ceiling(v: f64) -> f64 {
     if v <= 0.0 {
@@ -52,9 +58,19 @@ fn nice_ceiling(v: f64) -> f64 {
     10.0 * p
 }
 
+/// The top of the share axis: 100 %, or the next round step above the
+/// largest share, so a running total past the amount granted stays on the
+/// chart rather than being cut off at the top.
+pub(crate) fn share_ceiling(max_share: f64) -> f64 {
+    if max_share <= 1.0 { 1.0 } else { nice_ceiling(max_share) }
+}
+
 /// Monthly amounts as columns, with the running total as a line against the
-/// right-hand axis (as a share of `reference`, the amount granted).
-pub fn over_time(l: &mut Layout, title: &str, months: &[(String, f64)], reference: f64, labels: (&str, &str)) {
+/// right-hand axis (as a share of `reference`, the amount granted). Both
+/// axes reach past their largest value; when the running total passes
+/// 100 % a dashed line marks the amount granted.
+/// `labels` are the legend's (bars, line) and the dashed rule's.
+pub fn over_time(l: &mut Layout, title: &str, months: &[(String, f64)], reference: f64, labels: (&str, &str, &str)) {
     let height = 150.0;
     chart_title(l, title, height + 40.0);
     let left = MARGIN_X + 56.0;
@@ -62,12 +78,25 @@ pub fn over_time(l: &mut Layout, title: &str, months: &[(String, f64)], referenc
     let top = l.y() + 4.0;
     let bottom = top + height;
     let max = nice_ceiling(months.iter().map(|m| m.1).fold(0.0, f64::max));
+    let total: f64 = months.iter().map(|m| m.1).sum();
+    let share_top = if reference > 0.0 { share_ceiling(total / reference) } else { 1.0 };
     for k in 0..=4 {
         let y = bottom - height * k as f32 / 4.0;
         l.line(left, y, right, y, if k == 0 { 0.8 } else { 0.3 }, if k == 0 { GREY } else { RULE });
         let v = max * k as f64 / 4.0;
-        l.text_right(left - 4.0, y + 3.0, &number(&format!("{}", v.round() as i64)), SMALL.color(GREY));
-        l.text_at(right + 4.0, y + 3.0, &format!("{}%", 25 * k), SMALL.color(LINE));
+        l.text_right(left - 4.0, y + 3.0, &axis_label(v), SMALL.color(GREY));
+        let pct = share_top * 100.0 * k as f64 / 4.0;
+        l.text_at(right + 4.0, y + 3.0, &format!("{}%", number(&format!("{}", pct.round() as i64))), SMALL.color(LINE));
+    }
+    if share_top > 1.0 {
+        // The amount granted, as a dashed rule across the plot.
+        let y = bottom - height * (1.0 / share_top) as f32;
+        let mut x = left;
+        while x < right {
+            l.line(x, y, (x + 4.0).min(right), y, 0.6, LINE);
+            x += 7.0;
+        }
+        l.text_right(right - 4.0, y - 3.0, labels.2, SMALL.color(LINE));
     }
     let n = months.len().max(1);
     let slot = (right - left) / n as f32;
@@ -91,7 +120,7 @@ pub fn over_time(l: &mut Layout, title: &str, months: &[(String, f64)], referenc
             l.text_at(x, bottom + 12.0, label, SMALL.color(GREY));
         }
         cumulative += v;
-        let share = if reference > 0.0 { (cumulative / reference).min(1.0) as f32 } else { 0.0 };
+        let share = if reference > 0.0 { (cumulative / reference / share_top) as f32 } else { 0.0 };
         points.push((x + slot, bottom - share * height));
     }
     if reference > 0.0 {

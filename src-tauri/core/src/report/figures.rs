@@ -76,6 +76,12 @@ pub struct StatementLine {
     pub spent_in_period: Money,
     /// Everything spent from the phase's start to the end of the period.
     pub spent_to_date: Money,
+    /// `budget` less `spent_to_date`; negative when overspent.
+    pub remaining: Option<Money>,
+    /// More spent to the period's end than budgeted on this line.
+    pub overspent: bool,
+    /// Why spending differs from the budget, as HQ recorded it.
+    pub variance_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -96,6 +102,12 @@ pub struct FinancialStatement {
     /// The phase's amount less everything spent to the end of the period.
     pub unspent: Money,
     pub by_month: Vec<MonthSpend>,
+    /// The budget total less everything spent to the end of the period.
+    pub remaining: Money,
+    /// More spent than the budget lines' total (false without budget lines).
+    pub over_budget: bool,
+    /// More spent than the amount granted: `unspent` is negative.
+    pub overspent: bool,
 }
 
 /// Every figure of a phase report, for a period.

@@ -127,6 +127,71 @@ fn coordination(l: &mut Layout, d: &PhaseData, period: &str) {
     l.space(8.0);
 }
 
+/// A budget line's name as the statement prints it, its code first.
+fn line_name(lang: Lang, line: &crate::report::figures::StatementLine) -> String {
+    let name = lang.name(&line.name_en, line.name_ja.as_deref());
+    match &line.code {
+        Some(c) => format!("{c} {name}"),
+        None => name,
+    }
+}
+
+/// What overspending the statement shows, said once in words, and the
+/// variance explanation HQ recorded for each budget line (an overspent line
+/// without one says so).
+fn overspend_notes(l: &mut Layout, d: &PhaseData) {
+    let lang = d.lang;
+    let fin = &d.figures.finance;
+    let over: Vec<_> = fin.lines.iter().filter(|x| x.overspent).collect();
+    if fin.overspent || fin.over_budget || !over.is_empty() {
+        let mut parts = Vec::new();
+        if !over.is_empty() {
+            parts.push(match lang {
+                Lang::En => format!("{} budget line(s) overspent", over.len()),
+                Lang::Ja => format!("予算超過の項目が{}件", over.len()),
+            });
+        }
+        if fin.over_budget {
+            parts.push(match lang {
+                Lang::En => format!("total spending exceeds the budget by {}", money(neg(fin.remaining))),
+                Lang::Ja => format!("支出合計が予算を{}超過", money(neg(fin.remaining))),
+            });
+        }
+        if fin.overspent {
+            parts.push(match lang {
+                Lang::En => format!("spending exceeds the amount granted by {}", money(neg(fin.unspent))),
+                Lang::Ja => format!("支出が助成額を{}超過", money(neg(fin.unspent))),
+            });
+        }
+        let text = match lang {
+            Lang::En => format!("OVERSPENT: {}.", parts.join("; ")),
+            Lang::Ja => format!("超過支出: {}。", parts.join("、")),
+        };
+        l.space(4.0);
+        l.paragraph(&text, BODY.bold().color(OVER), 0.0);
+    }
+    let explained: Vec<_> = fin.lines.iter().filter(|x| x.overspent || x.variance_note.is_some()).collect();
+    if explained.is_empty() {
+        return;
+    }
+    l.heading(lang.t("Variance explanations", "予算との差異の説明"), 3, 40.0);
+    for x in explained {
+        let note = x
+            .variance_note
+            .clone()
+            .unwrap_or_else(|| lang.t("No explanation recorded.", "説明の記録なし。").to_string());
+        l.bullet(&format!("{}: {note}", line_name(lang, x)), BODY, 12.0);
+    }
+}
+
+/// The amount by which a negative balance is over.
+fn neg(m: Money) -> Money {
+    Money { amount: -m.amount, currency: m.currency }
+}
+
+/// The colour of an overspending notice.
+const OVER: (f32, f32, f32) = (0.72, 0.12, 0.1);
+
 pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     let face = font::face()?;
     let lang = d.lang;
@@ -290,21 +355,20 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         Column::new(lang.t("Spent to period end", "期末までの支出累計"), 0.17, Align::Right),
         Column::new(lang.t("Remaining", "残額"), 0.17, Align::Right),
     ];
+    // A negative remainder never prints like any other figure: the core
+    // flags it and the cell says so in words, which survive any printer.
+    let flagged = |m: Money, over: bool| {
+        if over { format!("{}\n{}", money(m), lang.t("OVERSPENT", "超過")) } else { money(m) }
+    };
     let mut rows = Vec::new();
     for line in &fin.lines {
-        let name = lang.name(&line.name_en, line.name_ja.as_deref());
-        let name = match &line.code {
-            Some(c) => format!("{c} {name}"),
-            None => name,
-        };
-        let remaining =
-            line.budget.map(|b| money(Money { amount: b.amount - line.spent_to_date.amount, currency: cur }));
+        let name = line_name(lang, line);
         rows.push(Row::new(vec![
             name,
             line.budget.map(money).unwrap_or_else(|| "—".into()),
             money(line.spent_in_period),
             money(line.spent_to_date),
-            remaining.unwrap_or_else(|| "—".into()),
+            line.remaining.map(|r| flagged(r, line.overspent)).unwrap_or_else(|| "—".into()),
         ]));
     }
     if fin.lines.is_empty() {
@@ -321,17 +385,25 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         money(fin.budget_total),
         money(fin.spent_in_period),
         money(fin.spent_to_date),
-        money(Money { amount: fin.budget_total.amount - fin.spent_to_date.amount, currency: cur }),
+        flagged(fin.remaining, fin.over_budget),
     ]));
     l.table(&cols, rows, SMALL);
     l.facts(
         &[
             (lang.t("Amount granted", "助成額").into(), money(ph.amount)),
             (lang.t("Spent to the end of the period", "期末までの支出累計").into(), money(fin.spent_to_date)),
-            (lang.t("Unspent balance", "未使用残高").into(), money(fin.unspent)),
+            (
+                lang.t("Unspent balance", "未使用残高").into(),
+                if fin.overspent {
+                    format!("{} ({})", money(fin.unspent), lang.t("overspent", "超過"))
+                } else {
+                    money(fin.unspent)
+                },
+            ),
         ],
         200.0,
     );
+    overspend_notes(&mut l, d);
     l.space(8.0);
     let months: Vec<(String, f64)> = fin
         .by_month
@@ -359,6 +431,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
             (
                 lang.t("Spent in the month", "月間支出"),
                 lang.t("Cumulative, % of amount granted", "累計（助成額に対する%）"),
+                lang.t("100% = amount granted", "100% = 助成額"),
             ),
         );
     } else {
@@ -370,13 +443,15 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     }
     let start = f.period_start.first_day();
     let end = f.period_end.last_day();
-    let spent: Vec<_> = d.detail.expenditures.iter().filter(|e| e.spent_on >= start && e.spent_on <= end).collect();
+    let spent: Vec<_> =
+        d.detail.expenditures.iter().filter(|e| !e.outside_phase && e.spent_on >= start && e.spent_on <= end).collect();
     if !spent.is_empty() {
         l.heading(lang.t("Expenditures in the period", "期間中の支出明細"), 3, 40.0);
         let cols = [
-            Column::new(lang.t("Date", "日付"), 0.13, Align::Left),
-            Column::new(lang.t("Description", "内容"), 0.35, Align::Left),
-            Column::new(lang.t("Amount paid", "支払額"), 0.17, Align::Right),
+            Column::new(lang.t("Date", "日付"), 0.12, Align::Left),
+            Column::new(lang.t("Description", "内容"), 0.27, Align::Left),
+            Column::new(lang.t("Receipt", "領収書"), 0.10, Align::Left),
+            Column::new(lang.t("Amount paid", "支払額"), 0.16, Align::Right),
             Column::new(lang.t("Rate (date)", "レート（日付）"), 0.17, Align::Right),
             Column::new(cur.code(), 0.18, Align::Right),
         ];
@@ -387,7 +462,14 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
                 let date = e.rate_date.map(|d| format!(" ({d})")).unwrap_or_default();
                 format!("{}{date}", e.rate.normalize())
             };
-            Row::new(vec![e.spent_on.to_string(), e.description.clone(), money(e.amount), rate, money(e.converted)])
+            Row::new(vec![
+                e.spent_on.to_string(),
+                e.description.clone(),
+                e.receipt_ref.clone().unwrap_or_else(|| "—".into()),
+                money(e.amount),
+                rate,
+                money(e.converted),
+            ])
         });
         l.table(&cols, rows, SMALL);
     }

@@ -95,7 +95,7 @@ fn refusals(entries: &[Entry], verdicts: &[Verdict]) -> Vec<Option<(&'static str
     crate::parallel::map_pairs(entries, verdicts, PARALLEL_CHECKS, |e, v| v.0.and_then(|t| refusal_of(e, t)))
 }
 
-/// A phase or budget line whose currency is not its grant's. The grant's
+/// A phase, budget line or tranche whose currency is not its grant's. The grant's
 /// currency is the newest one this batch carries, else the stored one; an
 /// unknown grant (not arrived yet) is no conflict.
 fn currency_conflict(
@@ -114,11 +114,12 @@ fn currency_conflict(
                 .optional()?
                 .flatten(),
         },
-        "budget_lines" => {
+        // A tranche, like a budget line, is kept in its phase's grant's currency.
+        "budget_lines" | "tranches" => {
             let phase: Option<String> = match e.cell("phase_id").and_then(CellValue::as_str) {
                 Some(p) => Some(p.to_string()),
                 None => conn
-                    .query_row("SELECT phase_id FROM budget_lines WHERE id = ?1", [&e.row_id], |r| r.get(0))
+                    .query_row(&format!("SELECT phase_id FROM {} WHERE id = ?1", t.name), [&e.row_id], |r| r.get(0))
                     .optional()?
                     .flatten(),
             };
