@@ -198,6 +198,8 @@ fn main() {
             commands::match_list,
             commands::match_conflicts,
             commands::matching_stats,
+            commands::narrative_find,
+            commands::narrative_set,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -11,6 +11,7 @@ mod mailing;
 mod matching;
 mod meetings;
 mod members;
+mod narrative;
 mod output;
 mod report;
 mod sites;
@@ -207,6 +208,11 @@ enum Command {
         contacts: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// The period narrative and sign-off of a phase report (HQ)
+    Narrative {
+        #[command(subcommand)]
+        command: narrative::NarrativeCommand,
     },
 }
 
@@ -453,6 +459,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 text
             });
         }
+        Command::Narrative { command } => narrative::run(command, &mut open()?, out)?,
     }
     Ok(())
 }

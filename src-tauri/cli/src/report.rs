@@ -38,6 +38,10 @@ pub enum ReportCommand {
         lang: Option<String>,
         #[arg(long)]
         as_of: Option<String>,
+        /// The final report for the donor: refused until the period's narrative and sign-off are complete
+        /// (without it the report is marked as a draft)
+        #[arg(long = "final")]
+        final_report: bool,
     },
 }
 
@@ -51,11 +55,11 @@ pub fn run(cmd: ReportCommand, k: &Kizuna, out: &Out) -> Result<(), Error> {
             },
             out,
         ),
-        ReportCommand::Phase { id, out, period_start, period_end, lang, as_of } => (
+        ReportCommand::Phase { id, out, period_start, period_end, lang, as_of, final_report } => (
             ReportRequest {
                 kind: ReportKind::Phase,
                 phase_id: Some(id),
-                options: ReportOptions { lang, period_start, period_end, as_of },
+                options: ReportOptions { lang, period_start, period_end, as_of, final_report: Some(final_report) },
             },
             out,
         ),
