@@ -283,6 +283,46 @@ fn the_map_shows_the_periods_sites_by_status_with_a_legend() {
     );
 }
 
+/// The text of every part of an XLSX workbook whose name contains `part`.
+fn xlsx_part(file: &Path, part: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let mut text = String::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        if f.name().contains(part) {
+            f.read_to_string(&mut text).unwrap();
+        }
+    }
+    text
+}
+
+#[test]
+fn the_reports_tables_export_as_xlsx() {
+    let dir = seeded();
+    let d = dir.path();
+    let p1 = phase1();
+    ok(d, &["demo", "--members", "3", "--sites", "20", "--seed", "6"]);
+    let pdf = d.join("r.pdf");
+    let xlsx = d.join("r.xlsx");
+    ok(d, &["report", "phase", &p1, "--out", pdf.to_str().unwrap(), "--xlsx", xlsx.to_str().unwrap()]);
+    let book = xlsx_part(&xlsx, "workbook.xml");
+    for sheet in ["Summary figures", "Financial statement", "Expenditures", "Sites"] {
+        assert!(book.contains(&format!("name=\"{sheet}\"")), "{sheet} missing: {book}");
+    }
+    let strings = xlsx_part(&xlsx, "sharedStrings.xml");
+    for s in ["Sites active in the period", "over 50 organizations", "Sample Site", "Total", "Amount granted"] {
+        assert!(strings.contains(s), "{s} missing from the workbook");
+    }
+    // The same records give the same workbook.
+    let again = d.join("again.xlsx");
+    ok(d, &["report", "phase", &p1, "--out", pdf.to_str().unwrap(), "--xlsx", again.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&xlsx).unwrap(), std::fs::read(&again).unwrap());
+    let ja = d.join("ja.xlsx");
+    ok(d, &["report", "phase", &p1, "--lang", "ja", "--out", pdf.to_str().unwrap(), "--xlsx", ja.to_str().unwrap()]);
+    assert!(xlsx_part(&ja, "workbook.xml").contains("name=\"主要な数値\""));
+}
+
 /// The page on which each section of the reference data set's report
 /// starts, in order, en and ja: `tests/report/golden/phase-seed-LANG.txt`
 /// (`UPDATE_GOLDEN=1` rewrites them).

@@ -10,7 +10,7 @@ use crate::output::Out;
 #[derive(Subcommand)]
 pub enum NarrativeCommand {
     /// Write the given fields of a period's narrative (created on first use); an empty value clears a field
-    Set(NarrativeFields),
+    Set(Box<NarrativeFields>),
     /// A period's narrative, and what a final report still lacks
     Show {
         /// The phase's id (see `kizuna grant list`)

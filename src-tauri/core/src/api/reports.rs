@@ -505,6 +505,18 @@ impl Kizuna {
         report::phase::render(&self.phase_data(phase_id, opts)?, &mut |_| {})
     }
 
+    /// A phase report's tables as an XLSX workbook, for the donor's finance team.
+    pub fn report_phase_xlsx(&self, phase_id: &str, opts: &ReportOptions) -> Result<Vec<u8>> {
+        report::xlsx::render(&self.phase_data(phase_id, opts)?)
+    }
+
+    /// [`Kizuna::report_phase_xlsx`] written to `path` atomically.
+    pub fn report_save_xlsx(&self, phase_id: &str, opts: &ReportOptions, path: &Path) -> Result<ReportSaved> {
+        let bytes = self.report_phase_xlsx(phase_id, opts)?;
+        crate::files::write_atomic(path, &bytes)?;
+        Ok(ReportSaved { path: path.display().to_string(), bytes: bytes.len() as u64 })
+    }
+
     /// Makes the requested report and writes it to `path` atomically: on any
     /// error nothing is written and an existing file is left as it was.
     pub fn report_save(

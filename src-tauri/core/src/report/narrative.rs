@@ -107,11 +107,7 @@ pub fn section(l: &mut Layout, d: &PhaseData, number: &str) {
     match n.people_reached {
         Some(p) => {
             let count = group_thousands(&p.to_string());
-            l.paragraph(
-                &lang.t(&format!("{count} people"), &format!("{count}人")).to_string(),
-                Style::new(11.0).bold(),
-                0.0,
-            );
+            l.paragraph(lang.t(&format!("{count} people"), &format!("{count}人")), Style::new(11.0).bold(), 0.0);
         }
         None => l.paragraph(not_recorded(lang), BODY.color(GREY), 0.0),
     }

@@ -25,7 +25,7 @@ fn f64_of(m: Money) -> f64 {
 /// Section 1's figures, each once: a computed figure, then what the source
 /// reported for the same measure. The phase's computed indicators are these
 /// rows; the coordination and fund figures are stated in their sections.
-fn summary_figures(d: &PhaseData) -> Vec<ReportFigure> {
+pub(crate) fn summary_figures(d: &PhaseData) -> Vec<ReportFigure> {
     let f = &d.figures;
     let sites = f.active_sites > 0;
     let reported = |metric: &'static str| {
