@@ -37,6 +37,7 @@ use kizuna_core::model::meeting::{
     MeetingQuery,
 };
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
+use kizuna_core::model::narrative::{Narrative, NarrativeInput};
 use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
 use kizuna_core::model::suggestion::{Suggestion, SuggestionQuery};
@@ -1155,4 +1156,24 @@ pub async fn expenditure_edit(
 #[tauri::command]
 pub async fn expenditure_remove(state: State<'_, AppState>, sync: State<'_, SyncWorker>, id: String) -> Res<()> {
     wrote(&sync, state.with(|k| k.expenditure_remove(&id)))
+}
+
+/// The period's narrative and sign-off, or null when none is recorded yet.
+#[tauri::command]
+pub async fn narrative_find(
+    state: State<'_, AppState>,
+    phase_id: String,
+    period_start: Option<String>,
+    period_end: Option<String>,
+) -> Res<Option<Narrative>> {
+    state.with(|k| k.narrative_find(&phase_id, period_start.as_deref(), period_end.as_deref()))
+}
+
+#[tauri::command]
+pub async fn narrative_set(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    input: NarrativeInput,
+) -> Res<Narrative> {
+    wrote(&sync, state.with(|k| k.narrative_set(&input)))
 }

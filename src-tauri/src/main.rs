@@ -216,6 +216,8 @@ fn main() {
             commands::expenditure_add,
             commands::expenditure_edit,
             commands::expenditure_remove,
+            commands::narrative_find,
+            commands::narrative_set,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -44,6 +44,7 @@ use kizuna_core::model::meeting::{
     MeetingQuery,
 };
 use kizuna_core::model::member::{Member, MemberInput, MemberQuery};
+use kizuna_core::model::narrative::{Narrative, NarrativeInput};
 use kizuna_core::model::office::{Office, OfficeInput};
 use kizuna_core::model::profile::Profile;
 use kizuna_core::model::site::{Site, SiteInput, SiteQuery};
@@ -183,6 +184,8 @@ fn render(into: &Path) {
         Expenditure,
         ExpenditureEdit,
         Donor,
+        Narrative,
+        NarrativeInput,
     );
 }
 

@@ -162,7 +162,8 @@ fn reported_figures_are_kept_as_reported_with_source() {
         reported(0, 0),
         vec![
             ("over".into(), "50".into()),
-            ("exactly".into(), "200".into()),
+            // The source says "200 sites", with no qualifier.
+            (String::new(), "200".into()),
             ("average".into(), "20".into()),
             ("over".into(), "100".into()),
             ("over".into(), "1500".into()),

@@ -39,6 +39,8 @@ import type { LedgerQuery } from "./bindings/LedgerQuery";
 import type { ListExport } from "./bindings/ListExport";
 import type { ListExportRequest } from "./bindings/ListExportRequest";
 import type { ListFormat } from "./bindings/ListFormat";
+import type { Narrative } from "./bindings/Narrative";
+import type { NarrativeInput } from "./bindings/NarrativeInput";
 import type { ListReach } from "./bindings/ListReach";
 import type { MailingList } from "./bindings/MailingList";
 import type { MailingListInput } from "./bindings/MailingListInput";
@@ -321,6 +323,10 @@ export const api = {
   expenditureAdd: (input: ExpenditureInput) => call<Expenditure>("expenditure_add", { input }),
   expenditureEdit: (id: string, input: ExpenditureEdit) => call<Expenditure>("expenditure_edit", { id, input }),
   expenditureRemove: (id: string) => call<null>("expenditure_remove", { id }),
+  /** The period's narrative and sign-off; null when none is recorded yet. */
+  narrativeFind: (phaseId: string, periodStart: string | null, periodEnd: string | null) =>
+    call<Narrative | null>("narrative_find", { phaseId, periodStart, periodEnd }),
+  narrativeSet: (input: NarrativeInput) => call<Narrative>("narrative_set", { input }),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

@@ -13,6 +13,8 @@ export interface ReportForm {
   periodEnd: string;
   /** The report's edition, independent of the UI language. */
   lang: Lang;
+  /** A final report: the core refuses it until the narrative and sign-off are complete. */
+  final?: boolean;
 }
 
 /** A problem the form can show before asking the core: a locale key and the field it belongs to. */
@@ -35,6 +37,7 @@ export function reportRequest(f: ReportForm): { request: ReportRequest } | { pro
   const options: ReportRequest["options"] = { lang: f.lang };
   if (start) options.period_start = start;
   if (end) options.period_end = end;
+  if (f.final) options.final_report = true;
   return { request: { kind: "phase", phase_id: f.phaseId, options } };
 }
 

@@ -11,6 +11,7 @@ mod mailing;
 mod matching;
 mod meetings;
 mod members;
+mod narrative;
 mod output;
 mod report;
 mod sites;
@@ -250,6 +251,11 @@ enum Command {
     Due {
         #[command(subcommand)]
         command: grants::DueCommand,
+    },
+    /// The period narrative and sign-off of a phase report (HQ)
+    Narrative {
+        #[command(subcommand)]
+        command: narrative::NarrativeCommand,
     },
 }
 
@@ -588,6 +594,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Backup { out: None, .. } => exchange::backup_list(&open()?, out)?,
         Command::Restore { file, check: true, .. } => exchange::restore_check(&open()?, &file, out)?,
         Command::Restore { file, force, .. } => exchange::restore(&mut open()?, &file, force, out)?,
+        Command::Narrative { command } => narrative::run(command, &mut open()?, out)?,
     }
     Ok(())
 }

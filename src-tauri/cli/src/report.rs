@@ -41,11 +41,18 @@ pub enum ReportCommand {
         /// The day the records are stated as of (YYYY-MM-DD); default: the latest change
         #[arg(long)]
         as_of: Option<String>,
+        /// The final report for the donor: refused until the period's narrative and sign-off are complete
+        /// (without it the report is marked as a draft)
+        #[arg(long = "final")]
+        final_report: bool,
+        /// Also write the report's tables as an XLSX workbook here
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
     },
 }
 
 pub fn run(cmd: ReportCommand, k: &Kizuna, out: &Out) -> Result<(), Error> {
-    let (req, path) = match cmd {
+    let (req, path, xlsx) = match cmd {
         ReportCommand::Profile { out, lang, as_of } => (
             ReportRequest {
                 kind: ReportKind::Profile,
@@ -53,17 +60,23 @@ pub fn run(cmd: ReportCommand, k: &Kizuna, out: &Out) -> Result<(), Error> {
                 options: ReportOptions { lang, as_of, ..Default::default() },
             },
             out,
+            None,
         ),
-        ReportCommand::Phase { id, out, period_start, period_end, lang, as_of } => (
+        ReportCommand::Phase { id, out, period_start, period_end, lang, as_of, final_report, xlsx } => (
             ReportRequest {
                 kind: ReportKind::Phase,
                 phase_id: Some(id),
-                options: ReportOptions { lang, period_start, period_end, as_of },
+                options: ReportOptions { lang, period_start, period_end, as_of, final_report: Some(final_report) },
             },
             out,
+            xlsx,
         ),
     };
     let saved = k.report_save(&req, &path, &mut |_| {})?;
     out.emit(&saved, |s| format!("Wrote {} ({} bytes)", s.path, s.bytes));
+    if let (Some(file), Some(id)) = (xlsx, req.phase_id.as_deref()) {
+        let sheet = k.report_save_xlsx(id, &req.options, &file)?;
+        out.emit(&sheet, |s| format!("Wrote {} ({} bytes)", s.path, s.bytes));
+    }
     Ok(())
 }

@@ -109,8 +109,10 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
             ("name_en", t("Direct Relief")),
             ("name_ja", t("ダイレクト・リリーフ")),
             ("country", t("United States")),
-            ("relief_fund_en", t("Japan Relief and Recovery Fund")),
-            ("relief_fund_ja", t("日本救援復興基金")),
+            // The source names the fund "Japan Recovery and Relief Fund" (its
+            // coordinator's title reads "Japan Relief and Recovery Coordinator").
+            ("relief_fund_en", t("Japan Recovery and Relief Fund")),
+            ("relief_fund_ja", t("日本復興救援基金")),
         ],
     )?;
 
@@ -147,28 +149,45 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
         ],
     )?;
 
-    // Relationship-level figures: the profile's own paragraph says "over 40".
-    for (n, (label_en, label_ja, value, qualifier, unit)) in [
-        ("Japanese nonprofit organizations supported", "支援する日本の非営利団体", "40", "over", "organizations"),
-        ("Sites represented in the most affected areas", "最も被害の大きい地域の拠点", "200", "exactly", "sites"),
+    // Relationship-level figures: the profile's own paragraph says "over 40"
+    // (the phase 1 text says "over 50": the reports state both, once, with a
+    // note). The source says "200 sites" with no qualifier. `metric` names
+    // the computed figure each is set beside.
+    for (n, (label_en, label_ja, value, qualifier, unit, metric)) in [
+        (
+            "Japanese nonprofit organizations supported",
+            "支援する日本の非営利団体",
+            "40",
+            Some("over"),
+            "organizations",
+            "member_ngos",
+        ),
+        (
+            "Sites represented in the most affected areas",
+            "最も被害の大きい地域の拠点",
+            "200",
+            None,
+            "sites",
+            "active_sites",
+        ),
     ]
     .into_iter()
     .enumerate()
     {
-        s.row(
-            "indicators",
-            &format!("indicator:relationship:{n}"),
-            &[
-                ("seq", i(n as i64 + 1)),
-                ("label_en", t(label_en)),
-                ("label_ja", t(label_ja)),
-                ("kind", t("reported")),
-                ("value", t(value)),
-                ("qualifier", t(qualifier)),
-                ("unit", t(unit)),
-                ("source", t("Direct Relief partner profile of JANIC")),
-            ],
-        )?;
+        let mut cells = vec![
+            ("seq", i(n as i64 + 1)),
+            ("label_en", t(label_en)),
+            ("label_ja", t(label_ja)),
+            ("kind", t("reported")),
+            ("metric", t(metric)),
+            ("value", t(value)),
+            ("unit", t(unit)),
+            ("source", t("Direct Relief partner profile of JANIC")),
+        ];
+        if let Some(q) = qualifier {
+            cells.push(("qualifier", t(q)));
+        }
+        s.row("indicators", &format!("indicator:relationship:{n}"), &cells)?;
     }
 
     let erp = s.row(
@@ -187,7 +206,7 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
         ("title_ja", t("緊急救援プログラム助成 フェーズ1")), ("start_date", t("2011-03-11")), ("end_date", t("2012-03-10")),
         ("amount", t("328709.00")), ("currency", t("USD")),
         ("summary_en", t("Based in Tokyo, JANIC has played a central, specialized role in the relief and recovery activities of Japanese NGOs since the earthquake, tsunami, and nuclear disaster in March 2011. JANIC supports over 50 Japanese NGOs representing 200 sites in the areas most severely affected by the disaster: Miyagi, Iwate and Fukushima Prefectures. JANIC provides members with a platform to communicate and collaborate. Its efforts have helped to distribute resources, avoid duplication of efforts, and gather and share key data. JANIC aims to grow grassroots organizations that can take over responsibility for work currently being done by NGOs.")),
-        ("summary_ja", t("東京を拠点とするJANICは、2011年3月の地震・津波・原子力災害以降、日本のNGOによる救援・復興活動において中心的かつ専門的な役割を果たしてきた。宮城・岩手・福島の最も被害の大きい地域で200拠点を代表する50以上のNGOを支援している。")),
+        ("summary_ja", t("東京を拠点とするJANICは、2011年3月の地震・津波・原子力災害以降、日本のNGOによる救援・復興活動において中心的かつ専門的な役割を果たしてきた。宮城・岩手・福島の最も被害の大きい地域で200拠点を代表する50以上の日本のNGOを支援している。JANICは会員に、連絡を取り合い協働するための場を提供している。その取り組みは、資源の配分、活動の重複の回避、重要なデータの収集と共有に役立ってきた。JANICは、現在NGOが担っている活動を引き継ぐことのできる草の根の団体を育てることを目指している。")),
     ])?;
     let p2 = s.row("phases", "phase:erp-2", &[
         ("grant_id", t(&erp)), ("seq", i(2)), ("title_en", t("Emergency Relief Program Grant – Phase 2")),
@@ -220,8 +239,9 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
         ("summary_ja", t("JANICは地元NGOのFUKUDENと連携し、福島・日本・世界の市民のネットワークづくりを進める。福島の原子力災害の教訓を共有し、放射能問題についての市民の知識向上を図る。")),
     ])?;
 
-    // (phase id, its activities as (id, title in English, title in Japanese)).
-    type PhaseActivities<'a> = (&'a str, &'a [(&'a str, &'a str, &'a str)]);
+    // (phase id, its activities as (title in English, title in Japanese,
+    // description in English, description in Japanese)).
+    type PhaseActivities<'a> = (&'a str, &'a [(&'a str, &'a str, &'a str, &'a str)]);
     let activities: [PhaseActivities<'_>; 3] = [
         (
             &p1,
@@ -230,31 +250,37 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
                     "Meeting Coordination",
                     "会議の調整",
                     "Member NGOs are provided a forum in which to regularly meet one another, plan coordinated activities, and share information about best practices. The forum allows organizations to address demands and challenges from the field and operation centers. An average of 20 organizations are represented at each information-sharing meeting.",
+                    "会員NGOに、定期的に顔を合わせ、連携した活動を計画し、優れた実践についての情報を共有する場を提供している。この場を通じて、各団体は現場や活動拠点からの要望や課題に取り組むことができる。情報共有会議には毎回平均20団体が参加している。",
                 ),
                 (
                     "Information Collection and Provision",
                     "情報の収集と提供",
                     "Relevant information and updates of members' activities are shared via JANIC's website and mailings. Information is exchanged among key actors in the disaster relief effort, such as the Japan Platform. Over 100 organizations and companies participate in the mailing list.",
+                    "会員の活動に関する情報や最新の状況を、JANICのウェブサイトとメーリングで共有している。ジャパン・プラットフォームなど、災害救援の主要な関係者の間で情報を交換している。メーリングリストには100以上の団体・企業が参加している。",
                 ),
                 (
                     "Pooled Relief Fund",
                     "共同募金",
                     "JANIC has established an account to collect \"all-in-one\" donations related to the earthquake and tsunami. Over 1,500 donors have contributed over $1 million, distributed equally among JANIC's member NGOs.",
+                    "JANICは地震・津波に関する「オールインワン」の寄付を集める口座を開設した。1,500人以上の寄付者から100万ドル以上が寄せられ、JANICの会員NGOに均等に配分されている。",
                 ),
                 (
                     "Donation Matching",
                     "寄付のマッチング",
                     "Donors offering funds and aid supplies are matched with JANIC members who need those funds and supplies. Matched support has included dishes, cell phones, computers, maps, staff, and funding.",
+                    "資金や支援物資を提供したい寄付者と、それらを必要とするJANICの会員とを結びつけている。これまでに食器、携帯電話、パソコン、地図、人材、資金などの支援が結びついた。",
                 ),
                 (
                     "Nonprofit Support",
                     "非営利団体の支援",
                     "Member NGOs benefit from the consolidation of policy recommendations, coordination of external supporters, and mutual promotion.",
+                    "会員NGOは、政策提言の取りまとめ、外部支援者の調整、相互の広報による恩恵を受けている。",
                 ),
                 (
                     "Policy Advocacy",
                     "政策提言",
                     "NGOs in the field desire that their acquired experiences and lessons are reflected in government policies. In order to support this goal, JANIC issues appeals and recommendations to the government, and participates in the Japan Civil Network (JCN) as one of its steering committee members.",
+                    "現場のNGOは、得られた経験と教訓が政府の政策に反映されることを望んでいる。これを支えるため、JANICは政府に要望・提言を行い、東日本大震災支援全国ネットワーク（JCN）に世話団体の一つとして参加している。",
                 ),
             ],
         ),
@@ -265,16 +291,19 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
                     "Information Collection and Provision",
                     "情報の収集と提供",
                     "JANIC tracks members' relief activities, maintains a master mailing list, and exchanges information between key actors.",
+                    "JANICは会員の救援活動を把握し、マスターメーリングリストを管理し、主要な関係者の間で情報を交換している。",
                 ),
                 (
                     "Coordination and Support of NGO Activities",
                     "NGO活動の調整と支援",
                     "On behalf of member NGOs, JANIC consolidates policy recommendations, coordinates external supporters, and promotes relief activities.",
+                    "JANICは会員NGOに代わって政策提言を取りまとめ、外部支援者を調整し、救援活動を広報している。",
                 ),
                 (
                     "External Relations",
                     "対外関係",
                     "JANIC has established relationships with Japanese officials and relevant agencies.",
+                    "JANICは日本の行政関係者や関係機関との関係を築いてきた。",
                 ),
             ],
         ),
@@ -285,17 +314,19 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
                     "Enhancing Public Knowledge of Radiation Issues",
                     "放射能問題に関する市民の知識向上",
                     "Other non-profit organizations and agencies come together to join resources and share information about radiation issues. Initial collaboration led to the creation of fukushimaontheglobe.com.",
+                    "他の非営利団体や機関が集まり、資源を持ち寄って放射能問題についての情報を共有している。最初の協働からfukushimaontheglobe.comが生まれた。",
                 ),
                 (
                     "Create Linkages with Asian Nations",
                     "アジア諸国とのつながりづくり",
                     "Networks of NGOs are employed in Asian countries with nuclear power plants (China, Korea, Taiwan, India, Pakistan) and Asian countries where nuclear power plants are planned (Vietnam, Indonesia, Bangladesh, Malaysia).",
+                    "原子力発電所のあるアジア諸国（中国、韓国、台湾、インド、パキスタン）と、原子力発電所の建設が計画されているアジア諸国（ベトナム、インドネシア、バングラデシュ、マレーシア）でNGOのネットワークを活用している。",
                 ),
             ],
         ),
     ];
     for (phase, list) in activities {
-        for (n, (en, ja, desc)) in list.iter().enumerate() {
+        for (n, (en, ja, desc, desc_ja)) in list.iter().enumerate() {
             s.row(
                 "activities",
                 &format!("activity:{phase}:{n}"),
@@ -305,6 +336,7 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
                     ("title_en", t(en)),
                     ("title_ja", t(ja)),
                     ("description_en", t(desc)),
+                    ("description_ja", t(desc_ja)),
                 ],
             )?;
         }
@@ -335,31 +367,42 @@ pub fn write_seed(w: &mut Writer<'_>) -> Result<()> {
     }
 
     let source = "Direct Relief partner profile of JANIC";
-    let figures: [(&str, &str, &str, &str, &str, &str); 7] = [
-        (&p1, "Japanese NGOs supported", "支援する日本のNGO", "50", "over", "organizations"),
-        (&p1, "Sites in the most affected areas", "最も被害の大きい地域の拠点", "200", "exactly", "sites"),
-        (&p1, MEETING_FIGURE_EN, "情報共有会議ごとの参加団体数", "20", "average", "organizations"),
-        (&p1, LIST_FIGURE_EN, "メーリングリスト参加団体・企業", "100", "over", "organizations"),
-        (&p1, crate::report::fund::DONORS_FIGURE_EN, "共同募金の寄付者", "1500", "over", "donors"),
-        (&p1, crate::report::fund::TOTAL_FIGURE_EN, "共同募金への寄付総額", "1000000", "over", "USD"),
-        (&p2, "Japanese NGOs supported", "支援する日本のNGO", "50", "over", "organizations"),
+    type Figure<'a> = (&'a str, &'a str, &'a str, &'a str, Option<&'a str>, &'a str, Option<&'a str>);
+    let figures: [Figure<'_>; 7] = [
+        (&p1, "Japanese NGOs supported", "支援する日本のNGO", "50", Some("over"), "organizations", Some("member_ngos")),
+        (
+            &p1,
+            "Sites in the most affected areas",
+            "最も被害の大きい地域の拠点",
+            "200",
+            None,
+            "sites",
+            Some("active_sites"),
+        ),
+        (&p1, MEETING_FIGURE_EN, "情報共有会議ごとの参加団体数", "20", Some("average"), "organizations", None),
+        (&p1, LIST_FIGURE_EN, "メーリングリスト参加団体・企業", "100", Some("over"), "organizations", None),
+        (&p1, crate::report::fund::DONORS_FIGURE_EN, "共同募金の寄付者", "1500", Some("over"), "donors", None),
+        (&p1, crate::report::fund::TOTAL_FIGURE_EN, "共同募金への寄付総額", "1000000", Some("over"), "USD", None),
+        (&p2, "Japanese NGOs supported", "支援する日本のNGO", "50", Some("over"), "organizations", Some("member_ngos")),
     ];
-    for (n, (phase, en, ja, value, qualifier, unit)) in figures.iter().enumerate() {
-        s.row(
-            "indicators",
-            &format!("indicator:{phase}:{n}"),
-            &[
-                ("phase_id", t(phase)),
-                ("seq", i(n as i64 + 1)),
-                ("label_en", t(en)),
-                ("label_ja", t(ja)),
-                ("kind", t("reported")),
-                ("value", t(value)),
-                ("qualifier", t(qualifier)),
-                ("unit", t(unit)),
-                ("source", t(source)),
-            ],
-        )?;
+    for (n, (phase, en, ja, value, qualifier, unit, metric)) in figures.iter().enumerate() {
+        let mut cells = vec![
+            ("phase_id", t(phase)),
+            ("seq", i(n as i64 + 1)),
+            ("label_en", t(en)),
+            ("label_ja", t(ja)),
+            ("kind", t("reported")),
+            ("value", t(value)),
+            ("unit", t(unit)),
+            ("source", t(source)),
+        ];
+        if let Some(q) = qualifier {
+            cells.push(("qualifier", t(q)));
+        }
+        if let Some(m) = metric {
+            cells.push(("metric", t(m)));
+        }
+        s.row("indicators", &format!("indicator:{phase}:{n}"), &cells)?;
     }
     // Figures the core computes from the registry whenever a report is made.
     for (n, (metric, en, ja)) in [

@@ -21,4 +21,9 @@ period_end?: string,
  * date (YYYY-MM-DD). When absent, the date of the latest change in the
  * records, so the same records always give the same document.
  */
-as_of?: string, };
+as_of?: string, 
+/**
+ * A final report for the donor: refused until the period's narrative
+ * and sign-off are complete. Otherwise the report is a marked draft.
+ */
+final_report?: boolean, };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, toFailure } from "../api";
+import type { Activity } from "../bindings/Activity";
 import type { GrantOverview } from "../bindings/GrantOverview";
 import type { ReportKind } from "../bindings/ReportKind";
 import type { ReportProgress } from "../bindings/ReportProgress";
@@ -8,6 +9,7 @@ import { Field } from "../components/Field";
 import { formatRange } from "../format";
 import { codeText, LANGS, type Lang, pick, useI18n } from "../i18n";
 import { type ReportForm, formatSize, reportRequest, suggestedFileName, withPdfExtension } from "../report";
+import { NarrativeEditor } from "./ReportNarrative";
 
 /** In the order the screen offers them. */
 const KINDS: ReportKind[] = ["phase", "profile"];
@@ -17,6 +19,7 @@ interface PhaseChoice {
   label: string;
   donor: string;
   seq: number;
+  activities: Activity[];
 }
 
 function phaseChoices(data: GrantOverview, lang: Lang): PhaseChoice[] {
@@ -26,6 +29,7 @@ function phaseChoices(data: GrantOverview, lang: Lang): PhaseChoice[] {
       label: `${pick(lang, p.phase.title_ja, p.phase.title_en)} (${formatRange(p.phase.start, p.phase.end, lang)})`,
       donor: g.donor.name_en,
       seq: Number(p.phase.seq),
+      activities: p.activities,
     })),
   );
 }
@@ -95,7 +99,7 @@ export function ReportsScreen() {
       finished = true;
       const f = toFailure(e);
       setProgress(null);
-      if (f.field === "period_start" || f.field === "period_end" || f.field === "path")
+      if (f.field === "period_start" || f.field === "period_end" || f.field === "path" || f.field === "narrative")
         setProblem({ field: f.field, message: f.message });
       else setError(f.message);
     }
@@ -165,6 +169,20 @@ export function ReportsScreen() {
                 />
               </Field>
               <p class="hint wide">{t("reports.period_hint")}</p>
+              <label class="choice wide">
+                <input
+                  type="checkbox"
+                  name="final"
+                  checked={!!form.final}
+                  onChange={(e) => set({ final: (e.target as HTMLInputElement).checked })}
+                />
+                {t("narrative.final")}
+              </label>
+              {err("narrative") && (
+                <span class="field-error wide" role="alert">
+                  {err("narrative")}
+                </span>
+              )}
             </div>
           )}
           <fieldset class="inline">
@@ -222,6 +240,16 @@ export function ReportsScreen() {
           )}
         </fieldset>
       </form>
+      {form.kind === "phase" && form.phaseId && (
+        <NarrativeEditor
+          phaseId={form.phaseId}
+          periodStart={form.periodStart}
+          periodEnd={form.periodEnd}
+          activities={phases.find((p) => p.id === form.phaseId)?.activities ?? EMPTY}
+        />
+      )}
     </section>
   );
 }
+
+const EMPTY: Activity[] = [];

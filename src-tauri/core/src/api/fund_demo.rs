@@ -48,7 +48,7 @@ impl Kizuna {
                         ("reading", CellValue::text(format!("サンプルキフシャ {no:05}"))),
                         ("email", CellValue::text(format!("donor{no}@example.org"))),
                         ("named_consent", CellValue::Integer(i64::from(rng.below(2) == 0))),
-                        ("notes", CellValue::text("Synthetic demo record (kizuna demo)")),
+                        ("notes", CellValue::text(crate::api::demo::DEMO_NOTE)),
                     ],
                 )?;
             }

@@ -29,6 +29,7 @@ mod matching_stats;
 mod meeting_index;
 mod meetings;
 mod members;
+mod narratives;
 mod needs;
 mod offers;
 mod offices;

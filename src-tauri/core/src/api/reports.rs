@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::params;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -23,6 +23,7 @@ use crate::report::{self, Lang, PhaseData, ProfileData, ReportSite};
 use crate::report::figures::PrefectureCount;
 pub use crate::report::figures::{
     CoordinationFigures, FinancialStatement, MonthSpend, PhaseFigures, ReportFigure, StatementLine, figure_of,
+    note_source_conflicts,
 };
 
 /// Choices a person makes when asking for a report.
@@ -43,6 +44,10 @@ pub struct ReportOptions {
     /// records, so the same records always give the same document.
     #[ts(optional)]
     pub as_of: Option<String>,
+    /// A final report for the donor: refused until the period's narrative
+    /// and sign-off are complete. Otherwise the report is a marked draft.
+    #[ts(optional)]
+    pub final_report: Option<bool>,
 }
 
 /// Which report to make, as the desktop app's save dialog sends it.
@@ -159,8 +164,11 @@ impl Kizuna {
     /// which the dashboard shares.
     fn sites_active_in(&self, start: NaiveDate, end: NaiveDate) -> Result<Vec<ReportSite>> {
         let activity = activity_sql(start, end, crate::dates::today());
+        // The map draws a site closed when it closed by the period's end.
         let mut stmt = self.store.conn().prepare_cached(&format!(
-            "SELECT s.prefecture_code, s.name, s.name_en, s.municipality, s.member_id, m.name_en, m.name_ja
+            "SELECT s.prefecture_code, s.name, s.name_en, s.municipality, s.member_id, m.name_en, m.name_ja,
+                    coalesce(s.status, 'active'), s.latitude, s.longitude,
+                    coalesce(s.closed_on <= '{end}', s.status = 'closed', 0)
              FROM sites s LEFT JOIN members m ON m.id = s.member_id
              WHERE s.deleted = 0 AND ({activity}) = 1
              ORDER BY s.prefecture_code, kz_municipality_code(s.prefecture_code, s.municipality), s.municipality,
@@ -175,6 +183,12 @@ impl Kizuna {
                 member_id: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
                 member_en: r.get(5)?,
                 member_ja: r.get(6)?,
+                status: r.get(7)?,
+                point: match (r.get::<_, Option<f64>>(8)?, r.get::<_, Option<f64>>(9)?) {
+                    (Some(lat), Some(lon)) => Some((lat, lon)),
+                    _ => None,
+                },
+                closed_in_period: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -299,9 +313,37 @@ impl Kizuna {
         let lang = Self::report_lang(opts)?;
         let (grant, detail) = self.phase_for_report(phase_id)?;
         let period = Self::report_period(&detail, opts)?;
+        let (start, end) = (period.start.to_string(), period.end.to_string());
+        let narrative = self.narrative_find(&detail.phase.id, Some(&start), Some(&end))?;
+        let final_report = opts.final_report.unwrap_or(false);
+        if final_report {
+            match &narrative {
+                None => {
+                    return Err(Error::invalid(
+                        "narrative",
+                        format!(
+                            "a final report needs the period's narrative and sign-off, and none is recorded for {start} – {end}: \
+                             add it with `kizuna narrative set` (or the Reports screen), or export a draft"
+                        ),
+                    ));
+                }
+                Some(n) if !n.missing.is_empty() => {
+                    return Err(Error::invalid(
+                        "narrative",
+                        format!(
+                            "a final report needs the whole narrative and sign-off for {start} – {end}; missing: {}",
+                            n.missing.join(", ")
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
         let (as_of, dated) = self.report_as_of(opts, std::slice::from_ref(&grant))?;
         let sites = self.sites_active_in(period.start, period.end)?;
-        let figures = self.figures_for(&detail, &period, &sites)?;
+        let mut figures = self.figures_for(&detail, &period, &sites)?;
+        let stated = self.reported_figures()?;
+        note_source_conflicts(&mut figures.indicators, &stated);
         Ok(PhaseData {
             lang,
             profile: self.profile()?,
@@ -312,7 +354,68 @@ impl Kizuna {
             sites,
             as_of,
             dated,
+            narrative,
+            final_report,
+            sample: self.demo_records_in(period.start, period.end)?,
+            offices: self.office_syncs()?,
         })
+    }
+
+    /// Every figure a source reported, of the relationship and of every phase.
+    fn reported_figures(&self) -> Result<Vec<ReportFigure>> {
+        let phases: Vec<Option<String>> = self
+            .store
+            .conn()
+            .prepare(
+                "SELECT DISTINCT phase_id FROM indicators WHERE deleted = 0 AND kind = 'reported' ORDER BY phase_id",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for p in phases {
+            out.extend(
+                self.indicators_for(p.as_deref())?.iter().filter(|i| i.kind == "reported").map(|i| figure_of(i, 0, 0)),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Whether the records a report for the period draws on include demo
+    /// records (`kizuna demo`): members, fund donors, organisations or lists
+    /// marked as such.
+    fn demo_records_in(&self, start: NaiveDate, end: NaiveDate) -> Result<bool> {
+        Ok(self.store.conn().query_row(
+            "SELECT EXISTS (SELECT 1 FROM members WHERE deleted = 0 AND notes = ?1
+                              AND (joined_on IS NULL OR joined_on <= ?3) AND (left_on IS NULL OR left_on >= ?2))
+                 OR EXISTS (SELECT 1 FROM fund_donors WHERE deleted = 0 AND notes = ?1)
+                 OR EXISTS (SELECT 1 FROM organisations WHERE deleted = 0 AND notes = ?1)
+                 OR EXISTS (SELECT 1 FROM mailing_lists WHERE deleted = 0 AND description = ?1)",
+            params![crate::api::demo::DEMO_NOTE, start.to_string(), end.to_string()],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Per office, when this replica last exchanged changes with it and the
+    /// stamp of the latest change it holds from it.
+    fn office_syncs(&self) -> Result<Vec<crate::report::signoff::OfficeSync>> {
+        let conn = self.store.conn();
+        let mut out = Vec::new();
+        for o in self.office_list()? {
+            let latest: Option<i64> =
+                conn.query_row("SELECT max(hlc) FROM change_log WHERE origin = ?1", [&o.code], |r| r.get(0))?;
+            let synced: Option<i64> = conn
+                .query_row("SELECT last_sync_at FROM sync_peers WHERE peer = ?1", [&o.code], |r| r.get(0))
+                .optional()?
+                .flatten();
+            out.push(crate::report::signoff::OfficeSync {
+                this_office: o.code == self.office_code(),
+                name_en: o.name_en,
+                name_ja: o.name_ja,
+                latest_change: latest.and_then(|h| crate::hlc::Stamp(h).time()),
+                last_sync: synced.and_then(DateTime::<Utc>::from_timestamp_millis),
+            });
+        }
+        Ok(out)
     }
 
     fn profile_data(&self, opts: &ReportOptions) -> Result<ProfileData> {
@@ -329,7 +432,12 @@ impl Kizuna {
             lang,
             profile: self.profile()?,
             offices: self.office_list()?,
-            relationship: self.indicators_for(None)?.iter().map(|i| figure_of(i, 0, 0)).collect(),
+            relationship: {
+                let mut figs: Vec<ReportFigure> =
+                    self.indicators_for(None)?.iter().map(|i| figure_of(i, 0, 0)).collect();
+                note_source_conflicts(&mut figs, &self.reported_figures()?);
+                figs
+            },
             overview,
             as_of,
             dated,
@@ -344,6 +452,18 @@ impl Kizuna {
     /// A phase report as PDF bytes.
     pub fn report_phase(&self, phase_id: &str, opts: &ReportOptions) -> Result<Vec<u8>> {
         report::phase::render(&self.phase_data(phase_id, opts)?, &mut |_| {})
+    }
+
+    /// A phase report's tables as an XLSX workbook, for the donor's finance team.
+    pub fn report_phase_xlsx(&self, phase_id: &str, opts: &ReportOptions) -> Result<Vec<u8>> {
+        report::xlsx::render(&self.phase_data(phase_id, opts)?)
+    }
+
+    /// [`Kizuna::report_phase_xlsx`] written to `path` atomically.
+    pub fn report_save_xlsx(&self, phase_id: &str, opts: &ReportOptions, path: &Path) -> Result<ReportSaved> {
+        let bytes = self.report_phase_xlsx(phase_id, opts)?;
+        crate::files::write_atomic(path, &bytes)?;
+        Ok(ReportSaved { path: path.display().to_string(), bytes: bytes.len() as u64 })
     }
 
     /// Makes the requested report and writes it to `path` atomically: on any

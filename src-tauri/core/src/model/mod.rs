@@ -10,6 +10,7 @@ pub mod mailing;
 pub mod matching;
 pub mod meeting;
 pub mod member;
+pub mod narrative;
 pub mod office;
 pub mod profile;
 pub mod rules;

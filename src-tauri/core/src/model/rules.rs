@@ -67,6 +67,9 @@ pub enum Rule {
     Reading,
     /// A JSON list of at most 1,000 record ids.
     IdList,
+    /// A period narrative's results: a JSON object from activity id to
+    /// `{"en": …, "ja": …}` texts (see [`crate::model::narrative`]).
+    ActivityResults,
 }
 
 /// The largest quantity of one offer, need or match: funds are offered in yen.
@@ -166,6 +169,7 @@ impl Rule {
                 }
                 ids.iter().try_for_each(|id| text::check(field, id, ID_LEN))
             }
+            Rule::ActivityResults => crate::model::narrative::parse_results(field, as_text(field, v)?).map(|_| ()),
             Rule::Json => {
                 let s = as_text(field, v)?;
                 text::check(field, s, MAX_TEXT * 10)?;

@@ -31,6 +31,9 @@ pub enum FigureKind {
     Computed,
     /// As a source published it.
     Reported,
+    /// Nothing is recorded for the period to compute it from: the report
+    /// says so instead of stating a zero.
+    NoRecords,
 }
 
 /// A figure as the report states it.
@@ -47,6 +50,12 @@ pub struct ReportFigure {
     pub unit: Option<String>,
     /// Where a reported figure comes from; for computed ones, how it was computed.
     pub source: String,
+    /// What a reported figure measures, when the registry computes the same
+    /// ("member_ngos", "active_sites"): the report sets the two side by side.
+    pub metric: Option<String>,
+    /// A note on the figure, e.g. that the source states two values for it.
+    pub note_en: Option<String>,
+    pub note_ja: Option<String>,
 }
 
 impl ReportFigure {
@@ -60,6 +69,29 @@ impl ReportFigure {
             qualifier: None,
             unit: unit.map(String::from),
             source: String::new(),
+            metric: None,
+            note_en: None,
+            note_ja: None,
+        }
+    }
+
+    /// A figure that cannot be computed because the period has no records of its kind.
+    pub fn no_records(label_en: &str, label_ja: &str) -> ReportFigure {
+        ReportFigure { kind: FigureKind::NoRecords, ..ReportFigure::computed(label_en, label_ja, "", None) }
+    }
+
+    /// Computed, or [`ReportFigure::no_records`] when `records` is false.
+    pub fn computed_if(
+        records: bool,
+        label_en: &str,
+        label_ja: &str,
+        value: impl ToString,
+        unit: Option<&str>,
+    ) -> ReportFigure {
+        if records {
+            ReportFigure::computed(label_en, label_ja, value, unit)
+        } else {
+            ReportFigure::no_records(label_en, label_ja)
         }
     }
 }
@@ -194,6 +226,9 @@ pub fn figure_of(i: &Indicator, members_with_active_site: i64, active_sites: i64
             qualifier: None,
             unit: None,
             source: COMPUTED_SOURCE_EN.into(),
+            metric: i.metric.clone(),
+            note_en: None,
+            note_ja: None,
         };
     }
     ReportFigure {
@@ -208,5 +243,35 @@ pub fn figure_of(i: &Indicator, members_with_active_site: i64, active_sites: i64
             (Some(s), None) => s.clone(),
             (None, _) => "source not recorded".into(),
         },
+        metric: i.metric.clone(),
+        note_en: None,
+        note_ja: None,
+    }
+}
+
+/// Marks each reported figure in `figs` whose source states another value
+/// for the same measure elsewhere in `stated` (the profile's "over 40"
+/// organisations against the phase's "over 50"): the report states the
+/// figure once, with a note that the source states both.
+pub fn note_source_conflicts(figs: &mut [ReportFigure], stated: &[ReportFigure]) {
+    use crate::report::{Lang, figure_value};
+    for f in figs.iter_mut().filter(|f| f.kind == FigureKind::Reported) {
+        let Some(metric) = f.metric.as_deref() else { continue };
+        let same = |o: &&ReportFigure| o.kind == FigureKind::Reported && o.metric.as_deref() == Some(metric);
+        let mut others: Vec<&ReportFigure> = Vec::new();
+        for o in stated.iter().filter(same) {
+            let differs = (o.value.as_str(), o.qualifier.as_deref()) != (f.value.as_str(), f.qualifier.as_deref());
+            if differs && !others.iter().any(|x| x.value == o.value && x.qualifier == o.qualifier) {
+                others.push(o);
+            }
+        }
+        if others.is_empty() {
+            continue;
+        }
+        let list = |lang: Lang| others.iter().map(|o| figure_value(lang, o)).collect::<Vec<_>>();
+        f.note_en =
+            Some(format!("The source states both {} and {}.", figure_value(Lang::En, f), list(Lang::En).join(" and ")));
+        f.note_ja =
+            Some(format!("出典には{}と{}の両方の記載がある。", figure_value(Lang::Ja, f), list(Lang::Ja).join("と")));
     }
 }

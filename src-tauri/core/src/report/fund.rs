@@ -69,18 +69,28 @@ pub fn section(l: &mut Layout, d: &PhaseData, period: &str, number: &str) {
     l.space(6.0);
     let reported = |label: &'static str| d.figures.indicators.iter().filter(move |i| i.label_en == label).cloned();
     let money_value = |m: Money| m.amount.to_string();
-    let mut figs =
-        vec![ReportFigure::computed("Donors who gave in the period", "期間中の寄付者", f.donors, Some("donors"))];
+    // Without gifts (or distributions) in the period there is nothing to
+    // count: the table says so rather than stating zeros.
+    let gave = f.gifts > 0;
+    let mut figs = vec![ReportFigure::computed_if(
+        gave,
+        "Donors who gave in the period",
+        "期間中の寄付者",
+        f.donors,
+        Some("donors"),
+    )];
     figs.extend(reported(DONORS_FIGURE_EN));
-    figs.push(ReportFigure::computed("Gifts received in the period", "期間中の寄付件数", f.gifts, None));
-    figs.push(ReportFigure::computed(
+    figs.push(ReportFigure::computed_if(gave, "Gifts received in the period", "期間中の寄付件数", f.gifts, None));
+    figs.push(ReportFigure::computed_if(
+        gave,
         "Received in US dollars",
         "米ドルでの寄付受領額",
         money_value(of(&f.received, Currency::USD)),
         Some("USD"),
     ));
     figs.extend(reported(TOTAL_FIGURE_EN));
-    figs.push(ReportFigure::computed(
+    figs.push(ReportFigure::computed_if(
+        gave,
         "Received in yen (not converted)",
         "円での寄付受領額（換算なし）",
         money_value(of(&f.received, Currency::JPY)),
@@ -91,9 +101,16 @@ pub fn section(l: &mut Layout, d: &PhaseData, period: &str, number: &str) {
             Currency::JPY => ("Distributed to member NGOs (yen)", "会員NGOへの配分額（円）"),
             Currency::USD => ("Distributed to member NGOs (US dollars)", "会員NGOへの配分額（米ドル）"),
         };
-        figs.push(ReportFigure::computed(en, ja, money_value(of(&f.distributed, c)), Some(c.code())));
+        figs.push(ReportFigure::computed_if(
+            f.distributions > 0,
+            en,
+            ja,
+            money_value(of(&f.distributed, c)),
+            Some(c.code()),
+        ));
     }
-    figs.push(ReportFigure::computed(
+    figs.push(ReportFigure::computed_if(
+        f.members_paid > 0,
         "Member NGOs that have received from the fund by the period's end",
         "期末までに配分を受けた会員NGO",
         f.members_paid,

@@ -28,6 +28,8 @@ pub const GREY: Rgb3 = (0.42, 0.42, 0.45);
 pub const RULE: Rgb3 = (0.78, 0.78, 0.8);
 pub const ACCENT: Rgb3 = (0.11, 0.33, 0.55);
 pub const SHADE: Rgb3 = (0.93, 0.94, 0.96);
+/// Marks that must not be missed: sample data, drafts.
+pub const STAMP: Rgb3 = (0.75, 0.12, 0.1);
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Style {
@@ -116,6 +118,8 @@ pub struct Layout {
     used: Vec<u32>,
     /// Distance of the next line's top from the top of the page.
     y: f32,
+    /// Printed at the top of every page when set ("SAMPLE DATA / サンプルデータ").
+    stamp: Option<String>,
 }
 
 pub const CELL_PAD_X: f32 = 3.5;
@@ -170,9 +174,15 @@ const HEX: &[u8; 16] = b"0123456789ABCDEF";
 impl Layout {
     /// `font` is the resource name the pages' text refers to.
     pub fn new(face: &'static Face, font: &str) -> Layout {
-        let mut l = Layout { face, font: font.to_string(), pages: Vec::new(), used: vec![0; 0x1_0000], y: TOP };
+        let mut l =
+            Layout { face, font: font.to_string(), pages: Vec::new(), used: vec![0; 0x1_0000], y: TOP, stamp: None };
         l.new_page();
         l
+    }
+
+    /// Marks every page, in the header band, with `text` (set before `finish`).
+    pub fn set_stamp(&mut self, text: &str) {
+        self.stamp = Some(text.to_string());
     }
 
     pub fn face(&self) -> &'static Face {
@@ -325,6 +335,92 @@ impl Layout {
             point(out, x, y, if i == 0 { b"m" } else { b"l" });
         }
         out.extend_from_slice(b"S\n");
+    }
+
+    /// Closed paths (x, y from the top), filled and/or outlined, drawn
+    /// inside the clip rectangle `clip` (x, top, w, h) when one is given.
+    pub fn shapes(
+        &mut self,
+        rings: &[Vec<(f32, f32)>],
+        fill: Option<Rgb3>,
+        stroke: Option<(f32, Rgb3)>,
+        clip: Option<(f32, f32, f32, f32)>,
+    ) {
+        let out = &mut self.page().gfx;
+        out.extend_from_slice(b"q\n");
+        if let Some((x, top, w, h)) = clip {
+            for v in [x, PAGE_H - top - h, w] {
+                num(out, v);
+                out.push(b' ');
+            }
+            num(out, h);
+            out.extend_from_slice(b" re W n\n");
+        }
+        if let Some(f) = fill {
+            color(out, f, b"rg");
+        }
+        if let Some((w, c)) = stroke {
+            color(out, c, b"RG");
+            num(out, w);
+            out.extend_from_slice(b" w\n1 j\n");
+        }
+        for ring in rings.iter().filter(|r| r.len() > 2) {
+            for (i, &(x, y)) in ring.iter().enumerate() {
+                point(out, x, y, if i == 0 { b"m" } else { b"l" });
+            }
+            out.extend_from_slice(b"h\n");
+        }
+        out.extend_from_slice(match (fill, stroke) {
+            (Some(_), Some(_)) => b"B\nQ\n",
+            (Some(_), None) => b"f\nQ\n",
+            (None, Some(_)) => b"S\nQ\n",
+            (None, None) => b"n\nQ\n",
+        });
+    }
+
+    /// Circles of radius `r` at each centre (x, y from the top), as four
+    /// Bézier arcs each, filled and/or outlined.
+    pub fn dots(&mut self, centres: &[(f32, f32)], r: f32, fill: Option<Rgb3>, stroke: Option<(f32, Rgb3)>) {
+        if centres.is_empty() {
+            return;
+        }
+        // The control distance of a quarter circle.
+        let k = r * 0.552_284_8;
+        let out = &mut self.page().gfx;
+        out.extend_from_slice(b"q\n");
+        if let Some(f) = fill {
+            color(out, f, b"rg");
+        }
+        if let Some((w, c)) = stroke {
+            color(out, c, b"RG");
+            num(out, w);
+            out.extend_from_slice(b" w\n");
+        }
+        for &(x, y) in centres {
+            let y = PAGE_H - y;
+            let mut v = |vals: &[f32], op: &[u8]| {
+                for (i, v) in vals.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b' ');
+                    }
+                    num(out, *v);
+                }
+                out.push(b' ');
+                out.extend_from_slice(op);
+                out.push(b'\n');
+            };
+            v(&[x + r, y], b"m");
+            v(&[x + r, y + k, x + k, y + r, x, y + r], b"c");
+            v(&[x - k, y + r, x - r, y + k, x - r, y], b"c");
+            v(&[x - r, y - k, x - k, y - r, x, y - r], b"c");
+            v(&[x + k, y - r, x + r, y - k, x + r, y], b"c");
+        }
+        out.extend_from_slice(match (fill, stroke) {
+            (Some(_), Some(_)) => b"B\nQ\n",
+            (Some(_), None) => b"f\nQ\n",
+            (None, Some(_)) => b"S\nQ\n",
+            (None, None) => b"n\nQ\n",
+        });
     }
 
     /// Wrapped text flowing down the page, across pages when it must.
@@ -547,6 +643,11 @@ impl Layout {
             self.line(MARGIN_X, foot - 12.0, MARGIN_X + CONTENT_W, foot - 12.0, 0.4, RULE);
             self.text_at(MARGIN_X, foot, &footer_left, small);
             self.text_right(MARGIN_X + CONTENT_W, foot, &page_label(i + 1, total), small);
+            if let Some(stamp) = self.stamp.clone() {
+                let style = Style::new(10.0).bold().color(STAMP);
+                let w = self.width(&stamp, style);
+                self.text_at(MARGIN_X + (CONTENT_W - w) / 2.0, 26.0, &stamp, style);
+            }
             let page = self.pages.pop().unwrap_or_default();
             self.pages = saved;
             self.pages[i] = page;

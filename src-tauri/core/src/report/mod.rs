@@ -9,11 +9,14 @@ pub mod figures;
 pub mod font;
 pub mod fund;
 pub mod layout;
+pub mod map;
 pub mod matching;
+pub mod narrative;
 pub mod pdf;
 pub mod phase;
 pub mod profile;
 pub mod receipt;
+pub mod signoff;
 pub mod wrap;
 
 use chrono::{DateTime, Utc};
@@ -24,6 +27,10 @@ use crate::model::office::Office;
 use crate::model::profile::Profile;
 use crate::money::{Money, group_thousands};
 use crate::report::figures::{PhaseFigures, ReportFigure};
+
+/// The marks of a text printed in the language it was recorded in.
+pub const ORIGINAL_EN_JA: &str = "（英語原文）";
+pub const ORIGINAL_JA_EN: &str = "(Japanese original) ";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -58,6 +65,22 @@ impl Lang {
         match (self, ja.map(str::trim).filter(|j| !j.is_empty())) {
             (Lang::Ja, Some(j)) => j,
             _ => en,
+        }
+    }
+
+    /// A text in the edition's language. Where only the other language was
+    /// recorded it is printed as recorded, marked so the reader sees it is
+    /// not a translation: "（英語原文）…" / "(Japanese original) …".
+    pub fn text(self, en: Option<&str>, ja: Option<&str>) -> Option<String> {
+        fn clean(s: Option<&str>) -> Option<&str> {
+            s.map(str::trim).filter(|s| !s.is_empty())
+        }
+        match (self, clean(en), clean(ja)) {
+            (Lang::En, Some(e), _) => Some(e.to_string()),
+            (Lang::Ja, _, Some(j)) => Some(j.to_string()),
+            (Lang::Ja, Some(e), None) => Some(format!("{ORIGINAL_EN_JA}{e}")),
+            (Lang::En, None, Some(j)) => Some(format!("{ORIGINAL_JA_EN}{j}")),
+            (_, None, None) => None,
         }
     }
 
@@ -134,6 +157,12 @@ pub struct ReportSite {
     pub member_id: String,
     pub member_en: Option<String>,
     pub member_ja: Option<String>,
+    /// "active" or "closed" (planned sites are never in a report).
+    pub status: String,
+    /// (latitude, longitude), when recorded.
+    pub point: Option<(f64, f64)>,
+    /// Closed by the period's end (or closed on a day not recorded).
+    pub closed_in_period: bool,
 }
 
 pub struct PhaseData {
@@ -147,6 +176,14 @@ pub struct PhaseData {
     pub as_of: DateTime<Utc>,
     /// False when the records are the untouched seed: no date is stated then.
     pub dated: bool,
+    /// The period's narrative and sign-off, when one is recorded.
+    pub narrative: Option<crate::model::narrative::Narrative>,
+    /// A final report (its narrative is complete); otherwise a draft.
+    pub final_report: bool,
+    /// The report includes demo records: every page says so.
+    pub sample: bool,
+    /// When the records of each office were last received.
+    pub offices: Vec<signoff::OfficeSync>,
 }
 
 pub struct ProfileData {

@@ -3,15 +3,13 @@
 
 use rust_decimal::prelude::ToPrimitive;
 
-use super::layout::{
-    ACCENT, Align, BODY, CELL_PAD_X, CONTENT_W, Column, GREY, Layout, MARGIN_X, Row, SHADE, SMALL, Style,
-};
-use super::profile::{figures_table, lang_text, page_label, quote};
+use super::layout::{Align, BODY, CELL_PAD_X, CONTENT_W, Column, GREY, Layout, Row, SMALL, STAMP, Style};
+use super::profile::{figures_table, page_label};
 use super::{Lang, PhaseData, as_of_label, chart, font, money, pdf};
 use crate::error::Result;
 use crate::money::Money;
 use crate::prefecture::Prefecture;
-use crate::report::figures::ReportFigure;
+use crate::report::figures::{FigureKind, ReportFigure};
 
 fn pref_name(lang: Lang, code: &str) -> String {
     match Prefecture::by_code(code) {
@@ -24,22 +22,74 @@ fn f64_of(m: Money) -> f64 {
     m.amount.to_f64().unwrap_or(0.0)
 }
 
-/// Three headline numbers in boxes across the page.
-fn headline(l: &mut Layout, items: &[(String, String)]) {
-    let h = 52.0;
-    l.ensure(h + 10.0);
-    let top = l.y();
-    let gap = 10.0;
-    let w = (CONTENT_W - gap * (items.len() as f32 - 1.0)) / items.len() as f32;
-    for (i, (label, value)) in items.iter().enumerate() {
-        let x = MARGIN_X + i as f32 * (w + gap);
-        l.rect(x, top, w, h, SHADE);
-        let value = l.wrap(value, Style::new(15.0), w - 16.0).into_iter().next().unwrap_or_default();
-        l.text_at(x + 8.0, top + 22.0, &value, Style::new(15.0).bold().color(ACCENT));
-        let label = l.wrap(label, SMALL, w - 16.0).into_iter().next().unwrap_or_default();
-        l.text_at(x + 8.0, top + 40.0, &label, SMALL.color(GREY));
+/// Section 1's figures, each once: a computed figure, then what the source
+/// reported for the same measure. The phase's computed indicators are these
+/// rows; the coordination and fund figures are stated in their sections.
+pub(crate) fn summary_figures(d: &PhaseData) -> Vec<ReportFigure> {
+    let f = &d.figures;
+    let sites = f.active_sites > 0;
+    let reported = |metric: &'static str| {
+        f.indicators
+            .iter()
+            .filter(move |i| i.kind == FigureKind::Reported && i.metric.as_deref() == Some(metric))
+            .cloned()
+    };
+    let mut figs = vec![ReportFigure::computed_if(
+        f.member_ngos > 0,
+        "Member NGOs (membership overlapping the period)",
+        "会員NGO（期間中に在籍）",
+        f.member_ngos,
+        None,
+    )];
+    figs.extend(reported("member_ngos"));
+    figs.push(ReportFigure::computed_if(
+        sites,
+        "Member NGOs with a site active in the period",
+        "期間中に活動拠点を持つ会員NGO",
+        f.members_with_active_site,
+        None,
+    ));
+    figs.push(ReportFigure::computed_if(
+        sites,
+        "Sites active in the period",
+        "期間中に活動した拠点",
+        f.active_sites,
+        None,
+    ));
+    figs.extend(reported("active_sites"));
+    // Unknown is stated, never folded into "not active" (one rule: site_activity).
+    if f.sites_activity_unknown > 0 {
+        figs.push(ReportFigure::computed(
+            "Sites whose dates do not say whether they were active (unknown)",
+            "期間中の活動が日付から不明な拠点",
+            f.sites_activity_unknown,
+            None,
+        ));
     }
-    l.space(h + 10.0);
+    for c in &f.sites_by_prefecture {
+        figs.push(ReportFigure::computed_if(
+            sites,
+            &format!("Sites active in {} ({})", c.name_en, c.name_ja),
+            &format!("{}の活動拠点", c.name_ja),
+            c.count,
+            None,
+        ));
+    }
+    let elsewhere = [
+        crate::seed::MEETING_FIGURE_EN,
+        crate::seed::LIST_FIGURE_EN,
+        super::fund::DONORS_FIGURE_EN,
+        super::fund::TOTAL_FIGURE_EN,
+    ];
+    figs.extend(
+        f.indicators
+            .iter()
+            .filter(|i| i.kind == FigureKind::Reported)
+            .filter(|i| !matches!(i.metric.as_deref(), Some("member_ngos" | "active_sites")))
+            .filter(|i| !elsewhere.contains(&i.label_en.as_str()))
+            .cloned(),
+    );
+    figs
 }
 
 /// Section 2: what the meetings, attendance and mailing lists recorded for
@@ -72,30 +122,38 @@ fn coordination(l: &mut Layout, d: &PhaseData, period: &str) {
     l.space(6.0);
     let decimal = |v: Option<rust_decimal::Decimal>| v.map_or_else(|| "–".to_string(), |d| d.normalize().to_string());
     let has_mean = c.organisations_mean.is_some();
+    // Without meetings (or lists) in the period there is nothing to count:
+    // the table says so rather than stating zeros.
+    let met = c.meetings > 0;
+    let listed = c.list_organisations > 0;
     let mut figs = vec![
-        ReportFigure::computed("Meetings held", "開催した会議", c.meetings, None),
+        ReportFigure::computed_if(met, "Meetings held", "開催した会議", c.meetings, None),
         ReportFigure {
             qualifier: has_mean.then(|| "average".into()),
-            ..ReportFigure::computed(
+            ..ReportFigure::computed_if(
+                met,
                 "Organizations per meeting (mean)",
                 "会議ごとの参加団体数（平均）",
                 decimal(c.organisations_mean),
                 has_mean.then_some("organizations"),
             )
         },
-        ReportFigure::computed(
+        ReportFigure::computed_if(
+            met,
             "Organizations per meeting (median)",
             "会議ごとの参加団体数（中央値）",
             decimal(c.organisations_median),
             has_mean.then_some("organizations"),
         ),
-        ReportFigure::computed(
+        ReportFigure::computed_if(
+            met,
             "Member NGOs at one or more meetings",
             "会議に参加した会員NGO",
             c.member_ngos_reached,
             None,
         ),
-        ReportFigure::computed(
+        ReportFigure::computed_if(
+            met,
             "Other organizations at one or more meetings",
             "会議に参加したその他の団体",
             c.other_organisations_reached,
@@ -103,21 +161,24 @@ fn coordination(l: &mut Layout, d: &PhaseData, period: &str) {
         ),
     ];
     figs.extend(d.figures.indicators.iter().filter(|i| i.label_en == crate::seed::MEETING_FIGURE_EN).cloned());
-    figs.push(ReportFigure::computed(
+    figs.push(ReportFigure::computed_if(
+        listed,
         "Organizations and companies on the mailing lists",
         "メーリングリスト参加団体・企業",
         c.list_organisations,
         None,
     ));
     figs.extend(d.figures.indicators.iter().filter(|i| i.label_en == crate::seed::LIST_FIGURE_EN).cloned());
-    figs.push(ReportFigure::computed("Of which companies", "うち企業", c.list_companies, None));
-    figs.push(ReportFigure::computed(
+    figs.push(ReportFigure::computed_if(listed, "Of which companies", "うち企業", c.list_companies, None));
+    figs.push(ReportFigure::computed_if(
+        c.recommendations_submitted > 0,
         "Policy recommendations submitted",
         "提出した政策提言",
         c.recommendations_submitted,
         None,
     ));
-    figs.push(ReportFigure::computed(
+    figs.push(ReportFigure::computed_if(
+        met,
         "Follow-up actions overdue at the period's end",
         "期間末時点で期限を過ぎた申し合わせ事項",
         c.overdue_follow_ups,
@@ -232,17 +293,9 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         130.0,
     );
     l.space(16.0);
-    headline(
-        &mut l,
-        &[
-            (
-                lang.t("Sites active in the period", "期間中に活動した拠点").into(),
-                super::number(&f.active_sites.to_string()),
-            ),
-            (lang.t("Member NGOs in the period", "期間中の会員NGO").into(), super::number(&f.member_ngos.to_string())),
-            (lang.t("Spent in the period", "期間中の支出").into(), money(f.finance.spent_in_period)),
-        ],
-    );
+    if let Some(notice) = super::narrative::draft_notice(d) {
+        l.paragraph(&notice, BODY.bold().color(STAMP), 0.0);
+    }
     progress(0.05);
 
     // Summary figures.
@@ -258,80 +311,17 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     };
     l.paragraph(&method, SMALL.color(GREY), 0.0);
     l.space(6.0);
-    let mut figs = vec![
-        ReportFigure::computed(
-            "Member NGOs (membership overlapping the period)",
-            "会員NGO（期間中に在籍）",
-            f.member_ngos,
-            None,
-        ),
-        ReportFigure::computed(
-            "Member NGOs with a site active in the period",
-            "期間中に活動拠点を持つ会員NGO",
-            f.members_with_active_site,
-            None,
-        ),
-        ReportFigure::computed("Sites active in the period", "期間中に活動した拠点", f.active_sites, None),
-        ReportFigure::computed(
-            "Sites whose dates do not say whether they were active (unknown)",
-            "期間中の活動が日付から不明な拠点",
-            f.sites_activity_unknown,
-            None,
-        ),
-    ];
-    for c in &f.sites_by_prefecture {
-        figs.push(ReportFigure::computed(
-            &format!("Sites active in {} ({})", c.name_en, c.name_ja),
-            &format!("{}の活動拠点", c.name_ja),
-            c.count,
-            None,
-        ));
-    }
-    // The coordination figures are stated in section 2, beside their computed counterparts.
-    let in_section_2 = [
-        crate::seed::MEETING_FIGURE_EN,
-        crate::seed::LIST_FIGURE_EN,
-        super::fund::DONORS_FIGURE_EN,
-        super::fund::TOTAL_FIGURE_EN,
-    ];
-    figs.extend(f.indicators.iter().filter(|i| !in_section_2.contains(&i.label_en.as_str())).cloned());
+    let figs = summary_figures(d);
     figures_table(&mut l, lang, &figs);
-    let bars: Vec<(String, f64)> =
-        f.sites_by_prefecture.iter().map(|c| (lang.name(&c.name_en, Some(&c.name_ja)), c.count as f64)).collect();
     l.space(6.0);
-    chart::hbars(
-        &mut l,
-        lang.t("Sites active in the period, by prefecture", "都道府県別の活動拠点数（期間中）"),
-        &bars,
-    );
+    super::map::draw(&mut l, d);
     progress(0.1);
 
     coordination(&mut l, d, &period);
     super::matching::section(&mut l, d, &period);
     progress(0.12);
 
-    // Activities and narrative.
-    l.heading(lang.t("3. Activities", "3. 活動"), 1, 60.0);
-    if let Some(s) = lang_text(lang, &ph.summary_en, &ph.summary_ja) {
-        l.paragraph(s, BODY, 0.0);
-    }
-    for st in &d.detail.statements {
-        l.space(6.0);
-        quote(&mut l, &st.text_en, &format!("{}, {}", st.person, st.role_en));
-    }
-    l.space(4.0);
-    for a in &d.detail.activities {
-        l.heading(&lang.name(&a.title_en, Some(&a.title_ja)), 3, 30.0);
-        l.paragraph(lang.pick(&a.description_en, a.description_ja.as_deref()), BODY, 0.0);
-    }
-    if !d.detail.partners.is_empty() {
-        l.heading(lang.t("Partners", "パートナー"), 3, 30.0);
-        for pa in &d.detail.partners {
-            let name = lang.name(&pa.name_en, pa.name_ja.as_deref());
-            let role = lang.pick(pa.role_en.as_deref().unwrap_or(""), pa.role_ja.as_deref()).to_string();
-            l.bullet(&if role.is_empty() { name } else { format!("{name}: {role}") }, BODY, 12.0);
-        }
-    }
+    super::narrative::section(&mut l, d, "3.");
     progress(0.15);
 
     // Money.
@@ -474,6 +464,7 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         l.table(&cols, rows, SMALL);
     }
     super::fund::section(&mut l, d, &period, "5.");
+    super::signoff::section(&mut l, d, "6.");
     progress(0.2);
 
     // Appendix: every site counted above.
@@ -543,6 +534,16 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
         Lang::Ja => format!("{} — {}への助成報告書", p.acronym, d.donor.name_ja),
     };
     let footer = lang.pick(&ph.title_en, Some(&ph.title_ja)).to_string();
+    let mut marks = Vec::new();
+    if d.sample {
+        marks.push("SAMPLE DATA / サンプルデータ");
+    }
+    if !d.final_report {
+        marks.push(lang.t("DRAFT", "草案"));
+    }
+    if !marks.is_empty() {
+        l.set_stamp(&marks.join(" · "));
+    }
     let pages = l.finish(&header_left, &period, &footer, |n, t| page_label(lang, n, t));
     let bytes = pdf::render(
         face,

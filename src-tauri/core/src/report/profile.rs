@@ -8,6 +8,7 @@ use super::{Lang, ProfileData, as_of_label, figure_value, font, money, pdf};
 use crate::error::Result;
 use crate::money::Money;
 use crate::prefecture::{AFFECTED, Prefecture};
+use crate::report::figures::FigureKind;
 
 fn affected_list(lang: Lang) -> String {
     // The source document's order: Miyagi, Iwate and Fukushima.
@@ -116,7 +117,7 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
         l.paragraph(&s, BODY, 0.0);
     }
     for g in &d.overview.grants {
-        if let Some(n) = &g.grant.notes {
+        if let Some(n) = lang.text(g.grant.notes.as_deref(), None) {
             let title = lang.pick(&g.grant.title_en, Some(&g.grant.title_ja));
             l.paragraph(&format!("{title}: {n}"), BODY, 0.0);
         }
@@ -206,19 +207,21 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
                 ],
                 110.0,
             );
-            if let Some(s) = lang_text(lang, &ph.phase.summary_en, &ph.phase.summary_ja) {
+            if let Some(s) = lang.text(ph.phase.summary_en.as_deref(), ph.phase.summary_ja.as_deref()) {
                 l.space(4.0);
-                l.paragraph(s, BODY, 0.0);
+                l.paragraph(&s, BODY, 0.0);
             }
             for st in &ph.statements {
                 l.space(5.0);
-                quote(&mut l, &st.text_en, &format!("{}, {}", st.person, st.role_en));
+                let text = lang.text(Some(&st.text_en), None).unwrap_or_default();
+                let role = lang.text(Some(&st.role_en), None).unwrap_or_default();
+                quote(&mut l, &text, &format!("{}, {role}", st.person));
             }
             if !ph.activities.is_empty() {
                 l.heading(lang.t("Activities", "活動"), 3, 36.0);
                 for a in &ph.activities {
                     let title = lang.name(&a.title_en, Some(&a.title_ja));
-                    let desc = lang.pick(&a.description_en, a.description_ja.as_deref());
+                    let desc = lang.text(Some(&a.description_en), a.description_ja.as_deref()).unwrap_or_default();
                     l.bullet(&format!("{title}: {desc}"), BODY, 12.0);
                     l.space(2.0);
                 }
@@ -235,10 +238,15 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
                     l.bullet(&s, BODY, 12.0);
                 }
             }
+            // A figure the source states differently elsewhere is stated once,
+            // with the relationship's figures above, with a note.
+            let noted = |m: &Option<String>| {
+                m.is_some() && d.relationship.iter().any(|r| r.note_en.is_some() && r.metric == *m)
+            };
             let reported: Vec<_> = ph
                 .indicators
                 .iter()
-                .filter(|i| i.kind == "reported")
+                .filter(|i| i.kind == "reported" && !noted(&i.metric))
                 .map(|i| crate::report::figures::figure_of(i, 0, 0))
                 .collect();
             if !reported.is_empty() {
@@ -289,13 +297,6 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
-pub fn lang_text<'a>(lang: Lang, en: &'a Option<String>, ja: &'a Option<String>) -> Option<&'a str> {
-    match lang {
-        Lang::Ja => ja.as_deref().or(en.as_deref()),
-        Lang::En => en.as_deref().or(ja.as_deref()),
-    }
-}
-
 /// A quotation set off by a rule in the margin.
 pub fn quote(l: &mut Layout, text: &str, who: &str) {
     let style = Style::new(10.0).color((0.2, 0.2, 0.25));
@@ -310,6 +311,23 @@ pub fn quote(l: &mut Layout, text: &str, who: &str) {
     }
 }
 
+/// A reported figure's source in the edition's language: the sources the
+/// seed names have a Japanese name; any other prints as recorded, marked.
+fn source_name(lang: Lang, source: &str) -> String {
+    const KNOWN: [(&str, &str); 1] =
+        [("Direct Relief partner profile of JANIC", "ダイレクト・リリーフによるJANICのパートナー・プロフィール")];
+    let (name, date) = match source.rsplit_once(" (") {
+        Some((n, d)) if d.ends_with(')') => (n, Some(d.trim_end_matches(')'))),
+        _ => (source, None),
+    };
+    let ja = KNOWN.iter().find(|(en, _)| *en == name).map(|(_, ja)| *ja);
+    let name = lang.text(Some(name), ja).unwrap_or_default();
+    match date {
+        Some(d) => format!("{name} ({d})"),
+        None => name,
+    }
+}
+
 /// Figures with their value and source.
 pub fn figures_table(l: &mut Layout, lang: Lang, figs: &[crate::report::figures::ReportFigure]) {
     let cols = [
@@ -318,12 +336,21 @@ pub fn figures_table(l: &mut Layout, lang: Lang, figs: &[crate::report::figures:
         Column::new(lang.t("Basis", "根拠"), 0.36, Align::Left),
     ];
     let rows = figs.iter().map(|f| {
-        let basis = if f.kind == crate::report::figures::FigureKind::Computed {
-            lang.t("Computed from the registry for the period", "期間について登録データから算出").to_string()
-        } else {
-            format!("{} {}", lang.t("As reported:", "報告値:"), f.source)
+        let mut basis = match f.kind {
+            FigureKind::Computed | FigureKind::NoRecords => {
+                lang.t("Computed from the registry for the period", "期間について登録データから算出").to_string()
+            }
+            FigureKind::Reported => format!("{} {}", lang.t("As reported:", "報告値:"), source_name(lang, &f.source)),
         };
-        Row::new(vec![lang.name(&f.label_en, Some(&f.label_ja)), figure_value(lang, f), basis])
+        if let Some(note) = lang.text(f.note_en.as_deref(), f.note_ja.as_deref()) {
+            let stop = if lang == Lang::Ja { "。" } else { "." };
+            basis = format!("{basis}{} {note}", if basis.ends_with(stop) { "" } else { stop });
+        }
+        let value = match f.kind {
+            FigureKind::NoRecords => lang.t("no records for this period", "この期間の記録なし").to_string(),
+            _ => figure_value(lang, f),
+        };
+        Row::new(vec![lang.name(&f.label_en, Some(&f.label_ja)), value, basis])
     });
     l.table(&cols, rows, BODY);
 }

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_coordination.sql"),
     include_str!("../../migrations/0012_fund_and_matching.sql"),
     include_str!("../../migrations/0013_grant_desk.sql"),
+    include_str!("../../migrations/0014_narratives.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
