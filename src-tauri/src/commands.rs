@@ -1021,6 +1021,8 @@ pub async fn matching_stats(state: State<'_, AppState>, query: MatchingQuery) ->
 #[tauri::command]
 pub async fn municipality_list(state: State<'_, AppState>, prefecture: String) -> Res<Vec<Municipality>> {
     state.with(|k| k.municipality_list(&prefecture))
+}
+
 // HQ's grant desk: grants, phases, the instalment schedule, due reports,
 // budget lines and expenditures. Each is one core call; the core refuses a
 // field office (`unauthorized`).

@@ -65,9 +65,31 @@ fn save(data_dir: &Path, s: &UiSettings) -> Result<(), ApiError> {
 mod tests {
     use super::*;
 
+    /// A folder of its own under the system's temp dir, removed at the end.
+    /// (No tempfile dev-dependency: it would change the features the Tauri
+    /// tree is built with for `cargo test` against `cargo build`.)
+    struct TempDir(std::path::PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!("kizuna-app-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+        fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
     #[test]
     fn language_round_trips_and_unknown_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = TempDir::new("language");
         assert_eq!(load(dir.path()).language, None);
         save_language(dir.path(), "en").unwrap();
         assert_eq!(load(dir.path()).language.as_deref(), Some("en"));
@@ -78,7 +100,7 @@ mod tests {
 
     #[test]
     fn hub_url_is_kept_beside_the_language_and_blank_clears_it() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = TempDir::new("hub-url");
         save_language(dir.path(), "ja").unwrap();
         assert_eq!(
             save_hub_url(dir.path(), " http://127.0.0.1:7070/ ").unwrap().as_deref(),

@@ -89,8 +89,10 @@ fn built(package: &str, bin: &str) -> PathBuf {
 /// copy, say), else the workspace's kizuna-app built for this profile.
 pub fn app_bin() -> PathBuf {
     static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BIN.get_or_init(|| std::env::var_os("KIZUNA_APP_BIN").map(PathBuf::from).unwrap_or_else(|| built("kizuna-app", "kizuna-app")))
-        .clone()
+    BIN.get_or_init(|| {
+        std::env::var_os("KIZUNA_APP_BIN").map(PathBuf::from).unwrap_or_else(|| built("kizuna-app", "kizuna-app"))
+    })
+    .clone()
 }
 
 /// The `kizuna` CLI of the same build, for seeding data folders and
@@ -102,7 +104,8 @@ pub fn cli_bin() -> PathBuf {
 
 /// Where screenshots go: beside the test binaries, never into the repository.
 pub fn shots_dir() -> PathBuf {
-    let dir = std::env::var_os("KIZUNA_SHOTS_DIR").map(PathBuf::from).unwrap_or_else(|| profile_dir().join("e2e-shots"));
+    let dir =
+        std::env::var_os("KIZUNA_SHOTS_DIR").map(PathBuf::from).unwrap_or_else(|| profile_dir().join("e2e-shots"));
     std::fs::create_dir_all(&dir).expect("create screenshot folder");
     dir
 }

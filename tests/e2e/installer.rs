@@ -66,8 +66,10 @@ async fn the_deb_installs_with_its_desktop_entry_and_icon_and_opens_the_window()
         assert!(entry.lines().any(|l| l == line), "{desktop} lacks `{line}`:\n{entry}");
     }
     // The icon the entry names, in the theme folders a desktop searches.
-    let icons: Vec<&str> =
-        files.lines().filter(|l| l.starts_with("/usr/share/icons/hicolor/") && l.ends_with("/apps/kizuna-app.png")).collect();
+    let icons: Vec<&str> = files
+        .lines()
+        .filter(|l| l.starts_with("/usr/share/icons/hicolor/") && l.ends_with("/apps/kizuna-app.png"))
+        .collect();
     assert!(!icons.is_empty(), "no kizuna-app.png under /usr/share/icons/hicolor:\n{files}");
     for icon in &icons {
         assert!(Path::new(icon).metadata().map(|m| m.len() > 0).unwrap_or(false), "{icon} missing or empty");

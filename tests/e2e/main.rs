@@ -286,7 +286,12 @@ async fn reports_export_the_profile_and_a_japanese_phase_report_with_progress() 
 }
 
 fn cli(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new(driver::cli_bin()).arg("--data-dir").arg(dir).args(args).output().expect("run kizuna");
+    let out = std::process::Command::new(driver::cli_bin())
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run kizuna");
     assert!(out.status.success(), "kizuna {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
@@ -1700,6 +1705,8 @@ async fn a_field_office_started_alone_checks_municipalities_confirms_cascades_an
     cli(&tono, &["sync", "export", "--out", bundle.to_str().expect("utf-8 path")]);
     cli(&hq, &["sync", "import", bundle.to_str().expect("utf-8 path")]);
     assert_eq!(members_in(&hq, "遠野まごころ"), 1);
+}
+
 /// HQ's grant desk in the window: a phase added to a grant, a budget line
 /// and an expenditure booked to it (a date outside the phase is refused
 /// under its field), a report due in three weeks, and the dashboard listing

@@ -290,7 +290,7 @@ fn xlsx_part(file: &Path, part: &str) -> String {
     let mut text = String::new();
     for i in 0..z.len() {
         let mut f = z.by_index(i).unwrap();
-        if f.name().contains(part) {
+        if f.name().is_ok_and(|n| n.contains(part)) {
             f.read_to_string(&mut text).unwrap();
         }
     }

@@ -237,6 +237,7 @@ enum Command {
         /// Only check the file and list what restoring it would discard
         #[arg(long, conflicts_with = "force")]
         check: bool,
+    },
     /// Phases of a grant (HQ)
     Phase {
         #[command(subcommand)]

@@ -371,9 +371,7 @@ impl Kizuna {
             activity_sql(start, end, today())
         );
         let mut stmt = self.store.conn().prepare(&sql)?;
-        let found = stmt
-            .query_map([], |r| r.get::<_, Option<String>>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let found = stmt.query_map([], |r| r.get::<_, Option<String>>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
         let found: BTreeSet<String> = found.into_iter().flatten().collect();
         if !found.is_empty() {
             return Ok(found);

@@ -365,7 +365,7 @@ impl Kizuna {
         self.phase_show(&phase_id)?
             .budget_lines
             .into_iter()
-            .find(|b| b.id == id)
+            .find(|b| b.id == *id)
             .ok_or(Error::NotFound { entity: "budget line", id: id.into() })
     }
 
@@ -452,7 +452,7 @@ impl Kizuna {
         self.phase_show(&phase_id)?
             .expenditures
             .into_iter()
-            .find(|e| e.id == id)
+            .find(|e| e.id == *id)
             .ok_or(Error::NotFound { entity: "expenditure", id: id.into() })
     }
 

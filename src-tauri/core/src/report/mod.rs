@@ -18,6 +18,7 @@ pub mod profile;
 pub mod receipt;
 pub mod signoff;
 pub mod wrap;
+pub mod xlsx;
 
 use chrono::{DateTime, Utc};
 

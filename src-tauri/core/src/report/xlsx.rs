@@ -39,7 +39,11 @@ fn build(d: &PhaseData) -> std::result::Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(
         &DocProperties::new()
-            .set_title(&format!("{} — {}", d.profile.acronym, lang.pick(&d.detail.phase.title_en, Some(&d.detail.phase.title_ja))))
+            .set_title(format!(
+                "{} — {}",
+                d.profile.acronym,
+                lang.pick(&d.detail.phase.title_en, Some(&d.detail.phase.title_ja))
+            ))
             .set_author(&d.profile.name_en)
             .set_creation_datetime(&ExcelDateTime::from_timestamp(d.as_of.timestamp())?),
     );
@@ -131,8 +135,7 @@ fn build(d: &PhaseData) -> std::result::Result<Vec<u8>, XlsxError> {
         ],
         &bold,
     )?;
-    let mut row = 1;
-    for e in d.detail.expenditures.iter().filter(|e| e.spent_on >= start && e.spent_on <= end) {
+    for (row, e) in (1..).zip(d.detail.expenditures.iter().filter(|e| e.spent_on >= start && e.spent_on <= end)) {
         ws.write_string(row, 0, e.spent_on.to_string())?;
         ws.write_string(row, 1, &e.description)?;
         ws.write_number_with_format(row, 2, amount(e.amount), &money)?;
@@ -140,7 +143,6 @@ fn build(d: &PhaseData) -> std::result::Result<Vec<u8>, XlsxError> {
         ws.write_number(row, 4, e.rate.to_f64().unwrap_or(0.0))?;
         ws.write_string(row, 5, e.rate_date.map(|d| d.to_string()).unwrap_or_default())?;
         ws.write_number_with_format(row, 6, amount(e.converted), &money)?;
-        row += 1;
     }
     ws.set_column_width(1, 40)?;
 
