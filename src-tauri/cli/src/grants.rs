@@ -29,29 +29,39 @@ pub enum GrantCommand {
         /// A new donor's English name
         #[arg(long)]
         new_donor_en: Option<String>,
+        /// A new donor's name in Japanese
         #[arg(long)]
         new_donor_ja: Option<String>,
+        /// The grant's title in English
         #[arg(long)]
         title_en: String,
+        /// The grant's title in Japanese
         #[arg(long)]
         title_ja: Option<String>,
         /// JPY or USD; every amount of the grant is kept in it
         #[arg(long)]
         currency: String,
+        /// Free notes
         #[arg(long)]
         notes: Option<String>,
+        /// The phase's id, or a unique prefix of it
         #[command(flatten)]
         phase: PhaseFields,
     },
     /// HQ: change a grant's donor, titles or notes
     Edit {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
+        /// The donor: its id or name (see `grant donors`)
         #[arg(long)]
         donor: Option<String>,
+        /// The grant's title in English
         #[arg(long)]
         title_en: Option<String>,
+        /// The grant's title in Japanese
         #[arg(long)]
         title_ja: Option<String>,
+        /// Free notes
         #[arg(long)]
         notes: Option<String>,
     },
@@ -64,18 +74,22 @@ pub struct PhaseFields {
     /// The phase's title (default for a new grant: the grant's title)
     #[arg(long)]
     phase_title_en: Option<String>,
+    /// The phase's title in Japanese
     #[arg(long)]
     phase_title_ja: Option<String>,
     /// YYYY-MM-DD, or YYYY-MM where only the month is known
     #[arg(long)]
     start: Option<String>,
+    /// Last day (YYYY-MM-DD) or month (YYYY-MM) of the phase
     #[arg(long)]
     end: Option<String>,
     /// In the grant's currency
     #[arg(long, allow_hyphen_values = true)]
     amount: Option<String>,
+    /// The phase's summary in English
     #[arg(long)]
     summary_en: Option<String>,
+    /// The phase's summary in Japanese
     #[arg(long)]
     summary_ja: Option<String>,
     /// An activity: "English title" or "English title / 日本語の題" (repeatable)
@@ -125,6 +139,7 @@ impl PhaseFields {
 pub enum PhaseCommand {
     /// HQ: add a phase to a grant
     Add {
+        /// The grant's id, or a unique prefix of it
         #[arg(long)]
         grant: String,
         #[command(flatten)]
@@ -132,6 +147,7 @@ pub enum PhaseCommand {
     },
     /// HQ: change a phase (activities and partners given are added)
     Edit {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
         #[command(flatten)]
         fields: PhaseFields,
@@ -141,6 +157,7 @@ pub enum PhaseCommand {
 #[derive(Subcommand)]
 pub enum BudgetCommand {
     Add {
+        /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: String,
         #[arg(long)]
@@ -149,6 +166,7 @@ pub enum BudgetCommand {
         name_ja: Option<String>,
         #[arg(long)]
         code: Option<String>,
+        /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
         #[arg(long)]
@@ -159,10 +177,12 @@ pub enum BudgetCommand {
     },
     /// The budget lines of a phase: budget, spent, remaining, overspent
     List {
+        /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: String,
     },
     Edit {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
         #[arg(long)]
         name_en: Option<String>,
@@ -170,6 +190,7 @@ pub enum BudgetCommand {
         name_ja: Option<String>,
         #[arg(long)]
         code: Option<String>,
+        /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
         #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
         /// Why spending differs from the budget; "" clears it
@@ -178,6 +199,7 @@ pub enum BudgetCommand {
     },
     /// Remove a budget line; one with expenditures needs --with-expenditures
     Remove {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
         /// Also remove the expenditures booked to it
         #[arg(long)]
@@ -189,6 +211,7 @@ pub enum BudgetCommand {
 pub enum SpendCommand {
     /// Record an expenditure; its date must lie in the phase's period
     Add {
+        /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: String,
         #[arg(long)]
@@ -198,6 +221,7 @@ pub enum SpendCommand {
         date: String,
         #[arg(long)]
         description: String,
+        /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
         #[arg(long)]
@@ -213,10 +237,12 @@ pub enum SpendCommand {
     },
     /// The expenditures of a phase
     List {
+        /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: String,
     },
     Edit {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
         /// A budget line of the same phase; "" for none
         #[arg(long)]
@@ -225,6 +251,7 @@ pub enum SpendCommand {
         date: Option<String>,
         #[arg(long)]
         description: Option<String>,
+        /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
         #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
         #[arg(long)]
@@ -237,12 +264,14 @@ pub enum SpendCommand {
         receipt: Option<String>,
     },
     Remove {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
     },
 }
 
 #[derive(Args)]
 pub struct TrancheFields {
+    /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
     #[arg(long, allow_hyphen_values = true)]
     amount: Option<String>,
     /// YYYY-MM-DD
@@ -251,6 +280,7 @@ pub struct TrancheFields {
     /// YYYY-MM-DD; "" when it has not arrived after all
     #[arg(long)]
     received: Option<String>,
+    /// Free notes
     #[arg(long)]
     notes: Option<String>,
 }
@@ -259,6 +289,7 @@ pub struct TrancheFields {
 pub enum TrancheCommand {
     /// HQ: add an instalment to a phase's schedule (in the grant's currency)
     Add {
+        /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: String,
         #[command(flatten)]
@@ -266,11 +297,14 @@ pub enum TrancheCommand {
     },
     /// HQ: change a tranche, e.g. record its arrival with --received
     Edit {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
         #[command(flatten)]
         fields: TrancheFields,
     },
+    /// Remove a tranche from the schedule (it can be restored from `removed`)
     Remove {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
     },
 }
@@ -280,13 +314,16 @@ pub struct DueFields {
     /// YYYY-MM-DD
     #[arg(long)]
     due: Option<String>,
+    /// The report's name in English
     #[arg(long)]
     label_en: Option<String>,
+    /// The report's name in Japanese
     #[arg(long)]
     label_ja: Option<String>,
     /// The period the report covers
     #[arg(long)]
     period_start: Option<String>,
+    /// Last day of the period (YYYY-MM-DD)
     #[arg(long)]
     period_end: Option<String>,
     /// YYYY-MM-DD the report was sent; "" clears it
@@ -312,6 +349,7 @@ impl DueFields {
 pub enum DueCommand {
     /// HQ: a report the donor expects for a phase
     Add {
+        /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: String,
         #[command(flatten)]
@@ -319,11 +357,14 @@ pub enum DueCommand {
     },
     /// HQ: change a due report, e.g. record it as sent with --submitted
     Edit {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
         #[command(flatten)]
         fields: DueFields,
     },
+    /// Remove a report due date (it can be restored from `removed`)
     Remove {
+        /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
     },
 }

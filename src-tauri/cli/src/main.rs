@@ -230,6 +230,7 @@ enum Command {
     },
     /// Restore a backup after checking it; refuses to discard unsynced changes unless --force
     Restore {
+        /// The backup file to restore
         file: PathBuf,
         /// Discard changes not yet synced that the backup lacks
         #[arg(long)]
@@ -334,22 +335,27 @@ enum ExportCommand {
     Csv {
         /// members, sites, contacts, gifts, ... (any synced table)
         table: String,
+        /// The file to write
         #[arg(long)]
         out: PathBuf,
     },
     /// One table as an XLSX workbook
     Xlsx {
+        /// The table to export: members, sites, contacts, gifts, ...
         table: String,
+        /// The file to write
         #[arg(long)]
         out: PathBuf,
     },
     /// The 3W (who does what where) with HXL hashtags, as CSV
     Hxl {
+        /// The file to write
         #[arg(long)]
         out: PathBuf,
         /// Only sites active on some day of the period (YYYY-MM-DD)
         #[arg(long)]
         period_start: Option<String>,
+        /// Last day of the period (YYYY-MM-DD)
         #[arg(long)]
         period_end: Option<String>,
         /// Fill #contact+email with the members' emails (personal data: keep it in the network)
@@ -358,6 +364,7 @@ enum ExportCommand {
     },
     /// The grants (parents) and their phases (children) as IATI 2.03 activities
     Iati {
+        /// The file to write
         #[arg(long)]
         out: PathBuf,
         /// The reporting organisation's IATI identifier (default JP-JANIC, a placeholder)

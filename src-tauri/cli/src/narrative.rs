@@ -24,6 +24,7 @@ pub enum NarrativeCommand {
     },
     /// Every recorded narrative, or one phase's
     List {
+        /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: Option<String>,
     },
@@ -45,16 +46,22 @@ pub struct NarrativeFields {
     /// Repeatable: the same in Japanese
     #[arg(long = "result-ja", value_name = "N=TEXT")]
     results_ja: Vec<String>,
+    /// Challenges met in the period, in English
     #[arg(long)]
     challenges_en: Option<String>,
+    /// Challenges met in the period, in Japanese
     #[arg(long)]
     challenges_ja: Option<String>,
+    /// Lessons learned, in English
     #[arg(long)]
     lessons_en: Option<String>,
+    /// Lessons learned, in Japanese
     #[arg(long)]
     lessons_ja: Option<String>,
+    /// Next steps, in English
     #[arg(long)]
     next_steps_en: Option<String>,
+    /// Next steps, in Japanese
     #[arg(long)]
     next_steps_ja: Option<String>,
     /// People reached in the period (a whole number)
@@ -63,6 +70,7 @@ pub struct NarrativeFields {
     /// How the people reached were counted
     #[arg(long)]
     people_basis_en: Option<String>,
+    /// How the people reached were counted, in Japanese
     #[arg(long)]
     people_basis_ja: Option<String>,
     /// Who prepared the report
@@ -71,6 +79,7 @@ pub struct NarrativeFields {
     /// The preparer's title (English)
     #[arg(long)]
     preparer_title_en: Option<String>,
+    /// The preparer's title in Japanese
     #[arg(long)]
     preparer_title_ja: Option<String>,
     /// YYYY-MM-DD
@@ -79,8 +88,10 @@ pub struct NarrativeFields {
     /// Who approved the report
     #[arg(long)]
     approved_by: Option<String>,
+    /// The approver's title in English
     #[arg(long)]
     approver_title_en: Option<String>,
+    /// The approver's title in Japanese
     #[arg(long)]
     approver_title_ja: Option<String>,
     /// YYYY-MM-DD
