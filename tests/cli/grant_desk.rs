@@ -150,7 +150,7 @@ fn hq_enters_a_fourth_grant_its_phases_budget_spending_schedule_and_due_reports(
     );
     assert!(
         err.contains(
-            "error[invalid_input]: spent_on: 2016-04-01 is outside the phase's period (2015-04-01 to 2016-03-31)"
+            "error[invalid_input]: --date: 2016-04-01 is outside the phase's period (2015-04-01 to 2016-03-31)"
         ),
         "{err}"
     );
@@ -181,7 +181,7 @@ fn hq_enters_a_fourth_grant_its_phases_budget_spending_schedule_and_due_reports(
     let t = ok_json(d, &["tranche", "add", "--phase", &p2, "--amount", "20000", "--expected", &day(-5)]);
     assert_eq!(t["amount"]["currency"], "USD");
     let err = fails(d, &["tranche", "add", "--phase", &p2, "--amount", "20000", "--expected", &day(20)]);
-    assert!(err.contains("error[invalid_input]: amount: the instalments would total 40,000.00 USD"), "{err}");
+    assert!(err.contains("error[invalid_input]: --amount: the instalments would total 40,000.00 USD"), "{err}");
     ok_json(d, &["due", "add", "--phase", &p2, "--due", &day(30), "--label-en", "Interim report"]);
     let dash = text(d, &["dashboard"]);
     assert!(dash.contains(&format!("Report due {} (in 30 days): Interim report — Year 2", day(30))), "{dash}");

@@ -115,7 +115,7 @@ const FLAGS: &[(&str, &str)] = &[
 ];
 
 /// Fields that are an argument, not a flag.
-const ARGUMENTS: &[(&str, &str)] = &[("id", "ID")];
+const ARGUMENTS: &[(&str, &str)] = &[("id", "ID"), ("file", "FILE")];
 
 /// How the CLI names the core's field `field`.
 pub fn flag(field: &str) -> String {

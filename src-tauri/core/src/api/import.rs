@@ -1025,6 +1025,17 @@ impl Kizuna {
                         _ => return Err(problems),
                     }
                 }
+                // Manual entry's checks report every field at once: each
+                // problem goes under its own column.
+                Err(Error::InvalidFields { problems: list }) => {
+                    for p in list {
+                        let f = field_of_error(kind, &p.field);
+                        let col =
+                            f.and_then(|f| row.values.get(f).map(|(_, c)| *c).or_else(|| field_cols.get(f).copied()));
+                        problems.push(problem(row.row, col.map(|c| (c, "")), Some(&p.field), p.message));
+                    }
+                    return Err(problems);
+                }
                 Err(e) => {
                     problems.push(problem(row.row, None, None, e.to_string()));
                     return Err(problems);
