@@ -140,7 +140,7 @@ fn an_expenditure_outside_the_phase_is_refused_so_grant_list_and_the_pdf_agree()
         ],
     );
     assert!(!late.status.success());
-    assert!(String::from_utf8_lossy(&late.stderr).contains("error[invalid_input]: spent_on"));
+    assert!(String::from_utf8_lossy(&late.stderr).contains("error[invalid_input]: --date"));
     let listed = json(d, &["grant", "list"]);
     assert_eq!(listed["grants"][0]["phases"][0]["spent_total"]["amount"], "242060.50");
     let (_, text) = report(d, &["phase", &p1], "agree.pdf");

@@ -117,10 +117,10 @@ fn narrative_input_is_checked_and_nothing_is_half_written() {
     let d = dir.path();
     let p1 = phase1();
     for (args, field) in [
-        (vec!["--result-en", "9=No such activity"], "activity"),
-        (vec!["--people-reached", "many"], "people_reached"),
-        (vec!["--prepared-on", "2012-04-05", "--approved-on", "2012-04-01"], "approved_on"),
-        (vec!["--period-start", "2012-01-01", "--period-end", "2011-01-01"], "period_end"),
+        (vec!["--result-en", "9=No such activity"], "--result-en"),
+        (vec!["--people-reached", "many"], "--people-reached"),
+        (vec!["--prepared-on", "2012-04-05", "--approved-on", "2012-04-01"], "--approved-on"),
+        (vec!["--period-start", "2012-01-01", "--period-end", "2011-01-01"], "--period-end"),
     ] {
         let mut a = vec!["narrative", "set", p1.as_str(), "--challenges-en", "x"];
         a.extend(args);

@@ -112,6 +112,9 @@ const FLAGS: &[(&str, &str)] = &[
     ("converted_on", "--date"),
     ("spent_on", "--date"),
     ("eligible_on", "--eligible-on"),
+    ("prepared_on", "--prepared-on"),
+    ("approved_on", "--approved-on"),
+    ("activity", "--result-en"),
 ];
 
 /// Fields that are an argument, not a flag.
