@@ -7,7 +7,7 @@ import type { UnsyncedChange } from "./UnsyncedChange";
 export type RestorePlan = { path: string, office: string, schema_version: number, 
 /**
  * Changes that restoring would discard (restore refuses unless
- * forced), the first thousand.
+ * forced), newest first, at most a thousand.
  */
 lost: Array<UnsyncedChange>, 
 /**
