@@ -156,8 +156,8 @@ fn every_bad_cell_is_listed_by_row_and_column_with_manual_entrys_message_and_not
     assert!(at(4, "H").message.contains("a formula (=TODAY())"), "{:?}", problems(&r));
     let shifted = at(5, "J");
     assert!(shifted.message.contains("'メモ' is in a column without a header") && shifted.message.contains("shifted"));
-    let missing = at(6, "B");
-    assert_eq!((missing.field.as_deref(), missing.message.as_str()), (Some("name_en"), "is required"));
+    // A Japanese-only NGO needs no English name, as in manual entry.
+    assert!(r.problems.iter().all(|p| p.row != 6), "{:?}", problems(&r));
 }
 
 #[test]
@@ -266,7 +266,8 @@ fn an_xlsx_imports_typed_dates_and_numbers_and_explains_formulas_and_empty_sheet
         "{p:?}"
     );
     assert!(
-        p.iter().any(|p| p == "row 2, column C (入会日): joined_on: '2011-02-30' is not a date: use YYYY-MM-DD"),
+        p.iter().any(|p| p
+            .starts_with("row 2, column C (入会日): joined_on: '2011-02-30' is not a date: there is no 30 February")),
         "{p:?}"
     );
 

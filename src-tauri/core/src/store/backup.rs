@@ -56,14 +56,20 @@ pub fn check_backup(path: &Path, keys: &KeyStore) -> Result<BackupFacts> {
     let conn = open_backup(path, keys)?;
     let mut problems = Vec::new();
     for pragma in ["PRAGMA cipher_integrity_check", "PRAGMA integrity_check"] {
-        let mut stmt = conn.prepare(pragma)?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for r in rows {
-            let r = r?;
-            if r != "ok" {
-                problems.push(r);
-            }
+        // A damaged file can fail the check itself rather than answer it:
+        // that is a finding about the file, not a storage error of ours.
+        let found = (|| -> rusqlite::Result<Vec<String>> {
+            let mut stmt = conn.prepare(pragma)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect()
+        })();
+        match found {
+            Ok(rows) => problems.extend(rows.into_iter().filter(|r| r != "ok")),
+            Err(e) => problems.push(format!("{pragma} could not read the file: {e}")),
         }
+    }
+    if !problems.is_empty() {
+        return Ok(BackupFacts { schema_version: 0, office: String::new(), installation_id: String::new(), problems });
     }
     let schema_version = super::migrate::check_version(&conn)?;
     let meta = |key: &str| -> Result<String> {
