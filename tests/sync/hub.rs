@@ -284,6 +284,9 @@ fn running_digest_starts_from_an_existing_log_and_tracks_a_full_scan() {
              DROP TABLE recommendations; DROP TABLE network_memberships;
              DROP TABLE fund_donors; DROP TABLE gifts; DROP TABLE distributions; DROP TABLE fund_conversions;
              DROP TABLE offers; DROP TABLE needs; DROP TABLE matches;
+             DROP TABLE tranches; DROP TABLE report_dues;
+             ALTER TABLE budget_lines DROP COLUMN variance_note; ALTER TABLE expenditures DROP COLUMN receipt_ref;
+             DROP TABLE narratives;
              PRAGMA user_version = 3;",
         )
         .unwrap();
