@@ -10,6 +10,22 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 
+/// English month names, for display and for saying which day a month lacks.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, TS)]
 #[ts(export, type = "string")]
 pub enum ProjectDate {
@@ -60,20 +76,6 @@ impl ProjectDate {
 
     /// English display: "March 11, 2011" or "April 2014".
     pub fn display_en(self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         match self {
             ProjectDate::Day(d) => format!("{} {}, {}", MONTHS[d.month0() as usize], d.day(), d.year()),
             ProjectDate::Month { year, month } => format!("{} {}", MONTHS[(month - 1) as usize], year),
@@ -133,20 +135,6 @@ pub fn parse_day(field: &str, s: &str) -> Result<NaiveDate> {
 /// Why a string is not a day: a wrong shape, or a well-formed YYYY-MM-DD
 /// naming a month or day the calendar does not have (there is no 30 February).
 fn why_not_a_day(s: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let parts: Vec<&str> = s.split('-').collect();
     let numbers: Option<Vec<u32>> = match parts.as_slice() {
         [y, m, d] if y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) => {
