@@ -4,8 +4,11 @@
 
 use kizuna_core::api::doctor::DoctorReport;
 use kizuna_core::api::removed::RemovedRecord;
+use kizuna_core::api::{BackupFile, BackupSaved, RestorePlan, RestoreReport};
 use kizuna_core::api::{Choices, InitOptions, Installation, MemberRemoved};
 use kizuna_core::api::{Dashboard, choices as core_choices};
+use kizuna_core::api::{ExportSaved, HxlExportRequest, IatiExportRequest, TableExportRequest, TableFormat};
+use kizuna_core::api::{HeaderField, ImportField, ImportKind, ImportProgress, ImportReport, ImportRequest};
 use kizuna_core::api::{ReportProgress, ReportRequest, ReportSaved};
 use kizuna_core::model::Page;
 use kizuna_core::model::advocacy::{NetworkMembership, NetworkMembershipInput, Recommendation, RecommendationInput};
@@ -45,9 +48,10 @@ use kizuna_core::municipality::Municipality;
 use kizuna_core::sync::SyncStatus;
 use kizuna_core::{ApiError, Error, Kizuna};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, State, Wry};
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder};
 
+use crate::paths;
 use crate::settings;
 use crate::state::AppState;
 use crate::sync::{AutoSync, SyncWorker};
@@ -101,11 +105,31 @@ pub async fn join(state: State<'_, AppState>, invite_path: String, passphrase: S
     Ok(installation)
 }
 
-/// Asks which invite file to open; `null` when the person cancels. It only
-/// answers a path, which the page may also take typed (as the e2e test does).
+fn filtered(dialog: FileDialogBuilder<Wry>, extensions: &[String]) -> FileDialogBuilder<Wry> {
+    if extensions.is_empty() {
+        return dialog;
+    }
+    let exts: Vec<&str> = extensions.iter().map(String::as_str).collect();
+    dialog.add_filter(extensions.join(", ").to_uppercase(), &exts)
+}
+
+/// Asks which file to open, offering `extensions` (any file when empty);
+/// `null` when the person cancels. The pickers only answer a path, which the
+/// page may also take typed (as the e2e tests do: they cannot drive a native
+/// dialog); the command that then reads or writes checks it.
 #[tauri::command]
-pub async fn invite_pick_path(app: AppHandle) -> Res<Option<String>> {
-    let Some(picked) = app.dialog().file().blocking_pick_file() else { return Ok(None) };
+pub async fn pick_open_path(app: AppHandle, extensions: Vec<String>) -> Res<Option<String>> {
+    let Some(picked) = filtered(app.dialog().file(), &extensions).blocking_pick_file() else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Asks where to save, suggesting `file_name`, offering `extensions`; `null`
+/// when the person cancels.
+#[tauri::command]
+pub async fn pick_save_path(app: AppHandle, file_name: String, extensions: Vec<String>) -> Res<Option<String>> {
+    let dialog = filtered(app.dialog().file(), &extensions).set_file_name(&file_name);
+    let Some(picked) = dialog.blocking_save_file() else { return Ok(None) };
     let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
     Ok(Some(path.display().to_string()))
 }
@@ -207,33 +231,15 @@ pub async fn grant_list(state: State<'_, AppState>) -> Res<GrantOverview> {
     state.with(|k| k.grant_list())
 }
 
-/// Asks where to save, then writes the canonical JSON export there.
-/// `null` when the person cancels the dialog.
+/// Writes the canonical JSON export of the shared records to `path` (see `paths`).
 #[tauri::command]
-pub async fn export_json_save_as(app: AppHandle, state: State<'_, AppState>) -> Res<Option<String>> {
-    let picked =
-        app.dialog().file().add_filter("JSON", &["json"]).set_file_name("kizuna-export.json").blocking_save_file();
-    let Some(picked) = picked else { return Ok(None) };
-    let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
-    state.with(|k| k.export_json_to(&path))?;
-    Ok(Some(path.display().to_string()))
+pub async fn export_json(state: State<'_, AppState>, path: String) -> Res<ExportSaved> {
+    let path = paths::checked(&path, &["json"])?;
+    state.with(|k| k.export_json_to(&path))
 }
 
-/// Asks where to save a report, suggesting `file_name`; `null` when the
-/// person cancels. It only answers a path: writing is `report_save`, so the
-/// path can also be typed (and the e2e test, which cannot drive a native
-/// dialog, exports through the same screen).
-#[tauri::command]
-pub async fn report_pick_path(app: AppHandle, file_name: String) -> Res<Option<String>> {
-    let picked = app.dialog().file().add_filter("PDF", &["pdf"]).set_file_name(&file_name).blocking_save_file();
-    let Some(picked) = picked else { return Ok(None) };
-    let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
-    Ok(Some(path.display().to_string()))
-}
-
-/// Makes a report and writes it to `path`, telling the window how far it got.
-/// The page may only name an absolute `.pdf` path, so a command meant for
-/// reports cannot be turned into a way to overwrite any other file.
+/// Makes a report and writes it to `path` (see `paths`), telling the window
+/// how far it got.
 #[tauri::command]
 pub async fn report_save(
     state: State<'_, AppState>,
@@ -241,13 +247,7 @@ pub async fn report_save(
     path: String,
     on_progress: Channel<ReportProgress>,
 ) -> Res<ReportSaved> {
-    let path = std::path::PathBuf::from(path.trim());
-    let is_pdf = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    if !path.is_absolute() || !is_pdf {
-        return Err(
-            Error::invalid("path", format!("'{}' is not an absolute path to a .pdf file", path.display())).to_api()
-        );
-    }
+    let path = paths::checked(&path, &["pdf"])?;
     // A window closed mid-report only stops listening; the file is still written.
     state.with(|k| {
         k.report_save(&request, &path, &mut |p| {
@@ -599,30 +599,10 @@ fn list_extension(format: ListFormat) -> &'static str {
     }
 }
 
-/// Asks where to save a list export, suggesting `file_name`; `null` when the
-/// person cancels. Like `report_pick_path`, it only answers a path.
-#[tauri::command]
-pub async fn list_export_pick_path(app: AppHandle, file_name: String, format: ListFormat) -> Res<Option<String>> {
-    let ext = list_extension(format);
-    let picked =
-        app.dialog().file().add_filter(ext.to_uppercase(), &[ext]).set_file_name(&file_name).blocking_save_file();
-    let Some(picked) = picked else { return Ok(None) };
-    let path = picked.into_path().map_err(|e| Error::invalid("path", e.to_string()).to_api())?;
-    Ok(Some(path.display().to_string()))
-}
-
-/// Writes a list export to `path`. As with reports, the page may only name
-/// an absolute path with the format's extension, so this command cannot
-/// overwrite any other file.
+/// Writes a list export to `path` (see `paths`).
 #[tauri::command]
 pub async fn list_export_save(state: State<'_, AppState>, request: ListExportRequest, path: String) -> Res<ListExport> {
-    let ext = list_extension(request.format.unwrap_or_default());
-    let path = std::path::PathBuf::from(path.trim());
-    if !path.is_absolute() || !path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
-        return Err(
-            Error::invalid("path", format!("'{}' is not an absolute path to a .{ext} file", path.display())).to_api()
-        );
-    }
+    let path = paths::checked(&path, &[list_extension(request.format.unwrap_or_default())])?;
     state.with(|k| k.list_export_to(&request, &path))
 }
 
@@ -1178,4 +1158,100 @@ pub async fn narrative_set(
     input: NarrativeInput,
 ) -> Res<Narrative> {
     wrote(&sync, state.with(|k| k.narrative_set(&input)))
+}
+
+/// The fields a column of a `kind` file can be mapped to.
+#[tauri::command]
+pub async fn import_fields(state: State<'_, AppState>, kind: ImportKind) -> Res<Vec<ImportField>> {
+    state.with(|k| Ok(k.import_fields(kind)))
+}
+
+/// The saved header mapping of `kind` imports.
+#[tauri::command]
+pub async fn import_mapping(state: State<'_, AppState>, kind: ImportKind) -> Res<Vec<HeaderField>> {
+    state.with(|k| k.import_mapping(kind))
+}
+
+#[tauri::command]
+pub async fn import_mapping_save(
+    state: State<'_, AppState>,
+    kind: ImportKind,
+    mapping: Vec<HeaderField>,
+) -> Res<Vec<HeaderField>> {
+    state.with(|k| k.import_mapping_save(kind, &mapping))
+}
+
+/// Reads a .csv or .xlsx file (see `paths`) and checks every row; unless
+/// `request.dry_run`, commits them all in one transaction. The window hears
+/// each stage and how far it got.
+#[tauri::command]
+pub async fn import_run(
+    state: State<'_, AppState>,
+    sync: State<'_, SyncWorker>,
+    mut request: ImportRequest,
+    on_progress: Channel<ImportProgress>,
+) -> Res<ImportReport> {
+    request.path = paths::checked(&request.path, &["csv", "xlsx"])?.display().to_string();
+    let report = state.with(|k| {
+        k.import_with_progress(&request, &mut |p| {
+            let _ = on_progress.send(p);
+        })
+    });
+    match report {
+        Ok(r) if r.committed => wrote(&sync, Ok(r)),
+        other => other,
+    }
+}
+
+/// One synced table as CSV or XLSX, to `request.path` (see `paths`).
+#[tauri::command]
+pub async fn export_table(state: State<'_, AppState>, mut request: TableExportRequest) -> Res<ExportSaved> {
+    let ext = match request.format {
+        TableFormat::Csv => "csv",
+        TableFormat::Xlsx => "xlsx",
+    };
+    request.path = paths::checked(&request.path, &[ext])?.display().to_string();
+    state.with(|k| k.export_table(&request))
+}
+
+/// The 3W with HXL hashtags, as CSV.
+#[tauri::command]
+pub async fn export_hxl(state: State<'_, AppState>, mut request: HxlExportRequest) -> Res<ExportSaved> {
+    request.path = paths::checked(&request.path, &["csv"])?.display().to_string();
+    state.with(|k| k.export_hxl(&request))
+}
+
+/// The grants as IATI 2.03 activity XML.
+#[tauri::command]
+pub async fn export_iati(state: State<'_, AppState>, mut request: IatiExportRequest) -> Res<ExportSaved> {
+    request.path = paths::checked(&request.path, &["xml"])?.display().to_string();
+    state.with(|k| k.export_iati(&request))
+}
+
+/// A backup of the database, taken while the app keeps running.
+#[tauri::command]
+pub async fn backup_save(state: State<'_, AppState>, path: String) -> Res<BackupSaved> {
+    let path = paths::checked(&path, &["sqlite3"])?;
+    state.with(|k| k.backup(&path))
+}
+
+/// The automatic daily and weekly backups in the data folder.
+#[tauri::command]
+pub async fn backup_list(state: State<'_, AppState>) -> Res<Vec<BackupFile>> {
+    state.with(|k| k.backup_list())
+}
+
+/// Checks a backup and lists what restoring it would discard; changes nothing.
+#[tauri::command]
+pub async fn restore_check(state: State<'_, AppState>, path: String) -> Res<RestorePlan> {
+    let path = paths::checked(&path, &["sqlite3"])?;
+    state.with(|k| k.restore_check(&path))
+}
+
+/// Restores a backup; refused (a `conflict` listing them) over changes no
+/// office has received yet, unless `force`.
+#[tauri::command]
+pub async fn restore(state: State<'_, AppState>, path: String, force: bool) -> Res<RestoreReport> {
+    let path = paths::checked(&path, &["sqlite3"])?;
+    state.with(|k| k.restore(&path, force))
 }

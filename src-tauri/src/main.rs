@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod paths;
 mod settings;
 mod state;
 mod sync;
@@ -76,7 +77,8 @@ fn main() {
             commands::startup,
             commands::init,
             commands::join,
-            commands::invite_pick_path,
+            commands::pick_open_path,
+            commands::pick_save_path,
             commands::choices,
             commands::installation,
             commands::office_list,
@@ -93,8 +95,7 @@ fn main() {
             commands::site_edit,
             commands::site_remove,
             commands::grant_list,
-            commands::export_json_save_as,
-            commands::report_pick_path,
+            commands::export_json,
             commands::report_save,
             commands::language_get,
             commands::language_set,
@@ -141,7 +142,6 @@ fn main() {
             commands::list_unsubscribe,
             commands::list_bounce,
             commands::list_export,
-            commands::list_export_pick_path,
             commands::list_export_save,
             commands::list_reach,
             commands::recommendation_list,
@@ -218,6 +218,17 @@ fn main() {
             commands::expenditure_remove,
             commands::narrative_find,
             commands::narrative_set,
+            commands::import_fields,
+            commands::import_mapping,
+            commands::import_mapping_save,
+            commands::import_run,
+            commands::export_table,
+            commands::export_hxl,
+            commands::export_iati,
+            commands::backup_save,
+            commands::backup_list,
+            commands::restore_check,
+            commands::restore,
         ])
         .build(tauri::generate_context!());
     match app {

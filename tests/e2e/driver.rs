@@ -275,6 +275,25 @@ impl App {
         .await
     }
 
+    /// Sets a field's value as the page sees typing (an `input` event).
+    /// For date inputs, whose typed keys WebKitGTK reads in its own order.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        let script = "const el = document.querySelector(arguments[0]); \
+             Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, arguments[1]); \
+             el.dispatchEvent(new Event('input', { bubbles: true })); return el.value;";
+        let (client, args) = (&self.client, vec![serde_json::json!(css), serde_json::json!(value)]);
+        eventually(format!("{css} to take {value:?}"), move || {
+            let args = args.clone();
+            async move {
+                match client.execute(script, args).await {
+                    Ok(v) if v == value => Ok(()),
+                    got => Err(format!("holding {got:?}")),
+                }
+            }
+        })
+        .await
+    }
+
     pub async fn press(&self, css: &str, key: fantoccini::key::Key) {
         let key = char::from(key).to_string();
         let (client, key) = (&self.client, key.as_str());

@@ -13,6 +13,9 @@
 
 use kizuna_e2e::driver;
 
+mod exchange;
+mod narrative;
+
 use std::path::Path;
 use std::sync::Mutex;
 

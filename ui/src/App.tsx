@@ -8,6 +8,7 @@ import { codeText, I18nContext, type Lang, isLang, makeI18n } from "./i18n";
 import { AdvocacyScreen } from "./screens/Advocacy";
 import { DashboardScreen } from "./screens/Dashboard";
 import { DirectoryScreen } from "./screens/Directory";
+import { ExchangeScreen } from "./screens/Exchange";
 import { FirstStart } from "./screens/FirstStart";
 import { FundScreen } from "./screens/Fund";
 import { GrantsScreen } from "./screens/Grants";
@@ -37,6 +38,7 @@ const NAV = [
   "fund",
   "matching",
   "reports",
+  "exchange",
   "sync",
   "removed",
   "doctor",
@@ -166,6 +168,7 @@ export function App() {
             {route.screen === "offer" && <OfferPage id={route.id} />}
             {route.screen === "need" && <NeedPage id={route.id} />}
             {route.screen === "reports" && <ReportsScreen />}
+            {route.screen === "exchange" && <ExchangeScreen />}
             {route.screen === "settings" && <SettingsScreen installation={installation} />}
             {route.screen === "sync" && <SyncScreen />}
             {route.screen === "removed" && <RemovedScreen />}

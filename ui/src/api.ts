@@ -38,7 +38,6 @@ import type { Ledger } from "./bindings/Ledger";
 import type { LedgerQuery } from "./bindings/LedgerQuery";
 import type { ListExport } from "./bindings/ListExport";
 import type { ListExportRequest } from "./bindings/ListExportRequest";
-import type { ListFormat } from "./bindings/ListFormat";
 import type { Narrative } from "./bindings/Narrative";
 import type { NarrativeInput } from "./bindings/NarrativeInput";
 import type { ListReach } from "./bindings/ListReach";
@@ -104,6 +103,20 @@ import type { ReportDue } from "./bindings/ReportDue";
 import type { ReportDueInput } from "./bindings/ReportDueInput";
 import type { Tranche } from "./bindings/Tranche";
 import type { TrancheInput } from "./bindings/TrancheInput";
+import type { BackupFile } from "./bindings/BackupFile";
+import type { BackupSaved } from "./bindings/BackupSaved";
+import type { ExportSaved } from "./bindings/ExportSaved";
+import type { HeaderField } from "./bindings/HeaderField";
+import type { HxlExportRequest } from "./bindings/HxlExportRequest";
+import type { IatiExportRequest } from "./bindings/IatiExportRequest";
+import type { ImportField } from "./bindings/ImportField";
+import type { ImportKind } from "./bindings/ImportKind";
+import type { ImportProgress } from "./bindings/ImportProgress";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { ImportRequest } from "./bindings/ImportRequest";
+import type { RestorePlan } from "./bindings/RestorePlan";
+import type { RestoreReport } from "./bindings/RestoreReport";
+import type { TableExportRequest } from "./bindings/TableExportRequest";
 
 /** The shell's background sync, generated like the other types. */
 export type { AutoSync };
@@ -157,7 +170,11 @@ export const api = {
   startup: () => call<Installation | null>("startup"),
   init: (office: string) => call<Installation>("init", { office }),
   join: (invitePath: string, passphrase: string) => call<Installation>("join", { invitePath, passphrase }),
-  invitePickPath: () => call<string | null>("invite_pick_path"),
+  /** A file to open (any file when `extensions` is empty); null when cancelled. */
+  pickOpenPath: (extensions: string[]) => call<string | null>("pick_open_path", { extensions }),
+  /** Where to save, suggesting `fileName`; null when cancelled. */
+  pickSavePath: (fileName: string, extensions: string[]) =>
+    call<string | null>("pick_save_path", { fileName, extensions }),
   choices: () => call<Choices>("choices"),
   installation: () => call<Installation>("installation"),
   officeList: () => call<Office[]>("office_list"),
@@ -174,8 +191,7 @@ export const api = {
   siteEdit: (id: string, input: SiteInput) => call<Site>("site_edit", { id, input }),
   siteRemove: (id: string) => call<null>("site_remove", { id }),
   grantList: () => call<GrantOverview>("grant_list"),
-  exportJsonSaveAs: () => call<string | null>("export_json_save_as"),
-  reportPickPath: (fileName: string) => call<string | null>("report_pick_path", { fileName }),
+  exportJson: (path: string) => call<ExportSaved>("export_json", { path }),
   /** Writes the report to `path`; `onProgress` hears each stage as it happens. */
   reportSave: (request: ReportRequest, path: string, onProgress: (p: ReportProgress) => void) => {
     const channel = new Channel<ReportProgress>();
@@ -233,8 +249,6 @@ export const api = {
   listBounce: (listId: string, contactId: string, bounced: boolean) =>
     call<Subscription>("list_bounce", { listId, contactId, bounced }),
   listExport: (request: ListExportRequest) => call<ListExport>("list_export", { request }),
-  listExportPickPath: (fileName: string, format: ListFormat) =>
-    call<string | null>("list_export_pick_path", { fileName, format }),
   /** Writes the export to `path` (absolute, with the format's extension). */
   listExportSave: (request: ListExportRequest, path: string) => call<ListExport>("list_export_save", { request, path }),
   listReach: (from: string | null, to: string | null) => call<ListReach[]>("list_reach", { from, to }),
@@ -327,6 +341,24 @@ export const api = {
   narrativeFind: (phaseId: string, periodStart: string | null, periodEnd: string | null) =>
     call<Narrative | null>("narrative_find", { phaseId, periodStart, periodEnd }),
   narrativeSet: (input: NarrativeInput) => call<Narrative>("narrative_set", { input }),
+  importFields: (kind: ImportKind) => call<ImportField[]>("import_fields", { kind }),
+  importMapping: (kind: ImportKind) => call<HeaderField[]>("import_mapping", { kind }),
+  importMappingSave: (kind: ImportKind, mapping: HeaderField[]) =>
+    call<HeaderField[]>("import_mapping_save", { kind, mapping }),
+  /** A dry run or a commit; `onProgress` hears each stage of a long file. */
+  importRun: (request: ImportRequest, onProgress: (p: ImportProgress) => void) => {
+    const channel = new Channel<ImportProgress>();
+    channel.onmessage = onProgress;
+    return call<ImportReport>("import_run", { request, onProgress: channel });
+  },
+  exportTable: (request: TableExportRequest) => call<ExportSaved>("export_table", { request }),
+  exportHxl: (request: HxlExportRequest) => call<ExportSaved>("export_hxl", { request }),
+  exportIati: (request: IatiExportRequest) => call<ExportSaved>("export_iati", { request }),
+  backupSave: (path: string) => call<BackupSaved>("backup_save", { path }),
+  backupList: () => call<BackupFile[]>("backup_list"),
+  /** What restoring would discard; changes nothing. */
+  restoreCheck: (path: string) => call<RestorePlan>("restore_check", { path }),
+  restore: (path: string, force: boolean) => call<RestoreReport>("restore", { path, force }),
 };
 
 /** Latest-wins for lists fed by keystrokes: a slow answer to an older query

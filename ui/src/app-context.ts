@@ -22,6 +22,7 @@ export type Route =
   | { screen: "offer"; id: string }
   | { screen: "need"; id: string }
   | { screen: "reports" }
+  | { screen: "exchange" }
   | { screen: "settings" }
   | { screen: "sync" }
   | { screen: "removed" }

@@ -98,7 +98,7 @@ describe("report commands", () => {
       calls.push([cmd, a]);
       return null;
     });
-    expect(await api.reportPickPath("kizuna-partner-profile-en.pdf")).toBeNull();
-    expect(calls).toEqual([["report_pick_path", { fileName: "kizuna-partner-profile-en.pdf" }]]);
+    expect(await api.pickSavePath("kizuna-partner-profile-en.pdf", ["pdf"])).toBeNull();
+    expect(calls).toEqual([["pick_save_path", { fileName: "kizuna-partner-profile-en.pdf", extensions: ["pdf"] }]]);
   });
 });

@@ -9,4 +9,8 @@ prefectures: Array<Choice>, sectors: Array<Choice>, site_statuses: Array<Choice>
 /**
  * Office codes an installation can be initialised as, HQ first.
  */
-offices: Array<string>, meeting_kinds: Array<Choice>, follow_up_statuses: Array<Choice>, organisation_kinds: Array<Choice>, addressee_kinds: Array<Choice>, recommendation_statuses: Array<Choice>, donor_kinds: Array<Choice>, gift_channels: Array<Choice>, offer_source_kinds: Array<Choice>, offer_categories: Array<Choice>, urgencies: Array<Choice>, match_statuses: Array<Choice>, };
+offices: Array<string>, meeting_kinds: Array<Choice>, follow_up_statuses: Array<Choice>, organisation_kinds: Array<Choice>, addressee_kinds: Array<Choice>, recommendation_statuses: Array<Choice>, donor_kinds: Array<Choice>, gift_channels: Array<Choice>, offer_source_kinds: Array<Choice>, offer_categories: Array<Choice>, urgencies: Array<Choice>, match_statuses: Array<Choice>, 
+/**
+ * The synced tables, by name: what a table export can write.
+ */
+tables: Array<string>, };

@@ -101,7 +101,7 @@ export function JoinNetwork(props: { onDone: (i: Installation) => void }) {
 
   const choose = async () => {
     try {
-      const picked = await api.invitePickPath();
+      const picked = await api.pickOpenPath([]);
       if (picked) {
         setPath(picked);
         setProblem(null);

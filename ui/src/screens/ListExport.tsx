@@ -5,7 +5,7 @@ import type { ListFormat } from "../bindings/ListFormat";
 import type { MailingList } from "../bindings/MailingList";
 import { Field } from "../components/Field";
 import { useI18n } from "../i18n";
-import { listFileName, withListExtension } from "../mailing";
+import { EXTENSION, listFileName, withListExtension } from "../mailing";
 
 const FORMATS: ListFormat[] = ["csv", "vcard"];
 
@@ -41,7 +41,7 @@ export function ListExportCard(props: { list: MailingList }) {
   };
   const choose = async () => {
     try {
-      const picked = await api.listExportPickPath(listFileName(props.list.name_en, format), format);
+      const picked = await api.pickSavePath(listFileName(props.list.name_en, format), [EXTENSION[format]]);
       if (picked) await exportTo(picked);
     } catch (e) {
       setPathError(toFailure(e).message);

@@ -108,7 +108,7 @@ export function ReportsScreen() {
   const chooseAndExport = async () => {
     const phase = phases.find((p) => p.id === form.phaseId);
     try {
-      const picked = await api.reportPickPath(suggestedFileName(form, phase));
+      const picked = await api.pickSavePath(suggestedFileName(form, phase), ["pdf"]);
       if (picked) await exportTo(picked);
     } catch (e) {
       setError(toFailure(e).message);

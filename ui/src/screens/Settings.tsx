@@ -5,6 +5,7 @@ import type { Installation } from "../bindings/Installation";
 import type { Office } from "../bindings/Office";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { codeText, LANGS, pick, useI18n } from "../i18n";
+import { BackupCard } from "./Backup";
 import { JoinNetwork } from "./FirstStart";
 import { OfficesCard } from "./Offices";
 
@@ -12,7 +13,6 @@ export function SettingsScreen(props: { installation: Installation }) {
   const { t, lang } = useI18n();
   const { setLang } = useApp();
   const [offices, setOffices] = useState<Office[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   // A field office started without an invite can join later, keeping its data.
   const [unenrolled, setUnenrolled] = useState(false);
@@ -34,16 +34,6 @@ export function SettingsScreen(props: { installation: Installation }) {
   }, []);
 
   const office = offices.find((o) => o.code === inst.office) ?? null;
-
-  const exportJson = async () => {
-    setNotice(null);
-    try {
-      const path = await api.exportJsonSaveAs();
-      if (path) setNotice(t("settings.export_done", { path }));
-    } catch (e) {
-      setError(toFailure(e).message);
-    }
-  };
 
   return (
     <section data-testid="settings">
@@ -103,14 +93,7 @@ export function SettingsScreen(props: { installation: Installation }) {
         offices={offices}
         onAdded={() => void api.officeList().then(setOffices, (e) => setError(toFailure(e).message))}
       />
-      <fieldset class="card">
-        <legend>{t("settings.export")}</legend>
-        <p class="hint">{t("settings.export_hint")}</p>
-        <button type="button" onClick={() => void exportJson()}>
-          {t("settings.export")}
-        </button>
-        {notice && <p class="notice">{notice}</p>}
-      </fieldset>
+      <BackupCard />
     </section>
   );
 }

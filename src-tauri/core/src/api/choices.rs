@@ -31,6 +31,8 @@ pub struct Choices {
     pub offer_categories: Vec<Choice>,
     pub urgencies: Vec<Choice>,
     pub match_statuses: Vec<Choice>,
+    /// The synced tables, by name: what a table export can write.
+    pub tables: Vec<String>,
 }
 
 pub fn choices() -> Choices {
@@ -55,5 +57,6 @@ pub fn choices() -> Choices {
         offer_categories: matching::category_choices(),
         urgencies: matching::urgency_choices(),
         match_statuses: matching::match_status_choices(),
+        tables: crate::schema::TABLES.iter().map(|t| t.name.to_string()).collect(),
     }
 }

@@ -6,13 +6,19 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::api::Kizuna;
+use crate::api::{ExportSaved, Kizuna};
 use crate::error::{Error, Result};
 use crate::schema::TABLES;
 use crate::store::CellValue;
 
 impl Kizuna {
     pub fn export_json(&self) -> Result<String> {
+        Ok(self.json_dump()?.0)
+    }
+
+    /// The dump and how many rows it holds.
+    fn json_dump(&self) -> Result<(String, u64)> {
+        let mut count = 0u64;
         let conn = self.store.conn();
         let mut tables = Map::new();
         for t in TABLES {
@@ -35,6 +41,7 @@ impl Kizuna {
                 }
                 out.push(Value::Object(obj));
             }
+            count += out.len() as u64;
             tables.insert(t.name.into(), Value::Array(out));
         }
         let mut root = Map::new();
@@ -44,12 +51,13 @@ impl Kizuna {
         let mut text =
             serde_json::to_string_pretty(&Value::Object(root)).map_err(|e| Error::Rejected(e.to_string()))?;
         text.push('\n');
-        Ok(text)
+        Ok((text, count))
     }
 
     /// Writes the dump atomically: a temporary file renamed into place.
-    pub fn export_json_to(&self, path: &Path) -> Result<()> {
-        let text = self.export_json()?;
-        crate::files::write_atomic(path, text.as_bytes())
+    pub fn export_json_to(&self, path: &Path) -> Result<ExportSaved> {
+        let (text, rows) = self.json_dump()?;
+        crate::files::write_atomic(path, text.as_bytes())?;
+        Ok(ExportSaved { path: path.display().to_string(), rows, bytes: text.len() as u64 })
     }
 }

@@ -288,7 +288,7 @@ const MEMBER_FIELDS: &[Spec] = &[
         "name_en",
         "Name (English)",
         "団体名（英語）",
-        true,
+        false,
         Read::Text,
         &["英語名", "英文名", "英語表記", "english name", "name (english)", "name in english"],
     ),
@@ -688,6 +688,8 @@ impl Kizuna {
         new_donors.sort_unstable();
         new_donors.dedup();
         report.donors_added = new_donors.len() as u32;
+        // Read in file order, found in check order: listed as a person fixes them.
+        report.problems.sort_by_key(|p| (p.row, p.column));
         if report.dry_run || !report.problems.is_empty() {
             return Ok(report);
         }

@@ -1,0 +1,198 @@
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import { api, toFailure } from "../api";
+import { useApp } from "../app-context";
+import type { TableFormat } from "../bindings/TableFormat";
+import { Field } from "../components/Field";
+import { PathInput } from "../components/PathInput";
+import { exportFileName } from "../exchange";
+import { todayIso } from "../format";
+import { codeText, useI18n } from "../i18n";
+import { formatSize } from "../report";
+
+/** One export: its own options, where to write, and what was written. */
+function ExportForm(props: {
+  id: string;
+  title: string;
+  hint: string;
+  ext: string;
+  suggested: string;
+  children?: ComponentChildren;
+  run: (path: string) => Promise<{ path: string; rows: number; bytes: number }>;
+}) {
+  const { t } = useI18n();
+  const [path, setPath] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<{ path: string; rows: number; bytes: number } | null>(null);
+  const submit = async () => {
+    setError(null);
+    setSaved(null);
+    if (!path.trim()) {
+      setError(t("exchange.need_path"));
+      return;
+    }
+    setBusy(true);
+    try {
+      const s = await props.run(path.trim());
+      setSaved({ path: s.path, rows: Number(s.rows), bytes: Number(s.bytes) });
+    } catch (e) {
+      setError(toFailure(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      class="card"
+      data-testid={`export-${props.id}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!busy) void submit();
+      }}
+    >
+      <h3>{props.title}</h3>
+      <p class="hint">{props.hint}</p>
+      {props.children}
+      <PathInput
+        name={`export_${props.id}_path`}
+        label={t("reports.path")}
+        value={path}
+        onInput={(v) => {
+          setPath(v);
+          setError(null);
+        }}
+        extensions={[props.ext]}
+        mode="save"
+        suggested={props.suggested}
+        error={error}
+        onError={setError}
+        disabled={busy}
+      />
+      <button type="submit" class="primary" disabled={busy} data-testid={`export-${props.id}-run`}>
+        {t("exchange.export_run")}
+      </button>
+      {saved && (
+        <p class="notice" data-testid={`export-${props.id}-saved`}>
+          {t("exchange.saved", { path: saved.path, rows: saved.rows, size: formatSize(saved.bytes) })}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** Any synced table as CSV (with the byte order mark Excel needs) or XLSX,
+ * the 3W with HXL hashtags, the grants as IATI 2.03, and the JSON dump. */
+export function ExportCards() {
+  const { t, lang } = useI18n();
+  const { choices } = useApp();
+  const [table, setTable] = useState("members");
+  const [format, setFormat] = useState<TableFormat>("xlsx");
+  const [periodStart, setPeriodStart] = useState("");
+  const [periodEnd, setPeriodEnd] = useState("");
+  const [emails, setEmails] = useState(false);
+  const [orgRef, setOrgRef] = useState("");
+  const today = todayIso();
+
+  return (
+    <section class="exchange-export">
+      <h2>{t("exchange.export")}</h2>
+      <ExportForm
+        id="table"
+        title={t("exchange.table_title")}
+        hint={t("exchange.table_hint")}
+        ext={format}
+        suggested={exportFileName(table, format, today)}
+        run={(path) => api.exportTable({ table, format, path })}
+      >
+        <div class="form-grid">
+          <Field label={t("exchange.table")}>
+            <select name="export_table" value={table} onChange={(e) => setTable((e.target as HTMLSelectElement).value)}>
+              {choices.tables.map((x) => (
+                <option value={x}>{codeText(lang, "tables.", x)}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t("exchange.format")}>
+            <select
+              name="export_format"
+              value={format}
+              onChange={(e) => setFormat((e.target as HTMLSelectElement).value as TableFormat)}
+            >
+              <option value="xlsx">XLSX (Excel)</option>
+              <option value="csv">CSV (UTF-8)</option>
+            </select>
+          </Field>
+        </div>
+      </ExportForm>
+      <ExportForm
+        id="hxl"
+        title={t("exchange.hxl_title")}
+        hint={t("exchange.hxl_hint")}
+        ext="csv"
+        suggested={exportFileName("3w", "csv", today)}
+        run={(path) =>
+          api.exportHxl({
+            path,
+            period_start: periodStart || undefined,
+            period_end: periodEnd || undefined,
+            contact_emails: emails,
+          })
+        }
+      >
+        <div class="form-grid">
+          <Field label={t("reports.period_start")}>
+            <input
+              name="hxl_period_start"
+              type="date"
+              value={periodStart}
+              onInput={(e) => setPeriodStart((e.target as HTMLInputElement).value)}
+            />
+          </Field>
+          <Field label={t("reports.period_end")}>
+            <input
+              name="hxl_period_end"
+              type="date"
+              value={periodEnd}
+              onInput={(e) => setPeriodEnd((e.target as HTMLInputElement).value)}
+            />
+          </Field>
+          <label class="choice">
+            <input
+              type="checkbox"
+              name="hxl_emails"
+              checked={emails}
+              onChange={(e) => setEmails((e.target as HTMLInputElement).checked)}
+            />
+            {t("exchange.hxl_emails")}
+          </label>
+        </div>
+      </ExportForm>
+      <ExportForm
+        id="iati"
+        title={t("exchange.iati_title")}
+        hint={t("exchange.iati_hint")}
+        ext="xml"
+        suggested={exportFileName("iati-activities", "xml", today)}
+        run={(path) => api.exportIati({ path, org_ref: orgRef.trim() || undefined })}
+      >
+        <Field label={t("exchange.org_ref")}>
+          <input
+            name="iati_org_ref"
+            value={orgRef}
+            placeholder="JP-JANIC"
+            onInput={(e) => setOrgRef((e.target as HTMLInputElement).value)}
+          />
+        </Field>
+      </ExportForm>
+      <ExportForm
+        id="json"
+        title={t("exchange.json_title")}
+        hint={t("settings.export_hint")}
+        ext="json"
+        suggested={exportFileName("export", "json", today)}
+        run={(path) => api.exportJson(path)}
+      />
+    </section>
+  );
+}
