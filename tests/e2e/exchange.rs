@@ -122,6 +122,29 @@ async fn exports_write_xlsx_3w_and_iati_and_a_restore_lists_the_unsynced_change_
 
     let app = App::launch(&dir).await;
     first_start(&app, "en", "tokyo").await;
+    // One site of a member, typed at the CLI while the window runs, for the 3W to have a row.
+    cli(&dir, &["member", "add", "--name-ja", "遠野まごころネット", "--prefecture", "03"]);
+    cli(
+        &dir,
+        &[
+            "site",
+            "add",
+            "--member",
+            "TKY-0001",
+            "--name",
+            "遠野物資拠点",
+            "--prefecture",
+            "03",
+            "--municipality",
+            "遠野市",
+            "--sector",
+            "food",
+            "--status",
+            "active",
+            "--opened",
+            "2011-04-01",
+        ],
+    );
     nav(&app, "exchange").await;
 
     select(&app, "select[name=export_table]", "sites").await;
@@ -134,13 +157,20 @@ async fn exports_write_xlsx_3w_and_iati_and_a_restore_lists_the_unsynced_change_
 
     app.fill("input[name=export_hxl_path]", &at("3w.csv")).await;
     app.click("[data-testid=export-hxl-run]").await;
-    app.wait_text_that("[data-testid=export-hxl-saved]", "saved", |t| t.contains("3w.csv")).await;
+    app.wait_text_that("[data-testid=export-hxl-saved]", "one row", |t| {
+        t.starts_with("Saved 1 rows") && t.contains("3w.csv")
+    })
+    .await;
     let w3 = std::fs::read_to_string(at("3w.csv")).expect("the 3W was written");
     assert!(w3.contains("#org+impl+name") && w3.contains("#adm1+code"), "{w3}");
+    assert!(w3.contains("遠野物資拠点") && w3.contains("遠野まごころネット"), "the site is not in the 3W:\n{w3}");
 
     app.fill("input[name=export_iati_path]", &at("iati.xml")).await;
     app.click("[data-testid=export-iati-run]").await;
-    app.wait_text_that("[data-testid=export-iati-saved]", "saved", |t| t.contains("iati.xml")).await;
+    app.wait_text_that("[data-testid=export-iati-saved]", "saved", |t| {
+        t.contains("activities") && t.contains("iati.xml")
+    })
+    .await;
     let iati = std::fs::read_to_string(at("iati.xml")).expect("the IATI file was written");
     assert!(iati.contains("<iati-activities") && iati.contains("hierarchy=\"2\""), "{}", &iati[..400.min(iati.len())]);
 

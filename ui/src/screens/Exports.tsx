@@ -17,6 +17,8 @@ function ExportForm(props: {
   hint: string;
   ext: string;
   suggested: string;
+  /** What the written count counts. */
+  saved: "exchange.saved" | "exchange.saved_activities" | "exchange.saved_records";
   children?: ComponentChildren;
   run: (path: string) => Promise<{ path: string; rows: number; bytes: number }>;
 }) {
@@ -74,7 +76,7 @@ function ExportForm(props: {
       </button>
       {saved && (
         <p class="notice" data-testid={`export-${props.id}-saved`}>
-          {t("exchange.saved", { path: saved.path, rows: saved.rows, size: formatSize(saved.bytes) })}
+          {t(props.saved, { path: saved.path, rows: saved.rows, size: formatSize(saved.bytes) })}
         </p>
       )}
     </form>
@@ -103,6 +105,7 @@ export function ExportCards() {
         hint={t("exchange.table_hint")}
         ext={format}
         suggested={exportFileName(table, format, today)}
+        saved="exchange.saved"
         run={(path) => api.exportTable({ table, format, path })}
       >
         <div class="form-grid">
@@ -131,6 +134,7 @@ export function ExportCards() {
         hint={t("exchange.hxl_hint")}
         ext="csv"
         suggested={exportFileName("3w", "csv", today)}
+        saved="exchange.saved"
         run={(path) =>
           api.exportHxl({
             path,
@@ -174,6 +178,7 @@ export function ExportCards() {
         hint={t("exchange.iati_hint")}
         ext="xml"
         suggested={exportFileName("iati-activities", "xml", today)}
+        saved="exchange.saved_activities"
         run={(path) => api.exportIati({ path, org_ref: orgRef.trim() || undefined })}
       >
         <Field label={t("exchange.org_ref")}>
@@ -191,6 +196,7 @@ export function ExportCards() {
         hint={t("settings.export_hint")}
         ext="json"
         suggested={exportFileName("export", "json", today)}
+        saved="exchange.saved_records"
         run={(path) => api.exportJson(path)}
       />
     </section>
