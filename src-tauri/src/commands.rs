@@ -2,6 +2,7 @@
 //! errors cross as `ApiError {code, message, field}`. Async so that a slow
 //! query never runs on the thread that paints the window.
 
+use kizuna_core::api::ListSheetRequest;
 use kizuna_core::api::doctor::DoctorReport;
 use kizuna_core::api::removed::RemovedRecord;
 use kizuna_core::api::{BackupFile, BackupSaved, RestorePlan, RestoreReport};
@@ -1212,6 +1213,17 @@ pub async fn export_table(state: State<'_, AppState>, mut request: TableExportRe
     };
     request.path = paths::checked(&request.path, &[ext])?.display().to_string();
     state.with(|k| k.export_table(&request))
+}
+
+/// A list screen's rows (its filters and order, every page) as CSV or XLSX.
+#[tauri::command]
+pub async fn list_sheet(state: State<'_, AppState>, mut request: ListSheetRequest) -> Res<ExportSaved> {
+    let ext = match request.format {
+        TableFormat::Csv => "csv",
+        TableFormat::Xlsx => "xlsx",
+    };
+    request.path = paths::checked(&request.path, &[ext])?.display().to_string();
+    state.with(|k| k.list_sheet(&request))
 }
 
 /// The 3W with HXL hashtags, as CSV.

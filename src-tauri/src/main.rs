@@ -223,6 +223,7 @@ fn main() {
             commands::import_mapping_save,
             commands::import_run,
             commands::export_table,
+            commands::list_sheet,
             commands::export_hxl,
             commands::export_iati,
             commands::backup_save,

@@ -54,7 +54,7 @@ use kizuna_core::sync::{AutoSync, HubSyncReport, SyncProgress, SyncStatus};
 // Data exchange.
 use kizuna_core::api::{
     BackupFile, BackupSaved, ExportSaved, HxlExportRequest, IatiExportRequest, ImportField, ImportProgress,
-    ImportReport, ImportRequest, RestorePlan, RestoreReport, TableExportRequest,
+    ImportReport, ImportRequest, ListSheetRequest, RestorePlan, RestoreReport, TableExportRequest,
 };
 use ts_rs::TS;
 
@@ -163,6 +163,7 @@ fn render(into: &Path) {
         ImportField,
         ImportProgress,
         TableExportRequest,
+        ListSheetRequest,
         HxlExportRequest,
         IatiExportRequest,
         ExportSaved,

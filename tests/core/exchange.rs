@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use kizuna_core::api::{
-    DuplicateChoice, ImportKind, ImportReport, ImportRequest, RowDecision, TableExportRequest, TableFormat,
+    DuplicateChoice, ImportKind, ImportReport, ImportRequest, ListSheet, ListSheetRequest, RowDecision,
+    TableExportRequest, TableFormat,
 };
 use kizuna_core::exchange::text::TextEncoding;
 use kizuna_core::model::member::{MemberInput, MemberQuery};
-use kizuna_core::model::site::SiteInput;
+use kizuna_core::model::site::{SiteInput, SiteQuery};
 use kizuna_core::{Error, Kizuna};
 
 use crate::fresh;
@@ -336,6 +337,71 @@ fn table_exports_are_excel_friendly_csv_and_xlsx_that_read_back() {
         })
         .unwrap_err();
     assert_eq!(e.field(), Some("table"));
+}
+
+#[test]
+fn a_list_screen_exports_every_page_of_its_filtered_rows_with_headers_and_values_in_words() {
+    let (dir, mut k) = fresh("sendai");
+    let member = sendai_support(&mut k);
+    // More sites than one page of the list holds, and three outside the filter.
+    let mut miyagi = Vec::new();
+    for n in 0..520 {
+        miyagi.push(SiteInput { sectors: Some(vec!["food".into(), "shelter".into()]), ..site(&member, n) });
+    }
+    for n in 0..3 {
+        miyagi.push(SiteInput {
+            prefecture: Some("岩手県".into()),
+            municipality: Some("上閉伊郡大槌町".into()),
+            ..site(&member, 1000 + n)
+        });
+    }
+    for input in &miyagi {
+        k.site_add(input).unwrap();
+    }
+    let csv = dir.path().join("sites.csv");
+    let saved = k
+        .list_sheet(&ListSheetRequest {
+            sheet: ListSheet::Sites(SiteQuery { prefecture: Some("04".into()), limit: Some(50), ..Default::default() }),
+            format: TableFormat::Csv,
+            path: csv.display().to_string(),
+            lang: "ja".into(),
+        })
+        .unwrap();
+    assert_eq!(saved.rows, 520, "every page, only Miyagi's sites");
+    let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}拠点名,拠点名（英語）,会員団体,都道府県,市区町村,住所,分野,状態,開設日,閉鎖日,緯度,経度"
+    );
+    let first = lines.next().unwrap();
+    assert!(first.contains(",仙台復興支援の会,宮城県,石巻市,") && first.contains("食料、避難所・住まい"), "{first}");
+    assert!(!text.contains("大槌町"), "a site outside the filter was exported");
+
+    let xlsx = dir.path().join("members.xlsx");
+    let saved = k
+        .list_sheet(&ListSheetRequest {
+            sheet: ListSheet::Members(MemberQuery { search: Some("仙台".into()), ..Default::default() }),
+            format: TableFormat::Xlsx,
+            path: xlsx.display().to_string(),
+            lang: "en".into(),
+        })
+        .unwrap();
+    assert_eq!(saved.rows, 1);
+    let grid = kizuna_core::exchange::sheet::read(&xlsx, None, None).unwrap();
+    assert_eq!(grid.sheet.as_deref(), Some("Members"));
+    assert!(grid.rows[0].contains(&kizuna_core::exchange::sheet::SheetCell::Text("Member no.".into())));
+    assert!(grid.rows[1].contains(&kizuna_core::exchange::sheet::SheetCell::Text("Miyagi".into())));
+
+    let e = k
+        .list_sheet(&ListSheetRequest {
+            sheet: ListSheet::Members(MemberQuery::default()),
+            format: TableFormat::Csv,
+            path: csv.display().to_string(),
+            lang: "fr".into(),
+        })
+        .unwrap_err();
+    assert_eq!(e.field(), Some("lang"));
 }
 
 // ---------------------------------------------------------------- backup and restore

@@ -114,6 +114,7 @@ import type { ImportKind } from "./bindings/ImportKind";
 import type { ImportProgress } from "./bindings/ImportProgress";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { ImportRequest } from "./bindings/ImportRequest";
+import type { ListSheetRequest } from "./bindings/ListSheetRequest";
 import type { RestorePlan } from "./bindings/RestorePlan";
 import type { RestoreReport } from "./bindings/RestoreReport";
 import type { TableExportRequest } from "./bindings/TableExportRequest";
@@ -352,6 +353,8 @@ export const api = {
     return call<ImportReport>("import_run", { request, onProgress: channel });
   },
   exportTable: (request: TableExportRequest) => call<ExportSaved>("export_table", { request }),
+  /** A list screen's rows, with its filters, as a spreadsheet. */
+  listSheet: (request: ListSheetRequest) => call<ExportSaved>("list_sheet", { request }),
   exportHxl: (request: HxlExportRequest) => call<ExportSaved>("export_hxl", { request }),
   exportIati: (request: IatiExportRequest) => call<ExportSaved>("export_iati", { request }),
   backupSave: (path: string) => call<BackupSaved>("backup_save", { path }),

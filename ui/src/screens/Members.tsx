@@ -3,6 +3,7 @@ import { api, latestOnly } from "../api";
 import type { MemberSort as Sort } from "../bindings/MemberSort";
 import { label, useApp, useRights } from "../app-context";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ListSheetExport } from "../components/ListSheetExport";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
 import { type Key, pick, useI18n } from "../i18n";
@@ -62,6 +63,7 @@ export function MembersScreen() {
         >
           {t("members.add")}
         </button>
+        <ListSheetExport sheet={{ list: "members", query: { search, prefecture, sort, descending } }} name="members" />
       </div>
       <div class="filters">
         <input

@@ -3,6 +3,7 @@ import { api, latestOnly } from "../api";
 import { useApp, useRights } from "../app-context";
 import type { Site } from "../bindings/Site";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ListSheetExport } from "../components/ListSheetExport";
 import { Pager } from "../components/Pager";
 import { formatCount } from "../format";
 import { pick, useI18n } from "../i18n";
@@ -55,6 +56,7 @@ export function SitesScreen() {
         <button type="button" class="primary" {...guard("sites")} onClick={() => setForm("new")} data-testid="site-add">
           {t("sites.add")}
         </button>
+        <ListSheetExport sheet={{ list: "sites", query: { prefecture, sector, status, search } }} name="sites" />
       </div>
       <div class="tabs" role="tablist">
         {TABS.map((code) => (

@@ -45,6 +45,7 @@ mod sync;
 mod backup;
 mod exchange_export;
 mod import;
+mod list_sheet;
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +65,7 @@ pub use import::{
     ColumnMapping, DuplicateCandidate, DuplicateChoice, HeaderField, ImportField, ImportKind, ImportProblem,
     ImportProgress, ImportReport, ImportRequest, ImportStage, RowDecision,
 };
+pub use list_sheet::{ListSheet, ListSheetRequest};
 pub use matching_demo::MatchingDemoSummary;
 pub use members::MemberRemoved;
 pub use reports::{ReportKind, ReportOptions, ReportProgress, ReportRequest, ReportSaved, ReportStage};
