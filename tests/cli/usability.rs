@@ -303,3 +303,45 @@ fn joining_adopts_the_data_typed_before_enrolment() {
     assert_eq!(at_hq["name_ja"], "遠野まごころネット");
     assert_eq!(at_hq["member_no"], "TNO-0001");
 }
+
+/// The core names a day by its column (`received_on` for a tranche and for
+/// a gift alike); the error names the flag of the command that ran.
+#[test]
+fn a_bad_date_names_the_flag_of_the_command_that_ran() {
+    let dir = init("tokyo");
+    let d = dir.path();
+    let grants = ok_json(d, &["grant", "list"]);
+    let phase = grants["grants"][0]["phases"][0]["phase"]["id"].as_str().unwrap().to_string();
+    let problem_lines = |args: &[&str]| {
+        let o = kizuna(d, args);
+        assert!(!o.status.success(), "{args:?} succeeded");
+        stderr(&o)
+    };
+
+    let tranche = ["tranche", "add", "--phase", &phase, "--amount", "1", "--expected", "2011-04-01"];
+    let mut bad = tranche.to_vec();
+    bad.extend(["--received", "2011-02-30"]);
+    let err = problem_lines(&bad);
+    assert!(err.contains("error[invalid_input]: --received: "), "{err}");
+    assert!(!err.contains("--date"), "a tranche has no --date: {err}");
+    let t = ok_json(d, &tranche);
+    let err = problem_lines(&["tranche", "edit", t["id"].as_str().unwrap(), "--received", "2011-02-30"]);
+    assert!(err.contains("error[invalid_input]: --received: "), "{err}");
+
+    let donor = ok_json(d, &["donor", "add", "--name-ja", "山田 太郎"]);
+    let donor = donor["id"].as_str().unwrap();
+    let err = problem_lines(&[
+        "gift",
+        "add",
+        "--donor",
+        donor,
+        "--date",
+        "2011-02-30",
+        "--amount",
+        "100",
+        "--currency",
+        "JPY",
+    ]);
+    assert!(err.contains("error[invalid_input]: --date: "), "{err}");
+    assert!(!err.contains("received"), "{err}");
+}
