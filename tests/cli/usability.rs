@@ -304,6 +304,29 @@ fn joining_adopts_the_data_typed_before_enrolment() {
     assert_eq!(at_hq["member_no"], "TNO-0001");
 }
 
+#[test]
+fn editing_a_member_into_a_likely_duplicate_needs_allow_duplicate() {
+    let dir = init("tono");
+    tono_member(dir.path(), "遠野まごころネット");
+    tono_member(dir.path(), "釜石の会");
+    let before = db_fingerprint(dir.path());
+    let rename = ["member", "edit", "TNO-0002", "--name-ja", "NPO法人 遠野まごころネット"];
+    let o = kizuna(dir.path(), &rename);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("error[likely_duplicate]: --name-ja: looks like TNO-0001 遠野まごころネット"), "{err}");
+    assert!(err.contains("add --allow-duplicate"), "{err}");
+    assert_eq!(db_fingerprint(dir.path()), before, "a refused edit writes nothing");
+    // Other fields of a member still edit without asking.
+    assert_eq!(
+        ok_json(dir.path(), &["member", "edit", "TNO-0002", "--phone", "0193-22-1111"])["phone"],
+        "0193-22-1111"
+    );
+    let mut confirmed = rename.to_vec();
+    confirmed.push("--allow-duplicate");
+    assert_eq!(ok_json(dir.path(), &confirmed)["name_ja"], "NPO法人 遠野まごころネット");
+}
+
 /// The core names a day by its column (`received_on` for a tranche and for
 /// a gift alike); the error names the flag of the command that ran.
 #[test]
