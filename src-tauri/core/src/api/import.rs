@@ -748,10 +748,12 @@ impl Kizuna {
             return Err(Error::invalid("mapping", format!("'{bad}' is not a field of {}", req.kind.code())));
         }
         let headers: Vec<String> = grid.rows[header_at].iter().map(cell_text).collect();
+        // Folded once, not once per cell of every row.
+        let header_keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
         let mut taken: HashMap<&'static str, u32> = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let col = i as u32 + 1;
-            let key = header_key(h);
+            let key = header_keys[i].clone();
             let field: Option<&'static str> = if key.is_empty() {
                 None
             } else if let Some(f) = chosen.get(&key) {
@@ -846,7 +848,7 @@ impl Kizuna {
                     _ if cell.is_empty() => continue,
                     _ => {}
                 }
-                if c >= width || header_key(header).is_empty() {
+                if c >= width || header_keys.get(c).is_none_or(|k| k.is_empty()) {
                     report.problems.push(problem(
                         row,
                         Some((col, header)),
