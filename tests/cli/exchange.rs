@@ -291,3 +291,33 @@ fn a_backup_taken_while_another_process_writes_restores_and_restore_refuses_over
     let list = ok_json(d, &["backup", "--list"]);
     assert!(list.as_array().unwrap().iter().any(|b| b["kind"] == "daily"));
 }
+
+#[test]
+fn rows_repeating_an_earlier_row_are_listed_in_the_dry_run_and_added_only_when_asked() {
+    let dir = init("tono");
+    let d = dir.path();
+    let file = fixture("members_repeated_cp932.csv");
+    let before = db_fingerprint(d);
+    let out = kizuna(d, &["import", "members", &file, "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(text.contains("Likely duplicates (2):"), "{text}");
+    assert!(
+        text.contains(
+            "row 4: 特定非営利活動法人　遠野まごころネット ~ row 2: 遠野まごころネット (earlier in this file) -> skip"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("row 6: (特非)釜石こども未来ネット ~ row 3: 釜石こども未来ネット (earlier in this file) -> skip"),
+        "{text}"
+    );
+    assert!(text.contains("Dry run, would import: added 3, merged 0, skipped 2"), "{text}");
+    assert_eq!(db_fingerprint(d), before, "a dry run changes no byte");
+
+    let done = ok_json(d, &["import", "members", &file, "--decide", "6=add"]);
+    assert_eq!((done["added"].as_u64(), done["skipped"].as_u64()), (Some(4), Some(1)));
+    assert_eq!(done["duplicates"][0]["earlier_row"], 2);
+    let list = ok_json(d, &["member", "list", "--search", "まごころ"]);
+    assert_eq!(list["total"], 2, "row 2 and row 5 (Miyagi); row 4 skipped");
+}

@@ -303,3 +303,68 @@ fn joining_adopts_the_data_typed_before_enrolment() {
     assert_eq!(at_hq["name_ja"], "遠野まごころネット");
     assert_eq!(at_hq["member_no"], "TNO-0001");
 }
+
+#[test]
+fn editing_a_member_into_a_likely_duplicate_needs_allow_duplicate() {
+    let dir = init("tono");
+    tono_member(dir.path(), "遠野まごころネット");
+    tono_member(dir.path(), "釜石の会");
+    let before = db_fingerprint(dir.path());
+    let rename = ["member", "edit", "TNO-0002", "--name-ja", "NPO法人 遠野まごころネット"];
+    let o = kizuna(dir.path(), &rename);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("error[likely_duplicate]: --name-ja: looks like TNO-0001 遠野まごころネット"), "{err}");
+    assert!(err.contains("add --allow-duplicate"), "{err}");
+    assert_eq!(db_fingerprint(dir.path()), before, "a refused edit writes nothing");
+    // Other fields of a member still edit without asking.
+    assert_eq!(
+        ok_json(dir.path(), &["member", "edit", "TNO-0002", "--phone", "0193-22-1111"])["phone"],
+        "0193-22-1111"
+    );
+    let mut confirmed = rename.to_vec();
+    confirmed.push("--allow-duplicate");
+    assert_eq!(ok_json(dir.path(), &confirmed)["name_ja"], "NPO法人 遠野まごころネット");
+}
+
+/// The core names a day by its column (`received_on` for a tranche and for
+/// a gift alike); the error names the flag of the command that ran.
+#[test]
+fn a_bad_date_names_the_flag_of_the_command_that_ran() {
+    let dir = init("tokyo");
+    let d = dir.path();
+    let grants = ok_json(d, &["grant", "list"]);
+    let phase = grants["grants"][0]["phases"][0]["phase"]["id"].as_str().unwrap().to_string();
+    let problem_lines = |args: &[&str]| {
+        let o = kizuna(d, args);
+        assert!(!o.status.success(), "{args:?} succeeded");
+        stderr(&o)
+    };
+
+    let tranche = ["tranche", "add", "--phase", &phase, "--amount", "1", "--expected", "2011-04-01"];
+    let mut bad = tranche.to_vec();
+    bad.extend(["--received", "2011-02-30"]);
+    let err = problem_lines(&bad);
+    assert!(err.contains("error[invalid_input]: --received: "), "{err}");
+    assert!(!err.contains("--date"), "a tranche has no --date: {err}");
+    let t = ok_json(d, &tranche);
+    let err = problem_lines(&["tranche", "edit", t["id"].as_str().unwrap(), "--received", "2011-02-30"]);
+    assert!(err.contains("error[invalid_input]: --received: "), "{err}");
+
+    let donor = ok_json(d, &["donor", "add", "--name-ja", "山田 太郎"]);
+    let donor = donor["id"].as_str().unwrap();
+    let err = problem_lines(&[
+        "gift",
+        "add",
+        "--donor",
+        donor,
+        "--date",
+        "2011-02-30",
+        "--amount",
+        "100",
+        "--currency",
+        "JPY",
+    ]);
+    assert!(err.contains("error[invalid_input]: --date: "), "{err}");
+    assert!(!err.contains("received"), "{err}");
+}

@@ -216,6 +216,86 @@ fn gifts_find_or_create_their_donors_and_take_yen_signs_and_commas_at_hq_only() 
     assert_eq!(e.code(), "unauthorized");
 }
 
+/// A row that repeats an earlier row of the same file (the name under
+/// `org_name_key`, the same prefecture) is listed in the dry run beside the
+/// duplicates of existing records, with the same choices.
+#[test]
+fn rows_repeating_an_earlier_row_of_the_file_are_listed_and_skipped_merged_or_added() {
+    let (_dir, mut k) = fresh("tono");
+    let file = fixture("members_repeated_cp932.csv");
+    let before = log_len(&k);
+    let dry = k.import(&request(ImportKind::Members, &file, true)).unwrap();
+    assert!(dry.problems.is_empty(), "{:?}", problems(&dry));
+    let seen: Vec<String> = dry
+        .duplicates
+        .iter()
+        .map(|d| {
+            let p = d.prefecture.as_deref().unwrap_or("-");
+            format!("{} {:?} [{}] {} {p}", d.row, d.earlier_row, d.existing_id, d.existing_label)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec!["4 Some(2) [] row 2: 遠野まごころネット 03", "6 Some(3) [] row 3: 釜石こども未来ネット 03"],
+        "row 5 has row 2's name in another prefecture: another organisation"
+    );
+    assert!(dry.duplicates.iter().all(|d| d.choice == DuplicateChoice::Skip));
+    assert_eq!((dry.added, dry.merged, dry.skipped), (3, 0, 2));
+    assert_eq!(log_len(&k), before, "a dry run writes nothing");
+
+    // Row 4 merged into the record row 2 adds, row 6 added anyway.
+    let mut req = request(ImportKind::Members, &file, false);
+    req.decisions = Some(vec![
+        RowDecision { row: 4, choice: DuplicateChoice::Merge },
+        RowDecision { row: 6, choice: DuplicateChoice::Add },
+    ]);
+    let done = k.import(&req).unwrap();
+    assert!(done.committed, "{:?}", problems(&done));
+    assert_eq!((done.added, done.merged, done.skipped), (4, 1, 0));
+    let all = members(&k);
+    assert_eq!(all.len(), 4);
+    let tono: Vec<_> = all.iter().filter(|m| m.name_en == "Tono Magokoro Net").collect();
+    assert_eq!(tono.len(), 1);
+    assert_eq!(tono[0].name_ja, "遠野まごころネット", "a merge keeps the first row's name");
+    assert_eq!(tono[0].email.as_deref(), Some("info@tono-magokoro.example"));
+    assert_eq!(tono[0].phone.as_deref(), Some("0198-62-0000"));
+    assert_eq!(tono[0].joined_on.unwrap().to_string(), "2011-03-28");
+    assert_eq!(all.iter().filter(|m| m.name_ja.contains("釜石こども未来ネット")).count(), 2);
+
+    // Once held, the same file's rows are duplicates of the records, not of each other.
+    let again = k.import(&request(ImportKind::Members, &file, true)).unwrap();
+    assert_eq!(again.duplicates.len(), 5);
+    assert!(again.duplicates.iter().all(|d| d.earlier_row.is_none() && !d.existing_id.is_empty()));
+}
+
+#[test]
+fn the_same_gift_twice_in_one_file_is_listed_and_cannot_be_merged() {
+    let (_dir, mut k) = fresh("tokyo");
+    let file = fixture("gifts_repeated_cp932.csv");
+    let dry = k.import(&request(ImportKind::Gifts, &file, true)).unwrap();
+    assert!(dry.problems.is_empty(), "{:?}", problems(&dry));
+    let seen: Vec<(u32, Option<u32>)> = dry.duplicates.iter().map(|d| (d.row, d.earlier_row)).collect();
+    assert_eq!(seen, vec![(4, Some(2))], "平成23年4月15日 and ￥5,000 are row 2's day and amount");
+    assert_eq!((dry.added, dry.skipped), (2, 1));
+
+    let mut merge = request(ImportKind::Gifts, &file, true);
+    merge.on_duplicate = Some(DuplicateChoice::Merge);
+    let refused = k.import(&merge).unwrap();
+    assert_eq!(
+        problems(&refused),
+        vec![
+            "row 4, column A (寄付者): donor: a gift cannot be merged into another (its receipt is issued): choose skip or add"
+        ]
+    );
+
+    let mut add = request(ImportKind::Gifts, &file, false);
+    add.on_duplicate = Some(DuplicateChoice::Add);
+    let done = k.import(&add).unwrap();
+    assert!(done.committed, "{:?}", problems(&done));
+    assert_eq!((done.added, done.donors_added), (3, 1));
+    assert_eq!(k.gift_list(&Default::default()).unwrap().rows.len(), 3);
+}
+
 /// A workbook as a spreadsheet program writes it, by rust_xlsxwriter.
 fn workbook(path: &Path, fill: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) {
     let mut book = rust_xlsxwriter::Workbook::new();

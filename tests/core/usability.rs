@@ -48,3 +48,53 @@ fn dashboard_and_reports_share_one_active_rule_and_state_unknown_dates() {
     let f = k.report_phase_figures(&third, &ReportOptions::default()).unwrap();
     assert_eq!((f.active_sites, f.sites_activity_unknown), (1, 2), "April 2014 .. March 2017");
 }
+
+/// A member renamed or moved onto another member's name and prefecture is
+/// the likely duplicate a new one would be: refused until confirmed. An edit
+/// that leaves name and prefectures alone never re-raises a confirmed pair.
+#[test]
+fn editing_a_member_into_a_likely_duplicate_needs_confirmation() {
+    use kizuna_core::Error;
+    use kizuna_core::model::member::MemberInput;
+
+    let (_d, mut k) = fresh("tokyo");
+    let first = k.member_add(&member("遠野まごころネット", "Tono Magokoro Net", "とおのまごころねっと")).unwrap();
+    let other = k.member_add(&member("釜石の会", "Kamaishi Group", "かまいしのかい")).unwrap();
+
+    // Renamed to the first one's name, legal form and width aside (both in Miyagi).
+    let rename = MemberInput {
+        name_ja: Some("特定非営利活動法人　遠野まごころネット".into()), ..Default::default()
+    };
+    match k.member_edit(&other.id, &rename) {
+        Err(Error::LikelyDuplicate { field, existing }) => {
+            assert_eq!(field, "name_ja");
+            assert_eq!(existing, format!("{} 遠野まごころネット", first.member_no));
+        }
+        other => panic!("expected likely_duplicate, got {other:?}"),
+    }
+    assert_eq!(k.member_show(&other.id).unwrap().name_ja, "釜石の会", "a refused edit writes nothing");
+    // A member is never a duplicate of itself.
+    let same = MemberInput { name_ja: Some("NPO法人遠野まごころネット".into()), ..Default::default() };
+    assert_eq!(k.member_edit(&first.id, &same).unwrap().name_ja, "NPO法人遠野まごころネット");
+
+    // The English name is compared too.
+    let rename_en = MemberInput { name_en: Some("TONO MAGOKORO NET".into()), ..Default::default() };
+    assert!(matches!(k.member_edit(&other.id, &rename_en), Err(Error::LikelyDuplicate { .. })));
+
+    // Same name elsewhere is another organisation; moving it into Miyagi is the duplicate.
+    let elsewhere = MemberInput {
+        name_ja: Some("遠野まごころネット".into()),
+        prefectures: Some(vec!["Iwate".into()]),
+        ..Default::default()
+    };
+    let moved = k.member_edit(&other.id, &elsewhere).unwrap();
+    assert_eq!(moved.prefectures, vec!["03"]);
+    let back = MemberInput { prefectures: Some(vec!["Iwate".into(), "Miyagi".into()]), ..Default::default() };
+    assert!(matches!(k.member_edit(&other.id, &back), Err(Error::LikelyDuplicate { .. })));
+
+    // Confirmed, it is kept; later edits of other fields pass without asking again.
+    let confirmed = MemberInput { allow_duplicate: Some(true), ..back };
+    assert_eq!(k.member_edit(&other.id, &confirmed).unwrap().prefectures, vec!["03", "04"]);
+    let phone = MemberInput { phone: Some("0198-62-0000".into()), ..Default::default() };
+    assert_eq!(k.member_edit(&other.id, &phone).unwrap().phone.as_deref(), Some("0198-62-0000"));
+}

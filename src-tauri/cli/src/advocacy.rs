@@ -9,52 +9,63 @@ use crate::output::Out;
 
 #[derive(Subcommand)]
 pub enum AdvocacyCommand {
-    /// Record a recommendation (draft unless --status says otherwise)
+    /// Record a recommendation (draft unless --status says otherwise; a title in Japanese or English is required)
     Add(RecommendationFields),
     /// Recommendations, newest activity first
     List {
         /// Titles and addressee; kana- and width-insensitive
         #[arg(long)]
         search: Option<String>,
+        /// draft, submitted, acknowledged, adopted_in_part, adopted or rejected
         #[arg(long)]
         status: Option<String>,
     },
+    /// Show a recommendation
     Show {
+        /// Its id, or a unique prefix of it
         id: String,
     },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// Its id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: RecommendationFields,
     },
+    /// Remove a recommendation (`kizuna removed restore ID` brings it back)
     Remove {
+        /// Its id, or a unique prefix of it
         id: String,
     },
 }
 
 #[derive(Args)]
 pub struct RecommendationFields {
+    /// Title in Japanese (this or --title-en is required to add)
     #[arg(long)]
     title_ja: Option<String>,
+    /// Title in English
     #[arg(long)]
     title_en: Option<String>,
+    /// The recommendation's text in Japanese
     #[arg(long)]
     text_ja: Option<String>,
+    /// The recommendation's text in English
     #[arg(long)]
     text_en: Option<String>,
     /// ministry, agency, prefecture, municipality or other
     #[arg(long)]
     addressee_kind: Option<String>,
+    /// Who it is addressed to (e.g. 復興庁)
     #[arg(long)]
     addressee: Option<String>,
-    /// YYYY-MM-DD
+    /// Day it was drafted, YYYY-MM-DD
     #[arg(long)]
     drafted: Option<String>,
-    /// YYYY-MM-DD
+    /// Day it was submitted, YYYY-MM-DD
     #[arg(long)]
     submitted: Option<String>,
-    /// YYYY-MM-DD
+    /// Day the answer came, YYYY-MM-DD
     #[arg(long)]
     answered: Option<String>,
     /// draft, submitted, acknowledged, adopted_in_part, adopted or rejected
@@ -66,6 +77,7 @@ pub struct RecommendationFields {
     /// Repeatable: a member that contributed (id or number)
     #[arg(long = "member")]
     members: Vec<String>,
+    /// What came of it
     #[arg(long)]
     outcome: Option<String>,
 }
@@ -92,40 +104,50 @@ impl RecommendationFields {
 
 #[derive(Subcommand)]
 pub enum NetworkCommand {
-    /// Record a seat in a network (e.g. the JCN steering committee)
+    /// Record a seat in a network (e.g. the JCN steering committee; the network's name in Japanese or English is required)
     Add(NetworkFields),
     /// Current memberships first
     List,
+    /// Show a network membership
     Show {
+        /// Its id, or a unique prefix of it
         id: String,
     },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// Its id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: NetworkFields,
     },
+    /// Remove a network membership (`kizuna removed restore ID` brings it back)
     Remove {
+        /// Its id, or a unique prefix of it
         id: String,
     },
 }
 
 #[derive(Args)]
 pub struct NetworkFields {
+    /// The network's name in Japanese (this or --network-en is required to add)
     #[arg(long)]
     network_ja: Option<String>,
+    /// The network's name in English
     #[arg(long)]
     network_en: Option<String>,
+    /// The seat held, in Japanese (e.g. 幹事)
     #[arg(long)]
     role_ja: Option<String>,
+    /// The seat held, in English (e.g. steering committee member)
     #[arg(long)]
     role_en: Option<String>,
-    /// YYYY-MM-DD
+    /// Day the seat began, YYYY-MM-DD
     #[arg(long)]
     started: Option<String>,
-    /// YYYY-MM-DD
+    /// Day the seat ended, YYYY-MM-DD
     #[arg(long)]
     ended: Option<String>,
+    /// Free-text notes
     #[arg(long)]
     notes: Option<String>,
 }

@@ -8,39 +8,51 @@ use crate::output::Out;
 
 #[derive(Subcommand)]
 pub enum OrgCommand {
-    /// Add an organisation that is not a member (company, government, NGO, ...)
+    /// Add an organisation that is not a member (company, government, NGO, ...) (--name-ja is required)
     Add(OrgFields),
+    /// Organisations by reading
     List {
         /// Names and readings; kana- and width-insensitive
         #[arg(long)]
         search: Option<String>,
+        /// Only organisations of this kind (company, ngo, municipality, ...)
         #[arg(long)]
         kind: Option<String>,
+        /// Only organisations in this prefecture (JIS code, English or Japanese name)
         #[arg(long)]
         prefecture: Option<String>,
+        /// Skip this many organisations
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Show an organisation
     Show {
+        /// Its id, or a unique prefix of it
         id: String,
     },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// Its id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: OrgFields,
     },
+    /// Remove an organisation (`kizuna removed restore ID` brings it back)
     Remove {
+        /// Its id, or a unique prefix of it
         id: String,
     },
 }
 
 #[derive(Args)]
 pub struct OrgFields {
+    /// Japanese name (required to add)
     #[arg(long)]
     name_ja: Option<String>,
+    /// English name
     #[arg(long)]
     name_en: Option<String>,
     /// Kana reading of the Japanese name
@@ -49,14 +61,19 @@ pub struct OrgFields {
     /// company, government_agency, prefecture, municipality, international_ngo, ngo, academic or other
     #[arg(long)]
     kind: Option<String>,
+    /// Its prefecture: JIS code, English or Japanese name
     #[arg(long)]
     prefecture: Option<String>,
+    /// Web address
     #[arg(long)]
     website: Option<String>,
+    /// E-mail address
     #[arg(long)]
     email: Option<String>,
+    /// Phone number
     #[arg(long)]
     phone: Option<String>,
+    /// Free-text notes
     #[arg(long)]
     notes: Option<String>,
 }
@@ -79,45 +96,57 @@ impl OrgFields {
 
 #[derive(Subcommand)]
 pub enum ContactCommand {
-    /// Add a contact person, at a member or at an organisation
+    /// Add a contact person, at a member or at an organisation (--name-ja is required)
     Add(ContactFields),
+    /// Contacts by reading
     List {
         /// Names, readings, role and email; kana- and width-insensitive
         #[arg(long)]
         search: Option<String>,
+        /// Only contacts in this prefecture (JIS code, English or Japanese name)
         #[arg(long)]
         prefecture: Option<String>,
         /// Contacts of this member (id or number) or organisation (id)
         #[arg(long)]
         of: Option<String>,
+        /// Skip this many contacts
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Show a contact
     Show {
+        /// Its id, or a unique prefix of it
         id: String,
     },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// Its id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: ContactFields,
     },
+    /// Remove a contact (`kizuna removed restore ID` brings it back)
     Remove {
+        /// Its id, or a unique prefix of it
         id: String,
     },
 }
 
 #[derive(Args)]
 pub struct ContactFields {
+    /// Name in Japanese (required to add)
     #[arg(long)]
     name_ja: Option<String>,
+    /// Name in English
     #[arg(long)]
     name_en: Option<String>,
     /// Kana reading of the Japanese name
     #[arg(long)]
     reading: Option<String>,
+    /// Their role or title (e.g. 事務局長)
     #[arg(long)]
     role: Option<String>,
     /// The member the contact works at: id or number (TNO-0001)
@@ -126,12 +155,16 @@ pub struct ContactFields {
     /// The organisation the contact works at: its id
     #[arg(long)]
     org: Option<String>,
+    /// E-mail address
     #[arg(long)]
     email: Option<String>,
+    /// Phone number
     #[arg(long)]
     phone: Option<String>,
+    /// Their prefecture: JIS code, English or Japanese name
     #[arg(long)]
     prefecture: Option<String>,
+    /// Free-text notes
     #[arg(long)]
     notes: Option<String>,
 }

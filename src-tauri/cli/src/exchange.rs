@@ -150,10 +150,11 @@ fn import_text(r: &ImportReport) -> String {
         s.push_str(&format!("Likely duplicates ({}):\n", r.duplicates.len()));
         for d in &r.duplicates {
             let choice = format!("{:?}", d.choice).to_lowercase();
-            s.push_str(&format!(
-                "  row {}: {} ~ {} [{}] -> {choice}\n",
-                d.row, d.name, d.existing_label, d.existing_id
-            ));
+            let of = match d.earlier_row {
+                Some(_) => format!("{} (earlier in this file)", d.existing_label),
+                None => format!("{} [{}]", d.existing_label, d.existing_id),
+            };
+            s.push_str(&format!("  row {}: {} ~ {of} -> {choice}\n", d.row, d.name));
         }
     }
     let verb = if r.committed {

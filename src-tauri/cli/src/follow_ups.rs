@@ -8,28 +8,35 @@ use crate::output::Out;
 
 #[derive(Subcommand)]
 pub enum FollowUpCommand {
-    /// Add a follow-up to a meeting
+    /// Add a follow-up to a meeting (--text is required)
     Add {
+        /// The meeting's id, or a unique prefix of it
         meeting: String,
         #[command(flatten)]
         fields: FollowUpFields,
     },
+    /// A follow-up with its meeting
     Show {
+        /// The follow-up's id, or a unique prefix of it
         id: String,
     },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// The follow-up's id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: FollowUpFields,
     },
+    /// Remove a follow-up (`kizuna removed restore ID` brings it back)
     Remove {
+        /// The follow-up's id, or a unique prefix of it
         id: String,
     },
 }
 
 #[derive(Args)]
 pub struct FollowUpFields {
+    /// What is to be done (required to add)
     #[arg(long)]
     text: Option<String>,
     /// The responsible member: id or number (TNO-0001)

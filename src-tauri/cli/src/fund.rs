@@ -16,29 +16,35 @@ use crate::output::Out;
 
 #[derive(Subcommand)]
 pub enum DonorCommand {
-    /// Record a donor to the pooled fund
+    /// Record a donor to the pooled fund (a name in Japanese or English is required)
     Add(DonorFields),
     /// Donors by reading; --search matches names, reading and email
     List {
         /// Kana- and width-insensitive
         #[arg(long)]
         search: Option<String>,
+        /// Skip this many donors
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// A donor's record
     Show {
+        /// The donor's id, or a unique prefix of it
         id: String,
     },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// The donor's id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: DonorFields,
     },
     /// Remove a donor without recorded gifts
     Remove {
+        /// The donor's id, or a unique prefix of it
         id: String,
     },
 }
@@ -48,24 +54,31 @@ pub struct DonorFields {
     /// person (default) or organisation
     #[arg(long)]
     kind: Option<String>,
+    /// Name in Japanese (this or --name-en is required to add)
     #[arg(long)]
     name_ja: Option<String>,
+    /// Name in English
     #[arg(long)]
     name_en: Option<String>,
-    /// Kana
+    /// Kana reading of the Japanese name
     #[arg(long)]
     reading: Option<String>,
+    /// Country of residence or registration
     #[arg(long)]
     country: Option<String>,
+    /// E-mail address
     #[arg(long)]
     email: Option<String>,
+    /// Phone number
     #[arg(long)]
     phone: Option<String>,
+    /// Postal address (printed on receipts)
     #[arg(long)]
     address: Option<String>,
     /// Agreed to be named in reports: true or false
     #[arg(long)]
     consent: Option<bool>,
+    /// Free-text notes
     #[arg(long)]
     notes: Option<String>,
 }
@@ -89,7 +102,7 @@ impl DonorFields {
 
 #[derive(Subcommand)]
 pub enum GiftCommand {
-    /// Record a gift; HQ gives it the next receipt number of its year
+    /// Record a gift; HQ gives it the next receipt number of its year (--donor, --date, --amount and --currency are required)
     Add(GiftFields),
     /// Gifts, newest first, with totals per currency
     List {
@@ -99,40 +112,53 @@ pub enum GiftCommand {
         /// YYYY-MM-DD, inclusive
         #[arg(long)]
         from: Option<String>,
+        /// YYYY-MM-DD, inclusive
         #[arg(long)]
         to: Option<String>,
+        /// Only gifts in this currency: JPY or USD
         #[arg(long)]
         currency: Option<String>,
+        /// Skip this many gifts
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
     /// A gift by id or receipt number
     Show {
+        /// The gift's id, a unique prefix of it, or its receipt number
         id: String,
     },
     /// Change only the fields given; the receipt number never changes
     Edit {
+        /// The gift's id, a unique prefix of it, or its receipt number
         id: String,
         #[command(flatten)]
         fields: GiftFields,
     },
+    /// Remove a gift (`kizuna removed restore ID` brings it back)
     Remove {
+        /// The gift's id, a unique prefix of it, or its receipt number
         id: String,
     },
     /// Write a gift's receipt (ja/en PDF)
     Receipt {
+        /// The gift's id, a unique prefix of it, or its receipt number
         id: String,
+        /// The PDF file to write
         #[arg(long)]
         out: PathBuf,
     },
     /// Write a donor's annual statement of gifts (ja/en PDF)
     Statement {
+        /// The donor's id
         #[arg(long)]
         donor: String,
+        /// The calendar year, e.g. 2011
         #[arg(long)]
         year: i32,
+        /// The PDF file to write
         #[arg(long)]
         out: PathBuf,
     },
@@ -140,16 +166,16 @@ pub enum GiftCommand {
 
 #[derive(Args)]
 pub struct GiftFields {
-    /// The donor's id
+    /// The donor's id (required to add)
     #[arg(long)]
     donor: Option<String>,
-    /// YYYY-MM-DD
+    /// The day it was received, YYYY-MM-DD (required to add)
     #[arg(long)]
     date: Option<String>,
-    /// Exact decimal: 10000 (JPY), 250.50 (USD)
+    /// Exact decimal: 10000 (JPY), 250.50 (USD) (required to add)
     #[arg(long, allow_hyphen_values = true)]
     amount: Option<String>,
-    /// JPY or USD
+    /// JPY or USD (required to add)
     #[arg(long)]
     currency: Option<String>,
     /// bank_transfer (default), card, cash or online
@@ -158,6 +184,7 @@ pub struct GiftFields {
     /// A purpose or restriction the donor set
     #[arg(long)]
     purpose: Option<String>,
+    /// Free-text notes
     #[arg(long)]
     notes: Option<String>,
 }
@@ -180,6 +207,7 @@ impl GiftFields {
 pub enum FundCommand {
     /// Divide an amount equally among members (the remainder rotates)
     Distribute {
+        /// The amount to divide, exact decimal
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
         /// JPY or USD
@@ -197,6 +225,7 @@ pub enum FundCommand {
         /// Prefectures, comma-separated (default: 03,04,07 — Iwate, Miyagi, Fukushima)
         #[arg(long, value_delimiter = ',')]
         prefectures: Vec<String>,
+        /// Free-text notes
         #[arg(long)]
         notes: Option<String>,
         /// Compute and show the split without writing it
@@ -205,21 +234,32 @@ pub enum FundCommand {
     },
     /// Distributions, oldest first, with each member's share
     Distributions {
+        /// YYYY-MM-DD, inclusive
         #[arg(long)]
         from: Option<String>,
+        /// YYYY-MM-DD, inclusive
         #[arg(long)]
         to: Option<String>,
+        /// Only distributions in this currency: JPY or USD
         #[arg(long)]
         currency: Option<String>,
     },
     /// One distribution with its shares
-    Distribution { id: String },
+    Distribution {
+        /// The distribution's id, or a unique prefix of it
+        id: String,
+    },
     /// Remove a distribution: its money returns to the fund
-    Undistribute { id: String },
+    Undistribute {
+        /// The distribution's id, or a unique prefix of it
+        id: String,
+    },
     /// Convert an amount of the fund into the other currency at a recorded rate
     Convert {
+        /// The day of the conversion, YYYY-MM-DD
         #[arg(long)]
         date: String,
+        /// The amount converted, in --from's currency
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
         /// The currency converted from
@@ -231,6 +271,7 @@ pub enum FundCommand {
         /// Units of --to per unit of --from (0.0125 for JPY → USD)
         #[arg(long)]
         rate: String,
+        /// Free-text notes
         #[arg(long)]
         notes: Option<String>,
     },
@@ -238,15 +279,19 @@ pub enum FundCommand {
     Conversions,
     /// Balances, gifts, conversions and distributions for a period, and each member's total
     Ledger {
+        /// YYYY-MM-DD, inclusive (default: from the first record)
         #[arg(long)]
         from: Option<String>,
+        /// YYYY-MM-DD, inclusive (default: to the last record)
         #[arg(long)]
         to: Option<String>,
     },
     /// Donors and the total contributed in a period (the report's "over 1,500 donors, over $1 million")
     Totals {
+        /// YYYY-MM-DD, inclusive
         #[arg(long)]
         from: Option<String>,
+        /// YYYY-MM-DD, inclusive
         #[arg(long)]
         to: Option<String>,
         /// Count yen gifts in the USD total at this many USD per JPY

@@ -156,19 +156,24 @@ pub enum PhaseCommand {
 
 #[derive(Subcommand)]
 pub enum BudgetCommand {
+    /// HQ: add a budget line to a phase (--phase, --name-en, --amount and --currency are required)
     Add {
         /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: String,
+        /// The line's name in English
         #[arg(long)]
         name_en: String,
+        /// The line's name in Japanese
         #[arg(long)]
         name_ja: Option<String>,
+        /// The donor's budget code for the line (e.g. 1.2)
         #[arg(long)]
         code: Option<String>,
         /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
+        /// The grant's currency (JPY or USD), stated to catch a mistyped amount
         #[arg(long)]
         currency: String,
         /// Why spending differs from the budget (printed in the report)
@@ -181,13 +186,17 @@ pub enum BudgetCommand {
         #[arg(long)]
         phase: String,
     },
+    /// Change only the fields given
     Edit {
         /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
+        /// The line's name in English
         #[arg(long)]
         name_en: Option<String>,
+        /// The line's name in Japanese
         #[arg(long)]
         name_ja: Option<String>,
+        /// The donor's budget code for the line; "" clears it
         #[arg(long)]
         code: Option<String>,
         /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
@@ -209,26 +218,30 @@ pub enum BudgetCommand {
 
 #[derive(Subcommand)]
 pub enum SpendCommand {
-    /// Record an expenditure; its date must lie in the phase's period
+    /// Record an expenditure; its date must lie in the phase's period (--phase, --date, --description, --amount and --currency are required)
     Add {
         /// The phase's id, or a unique prefix of it
         #[arg(long)]
         phase: String,
+        /// A budget line of the same phase: its id or a unique prefix of it
         #[arg(long)]
         line: Option<String>,
         /// YYYY-MM-DD, within the phase's period
         #[arg(long)]
         date: String,
+        /// What was bought or paid for
         #[arg(long)]
         description: String,
-        /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
+        /// The amount, in the expense currency (e.g. 150000 or 2500.50)
         #[arg(long, allow_hyphen_values = true)]
         amount: String,
+        /// The currency paid in: JPY or USD (another than the grant's needs --rate)
         #[arg(long)]
         currency: String,
         /// Grant-currency units per unit of the expense currency
         #[arg(long)]
         rate: Option<String>,
+        /// The day the rate was taken, YYYY-MM-DD
         #[arg(long)]
         rate_date: Option<String>,
         /// The receipt or invoice reference
@@ -241,28 +254,36 @@ pub enum SpendCommand {
         #[arg(long)]
         phase: String,
     },
+    /// Change only the fields given
     Edit {
         /// The record's id, or a unique prefix of it (8+ characters)
         id: String,
         /// A budget line of the same phase; "" for none
         #[arg(long)]
         line: Option<String>,
+        /// YYYY-MM-DD, within the phase's period
         #[arg(long)]
         date: Option<String>,
+        /// What was bought or paid for
         #[arg(long)]
         description: Option<String>,
-        /// The amount, in the grant's currency (e.g. 150000 or 2500.50)
+        /// The amount, in the expense currency (e.g. 150000 or 2500.50)
         #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
+        /// The currency paid in: JPY or USD
         #[arg(long)]
         currency: Option<String>,
+        /// Grant-currency units per unit of the expense currency
         #[arg(long)]
         rate: Option<String>,
+        /// The day the rate was taken, YYYY-MM-DD
         #[arg(long)]
         rate_date: Option<String>,
+        /// The receipt or invoice reference
         #[arg(long)]
         receipt: Option<String>,
     },
+    /// Remove an expenditure (it can be restored from `removed`)
     Remove {
         /// The record's id, or a unique prefix of it (8+ characters)
         id: String,

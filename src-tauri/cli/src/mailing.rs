@@ -10,29 +10,37 @@ use crate::output::Out;
 
 #[derive(Subcommand)]
 pub enum ListCommand {
-    /// Create a mailing list
+    /// Create a mailing list (--name-ja and --name-en are required)
     Add(ListFields),
     /// Every mailing list with its subscriber counts
     List,
+    /// A mailing list with its subscriber counts
     Show {
+        /// The list's id, or a unique prefix of it
         id: String,
     },
     /// Change only the fields given
     Edit {
+        /// The list's id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: ListFields,
     },
+    /// Remove a mailing list (`kizuna removed restore ID` brings it back)
     Remove {
+        /// The list's id, or a unique prefix of it
         id: String,
     },
     /// Everyone on a list, opted out and bounced included (each marked)
     Members {
+        /// The list's id, or a unique prefix of it
         list: String,
     },
     /// Subscribe contacts (an opted-out contact only by this explicit request)
     Subscribe {
+        /// The list's id, or a unique prefix of it
         list: String,
+        /// One or more contacts' ids
         #[arg(required = true)]
         contacts: Vec<String>,
         /// YYYY-MM-DD (default: today)
@@ -41,7 +49,9 @@ pub enum ListCommand {
     },
     /// Record a contact's opt-out; the contact stays known as opted out
     Unsubscribe {
+        /// The list's id, or a unique prefix of it
         list: String,
+        /// The contact's id
         contact: String,
         /// YYYY-MM-DD (default: today)
         #[arg(long)]
@@ -49,8 +59,11 @@ pub enum ListCommand {
     },
     /// Mark a subscriber's address as bouncing (or, with --fixed, as fixed)
     Bounce {
+        /// The list's id, or a unique prefix of it
         list: String,
+        /// The contact's id
         contact: String,
+        /// The address works again
         #[arg(long)]
         fixed: bool,
     },
@@ -69,16 +82,20 @@ pub enum ListCommand {
 
 #[derive(Args)]
 pub struct ListFields {
+    /// The list's name in Japanese (required to add)
     #[arg(long)]
     name_ja: Option<String>,
+    /// The list's name in English (required to add)
     #[arg(long)]
     name_en: Option<String>,
+    /// What the list is for
     #[arg(long)]
     description: Option<String>,
 }
 
 #[derive(Args)]
 pub struct ExportArgs {
+    /// The list's id, or a unique prefix of it
     list: String,
     /// csv (UTF-8 with a byte order mark, for Excel) or vcard
     #[arg(long)]

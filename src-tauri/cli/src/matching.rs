@@ -14,12 +14,14 @@ use crate::output::Out;
 
 #[derive(Subcommand)]
 pub enum OfferCommand {
-    /// Record an offer
+    /// Record an offer (--category, --quantity and a source are required)
     Add(OfferFields),
     /// Offers, newest first
     List {
+        /// Only offers of this category: funds, tableware, mobile_phones, computers, maps, staff, vehicles or other
         #[arg(long)]
         category: Option<String>,
+        /// Only offers in this prefecture (JIS code, English or Japanese name)
         #[arg(long)]
         prefecture: Option<String>,
         /// Only offers with something left and not expired
@@ -31,21 +33,30 @@ pub enum OfferCommand {
         /// Source, description or municipality
         #[arg(long)]
         search: Option<String>,
+        /// Skip this many offers
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
     /// An offer with what remains and its matches
-    Show { id: String },
+    Show {
+        /// The offer's id, or a unique prefix of it
+        id: String,
+    },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// The offer's id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: OfferFields,
     },
     /// Remove an offer without open matches
-    Remove { id: String },
+    Remove {
+        /// The offer's id, or a unique prefix of it
+        id: String,
+    },
     /// Needs this offer could serve, best first, with the reasons
     Suggest(SuggestArgs),
 }
@@ -70,19 +81,25 @@ pub struct OfferFields {
     /// funds, tableware, mobile_phones, computers, maps, staff, vehicles or other
     #[arg(long)]
     category: Option<String>,
+    /// What is offered
     #[arg(long)]
     description: Option<String>,
-    /// A whole number, 1 or more
+    /// A whole number, 1 or more (required to add)
     #[arg(long, allow_negative_numbers = true)]
     quantity: Option<i64>,
+    /// What the quantity counts (boxes, sets, people, ...)
     #[arg(long)]
     unit: Option<String>,
+    /// Where it is: JIS code, English or Japanese name
     #[arg(long)]
     prefecture: Option<String>,
+    /// Where it is: the municipality
     #[arg(long)]
     municipality: Option<String>,
+    /// Latitude, decimal degrees (with --lon)
     #[arg(long, allow_hyphen_values = true)]
     lat: Option<String>,
+    /// Longitude, decimal degrees (with --lat)
     #[arg(long, allow_hyphen_values = true)]
     lon: Option<String>,
     /// YYYY-MM-DD (default: today)
@@ -91,6 +108,7 @@ pub struct OfferFields {
     /// Available until, YYYY-MM-DD
     #[arg(long)]
     until: Option<String>,
+    /// Conditions the source set (pick-up only, for children, ...)
     #[arg(long)]
     conditions: Option<String>,
     /// The recording office's code (default: this office)
@@ -124,14 +142,17 @@ impl OfferFields {
 
 #[derive(Subcommand)]
 pub enum NeedCommand {
-    /// Record a need
+    /// Record a need (--category, --quantity and --member or --site are required)
     Add(NeedFields),
     /// Needs, most urgent first
     List {
+        /// Only needs of this category: funds, tableware, mobile_phones, computers, maps, staff, vehicles or other
         #[arg(long)]
         category: Option<String>,
+        /// Only needs in this prefecture (JIS code, English or Japanese name)
         #[arg(long)]
         prefecture: Option<String>,
+        /// Only needs of this urgency: low, normal, high or critical
         #[arg(long)]
         urgency: Option<String>,
         /// A member's id or number
@@ -140,22 +161,31 @@ pub enum NeedCommand {
         /// Only needs still lacking something
         #[arg(long)]
         open: bool,
+        /// Kana- and width-insensitive text search
         #[arg(long)]
         search: Option<String>,
+        /// Skip this many needs
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// A need with what it still lacks and its matches
     Show {
+        /// The need's id, or a unique prefix of it
         id: String,
     },
+    /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// The need's id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: NeedFields,
     },
+    /// Remove a need without open matches
     Remove {
+        /// The need's id, or a unique prefix of it
         id: String,
     },
     /// Offers that could serve this need, best first, with the reasons
@@ -170,30 +200,40 @@ pub struct NeedFields {
     /// A site's id: gives the member and, unless given, the place
     #[arg(long)]
     site: Option<String>,
+    /// funds, tableware, mobile_phones, computers, maps, staff, vehicles or other (required to add)
     #[arg(long)]
     category: Option<String>,
+    /// What is needed
     #[arg(long)]
     description: Option<String>,
+    /// A whole number, 1 or more (required to add)
     #[arg(long, allow_negative_numbers = true)]
     quantity: Option<i64>,
+    /// What the quantity counts (boxes, sets, people, ...)
     #[arg(long)]
     unit: Option<String>,
     /// low, normal, high or critical (default normal)
     #[arg(long)]
     urgency: Option<String>,
+    /// Where it is needed: JIS code, English or Japanese name (default: the site's)
     #[arg(long)]
     prefecture: Option<String>,
+    /// Where it is needed: the municipality (default: the site's)
     #[arg(long)]
     municipality: Option<String>,
+    /// Latitude, decimal degrees (with --lon)
     #[arg(long, allow_hyphen_values = true)]
     lat: Option<String>,
+    /// Longitude, decimal degrees (with --lat)
     #[arg(long, allow_hyphen_values = true)]
     lon: Option<String>,
     /// YYYY-MM-DD (default: today)
     #[arg(long)]
     raised: Option<String>,
+    /// The day it is needed by, YYYY-MM-DD
     #[arg(long)]
     needed_by: Option<String>,
+    /// The recording office's code (default: this office)
     #[arg(long)]
     office: Option<String>,
 }
@@ -221,6 +261,7 @@ impl NeedFields {
 
 #[derive(Args)]
 pub struct SuggestArgs {
+    /// Its id, or a unique prefix of it
     id: String,
     /// How many (default 10)
     #[arg(long)]
@@ -240,15 +281,19 @@ impl SuggestArgs {
 pub enum MatchCommand {
     /// Propose a match (quantity: what the offer has left or the need lacks, whichever is less)
     Propose {
+        /// The offer's id, or a unique prefix of it
         #[arg(long)]
         offer: String,
+        /// The need's id, or a unique prefix of it
         #[arg(long)]
         need: String,
+        /// A whole number, 1 or more (default: as much as both allow)
         #[arg(long, allow_negative_numbers = true)]
         quantity: Option<i64>,
         /// YYYY-MM-DD (default: today)
         #[arg(long)]
         date: Option<String>,
+        /// Free-text notes
         #[arg(long)]
         notes: Option<String>,
     },
@@ -262,25 +307,35 @@ pub enum MatchCommand {
     Cancel(StepArgs),
     /// Lower a proposed or accepted match's quantity
     Reduce {
+        /// The match's id, or a unique prefix of it
         id: String,
+        /// The new, smaller quantity
         #[arg(long, allow_negative_numbers = true)]
         quantity: i64,
     },
+    /// A match with its steps
     Show {
+        /// The match's id, or a unique prefix of it
         id: String,
     },
+    /// Matches, newest first
     List {
+        /// Only matches of this offer (id or unique prefix)
         #[arg(long)]
         offer: Option<String>,
+        /// Only matches of this need (id or unique prefix)
         #[arg(long)]
         need: Option<String>,
+        /// proposed, accepted, delivered, declined or cancelled
         #[arg(long)]
         status: Option<String>,
         /// The member the need is for: id or number
         #[arg(long)]
         member: Option<String>,
+        /// Skip this many matches
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
@@ -290,12 +345,15 @@ pub enum MatchCommand {
 
 #[derive(Args)]
 pub struct StepArgs {
+    /// The match's id, or a unique prefix of it
     id: String,
+    /// A smaller quantity than the match's (accept or deliver part of it)
     #[arg(long, allow_negative_numbers = true)]
     quantity: Option<i64>,
     /// YYYY-MM-DD (default: today)
     #[arg(long)]
     date: Option<String>,
+    /// Free-text notes
     #[arg(long)]
     notes: Option<String>,
 }

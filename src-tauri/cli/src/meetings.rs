@@ -12,7 +12,7 @@ use crate::output::Out;
 
 #[derive(Subcommand)]
 pub enum MeetingCommand {
-    /// Record a meeting
+    /// Record a meeting (--date and a topic in Japanese or English are required)
     Add(MeetingFields),
     /// Meetings, newest first
     List {
@@ -28,33 +28,43 @@ pub enum MeetingCommand {
         /// Hosting office code
         #[arg(long)]
         office: Option<String>,
+        /// Only meetings in this prefecture (JIS code, English or Japanese name)
         #[arg(long)]
         prefecture: Option<String>,
+        /// information_sharing, cluster, government or other
         #[arg(long)]
         kind: Option<String>,
+        /// Skip this many
         #[arg(long, default_value_t = 0)]
         offset: i64,
+        /// Show at most this many (up to 500)
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
     /// A meeting with its attendees and follow-ups
     Show {
+        /// The meeting's id, or a unique prefix of it
         id: String,
     },
     /// Change only the fields given; an empty value clears an optional field
     Edit {
+        /// The meeting's id, or a unique prefix of it
         id: String,
         #[command(flatten)]
         fields: MeetingFields,
     },
+    /// Remove a meeting (`kizuna removed restore ID` brings it back)
     Remove {
+        /// The meeting's id, or a unique prefix of it
         id: String,
     },
     /// Record who attended, in one step
     Attend(AttendArgs),
     /// Remove one attendee: a member (id or number), an organisation id or the attendance id
     Unattend {
+        /// The meeting's id, or a unique prefix of it
         meeting: String,
+        /// The member (id or number), organisation id or attendance id
         attendee: String,
     },
     /// Coordination figures for a period, office or prefecture
@@ -63,7 +73,7 @@ pub enum MeetingCommand {
 
 #[derive(Args)]
 pub struct MeetingFields {
-    /// YYYY-MM-DD
+    /// The day it was held, YYYY-MM-DD (required to add)
     #[arg(long)]
     date: Option<String>,
     /// HH:MM
@@ -72,31 +82,40 @@ pub struct MeetingFields {
     /// The hosting office's code (default: this office)
     #[arg(long)]
     office: Option<String>,
+    /// JIS code, English or Japanese name
     #[arg(long)]
     prefecture: Option<String>,
+    /// The municipality it was held in
     #[arg(long)]
     municipality: Option<String>,
+    /// Where it was held (hall, office, ...)
     #[arg(long)]
     venue: Option<String>,
     /// information_sharing, cluster, government or other
     #[arg(long)]
     kind: Option<String>,
+    /// shelter, food, water_sanitation, health, psychosocial, education, livelihoods, elderly, logistics, radiation or community
     #[arg(long)]
     sector: Option<String>,
+    /// The topic in Japanese (this or --topic-en is required to add)
     #[arg(long)]
     topic_ja: Option<String>,
+    /// The topic in English
     #[arg(long)]
     topic_en: Option<String>,
+    /// The minutes in Japanese
     #[arg(long, conflicts_with = "minutes_ja_file")]
     minutes_ja: Option<String>,
     /// Read the Japanese minutes from this file (UTF-8)
     #[arg(long)]
     minutes_ja_file: Option<PathBuf>,
+    /// The minutes in English
     #[arg(long, conflicts_with = "minutes_en_file")]
     minutes_en: Option<String>,
     /// Read the English minutes from this file (UTF-8)
     #[arg(long)]
     minutes_en_file: Option<PathBuf>,
+    /// What was decided
     #[arg(long)]
     decisions: Option<String>,
     /// People in the room, as counted
@@ -135,6 +154,7 @@ impl MeetingFields {
 
 #[derive(Args)]
 pub struct AttendArgs {
+    /// The meeting's id, or a unique prefix of it
     meeting: String,
     /// Repeatable: a member's id or number (TNO-0001)
     #[arg(long = "member")]
@@ -145,6 +165,7 @@ pub struct AttendArgs {
     /// An organisation not yet in the directory: added, then recorded as attending
     #[arg(long)]
     new_org_ja: Option<String>,
+    /// The new organisation's English name
     #[arg(long)]
     new_org_en: Option<String>,
     /// Its kind (company, ngo, municipality, ...; default other)

@@ -51,6 +51,9 @@ pub enum MemberCommand {
         id: String,
         #[command(flatten)]
         fields: MemberFields,
+        /// Keep the new name or prefectures even if another member of the same name (legal form aside) works in the same prefecture
+        #[arg(long)]
+        allow_duplicate: bool,
     },
     /// Remove a member; one with sites only with --cascade (they are removed too). `kizuna removed restore` brings them back
     Remove {
@@ -191,8 +194,9 @@ pub fn run(cmd: MemberCommand, k: &mut Kizuna, out: &Out) -> Result<(), Error> {
             });
         }
         MemberCommand::Show { id } => out.emit(&k.member_show(&id)?, describe),
-        MemberCommand::Edit { id, fields } => {
-            let m = k.member_edit(&id, &fields.input())?;
+        MemberCommand::Edit { id, fields, allow_duplicate } => {
+            let input = MemberInput { allow_duplicate: Some(allow_duplicate), ..fields.input() };
+            let m = k.member_edit(&id, &input)?;
             out.emit(&m, describe);
         }
         MemberCommand::Remove { id, cascade } => {

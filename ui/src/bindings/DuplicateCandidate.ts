@@ -2,17 +2,27 @@
 import type { DuplicateChoice } from "./DuplicateChoice";
 
 /**
- * A row that looks like a record already held.
+ * A row that looks like a record already held, or like an earlier row of
+ * the same file.
  */
 export type DuplicateCandidate = { row: number, 
 /**
  * The row's name as written.
  */
-name: string, existing_id: string, 
+name: string, 
 /**
- * The existing record: number and name.
+ * The existing record's id; empty when the row repeats `earlier_row`
+ * (its record does not exist before the commit).
+ */
+existing_id: string, 
+/**
+ * The existing record: number and name; or the earlier row: "row N: name".
  */
 existing_label: string, 
+/**
+ * The earlier row of the same file this row repeats.
+ */
+earlier_row: number | null, 
 /**
  * JIS code of the shared prefecture, when there is one.
  */

@@ -6,7 +6,8 @@
  */
 export type MemberInput = { name_ja?: string, name_en?: string, reading?: string, legal_form?: string, contact_person?: string, email?: string, phone?: string, address?: string, prefectures?: Array<string>, status?: string, joined_on?: string, left_on?: string, notes?: string, donor_fund_partner?: boolean, 
 /**
- * Register it even though a member of the same name (legal form aside)
- * works in the same prefecture: the person has confirmed it is another.
+ * Register it (or, on an edit, take its new name or prefectures) even
+ * though another member of the same name (legal form aside) works in the
+ * same prefecture: the person has confirmed it is another organisation.
  */
 allow_duplicate?: boolean, };

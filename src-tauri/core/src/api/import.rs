@@ -4,7 +4,9 @@
 //! so every problem carries manual entry's message, here with its row and
 //! column. Likely duplicates of existing records (the name under
 //! [`crate::fold::org_name_key`] and the same prefecture) are listed, each
-//! with a choice: skip, merge into the existing record, or add anyway. A
+//! with a choice: skip, merge into the existing record, or add anyway; so
+//! are rows that repeat an earlier row of the same file under the same rule,
+//! with the same choices (merge: into the record the earlier row adds). A
 //! commit writes every row in one transaction through the store's writer,
 //! so an import syncs like typed records, and nothing is written unless every
 //! row passes.
@@ -187,16 +189,21 @@ impl std::fmt::Display for ImportProblem {
     }
 }
 
-/// A row that looks like a record already held.
+/// A row that looks like a record already held, or like an earlier row of
+/// the same file.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct DuplicateCandidate {
     pub row: u32,
     /// The row's name as written.
     pub name: String,
+    /// The existing record's id; empty when the row repeats `earlier_row`
+    /// (its record does not exist before the commit).
     pub existing_id: String,
-    /// The existing record: number and name.
+    /// The existing record: number and name; or the earlier row: "row N: name".
     pub existing_label: String,
+    /// The earlier row of the same file this row repeats.
+    pub earlier_row: Option<u32>,
     /// JIS code of the shared prefecture, when there is one.
     pub prefecture: Option<String>,
     /// What the import does with it (the row's decision, else the default).
@@ -534,7 +541,9 @@ impl RowValues {
 
 /// What the commit does with one row.
 enum Action {
-    Add(Vec<(&'static str, CellValue)>),
+    /// A new record, its id given before the commit so that a later row of
+    /// the file can be merged into it.
+    Add(String, Vec<(&'static str, CellValue)>),
     Merge(String, Vec<(&'static str, CellValue)>),
     Skip,
 }
@@ -638,31 +647,56 @@ impl Kizuna {
                 Some((f.field, c.column))
             })
             .collect();
+        // The id each row's record will have (so a later row can be merged
+        // into it), and the rows of this file that add a record, by
+        // duplicate key: their index and prefectures.
+        let planned: Vec<String> = rows.iter().map(|_| new_id()).collect();
+        let mut in_file: HashMap<String, Vec<(usize, Vec<&'static str>)>> = HashMap::new();
         let mut prepared = Vec::with_capacity(rows.len());
         for (n, row) in rows.iter().enumerate() {
             if n % 1000 == 0 {
                 progress(ImportProgress { stage: ImportStage::Checking, done: n as u32, total });
             }
-            let dup = self.duplicate_of(req.kind, row, &known);
-            let choice = match &dup {
-                Some((id, label, pref)) => {
+            let key = row_key(req.kind, row);
+            let dup = key.as_ref().and_then(|k| duplicate_of(k, &known)).or_else(|| {
+                let (k, prefs) = key.as_ref()?;
+                in_file.get(k)?.iter().find_map(|(i, theirs)| {
+                    let shared = same_place(prefs, theirs)?;
+                    let earlier = &rows[*i];
+                    let label = format!("row {}: {}", earlier.row, duplicate_name(req.kind, earlier));
+                    Some(Duplicate {
+                        id: planned[*i].clone(),
+                        label,
+                        prefecture: shared,
+                        earlier_row: Some(earlier.row),
+                    })
+                })
+            });
+            let choice = match dup {
+                Some(d) => {
                     let choice = decisions.get(&row.row).copied().unwrap_or(default_choice);
                     report.duplicates.push(DuplicateCandidate {
                         row: row.row,
                         name: duplicate_name(req.kind, row),
-                        existing_id: id.clone(),
-                        existing_label: label.clone(),
-                        prefecture: pref.clone(),
+                        existing_id: if d.earlier_row.is_some() { String::new() } else { d.id.clone() },
+                        existing_label: d.label,
+                        earlier_row: d.earlier_row,
+                        prefecture: d.prefecture.map(str::to_string),
                         choice,
                     });
-                    Some((id.clone(), choice))
+                    Some((d.id, choice))
                 }
-                None => None,
+                None => {
+                    if let Some((key, prefs)) = key {
+                        in_file.entry(key).or_default().push((n, prefs));
+                    }
+                    None
+                }
             };
-            match self.prepare_row(req.kind, row, choice, &resolver, &field_cols) {
+            match self.prepare_row(req.kind, row, choice, &planned[n], &resolver, &field_cols) {
                 Ok(p) => {
                     match p.action {
-                        Action::Add(_) => report.added += 1,
+                        Action::Add(..) => report.added += 1,
                         Action::Merge(..) => report.merged += 1,
                         Action::Skip => report.skipped += 1,
                     }
@@ -716,10 +750,12 @@ impl Kizuna {
             return Err(Error::invalid("mapping", format!("'{bad}' is not a field of {}", req.kind.code())));
         }
         let headers: Vec<String> = grid.rows[header_at].iter().map(cell_text).collect();
+        // Folded once, not once per cell of every row.
+        let header_keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
         let mut taken: HashMap<&'static str, u32> = HashMap::new();
         for (i, h) in headers.iter().enumerate() {
             let col = i as u32 + 1;
-            let key = header_key(h);
+            let key = header_keys[i].clone();
             let field: Option<&'static str> = if key.is_empty() {
                 None
             } else if let Some(f) = chosen.get(&key) {
@@ -814,7 +850,7 @@ impl Kizuna {
                     _ if cell.is_empty() => continue,
                     _ => {}
                 }
-                if c >= width || header_key(header).is_empty() {
+                if c >= width || header_keys.get(c).is_none_or(|k| k.is_empty()) {
                     report.problems.push(problem(
                         row,
                         Some((col, header)),
@@ -847,7 +883,7 @@ impl Kizuna {
         Ok(out)
     }
 
-    /// Every live record of `kind` by its duplicate key, for [`Kizuna::duplicate_of`].
+    /// Every live record of `kind` by its duplicate key, for [`duplicate_of`].
     fn known_records(&self, kind: ImportKind) -> Result<Known> {
         let sql = match kind {
             ImportKind::Members => "SELECT id, name_ja, prefectures, member_no || ' ' || name_ja FROM members WHERE deleted = 0",
@@ -877,42 +913,6 @@ impl Kizuna {
             known.entry(key).or_default().push((id, prefs, label));
         }
         Ok(known)
-    }
-
-    /// The existing record a row likely duplicates: the same name key and a
-    /// prefecture in common (or neither has one). Gifts: the same donor,
-    /// day, amount and currency.
-    fn duplicate_of(
-        &self,
-        kind: ImportKind,
-        row: &RowValues,
-        known: &Known,
-    ) -> Option<(String, String, Option<String>)> {
-        if kind == ImportKind::Gifts {
-            let donor = row.text("donor")?;
-            let amount = crate::money::Currency::parse("currency", row.text("currency").unwrap_or("JPY"))
-                .ok()
-                .and_then(|c| crate::money::Money::parse_amount("amount", row.text("amount")?, c).ok())?;
-            let key = format!("{} {} {} {}", donor, row.text("received_on")?, amount.amount_text(), amount.currency);
-            return known.get(&key).and_then(|v| v.first()).map(|(id, _, label)| (id.clone(), label.clone(), None));
-        }
-        let name = row.text(name_field(kind))?;
-        let candidates = known.get(&name_key(name))?;
-        let pref_field = if kind == ImportKind::Members { "prefectures" } else { "prefecture" };
-        let prefs: Vec<String> = row
-            .text(pref_field)
-            .map(|p| {
-                p.split(',')
-                    .filter_map(|p| crate::prefecture::Prefecture::parse(p).ok())
-                    .map(|p| p.code.to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        candidates.iter().find_map(|(id, theirs, label)| {
-            let shared = prefs.iter().find(|p| theirs.contains(p));
-            let same = shared.is_some() || (prefs.is_empty() && theirs.is_empty());
-            same.then(|| (id.clone(), label.clone(), shared.cloned()))
-        })
     }
 
     /// Lookups a kind's rows need: members by number, id or name (sites and
@@ -965,6 +965,7 @@ impl Kizuna {
         kind: ImportKind,
         row: &RowValues,
         duplicate: Option<(String, DuplicateChoice)>,
+        planned: &str,
         resolver: &Resolver,
         field_cols: &HashMap<&'static str, u32>,
     ) -> std::result::Result<Prepared, Vec<ImportProblem>> {
@@ -1002,7 +1003,7 @@ impl Kizuna {
                     year: p.year,
                 }),
                 _ => self.row_cells(kind, &current, false, resolver).map(|p| Prepared {
-                    action: Action::Add(p.cells),
+                    action: Action::Add(planned.to_string(), p.cells),
                     donor: p.donor,
                     year: p.year,
                 }),
@@ -1195,7 +1196,7 @@ impl Kizuna {
                     Action::Merge(id, cells) => {
                         w.update(table, &id, &cells)?;
                     }
-                    Action::Add(mut cells) => {
+                    Action::Add(id, mut cells) => {
                         if kind == ImportKind::Members {
                             let no = crate::api::members::next_member_no(w.conn(), &office)?;
                             cells.push(("member_no", CellValue::Text(no)));
@@ -1218,7 +1219,7 @@ impl Kizuna {
                             let no = crate::api::gifts::next_receipt_no(w.conn(), p.year)?;
                             cells.push(("receipt_no", CellValue::Text(no)));
                         }
-                        w.insert(table, &new_id(), &cells)?;
+                        w.insert(table, &id, &cells)?;
                     }
                 }
             }
@@ -1285,6 +1286,52 @@ fn name_field(kind: ImportKind) -> &'static str {
         ImportKind::Sites => "name",
         ImportKind::Gifts => "donor",
     }
+}
+
+/// A row's duplicate key and prefectures (JIS codes), as
+/// [`Kizuna::known_records`] keys a record: the name key; for gifts, the
+/// donor, day, amount and currency.
+fn row_key(kind: ImportKind, row: &RowValues) -> Option<(String, Vec<&'static str>)> {
+    if kind == ImportKind::Gifts {
+        let donor = row.text("donor")?;
+        let amount = crate::money::Currency::parse("currency", row.text("currency").unwrap_or("JPY"))
+            .ok()
+            .and_then(|c| crate::money::Money::parse_amount("amount", row.text("amount")?, c).ok())?;
+        let key = format!("{} {} {} {}", donor, row.text("received_on")?, amount.amount_text(), amount.currency);
+        return Some((key, Vec::new()));
+    }
+    let name = row.text(name_field(kind))?;
+    let pref_field = if kind == ImportKind::Members { "prefectures" } else { "prefecture" };
+    let prefs: Vec<&'static str> = row
+        .text(pref_field)
+        .map(|p| p.split(',').filter_map(|p| crate::prefecture::Prefecture::parse(p).ok()).map(|p| p.code).collect())
+        .unwrap_or_default();
+    Some((name_key(name), prefs))
+}
+
+/// The record a row is likely a duplicate of.
+struct Duplicate {
+    id: String,
+    label: String,
+    /// The prefecture they share, when they name one.
+    prefecture: Option<&'static str>,
+    /// When the record is the one an earlier row of the file adds.
+    earlier_row: Option<u32>,
+}
+
+/// Whether two records with one name key are likely one: they share a
+/// prefecture (given back), or neither names one.
+fn same_place(ours: &[&'static str], theirs: &[impl AsRef<str>]) -> Option<Option<&'static str>> {
+    let shared = ours.iter().find(|p| theirs.iter().any(|t| t.as_ref() == **p)).copied();
+    (shared.is_some() || (ours.is_empty() && theirs.is_empty())).then_some(shared)
+}
+
+/// The existing record a row likely duplicates, given its [`row_key`].
+fn duplicate_of((key, prefs): &(String, Vec<&'static str>), known: &Known) -> Option<Duplicate> {
+    known.get(key)?.iter().find_map(|(id, theirs, label)| {
+        let prefecture = same_place(prefs, theirs)?;
+        Some(Duplicate { id: id.clone(), label: label.clone(), prefecture, earlier_row: None })
+    })
 }
 
 fn duplicate_name(kind: ImportKind, row: &RowValues) -> String {

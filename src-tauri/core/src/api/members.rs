@@ -99,7 +99,7 @@ impl Kizuna {
     pub fn member_add(&mut self, input: &MemberInput) -> Result<Member> {
         let mut cells = input.to_cells(true, (None, None))?;
         if !input.allow_duplicate.unwrap_or(false) {
-            self.refuse_likely_duplicate(&cells)?;
+            self.refuse_likely_duplicate(&DuplicateProbe::of_cells(&cells, None), None)?;
         }
         let office = self.office_code().to_string();
         let office_id = self.own_office()?.map(|o| o.id);
@@ -125,6 +125,14 @@ impl Kizuna {
         let current = self.member_show(id)?;
         let id = current.id.as_str();
         let cells = input.to_cells(false, (current.joined_on, current.left_on))?;
+        // Only a new name or new prefectures can make a member look like
+        // another; an edit of its phone must not re-raise a pair the person
+        // already confirmed as two organisations.
+        let probe = DuplicateProbe::of_cells(&cells, Some(&current));
+        let before = DuplicateProbe::of_member(&current);
+        if !input.allow_duplicate.unwrap_or(false) && probe != before {
+            self.refuse_likely_duplicate(&probe, Some(id))?;
+        }
         self.store.write(|w| w.update("members", id, &cells).map(|_| ()))?;
         self.member_show(id)
     }
@@ -161,20 +169,22 @@ impl Kizuna {
         })
     }
 
-    /// Refuses a new member whose Japanese or English name has the same
-    /// `org_name_key` as a live member's, when they share a prefecture (or
-    /// neither names one).
-    fn refuse_likely_duplicate(&self, cells: &[(&'static str, CellValue)]) -> Result<()> {
-        let cell = |name: &str| cells.iter().find(|(c, _)| *c == name).and_then(|(_, v)| v.as_str());
-        let keys: Vec<(&str, String)> = ["name_ja", "name_en"]
+    /// Refuses a member (new, or `editing` under its new name or
+    /// prefectures) whose Japanese or English name has the same
+    /// `org_name_key` as another live member's, when they share a prefecture
+    /// (or neither names one).
+    fn refuse_likely_duplicate(&self, probe: &DuplicateProbe, editing: Option<&str>) -> Result<()> {
+        let keys: Vec<(&str, String)> = [("name_ja", &probe.name_ja), ("name_en", &probe.name_en)]
             .into_iter()
-            .filter_map(|f| cell(f).filter(|v| !v.trim().is_empty()).map(|v| (f, org_name_key(v))))
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(f, v)| (f, org_name_key(v)))
             .collect();
-        let prefectures = json_list(cell("prefectures").map(str::to_string));
+        let prefectures = &probe.prefectures;
         let mut stmt = self.store.conn().prepare(
-            "SELECT member_no, name_ja, name_en, prefectures FROM members WHERE deleted = 0 ORDER BY member_no",
+            "SELECT member_no, name_ja, name_en, prefectures FROM members
+             WHERE deleted = 0 AND id IS NOT ?1 ORDER BY member_no",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([editing])?;
         while let Some(r) = rows.next()? {
             let (no, ja, en): (Option<String>, Option<String>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let theirs = json_list(r.get(3)?);
@@ -238,6 +248,42 @@ impl Kizuna {
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map(refs.as_slice(), member_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Page { total, offset, limit, rows })
+    }
+}
+
+/// What the likely-duplicate rule compares: a member's names and prefectures
+/// (sorted: the order they were typed in says nothing).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct DuplicateProbe {
+    name_ja: String,
+    name_en: String,
+    prefectures: Vec<String>,
+}
+
+impl DuplicateProbe {
+    fn of_member(m: &Member) -> DuplicateProbe {
+        let mut prefectures = m.prefectures.clone();
+        prefectures.sort_unstable();
+        DuplicateProbe { name_ja: m.name_ja.clone(), name_en: m.name_en.clone(), prefectures }
+    }
+
+    /// The record `cells` would leave: their values over `current`'s (a
+    /// cleared cell is empty).
+    fn of_cells(cells: &[(&'static str, CellValue)], current: Option<&Member>) -> DuplicateProbe {
+        let mut probe = current.map(DuplicateProbe::of_member).unwrap_or_default();
+        for (c, v) in cells {
+            let text = v.as_str().unwrap_or_default().to_string();
+            match *c {
+                "name_ja" => probe.name_ja = text,
+                "name_en" => probe.name_en = text,
+                "prefectures" => {
+                    probe.prefectures = json_list(Some(text));
+                    probe.prefectures.sort_unstable();
+                }
+                _ => {}
+            }
+        }
+        probe
     }
 }
 

@@ -73,8 +73,9 @@ pub struct MemberInput {
     pub notes: Option<String>,
     #[ts(optional)]
     pub donor_fund_partner: Option<bool>,
-    /// Register it even though a member of the same name (legal form aside)
-    /// works in the same prefecture: the person has confirmed it is another.
+    /// Register it (or, on an edit, take its new name or prefectures) even
+    /// though another member of the same name (legal form aside) works in the
+    /// same prefecture: the person has confirmed it is another organisation.
     #[ts(optional)]
     pub allow_duplicate: Option<bool>,
 }
