@@ -54,16 +54,21 @@ export function MembersScreen() {
     <section data-testid="members">
       <div class="head">
         <h1>{t("members.title")}</h1>
-        <button
-          type="button"
-          class="primary"
-          data-testid="member-add"
-          {...guard("members")}
-          onClick={() => setAdding(true)}
-        >
-          {t("members.add")}
-        </button>
-        <ListSheetExport sheet={{ list: "members", query: { search, prefecture, sort, descending } }} name="members" />
+        <div class="head-actions">
+          <button
+            type="button"
+            class="primary"
+            data-testid="member-add"
+            {...guard("members")}
+            onClick={() => setAdding(true)}
+          >
+            {t("members.add")}
+          </button>
+          <ListSheetExport
+            sheet={{ list: "members", query: { search, prefecture, sort, descending } }}
+            name="members"
+          />
+        </div>
       </div>
       <div class="filters">
         <input

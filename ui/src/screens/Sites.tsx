@@ -53,10 +53,18 @@ export function SitesScreen() {
     <section data-testid="sites">
       <div class="head">
         <h1>{t("sites.title")}</h1>
-        <button type="button" class="primary" {...guard("sites")} onClick={() => setForm("new")} data-testid="site-add">
-          {t("sites.add")}
-        </button>
-        <ListSheetExport sheet={{ list: "sites", query: { prefecture, sector, status, search } }} name="sites" />
+        <div class="head-actions">
+          <button
+            type="button"
+            class="primary"
+            {...guard("sites")}
+            onClick={() => setForm("new")}
+            data-testid="site-add"
+          >
+            {t("sites.add")}
+          </button>
+          <ListSheetExport sheet={{ list: "sites", query: { prefecture, sector, status, search } }} name="sites" />
+        </div>
       </div>
       <div class="tabs" role="tablist">
         {TABS.map((code) => (
