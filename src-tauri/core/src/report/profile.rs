@@ -24,7 +24,7 @@ fn affected_list(lang: Lang) -> String {
 }
 
 pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
-    let face = font::face()?;
+    let face = font::face();
     let lang = d.lang;
     let p = &d.profile;
     let mut l = Layout::new(face, pdf::FONT);
