@@ -4,7 +4,7 @@
 //! Nothing parses the 5 MB font at run time: the build script (`core/build.rs`)
 //! reads each Basic Multilingual Plane character's glyph id and advance into a
 //! table compiled in beside the font, and `pdf` cuts the glyphs a report shows
-//! straight out of the font's bytes. Parsing it and building that table in the
+//! straight out of the font's bytes before printpdf parses them. Parsing it and building that table in the
 //! process took about 150 ms of every fresh `kizuna report`, a hundred times
 //! the rest of a 200-site report.
 
@@ -14,7 +14,7 @@ pub static FONT_BYTES: &[u8] = include_bytes!("../../../../assets/fonts/NotoSans
 /// Per BMP code point: glyph id, then advance in thousandths of an em (u16 LE each).
 static BMP: &[u8; 4 * 0x1_0000] = include_bytes!(concat!(env!("OUT_DIR"), "/font_bmp.bin"));
 
-/// What a PDF font descriptor states about the font, in thousandths of an em.
+/// The font's glyph count, for tests of the table.
 pub mod metrics {
     include!(concat!(env!("OUT_DIR"), "/font_metrics.rs"));
 }
@@ -87,8 +87,5 @@ mod tests {
             assert!(!f.covers(c), "{c:?}");
         }
         assert_eq!(f.glyph('😀'), 0);
-        assert_eq!(metrics::POSTSCRIPT_NAME, "NotoSansJP-Regular");
-        // The hhea ascent and descent (as printpdf stated them) and the OS/2 capital height.
-        assert_eq!((metrics::ASCENT, metrics::DESCENT, metrics::CAP_HEIGHT), (1160, -288, 733));
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! `api::reports` gathers and computes every figure (plain data, in
 //! `figures`); this module only lays them out. `layout` is a small flow engine writing PDF content
-//! streams, `pdf` writes the document (lopdf) with deterministic bytes, `font` holds Noto Sans JP
+//! streams, `pdf` writes the document (printpdf) with deterministic bytes, `font` holds Noto Sans JP
 //! and its build-time glyph table.
 
 pub mod chart;

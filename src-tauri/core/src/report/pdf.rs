@@ -1,29 +1,30 @@
 //! Turns laid-out pages into PDF bytes that depend only on their input.
 //!
-//! The document is written object by object with lopdf: the pages' content
-//! streams are the layout's own (see `layout`), and the font is a Type 0 font
-//! over a CID TrueType subset cut from the embedded font's bytes by typst's
-//! `subsetter`, with its widths and a ToUnicode map from the build-time table
-//! (`font`). printpdf did this before by parsing the whole 5 MB font in every
-//! process. The creation date comes from the caller (the data's own date) and
-//! the trailer /ID is a digest of the finished content, so the same records
-//! give the same bytes.
+//! printpdf builds the document, the embedded font subset with its widths and
+//! ToUnicode map; the pages' content streams are the layout's own (see
+//! `layout`). printpdf is handed the font already cut to the glyphs the report
+//! shows (allsorts, from the embedded bytes): parsing the whole 5 MB font in
+//! every process was most of a fresh `kizuna report`'s time. printpdf names fonts and the document by a process-wide
+//! counter, so the same report made twice in one process would differ. Here
+//! the font gets a fixed resource id, the creation date comes from the caller
+//! (the data's own date), and the trailer /ID is a digest of the finished content.
 
-use std::fmt::Write as _;
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
+use lopdf::{Dictionary, Object, Stream, StringFormat};
+use printpdf::{
+    Codepoint, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
+};
 use sha2::{Digest, Sha256};
-use subsetter::GlyphRemapper;
 
-use super::font::{FONT_BYTES, Face, metrics};
-use super::layout::{PAGE_H, PAGE_W, Pages};
+use super::font::FONT_BYTES;
+use super::layout::Pages;
 use crate::error::{Error, Result};
 
-/// The font's resource name, and the subset tag before its PostScript name.
+/// The font's resource name; its first six letters become the subset tag.
 pub const FONT: &str = "KZNAJP";
 
 pub struct Meta<'a> {
@@ -34,65 +35,133 @@ pub struct Meta<'a> {
     pub created: DateTime<Utc>,
 }
 
-pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
-    let mut doc = Document::with_version("1.7");
-    let (font, code) = embed_font(&mut doc, face, &pages.glyphs)?;
-    let resources = doc.add_object(dictionary! { "Font" => dictionary! { FONT => font } });
-    let pages_id = doc.new_object_id();
-    let count = pages.contents.len();
-    let mut kids = Vec::with_capacity(count);
-    for content in pages.contents {
-        let content = doc.add_object(Stream::new(Dictionary::new(), renumber(&content, &code)));
-        let page = dictionary! {
-            "Type" => "Page",
-            "Parent" => pages_id,
-            "MediaBox" => vec![0.into(), 0.into(), PAGE_W.into(), PAGE_H.into()],
-            "Resources" => resources,
-            "Contents" => content,
-        };
-        kids.push(Object::Reference(doc.add_object(page)));
+fn pdf_date(t: DateTime<Utc>) -> Result<printpdf::OffsetDateTime> {
+    printpdf::OffsetDateTime::from_unix_timestamp(t.timestamp())
+        .map_err(|e| Error::Report(format!("creation date: {e}")))
+}
+
+/// The embedded font cut to `glyphs` (ascending font glyph ids, without
+/// .notdef), parsed. allsorts numbers each glyph of the cut by its position in
+/// the list it is given, .notdef first, so `glyphs[k]` is glyph `k + 1` in it.
+fn cut_font(glyphs: &[(u16, char)]) -> Result<ParsedFont> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+    let err = |e: String| Error::Report(format!("cutting the font subset: {e}"));
+    let file = ReadScope::new(FONT_BYTES).read::<FontData<'_>>().map_err(|e| err(e.to_string()))?;
+    let provider = file.table_provider(0).map_err(|e| err(e.to_string()))?;
+    let ids: Vec<u16> = std::iter::once(0).chain(glyphs.iter().map(|&(gid, _)| gid)).collect();
+    let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| err(e.to_string()))?;
+    ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
+        .ok_or_else(|| Error::Report("the font subset could not be parsed".into()))
+}
+
+pub fn render(pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
+    // .notdef is in every subset already and stands for no character.
+    let glyphs: Vec<(u16, char)> = pages.glyphs.iter().copied().filter(|&(gid, _)| gid != 0).collect();
+    let mut doc = PdfDocument::new(meta.title);
+    let info = &mut doc.metadata.info;
+    info.author = meta.author.to_string();
+    info.subject = meta.subject.to_string();
+    info.creator = "Kizuna".to_string();
+    info.producer = "Kizuna (printpdf 0.12)".to_string();
+    info.creation_date = pdf_date(meta.created)?;
+    info.modification_date = info.creation_date;
+    info.metadata_date = info.creation_date;
+    doc.resources.fonts.map.insert(FontId(FONT.to_string()), PdfFont::new(cut_font(&glyphs)?));
+    // printpdf learns which glyphs to embed from one run showing each used
+    // glyph once (by its id in the cut), on the first page; every page's
+    // content is replaced below.
+    let mut first = Vec::new();
+    if !glyphs.is_empty() {
+        first = vec![
+            Op::StartTextSection,
+            Op::SetFont { font: PdfFontHandle::External(FontId(FONT.to_string())), size: Pt(10.0) },
+            Op::ShowText {
+                items: vec![TextItem::GlyphIds(
+                    (1u16..)
+                        .zip(&glyphs)
+                        .map(|(gid, &(_, c))| Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) })
+                        .collect(),
+                )],
+            },
+            Op::EndTextSection,
+        ];
     }
-    let count = i64::try_from(count).map_err(|_| Error::Report("too many pages".into()))?;
-    doc.objects.insert(pages_id, dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }.into());
-    let catalog = doc.add_object(dictionary! {
-        "Type" => "Catalog",
-        "Pages" => pages_id,
-        "Lang" => Object::String(meta.lang.as_bytes().to_vec(), StringFormat::Literal),
-    });
-    let date =
-        Object::String(meta.created.format("D:%Y%m%d%H%M%S+00'00'").to_string().into_bytes(), StringFormat::Literal);
-    let info = doc.add_object(dictionary! {
-        "Title" => text_string(meta.title),
-        "Author" => text_string(meta.author),
-        "Subject" => text_string(meta.subject),
-        "Creator" => text_string("Kizuna"),
-        "Producer" => text_string("Kizuna (lopdf, subsetter)"),
-        "CreationDate" => date.clone(),
-        "ModDate" => date,
-    });
-    doc.trailer.set("Root", catalog);
-    doc.trailer.set("Info", info);
+    let count = pages.contents.len();
+    doc.with_pages(
+        (0..count)
+            .map(|i| PdfPage::new(Mm(210.0), Mm(297.0), if i == 0 { std::mem::take(&mut first) } else { Vec::new() }))
+            .collect(),
+    );
+
+    let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
+    if let Some(w) = warnings.iter().find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error) {
+        return Err(Error::Report(format!("PDF writer: {}", w.msg)));
+    }
+
+    // The subset renumbers glyphs; how is read back from the run printpdf
+    // wrote for them, in the order they were given.
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    if page_ids.len() != count {
+        return Err(Error::Report(format!("PDF writer made {} pages of {count}", page_ids.len())));
+    }
+    let mut code = vec![0u16; 0x1_0000];
+    if let Some(&page) = page_ids.first() {
+        let shown = page_stream(&lo, page)?.map(|id| stream_bytes(&lo, id)).transpose()?.unwrap_or_default();
+        let codes = hex_codes(&shown);
+        if codes.len() != glyphs.len() {
+            return Err(Error::Report(format!("font subset: {} glyph codes for {} glyphs", codes.len(), glyphs.len())));
+        }
+        for (&(gid, _), c) in glyphs.iter().zip(codes) {
+            code[usize::from(gid)] = c;
+        }
+    }
+    for (&page, content) in page_ids.iter().zip(pages.contents) {
+        let content = renumber(&content, &code);
+        match page_stream(&lo, page)? {
+            Some(id) => {
+                if let Ok(Object::Stream(s)) = lo.get_object_mut(id) {
+                    s.dict = Dictionary::new();
+                    s.set_content(content);
+                }
+            }
+            None => {
+                let id = lo.add_object(Stream::new(Dictionary::new(), content));
+                if let Ok(Object::Dictionary(d)) = lo.get_object_mut(page) {
+                    d.set("Contents", Object::Reference(id));
+                }
+            }
+        }
+    }
 
     // Deflate at level 3. The 10k-site report's 4.9 MB of streams (zlib-rs,
     // release): level 6 took 101 ms for 728 KB, level 3 31 ms for 775 KB,
     // level 2 24 ms for 852 KB; at level 6 deflate was 30% of the process.
     let mut digest = Sha256::new();
-    for obj in doc.objects.values_mut() {
+    for obj in lo.objects.values_mut() {
         if let Object::Stream(stream) = obj {
-            let mut enc = ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 4), Compression::new(3));
-            enc.write_all(&stream.content).map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
-            let packed = enc.finish().map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
-            if packed.len() < stream.content.len() {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(packed);
+            if stream.dict.get(b"Filter").is_err() && stream.allows_compression {
+                let mut enc = ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 4), Compression::new(3));
+                enc.write_all(&stream.content).map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
+                let packed = enc.finish().map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
+                if packed.len() < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(packed);
+                }
             }
             digest.update(&stream.content);
         }
     }
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set("Lang", Object::String(meta.lang.as_bytes().to_vec(), StringFormat::Literal));
+    }
     digest.update(meta.title.as_bytes());
     digest.update(meta.created.to_rfc3339().as_bytes());
     let id: String = digest.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
-    doc.trailer.set(
+    lo.trailer.set(
         "ID",
         Object::Array(vec![
             Object::String(id.as_bytes().to_vec(), StringFormat::Literal),
@@ -100,103 +169,48 @@ pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
         ]),
     );
     let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(|e| Error::Report(format!("writing the PDF: {e}")))?;
+    lo.save_to(&mut out).map_err(|e| Error::Report(format!("writing the PDF: {e}")))?;
     Ok(out)
 }
 
-/// A PDF text string: ASCII as it is, anything else UTF-16BE after a byte order mark.
-fn text_string(s: &str) -> Object {
-    if s.is_ascii() {
-        return Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
+/// The one content stream of `page`, if it has one.
+fn page_stream(lo: &lopdf::Document, page: lopdf::ObjectId) -> Result<Option<lopdf::ObjectId>> {
+    match lo.get_page_contents(page).as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        more => Err(Error::Report(format!("PDF writer: {} content streams on one page", more.len()))),
     }
-    let mut bytes = vec![0xFE, 0xFF];
-    bytes.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
-    Object::String(bytes, StringFormat::Hexadecimal)
 }
 
-/// Adds the font, cut to `glyphs` (ascending font glyph ids with the character
-/// each was written for), and returns its reference and each font glyph id's
-/// code in the subset (0 for glyphs not in it).
-fn embed_font(doc: &mut Document, face: &Face, glyphs: &[(u16, char)]) -> Result<(ObjectId, Vec<u16>)> {
-    // The subset numbers the glyphs in the order they are given, after .notdef;
-    // glyphs that composite glyphs are built of are appended after them.
-    // .notdef is in every subset already and stands for no character.
-    let glyphs: Vec<(u16, char)> = glyphs.iter().copied().filter(|&(gid, _)| gid != 0).collect();
-    let mut remapper = GlyphRemapper::new();
-    let mut code = vec![0u16; 0x1_0000];
-    for &(gid, _) in &glyphs {
-        code[usize::from(gid)] = remapper.remap(gid);
+fn stream_bytes(lo: &lopdf::Document, id: lopdf::ObjectId) -> Result<Vec<u8>> {
+    match lo.get_object(id) {
+        Ok(Object::Stream(s)) => s.decompressed_content().or_else(|_| Ok(s.content.clone())),
+        _ => Err(Error::Report("PDF writer: a page's content is not a stream".into())),
     }
-    let program = subsetter::subset(FONT_BYTES, 0, &remapper)
-        .map_err(|e| Error::Report(format!("cutting the font subset: {e}")))?;
-
-    let name = format!("{FONT}+{}", metrics::POSTSCRIPT_NAME);
-    let length1 = i64::try_from(program.len()).map_err(|_| Error::Report("font subset too large".into()))?;
-    let file = doc.add_object(Stream::new(dictionary! { "Length1" => length1 }, program));
-    let descriptor = doc.add_object(dictionary! {
-        "Type" => "FontDescriptor",
-        "FontName" => name.as_str(),
-        // Symbolic: the glyphs go beyond the standard Latin set.
-        "Flags" => 4,
-        "FontBBox" => metrics::BBOX.iter().map(|&v| Object::from(v)).collect::<Vec<_>>(),
-        "ItalicAngle" => metrics::ITALIC_ANGLE,
-        "Ascent" => metrics::ASCENT,
-        "Descent" => metrics::DESCENT,
-        "CapHeight" => metrics::CAP_HEIGHT,
-        "StemV" => metrics::STEM_V,
-        "FontFile2" => file,
-    });
-    // Codes 1..=n are the shown glyphs in order, so one run of widths covers them.
-    let widths: Vec<Object> = glyphs.iter().map(|&(_, c)| Object::from(face.advance(c))).collect();
-    let cid_font = doc.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "CIDFontType2",
-        "BaseFont" => name.as_str(),
-        "CIDSystemInfo" => dictionary! {
-            "Registry" => Object::String(b"Adobe".to_vec(), StringFormat::Literal),
-            "Ordering" => Object::String(b"Identity".to_vec(), StringFormat::Literal),
-            "Supplement" => 0,
-        },
-        "FontDescriptor" => descriptor,
-        "DW" => 1000,
-        "W" => vec![Object::from(1), Object::Array(widths)],
-        "CIDToGIDMap" => "Identity",
-    });
-    let to_unicode = doc.add_object(Stream::new(Dictionary::new(), to_unicode(&glyphs).into_bytes()));
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font",
-        "Subtype" => "Type0",
-        "BaseFont" => name.as_str(),
-        "Encoding" => "Identity-H",
-        "DescendantFonts" => vec![Object::Reference(cid_font)],
-        "ToUnicode" => to_unicode,
-    });
-    Ok((font, code))
 }
 
-/// The CMap that tells a reader which character each code 1..=n stands for,
-/// so text extracts and searches as the Unicode it was written from.
-fn to_unicode(glyphs: &[(u16, char)]) -> String {
-    let mut s = String::from(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
-    );
-    // A bfchar block holds at most 100 entries.
-    for (block, chunk) in glyphs.chunks(100).enumerate() {
-        let _ = writeln!(s, "{} beginbfchar", chunk.len());
-        for (i, &(_, c)) in chunk.iter().enumerate() {
-            let _ = write!(s, "<{:04X}> <", block * 100 + i + 1);
-            for unit in c.encode_utf16(&mut [0; 2]) {
-                let _ = write!(s, "{unit:04X}");
+/// The two-byte codes of every hex string in a content stream, in order.
+fn hex_codes(content: &[u8]) -> Vec<u16> {
+    let mut codes = Vec::new();
+    let (mut inside, mut acc, mut n) = (false, 0u16, 0);
+    for &b in content {
+        match b {
+            b'<' => (inside, acc, n) = (true, 0, 0),
+            b'>' => inside = false,
+            _ if inside => {
+                if let Some(d) = (b as char).to_digit(16) {
+                    acc = (acc << 4) | d as u16;
+                    n += 1;
+                    if n == 4 {
+                        codes.push(acc);
+                        (acc, n) = (0, 0);
+                    }
+                }
             }
-            s.push_str(">\n");
+            _ => {}
         }
-        s.push_str("endbfchar\n");
     }
-    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    s
+    codes
 }
 
 /// The layout's content with each glyph id in a `<...>` string replaced by
@@ -231,33 +245,18 @@ fn renumber(content: &[u8], code: &[u16]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{renumber, text_string, to_unicode};
-    use lopdf::{Object, StringFormat};
+    use super::{hex_codes, renumber};
 
     #[test]
-    fn glyph_ids_are_renumbered_in_place() {
+    fn glyph_codes_are_read_in_order_and_renumbered_in_place() {
+        assert_eq!(
+            hex_codes(b"BT /KZNAJP 10 Tf [<0001><00A2> -250 <0003>] TJ <00040005> Tj ET"),
+            vec![1, 0xA2, 3, 4, 5]
+        );
         let mut code = vec![0u16; 0x1_0000];
         code[0x1A] = 1;
         code[0x24] = 0x2B;
         let s = b"0.1 0.1 0.12 rg\n54 721.89 Td\n<001A0024001A> Tj\n";
         assert_eq!(renumber(s, &code), b"0.1 0.1 0.12 rg\n54 721.89 Td\n<0001002B0001> Tj\n".to_vec());
-    }
-
-    #[test]
-    fn each_code_maps_to_its_character_in_blocks_of_a_hundred() {
-        let glyphs: Vec<(u16, char)> = (0..150u16).map(|i| (i + 10, if i == 0 { '遠' } else { 'a' })).collect();
-        let cmap = to_unicode(&glyphs);
-        assert!(cmap.contains("100 beginbfchar\n<0001> <9060>\n<0002> <0061>\n"), "{cmap}");
-        assert!(cmap.contains("50 beginbfchar\n<0065> <0061>\n"), "{cmap}");
-        assert!(cmap.contains("<0096> <0061>\nendbfchar\nendcmap"), "{cmap}");
-    }
-
-    #[test]
-    fn text_strings_beyond_ascii_are_utf16_with_a_byte_order_mark() {
-        assert_eq!(text_string("JANIC"), Object::String(b"JANIC".to_vec(), StringFormat::Literal));
-        assert_eq!(
-            text_string("絆 –"),
-            Object::String(vec![0xFE, 0xFF, 0x7D, 0x46, 0, 0x20, 0x20, 0x13], StringFormat::Hexadecimal)
-        );
     }
 }

@@ -546,7 +546,6 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     }
     let pages = l.finish(&header_left, &period, &footer, |n, t| page_label(lang, n, t));
     let bytes = pdf::render(
-        face,
         pages,
         &pdf::Meta {
             title: &format!("{} — {}", p.acronym, lang.pick(&ph.title_en, Some(&ph.title_ja))),

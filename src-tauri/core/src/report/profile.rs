@@ -261,7 +261,6 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
     let footer = lang.pick(&p.name_en, Some(&p.name_ja)).to_string();
     let pages = l.finish(&header_left, &header_right, &footer, |n, t| page_label(lang, n, t));
     pdf::render(
-        face,
         pages,
         &pdf::Meta {
             title: &format!("{} — {}", p.acronym, lang.t("Partner profile", "パートナー・プロフィール")),

@@ -54,7 +54,6 @@ fn purpose(g: &Gift) -> String {
 }
 
 fn finish(l: Layout, issuer: &Issuer, title: &str, right: &str, created: DateTime<Utc>) -> Result<Vec<u8>> {
-    let face = font::face();
     let pages = l.finish(
         &format!("{} — {}", issuer.acronym, title),
         right,
@@ -62,7 +61,6 @@ fn finish(l: Layout, issuer: &Issuer, title: &str, right: &str, created: DateTim
         |n, t| format!("{n} / {t}"),
     );
     pdf::render(
-        face,
         pages,
         &pdf::Meta {
             title: &format!("{} — {title}", issuer.acronym),
