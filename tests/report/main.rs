@@ -416,7 +416,7 @@ fn same_records_give_identical_bytes() {
     let (c, _) = report(dir.path(), &["profile"], "c.pdf");
     let (d, _) = report(dir.path(), &["profile"], "d.pdf");
     assert_eq!(std::fs::read(&c).unwrap(), std::fs::read(&d).unwrap(), "profile");
-    // Twice in one process too (printpdf's ids come from a process-wide counter).
+    // Twice in one process too (no counter or cache may leak from one report into the next).
     let k = Kizuna::open(dir.path()).unwrap();
     let one = k.report_phase(&p1, &ReportOptions::default()).unwrap();
     let two = k.report_phase(&p1, &ReportOptions::default()).unwrap();

@@ -1,10 +1,9 @@
 //! Phase report benchmarks: the seed data set plus N demo sites (`kizuna demo`),
 //! reported over a period in which every site that is not planned was active,
 //! so the appendix lists about 80% of N. Prints each PDF's size and page count
-//! once before timing. The embedded font is parsed once per process
-//! (`report::font::face`, a OnceLock) and criterion's warm-up pays for that,
-//! so these are the figures of a report made by a running app; a one-shot
-//! CLI call adds the parse once.
+//! once before timing. These are the figures of a report made by a running
+//! app, warm; `cargo bench -p kizuna-cli --bench report_process` times the
+//! report as a fresh `kizuna` process, beside ReportLab.
 //!
 //! cargo bench -p kizuna-core --bench report            (200, 1k, 10k)
 //! KIZUNA_BENCH_100K=1 cargo bench -p kizuna-core --bench report   (adds 100k)

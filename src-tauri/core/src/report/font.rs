@@ -1,73 +1,91 @@
 //! The one font every report is set in: Noto Sans JP (OFL, assets/fonts),
-//! compiled into the binary so no machine needs it installed. Parsing 5 MB of
-//! TrueType takes tens of milliseconds, so it happens once per process; the
-//! advance widths of the Basic Multilingual Plane are read into a table at the
-//! same time, because line breaking measures every character of every cell.
+//! compiled into the binary so no machine needs it installed.
+//!
+//! Nothing parses the 5 MB font at run time: the build script (`core/build.rs`)
+//! reads each Basic Multilingual Plane character's glyph id and advance into a
+//! table compiled in beside the font, and `pdf` cuts the glyphs a report shows
+//! straight out of the font's bytes before printpdf parses them. Parsing it and building that table in the
+//! process took about 150 ms of every fresh `kizuna report`, a hundred times
+//! the rest of a 200-site report.
 
-use std::sync::OnceLock;
+/// The font file, embedded as a subset of it in each PDF.
+pub static FONT_BYTES: &[u8] = include_bytes!("../../../../assets/fonts/NotoSansJP-Regular.ttf");
 
-use printpdf::ParsedFont;
+/// Per BMP code point: glyph id, then advance in thousandths of an em (u16 LE each).
+static BMP: &[u8; 4 * 0x1_0000] = include_bytes!(concat!(env!("OUT_DIR"), "/font_bmp.bin"));
 
-use crate::error::{Error, Result};
+/// The font's glyph count, for tests of the table.
+pub mod metrics {
+    include!(concat!(env!("OUT_DIR"), "/font_metrics.rs"));
+}
 
-static FONT_BYTES: &[u8] = include_bytes!("../../../../assets/fonts/NotoSansJP-Regular.ttf");
-
+/// The report font's measures. Line breaking measures every character of every
+/// cell, so each is one table read.
 pub struct Face {
-    pub parsed: ParsedFont,
-    /// Advance of each BMP code point in thousandths of an em; 0 where the font has no glyph.
-    widths: Vec<u16>,
-    /// Glyph id of each BMP code point; 0 where the font has none. printpdf
-    /// looks a character's glyph up by a linear scan of the font's cmap, three
-    /// times per character written, so reports hand it glyph ids instead.
-    gids: Vec<u16>,
     /// Advance used for characters the table does not cover.
     fallback: u16,
 }
 
-static FACE: OnceLock<std::result::Result<Face, String>> = OnceLock::new();
+static FACE: Face = Face { fallback: 1000 };
 
-fn load() -> std::result::Result<Face, String> {
-    let parsed = ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new())
-        .ok_or_else(|| "the embedded Noto Sans JP font could not be parsed".to_string())?;
-    let upem = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-    let mut widths = vec![0u16; 0x1_0000];
-    let mut gids = vec![0u16; 0x1_0000];
-    for (cp, (slot, g)) in widths.iter_mut().zip(gids.iter_mut()).enumerate() {
-        if let Some(gid) = parsed.lookup_glyph_index(cp as u32) {
-            *slot = (f32::from(parsed.get_horizontal_advance(gid)) * 1000.0 / upem).round() as u16;
-            *g = gid;
-        }
-    }
-    Ok(Face { parsed, widths, gids, fallback: 1000 })
+/// The report font.
+pub fn face() -> &'static Face {
+    &FACE
 }
 
-/// The parsed face, loaded on first use.
-pub fn face() -> Result<&'static Face> {
-    FACE.get_or_init(load).as_ref().map_err(|e| Error::Report(e.clone()))
+/// The (glyph id, advance) entry of a BMP code point.
+fn entry(cp: usize) -> (u16, u16) {
+    let i = 4 * cp;
+    (u16::from_le_bytes([BMP[i], BMP[i + 1]]), u16::from_le_bytes([BMP[i + 2], BMP[i + 3]]))
 }
 
 impl Face {
     /// Advance of `c` in thousandths of an em.
     pub fn advance(&self, c: char) -> u16 {
         let cp = c as usize;
-        if cp < self.widths.len() { self.widths[cp] } else { self.fallback }
+        if cp < 0x1_0000 { entry(cp).1 } else { self.fallback }
     }
 
     /// Whether the font can draw `c`; anything else would print as an empty box.
     pub fn covers(&self, c: char) -> bool {
         let cp = c as usize;
-        cp < self.widths.len() && (self.widths[cp] != 0 || c == ' ')
+        cp < 0x1_0000 && (entry(cp).1 != 0 || c == ' ')
     }
 
-    /// The font's glyph for `c`; 0 (.notdef) where it has none.
+    /// The font's glyph for `c`; 0 (.notdef) where it has none. Only BMP
+    /// characters are covered, so only they have one.
     pub fn glyph(&self, c: char) -> u16 {
         let cp = c as usize;
-        if cp < self.gids.len() { self.gids[cp] } else { self.parsed.lookup_glyph_index(cp as u32).unwrap_or(0) }
+        if cp < 0x1_0000 { entry(cp).0 } else { 0 }
     }
 
     /// Width of `s` in points at `size`.
     pub fn width(&self, s: &str, size: f32) -> f32 {
         let units: u32 = s.chars().map(|c| u32::from(self.advance(c))).sum();
         units as f32 * size / 1000.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{face, metrics};
+
+    #[test]
+    fn the_build_time_table_matches_the_font() {
+        let f = face();
+        // Latin, kana and kanji are drawn; a Latin letter is narrower than a full-width character.
+        for c in ['A', 'a', '1', 'あ', 'ア', '日', '本', '遠', '—', '–', '（'] {
+            assert!(f.covers(c), "{c}");
+            assert_ne!(f.glyph(c), 0, "{c}");
+            assert!(f.glyph(c) < metrics::GLYPH_COUNT, "{c}");
+        }
+        assert_eq!(f.advance('あ'), 1000);
+        assert!(f.advance('i') < f.advance('M'));
+        assert!(f.covers(' '));
+        // Control characters and astral-plane emoji are not in Noto Sans JP.
+        for c in ['\u{1}', '😀'] {
+            assert!(!f.covers(c), "{c:?}");
+        }
+        assert_eq!(f.glyph('😀'), 0);
     }
 }

@@ -4,11 +4,11 @@
 //! repeated. Positions are tracked from the top of the page in points and
 //! turned into PDF's bottom-up coordinates only when an operator is written.
 //!
-//! The operators are written as bytes rather than built as printpdf `Op`s:
-//! turning `Op`s into a content stream (an object per operand, a string per
-//! glyph) was a third of a report's time, growing with every row. Text is
-//! written with the font's own glyph ids; `pdf::render` renumbers them to the
-//! embedded subset's.
+//! The operators are written as bytes rather than built as objects: turning
+//! printpdf's `Op`s into a content stream (an object per operand, a string per
+//! glyph) was a third of a report's time, growing with every row, when the
+//! reports used printpdf. Text is written with the font's own glyph ids;
+//! `pdf::render` renumbers them to the embedded subset's.
 
 use std::io::Write;
 
@@ -104,8 +104,7 @@ struct PageBuf {
     text: Vec<u8>,
     state: Option<Style>,
     /// Start of the current text line in hundredths of a point: text is
-    /// placed with relative `Td` moves, which are shorter than a full matrix
-    /// and keep printpdf from splitting the line into one string per glyph.
+    /// placed with relative `Td` moves, which are shorter than a full matrix.
     origin: (i32, i32),
 }
 

@@ -1,8 +1,9 @@
 //! Direct Relief reports as PDF: the partner profile and the phase report.
 //!
 //! `api::reports` gathers and computes every figure (plain data, in
-//! `figures`); this module only lays them out. `layout` is a small flow engine over printpdf's operations,
-//! `pdf` makes the bytes deterministic, `font` embeds Noto Sans JP.
+//! `figures`); this module only lays them out. `layout` is a small flow engine writing PDF content
+//! streams, `pdf` writes the document (printpdf) with deterministic bytes, `font` holds Noto Sans JP
+//! and its build-time glyph table.
 
 pub mod chart;
 pub mod figures;

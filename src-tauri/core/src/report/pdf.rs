@@ -2,7 +2,9 @@
 //!
 //! printpdf builds the document, the embedded font subset with its widths and
 //! ToUnicode map; the pages' content streams are the layout's own (see
-//! `layout`). printpdf names fonts and the document by a process-wide
+//! `layout`). printpdf is handed the font already cut to the glyphs the report
+//! shows (allsorts, from the embedded bytes): parsing the whole 5 MB font in
+//! every process was most of a fresh `kizuna report`'s time. printpdf names fonts and the document by a process-wide
 //! counter, so the same report made twice in one process would differ. Here
 //! the font gets a fixed resource id, the creation date comes from the caller
 //! (the data's own date), and the trailer /ID is a digest of the finished content.
@@ -13,10 +15,12 @@ use chrono::{DateTime, Utc};
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use lopdf::{Dictionary, Object, Stream, StringFormat};
-use printpdf::{Codepoint, FontId, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem};
+use printpdf::{
+    Codepoint, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
+};
 use sha2::{Digest, Sha256};
 
-use super::font::Face;
+use super::font::FONT_BYTES;
 use super::layout::Pages;
 use crate::error::{Error, Result};
 
@@ -36,7 +40,25 @@ fn pdf_date(t: DateTime<Utc>) -> Result<printpdf::OffsetDateTime> {
         .map_err(|e| Error::Report(format!("creation date: {e}")))
 }
 
-pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
+/// The embedded font cut to `glyphs` (ascending font glyph ids, without
+/// .notdef), parsed. allsorts numbers each glyph of the cut by its position in
+/// the list it is given, .notdef first, so `glyphs[k]` is glyph `k + 1` in it.
+fn cut_font(glyphs: &[(u16, char)]) -> Result<ParsedFont> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+    let err = |e: String| Error::Report(format!("cutting the font subset: {e}"));
+    let file = ReadScope::new(FONT_BYTES).read::<FontData<'_>>().map_err(|e| err(e.to_string()))?;
+    let provider = file.table_provider(0).map_err(|e| err(e.to_string()))?;
+    let ids: Vec<u16> = std::iter::once(0).chain(glyphs.iter().map(|&(gid, _)| gid)).collect();
+    let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| err(e.to_string()))?;
+    ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
+        .ok_or_else(|| Error::Report("the font subset could not be parsed".into()))
+}
+
+pub fn render(pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
+    // .notdef is in every subset already and stands for no character.
+    let glyphs: Vec<(u16, char)> = pages.glyphs.iter().copied().filter(|&(gid, _)| gid != 0).collect();
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
     info.author = meta.author.to_string();
@@ -46,20 +68,20 @@ pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
     info.creation_date = pdf_date(meta.created)?;
     info.modification_date = info.creation_date;
     info.metadata_date = info.creation_date;
-    doc.resources.fonts.map.insert(FontId(FONT.to_string()), PdfFont::new(face.parsed.clone()));
+    doc.resources.fonts.map.insert(FontId(FONT.to_string()), PdfFont::new(cut_font(&glyphs)?));
     // printpdf learns which glyphs to embed from one run showing each used
-    // glyph once, on the first page; every page's content is replaced below.
+    // glyph once (by its id in the cut), on the first page; every page's
+    // content is replaced below.
     let mut first = Vec::new();
-    if !pages.glyphs.is_empty() {
+    if !glyphs.is_empty() {
         first = vec![
             Op::StartTextSection,
             Op::SetFont { font: PdfFontHandle::External(FontId(FONT.to_string())), size: Pt(10.0) },
             Op::ShowText {
                 items: vec![TextItem::GlyphIds(
-                    pages
-                        .glyphs
-                        .iter()
-                        .map(|&(gid, c)| Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) })
+                    (1u16..)
+                        .zip(&glyphs)
+                        .map(|(gid, &(_, c))| Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) })
                         .collect(),
                 )],
             },
@@ -90,14 +112,10 @@ pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
     if let Some(&page) = page_ids.first() {
         let shown = page_stream(&lo, page)?.map(|id| stream_bytes(&lo, id)).transpose()?.unwrap_or_default();
         let codes = hex_codes(&shown);
-        if codes.len() != pages.glyphs.len() {
-            return Err(Error::Report(format!(
-                "font subset: {} glyph codes for {} glyphs",
-                codes.len(),
-                pages.glyphs.len()
-            )));
+        if codes.len() != glyphs.len() {
+            return Err(Error::Report(format!("font subset: {} glyph codes for {} glyphs", codes.len(), glyphs.len())));
         }
-        for (&(gid, _), c) in pages.glyphs.iter().zip(codes) {
+        for (&(gid, _), c) in glyphs.iter().zip(codes) {
             code[usize::from(gid)] = c;
         }
     }
@@ -119,13 +137,14 @@ pub fn render(face: &Face, pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
         }
     }
 
-    // Deflate at a middle level: level 9 (lopdf's choice) costs several times
-    // the time for a few per cent of size on these streams.
+    // Deflate at level 3. The 10k-site report's 4.9 MB of streams (zlib-rs,
+    // release): level 6 took 101 ms for 728 KB, level 3 31 ms for 775 KB,
+    // level 2 24 ms for 852 KB; at level 6 deflate was 30% of the process.
     let mut digest = Sha256::new();
     for obj in lo.objects.values_mut() {
         if let Object::Stream(stream) = obj {
             if stream.dict.get(b"Filter").is_err() && stream.allows_compression {
-                let mut enc = ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 4), Compression::new(6));
+                let mut enc = ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 4), Compression::new(3));
                 enc.write_all(&stream.content).map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
                 let packed = enc.finish().map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
                 if packed.len() < stream.content.len() {

@@ -254,7 +254,7 @@ fn neg(m: Money) -> Money {
 const OVER: (f32, f32, f32) = (0.72, 0.12, 0.1);
 
 pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
-    let face = font::face()?;
+    let face = font::face();
     let lang = d.lang;
     let p = &d.profile;
     let ph = &d.detail.phase;
@@ -546,7 +546,6 @@ pub fn render(d: &PhaseData, progress: &mut dyn FnMut(f32)) -> Result<Vec<u8>> {
     }
     let pages = l.finish(&header_left, &period, &footer, |n, t| page_label(lang, n, t));
     let bytes = pdf::render(
-        face,
         pages,
         &pdf::Meta {
             title: &format!("{} — {}", p.acronym, lang.pick(&ph.title_en, Some(&ph.title_ja))),

@@ -24,7 +24,7 @@ fn affected_list(lang: Lang) -> String {
 }
 
 pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
-    let face = font::face()?;
+    let face = font::face();
     let lang = d.lang;
     let p = &d.profile;
     let mut l = Layout::new(face, pdf::FONT);
@@ -261,7 +261,6 @@ pub fn render(d: &ProfileData) -> Result<Vec<u8>> {
     let footer = lang.pick(&p.name_en, Some(&p.name_ja)).to_string();
     let pages = l.finish(&header_left, &header_right, &footer, |n, t| page_label(lang, n, t));
     pdf::render(
-        face,
         pages,
         &pdf::Meta {
             title: &format!("{} — {}", p.acronym, lang.t("Partner profile", "パートナー・プロフィール")),

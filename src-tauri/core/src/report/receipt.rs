@@ -54,7 +54,6 @@ fn purpose(g: &Gift) -> String {
 }
 
 fn finish(l: Layout, issuer: &Issuer, title: &str, right: &str, created: DateTime<Utc>) -> Result<Vec<u8>> {
-    let face = font::face()?;
     let pages = l.finish(
         &format!("{} — {}", issuer.acronym, title),
         right,
@@ -62,7 +61,6 @@ fn finish(l: Layout, issuer: &Issuer, title: &str, right: &str, created: DateTim
         |n, t| format!("{n} / {t}"),
     );
     pdf::render(
-        face,
         pages,
         &pdf::Meta {
             title: &format!("{} — {title}", issuer.acronym),
@@ -76,7 +74,7 @@ fn finish(l: Layout, issuer: &Issuer, title: &str, right: &str, created: DateTim
 
 /// One gift's receipt.
 pub fn render_receipt(issuer: &Issuer, donor: &FundDonor, g: &Gift) -> Result<Vec<u8>> {
-    let mut l = Layout::new(font::face()?, pdf::FONT);
+    let mut l = Layout::new(font::face(), pdf::FONT);
     l.heading("領収書 / Receipt", 0, 60.0);
     issuer_block(&mut l, issuer);
     let (channel_en, channel_ja) = channel_labels(&g.channel);
@@ -115,7 +113,7 @@ pub fn render_receipt(issuer: &Issuer, donor: &FundDonor, g: &Gift) -> Result<Ve
 
 /// A donor's gifts of one calendar year, with totals per currency.
 pub fn render_statement(issuer: &Issuer, s: &DonorStatement) -> Result<Vec<u8>> {
-    let mut l = Layout::new(font::face()?, pdf::FONT);
+    let mut l = Layout::new(font::face(), pdf::FONT);
     l.heading(&format!("{}年 寄付明細書 / Annual statement of gifts {}", s.year, s.year), 0, 60.0);
     issuer_block(&mut l, issuer);
     let mut facts = donor_facts(&s.donor);

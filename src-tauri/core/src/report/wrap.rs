@@ -172,7 +172,7 @@ mod tests {
 
     #[test]
     fn never_exceeds_the_width() {
-        let face = super::super::font::face().unwrap();
+        let face = super::super::font::face();
         let long =
             "Averyveryverylongwordwithoutanyspacesthatcannotfitonasingleline 特定非営利活動法人国際協力NGOセンター"
                 .repeat(3);
