@@ -1207,22 +1207,21 @@ pub async fn import_run(
 /// One synced table as CSV or XLSX, to `request.path` (see `paths`).
 #[tauri::command]
 pub async fn export_table(state: State<'_, AppState>, mut request: TableExportRequest) -> Res<ExportSaved> {
-    let ext = match request.format {
+    request.path = paths::checked(&request.path, &[table_extension(request.format)])?.display().to_string();
+    state.with(|k| k.export_table(&request))
+}
+
+fn table_extension(format: TableFormat) -> &'static str {
+    match format {
         TableFormat::Csv => "csv",
         TableFormat::Xlsx => "xlsx",
-    };
-    request.path = paths::checked(&request.path, &[ext])?.display().to_string();
-    state.with(|k| k.export_table(&request))
+    }
 }
 
 /// A list screen's rows (its filters and order, every page) as CSV or XLSX.
 #[tauri::command]
 pub async fn list_sheet(state: State<'_, AppState>, mut request: ListSheetRequest) -> Res<ExportSaved> {
-    let ext = match request.format {
-        TableFormat::Csv => "csv",
-        TableFormat::Xlsx => "xlsx",
-    };
-    request.path = paths::checked(&request.path, &[ext])?.display().to_string();
+    request.path = paths::checked(&request.path, &[table_extension(request.format)])?.display().to_string();
     state.with(|k| k.list_sheet(&request))
 }
 

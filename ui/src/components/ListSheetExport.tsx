@@ -6,8 +6,8 @@ import { exportFileName } from "../exchange";
 import { todayIso } from "../format";
 import { useI18n } from "../i18n";
 import { formatSize } from "../report";
-import { Field } from "./Field";
 import { Modal } from "./Modal";
+import { TableFormatSelect } from "./TableFormatSelect";
 import { PathInput } from "./PathInput";
 
 /** "Export this list": the rows the screen shows, with its filters, every
@@ -53,16 +53,7 @@ export function ListSheetExport(props: { sheet: ListSheet; name: string }) {
             }}
           >
             <p class="hint">{t("exchange.list_export_hint")}</p>
-            <Field label={t("exchange.format")}>
-              <select
-                name="list_sheet_format"
-                value={format}
-                onChange={(e) => setFormat((e.target as HTMLSelectElement).value as TableFormat)}
-              >
-                <option value="xlsx">XLSX (Excel)</option>
-                <option value="csv">CSV (UTF-8)</option>
-              </select>
-            </Field>
+            <TableFormatSelect name="list_sheet_format" value={format} onChange={setFormat} />
             <PathInput
               name="list_sheet_path"
               label={t("reports.path")}

@@ -4,6 +4,7 @@ import { api, toFailure } from "../api";
 import { useApp } from "../app-context";
 import type { TableFormat } from "../bindings/TableFormat";
 import { Field } from "../components/Field";
+import { TableFormatSelect } from "../components/TableFormatSelect";
 import { PathInput } from "../components/PathInput";
 import { exportFileName } from "../exchange";
 import { todayIso } from "../format";
@@ -116,16 +117,7 @@ export function ExportCards() {
               ))}
             </select>
           </Field>
-          <Field label={t("exchange.format")}>
-            <select
-              name="export_format"
-              value={format}
-              onChange={(e) => setFormat((e.target as HTMLSelectElement).value as TableFormat)}
-            >
-              <option value="xlsx">XLSX (Excel)</option>
-              <option value="csv">CSV (UTF-8)</option>
-            </select>
-          </Field>
+          <TableFormatSelect name="export_format" value={format} onChange={setFormat} />
         </div>
       </ExportForm>
       <ExportForm
