@@ -189,14 +189,14 @@ async fn exports_write_xlsx_3w_and_iati_and_a_restore_lists_the_unsynced_change_
     app.click("[data-testid=sites] [data-tab='03']").await;
     app.click("[data-testid=list-sheet]").await;
     select(&app, "select[name=list_sheet_format]", "csv").await;
-    app.fill("input[name=list_sheet_path]", &at("iwate-sites.csv")).await;
-    app.click("[data-testid=list-sheet-run]").await;
-    app.wait_text_that("[data-testid=list-sheet-saved]", "one site", |t| t.starts_with("Saved 1 rows")).await;
+    app.fill("input[name=export_list_path]", &at("iwate-sites.csv")).await;
+    app.click("[data-testid=export-list-run]").await;
+    app.wait_text_that("[data-testid=export-list-saved]", "one site", |t| t.starts_with("Saved 1 rows")).await;
     let sheet = std::fs::read_to_string(at("iwate-sites.csv")).expect("the list was written");
     assert!(sheet.starts_with("\u{feff}Site,Site (English),Member,Prefecture,"), "{sheet}");
     assert!(sheet.contains("遠野物資拠点,,遠野まごころネット,Iwate,遠野市"), "{sheet}");
     app.screenshot("sites-list-export-en").await;
-    app.press("input[name=list_sheet_path]", Key::Escape).await;
+    app.press("input[name=export_list_path]", Key::Escape).await;
     app.wait_gone("[data-testid=list-sheet-form]").await;
 
     // A backup while the window runs; then a member nobody has received; restoring discards it, listed first.

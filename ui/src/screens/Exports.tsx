@@ -1,88 +1,13 @@
-import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { api, toFailure } from "../api";
+import { api } from "../api";
 import { useApp } from "../app-context";
 import type { TableFormat } from "../bindings/TableFormat";
+import { ExportForm } from "../components/ExportForm";
 import { Field } from "../components/Field";
 import { TableFormatSelect } from "../components/TableFormatSelect";
-import { PathInput } from "../components/PathInput";
 import { exportFileName } from "../exchange";
 import { todayIso } from "../format";
 import { codeText, useI18n } from "../i18n";
-import { formatSize } from "../report";
-
-/** One export: its own options, where to write, and what was written. */
-function ExportForm(props: {
-  id: string;
-  title: string;
-  hint: string;
-  ext: string;
-  suggested: string;
-  /** What the written count counts. */
-  saved: "exchange.saved" | "exchange.saved_activities" | "exchange.saved_records";
-  children?: ComponentChildren;
-  run: (path: string) => Promise<{ path: string; rows: number; bytes: number }>;
-}) {
-  const { t } = useI18n();
-  const [path, setPath] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<{ path: string; rows: number; bytes: number } | null>(null);
-  const submit = async () => {
-    setError(null);
-    setSaved(null);
-    if (!path.trim()) {
-      setError(t("exchange.need_path"));
-      return;
-    }
-    setBusy(true);
-    try {
-      const s = await props.run(path.trim());
-      setSaved({ path: s.path, rows: Number(s.rows), bytes: Number(s.bytes) });
-    } catch (e) {
-      setError(toFailure(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <form
-      class="card"
-      data-testid={`export-${props.id}`}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!busy) void submit();
-      }}
-    >
-      <h3>{props.title}</h3>
-      <p class="hint">{props.hint}</p>
-      {props.children}
-      <PathInput
-        name={`export_${props.id}_path`}
-        label={t("reports.path")}
-        value={path}
-        onInput={(v) => {
-          setPath(v);
-          setError(null);
-        }}
-        extensions={[props.ext]}
-        mode="save"
-        suggested={props.suggested}
-        error={error}
-        onError={setError}
-        disabled={busy}
-      />
-      <button type="submit" class="primary" disabled={busy} data-testid={`export-${props.id}-run`}>
-        {t("exchange.export_run")}
-      </button>
-      {saved && (
-        <p class="notice" data-testid={`export-${props.id}-saved`}>
-          {t(props.saved, { path: saved.path, rows: saved.rows, size: formatSize(saved.bytes) })}
-        </p>
-      )}
-    </form>
-  );
-}
 
 /** Any synced table as CSV (with the byte order mark Excel needs) or XLSX,
  * the 3W with HXL hashtags, the grants as IATI 2.03, and the JSON dump. */
