@@ -7,14 +7,8 @@ import type { ImportReport } from "./bindings/ImportReport";
 import type { ImportRequest } from "./bindings/ImportRequest";
 import type { TextEncoding } from "./bindings/TextEncoding";
 
+/** Each kind is also the name of the table it writes (for `mayWrite`). */
 export const IMPORT_KINDS: ImportKind[] = ["members", "sites", "contacts", "gifts"];
-/** The table each kind writes, for the office's rights (`mayWrite`). */
-export const IMPORT_TABLE: Record<ImportKind, string> = {
-  members: "members",
-  sites: "sites",
-  contacts: "contacts",
-  gifts: "gifts",
-};
 
 export interface ImportForm {
   kind: ImportKind;

@@ -13,7 +13,6 @@ import { PathInput } from "../components/PathInput";
 import {
   type ImportForm,
   IMPORT_KINDS,
-  IMPORT_TABLE,
   emptyImportForm,
   fraction,
   importRequest,
@@ -42,7 +41,7 @@ export function ImportCard() {
   const [done, setDone] = useState<ImportReport | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const busy = progress !== null;
-  const writable = mayWrite(installation, IMPORT_TABLE[form.kind]);
+  const writable = mayWrite(installation, form.kind);
 
   useEffect(() => {
     api.importFields(form.kind).then(setFields, (e) => setError(toFailure(e).message));
@@ -122,7 +121,7 @@ export function ImportCard() {
             onChange={(e) => restart({ kind: (e.target as HTMLSelectElement).value as ImportKind })}
           >
             {IMPORT_KINDS.map((k) => (
-              <option value={k}>{codeText(lang, "tables.", IMPORT_TABLE[k])}</option>
+              <option value={k}>{codeText(lang, "tables.", k)}</option>
             ))}
           </select>
         </Field>
@@ -167,7 +166,7 @@ export function ImportCard() {
           class="primary"
           data-testid="import-commit"
           disabled={busy || !mayCommit(report) || !writable}
-          title={rightsHint(installation, IMPORT_TABLE[form.kind], lang)}
+          title={rightsHint(installation, form.kind, lang)}
           onClick={() => void run(form, false)}
         >
           {report ? t("exchange.commit", { n: report.added + report.merged }) : t("exchange.commit_none")}

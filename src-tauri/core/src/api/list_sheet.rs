@@ -11,11 +11,12 @@ use ts_rs::TS;
 use crate::api::Kizuna;
 use crate::api::exchange_export::{ExportSaved, TableFormat};
 use crate::api::members::MAX_PAGE;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exchange::tabular::{self, Table, Value};
 use crate::model::member::{LEGAL_FORMS, MemberQuery, STATUSES as MEMBER_STATUSES};
 use crate::model::site::{SECTORS, SITE_STATUSES, SiteQuery};
 use crate::prefecture::Prefecture;
+use crate::report::Lang;
 
 /// Which list, with the query the screen shows it by (offset and limit are ignored: every row).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -32,7 +33,7 @@ pub struct ListSheetRequest {
     pub sheet: ListSheet,
     pub format: TableFormat,
     pub path: String,
-    /// "ja" or "en": the headers' and the coded values' language.
+    /// "en" or "ja": the headers' and the coded values' language.
     pub lang: String,
 }
 
@@ -45,29 +46,25 @@ fn opt(s: Option<impl ToString>) -> Value {
 }
 
 /// The label of `code` in a (code, en, ja) table; the code when unknown.
-fn label(table: &[(&str, &str, &str)], code: &str, ja: bool) -> String {
-    table.iter().find(|(c, _, _)| *c == code).map_or(code, |(_, en, j)| if ja { j } else { en }).to_string()
+fn label(table: &[(&str, &str, &str)], code: &str, lang: Lang) -> String {
+    table.iter().find(|(c, _, _)| *c == code).map_or(code, |(_, en, ja)| lang.t(en, ja)).to_string()
 }
 
-fn prefecture_name(code: &str, ja: bool) -> String {
-    Prefecture::by_code(code).map_or_else(|| code.to_string(), |p| if ja { p.name_ja } else { p.name_en }.to_string())
+fn prefecture_name(code: &str, lang: Lang) -> String {
+    Prefecture::by_code(code).map_or_else(|| code.to_string(), |p| lang.t(p.name_en, p.name_ja).to_string())
 }
 
-fn headers(names: &[(&str, &str)], ja: bool) -> Vec<String> {
-    names.iter().map(|(en, j)| if ja { *j } else { *en }.to_string()).collect()
+fn headers(names: &[(&str, &str)], lang: Lang) -> Vec<String> {
+    names.iter().map(|(en, ja)| lang.t(en, ja).to_string()).collect()
 }
 
 impl Kizuna {
     /// Writes the list as CSV or XLSX to `req.path`.
     pub fn list_sheet(&self, req: &ListSheetRequest) -> Result<ExportSaved> {
-        let ja = match req.lang.as_str() {
-            "ja" => true,
-            "en" => false,
-            other => return Err(Error::invalid("lang", format!("'{other}' is not a language: use ja or en"))),
-        };
+        let lang = Lang::parse(Some(&req.lang))?;
         let (table, name) = match &req.sheet {
-            ListSheet::Members(q) => (self.member_sheet(q, ja)?, if ja { "会員団体" } else { "Members" }),
-            ListSheet::Sites(q) => (self.site_sheet(q, ja)?, if ja { "活動拠点" } else { "Sites" }),
+            ListSheet::Members(q) => (self.member_sheet(q, lang)?, lang.t("Members", "会員団体")),
+            ListSheet::Sites(q) => (self.site_sheet(q, lang)?, lang.t("Sites", "活動拠点")),
         };
         let bytes = match req.format {
             TableFormat::Csv => tabular::to_csv(&table)?,
@@ -78,7 +75,7 @@ impl Kizuna {
         Ok(ExportSaved { path: path.display().to_string(), rows: table.rows.len() as u64, bytes: bytes.len() as u64 })
     }
 
-    fn member_sheet(&self, q: &MemberQuery, ja: bool) -> Result<Table> {
+    fn member_sheet(&self, q: &MemberQuery, lang: Lang) -> Result<Table> {
         let mut table = Table {
             headers: headers(
                 &[
@@ -96,7 +93,7 @@ impl Kizuna {
                     ("Sites", "拠点数"),
                     ("Active sites", "活動中の拠点数"),
                 ],
-                ja,
+                lang,
             ),
             rows: Vec::new(),
         };
@@ -104,15 +101,15 @@ impl Kizuna {
         loop {
             let page = self.member_list(&MemberQuery { offset: Some(offset), limit: Some(MAX_PAGE), ..q.clone() })?;
             for m in &page.rows {
-                let prefectures: Vec<String> = m.prefectures.iter().map(|c| prefecture_name(c, ja)).collect();
+                let prefectures: Vec<String> = m.prefectures.iter().map(|c| prefecture_name(c, lang)).collect();
                 table.rows.push(vec![
                     text(&m.member_no),
                     text(&m.name_ja),
                     text(&m.name_en),
                     opt(m.reading.as_ref()),
-                    opt(m.legal_form.as_deref().map(|c| label(&LEGAL_FORMS, c, ja))),
-                    text(prefectures.join(if ja { "、" } else { ", " })),
-                    text(label(&MEMBER_STATUSES, &m.status, ja)),
+                    opt(m.legal_form.as_deref().map(|c| label(&LEGAL_FORMS, c, lang))),
+                    text(prefectures.join(lang.t(", ", "、"))),
+                    text(label(&MEMBER_STATUSES, &m.status, lang)),
                     opt(m.contact_person.as_ref()),
                     opt(m.email.as_ref()),
                     opt(m.phone.as_ref()),
@@ -128,7 +125,7 @@ impl Kizuna {
         }
     }
 
-    fn site_sheet(&self, q: &SiteQuery, ja: bool) -> Result<Table> {
+    fn site_sheet(&self, q: &SiteQuery, lang: Lang) -> Result<Table> {
         let mut table = Table {
             headers: headers(
                 &[
@@ -145,7 +142,7 @@ impl Kizuna {
                     ("Latitude", "緯度"),
                     ("Longitude", "経度"),
                 ],
-                ja,
+                lang,
             ),
             rows: Vec::new(),
         };
@@ -153,21 +150,21 @@ impl Kizuna {
         loop {
             let page = self.site_list(&SiteQuery { offset: Some(offset), limit: Some(MAX_PAGE), ..q.clone() })?;
             for s in &page.rows {
-                let member = if ja {
-                    s.member_name_ja.as_ref().or(s.member_name_en.as_ref())
-                } else {
-                    s.member_name_en.as_ref().or(s.member_name_ja.as_ref())
+                let (first, second) = match lang {
+                    Lang::Ja => (&s.member_name_ja, &s.member_name_en),
+                    Lang::En => (&s.member_name_en, &s.member_name_ja),
                 };
-                let sectors: Vec<String> = s.sectors.iter().map(|c| label(&SECTORS, c, ja)).collect();
+                let member = first.as_ref().or(second.as_ref());
+                let sectors: Vec<String> = s.sectors.iter().map(|c| label(&SECTORS, c, lang)).collect();
                 table.rows.push(vec![
                     text(&s.name),
                     opt(s.name_en.as_ref()),
                     opt(member),
-                    text(prefecture_name(&s.prefecture_code, ja)),
+                    text(prefecture_name(&s.prefecture_code, lang)),
                     text(&s.municipality),
                     opt(s.address.as_ref()),
-                    text(sectors.join(if ja { "、" } else { ", " })),
-                    text(label(&SITE_STATUSES, &s.status, ja)),
+                    text(sectors.join(lang.t(", ", "、"))),
+                    text(label(&SITE_STATUSES, &s.status, lang)),
                     opt(s.opened_on),
                     opt(s.closed_on),
                     s.latitude.map_or(Value::Empty, Value::Real),

@@ -110,12 +110,7 @@ struct Period {
 
 impl Kizuna {
     fn report_lang(opts: &ReportOptions) -> Result<Lang> {
-        match opts.lang.as_deref().map(|l| l.trim().to_ascii_lowercase()) {
-            None => Ok(Lang::En),
-            Some(l) if l.is_empty() || l == "en" => Ok(Lang::En),
-            Some(l) if l == "ja" => Ok(Lang::Ja),
-            Some(l) => Err(Error::invalid("lang", format!("unknown language '{l}': use en or ja"))),
-        }
+        Lang::parse(opts.lang.as_deref())
     }
 
     fn report_period(detail: &PhaseDetail, opts: &ReportOptions) -> Result<Period> {

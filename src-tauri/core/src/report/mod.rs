@@ -43,6 +43,16 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// "en" (or nothing) or "ja", as a request names the language.
+    pub fn parse(given: Option<&str>) -> crate::error::Result<Lang> {
+        match given.map(|l| l.trim().to_ascii_lowercase()) {
+            None => Ok(Lang::En),
+            Some(l) if l.is_empty() || l == "en" => Ok(Lang::En),
+            Some(l) if l == "ja" => Ok(Lang::Ja),
+            Some(l) => Err(crate::error::Error::invalid("lang", format!("unknown language '{l}': use en or ja"))),
+        }
+    }
+
     pub fn t<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
         match self {
             Lang::En => en,
