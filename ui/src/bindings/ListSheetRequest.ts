@@ -4,6 +4,6 @@ import type { TableFormat } from "./TableFormat";
 
 export type ListSheetRequest = { sheet: ListSheet, format: TableFormat, path: string, 
 /**
- * "ja" or "en": the headers' and the coded values' language.
+ * "en" or "ja": the headers' and the coded values' language.
  */
 lang: string, };
