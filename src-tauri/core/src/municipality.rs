@@ -35,9 +35,11 @@ pub struct Municipality {
 
 struct List {
     entries: Vec<Municipality>,
-    /// Per entry, its name and its district + name, folded: typed names are
-    /// compared with these (a bulk import checks every site's).
-    keys: Vec<(String, String)>,
+    /// Per prefecture (by its number), the folded name and district + name of
+    /// each of its entries, made on first use: typed names are compared with
+    /// these (a bulk import checks every site's), while folding all 1,916 up
+    /// front would be most of a one-page report's start-up.
+    keys: Vec<OnceLock<Vec<(String, String)>>>,
 }
 
 fn list() -> &'static List {
@@ -52,10 +54,12 @@ fn list() -> &'static List {
                 Some(Municipality { code, prefecture_code: code.get(..2)?, county, name })
             })
             .collect();
-        let keys = entries.iter().map(|m| (key(m.name), key(&format!("{}{}", m.county, m.name)))).collect();
-        List { entries, keys }
+        List { entries, keys: (0..=PREFECTURES).map(|_| OnceLock::new()).collect() }
     })
 }
+
+/// JIS X 0401 numbers prefectures 01 to 47.
+const PREFECTURES: usize = 47;
 
 /// Every municipality, by code.
 pub fn all() -> &'static [Municipality] {
@@ -79,22 +83,36 @@ fn key(typed: &str) -> String {
     fold(typed).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The entries in `range` whose name, or district and name, is `typed`.
-fn matching(range: std::ops::Range<usize>, typed: &str) -> impl Iterator<Item = &'static Municipality> {
-    let key = key(typed);
+/// The entries of one prefecture whose name, or district and name, is
+/// `typed`; a stored name is found as written before anything is folded.
+fn matching(prefecture_code: &str, typed: &str) -> Vec<&'static Municipality> {
+    let range = range_of(prefecture_code);
     let l = list();
-    range.filter(move |&i| l.keys[i].0 == key || l.keys[i].1 == key).map(move |i| &l.entries[i])
+    let entries = &l.entries[range.clone()];
+    let exact: Vec<_> = entries.iter().filter(|m| m.name == typed).collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    // The slot of the prefecture the range holds, so that "4" and "04" cannot
+    // fill one prefecture's keys with another's entries.
+    let slot = entries.first().and_then(|m| m.prefecture_code.parse::<usize>().ok());
+    let Some(keys) = slot.and_then(|n| l.keys.get(n)) else {
+        return Vec::new();
+    };
+    let keys = keys.get_or_init(|| entries.iter().map(|m| (key(m.name), key(&format!("{}{}", m.county, m.name)))).collect());
+    let key = key(typed);
+    entries.iter().zip(keys).filter(|(_, k)| k.0 == key || k.1 == key).map(|(m, _)| m).collect()
 }
 
 /// The municipality of this prefecture that `typed` names.
 pub fn find(prefecture_code: &str, typed: &str) -> Option<&'static Municipality> {
-    matching(range_of(prefecture_code), typed).next()
+    matching(prefecture_code, typed).into_iter().next()
 }
 
 /// Every municipality anywhere that `typed` names (for saying where a
 /// municipality given under the wrong prefecture is).
 pub fn find_anywhere(typed: &str) -> Vec<&'static Municipality> {
-    matching(0..all().len(), typed).collect()
+    (1..=PREFECTURES).flat_map(|n| matching(&format!("{n:02}"), typed)).collect()
 }
 
 /// The JIS code of a stored municipality name in its prefecture, for
@@ -125,6 +143,12 @@ mod tests {
         assert_eq!(find("04", "仙台市青葉区").map(|m| m.code), Some("04101"));
         assert_eq!(find("03", "石巻市"), None);
         assert_eq!(find_anywhere("石巻市").iter().map(|m| m.prefecture_code).collect::<Vec<_>>(), vec!["04"]);
+        // A code without its leading zero names no prefecture, and does not
+        // spoil the one it resembles.
+        assert_eq!(find("4", "石巻市"), None);
+        assert_eq!(find("04", "石巻市").map(|m| m.code), Some("04202"));
+        // Typed with spaces around and inside, still found.
+        assert_eq!(find("03", " 上閉伊郡 大槌町 ").map(|m| m.code), Some("03461"));
         // 府中市 is in both Tokyo and Hiroshima.
         assert_eq!(find_anywhere("府中市").len(), 2);
     }
