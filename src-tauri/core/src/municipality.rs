@@ -99,7 +99,8 @@ fn matching(prefecture_code: &str, typed: &str) -> Vec<&'static Municipality> {
     let Some(keys) = slot.and_then(|n| l.keys.get(n)) else {
         return Vec::new();
     };
-    let keys = keys.get_or_init(|| entries.iter().map(|m| (key(m.name), key(&format!("{}{}", m.county, m.name)))).collect());
+    let keys =
+        keys.get_or_init(|| entries.iter().map(|m| (key(m.name), key(&format!("{}{}", m.county, m.name)))).collect());
     let key = key(typed);
     entries.iter().zip(keys).filter(|(_, k)| k.0 == key || k.1 == key).map(|(m, _)| m).collect()
 }
