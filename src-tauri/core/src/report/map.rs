@@ -101,8 +101,8 @@ pub fn draw(l: &mut Layout, d: &PhaseData) {
             _ => unplaced += 1,
         }
     }
-    l.dots(&active, 2.3, Some(ACCENT), Some((0.4, (1.0, 1.0, 1.0))));
-    l.dots(&closed, 2.3, Some(CLOSED), Some((0.4, (1.0, 1.0, 1.0))));
+    l.dots(&active, 2.3, ACCENT, Some((0.4, (1.0, 1.0, 1.0))));
+    l.dots(&closed, 2.3, CLOSED, Some((0.4, (1.0, 1.0, 1.0))));
 
     // Prefecture names at the middle of their largest ring.
     for o in outlines() {
@@ -131,7 +131,7 @@ pub fn draw(l: &mut Layout, d: &PhaseData) {
         (CLOSED, lang.t("Closed by the period's end", "期末までに終了"), closed.len()),
     ];
     for (color, label, n) in rows {
-        l.dots(&[(lx + 4.0, y - 3.0)], 3.0, Some(color), None);
+        l.dots(&[(lx + 4.0, y - 3.0)], 3.0, color, None);
         l.text_at(lx + 14.0, y, &format!("{label}: {n}"), BODY);
         y += 15.0;
     }

@@ -137,16 +137,21 @@ pub fn render(pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
         }
     }
 
-    // Deflate at level 3. The 10k-site report's 4.9 MB of streams (zlib-rs,
+    // Deflate at level 2. The 10k-site report's 4.9 MB of streams (zlib-rs,
     // release): level 6 took 101 ms for 728 KB, level 3 31 ms for 775 KB,
     // level 2 24 ms for 852 KB; at level 6 deflate was 30% of the process.
+    // With the map's dots as round-capped points the file is 560 KB at
+    // level 3 and 610 KB at level 2, for 5% fewer instructions (callgrind).
+    // One compressor, reset between streams: a new one per stream zeroed
+    // its window and tables each time, 7% of the 10k-site process (callgrind).
     let mut digest = Sha256::new();
+    let mut enc = ZlibEncoder::new(Vec::new(), Compression::new(2));
     for obj in lo.objects.values_mut() {
         if let Object::Stream(stream) = obj {
             if stream.dict.get(b"Filter").is_err() && stream.allows_compression {
-                let mut enc = ZlibEncoder::new(Vec::with_capacity(stream.content.len() / 4), Compression::new(3));
                 enc.write_all(&stream.content).map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
-                let packed = enc.finish().map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
+                // Ends this stream and hands back its bytes, ready for the next.
+                let packed = enc.reset(Vec::new()).map_err(|e| Error::Report(format!("compressing a stream: {e}")))?;
                 if packed.len() < stream.content.len() {
                     stream.dict.set("Filter", "FlateDecode");
                     stream.set_content(packed);
