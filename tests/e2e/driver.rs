@@ -74,15 +74,26 @@ fn profile_dir() -> PathBuf {
 /// the Tauri tree) and returns its path. Runs once per process; cargo makes
 /// it a no-op when nothing changed.
 fn built(package: &str, bin: &str) -> PathBuf {
-    let dir = profile_dir();
+    build(package, "--bin", bin);
+    profile_dir().join(bin)
+}
+
+fn build(package: &str, kind: &str, name: &str) {
     let mut build = Command::new(env!("CARGO"));
-    build.args(["build", "-p", package, "--bin", bin]);
-    if dir.file_name().is_some_and(|n| n == "release") {
+    build.args(["build", "-p", package, kind, name]);
+    if profile_dir().file_name().is_some_and(|n| n == "release") {
         build.arg("--release");
     }
     let status = build.status().expect("run cargo build");
-    assert!(status.success(), "cargo build -p {package} --bin {bin} failed");
-    dir.join(bin)
+    assert!(status.success(), "cargo build -p {package} {kind} {name} failed");
+}
+
+/// The platform's memory floor (`src-tauri/examples/floor.rs`): the app's
+/// Tauri and WebKitGTK setup showing a one-line page, built for this profile.
+#[allow(dead_code)] // the window bench runs it; the e2e tests do not
+pub fn floor_bin() -> PathBuf {
+    build("kizuna-app", "--example", "floor");
+    profile_dir().join("examples").join("floor")
 }
 
 /// The desktop app under test: `KIZUNA_APP_BIN` when set (an installed
@@ -118,6 +129,16 @@ pub fn rss_kib(pid: u32) -> u64 {
         .and_then(|s| {
             s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
+        .unwrap_or(0)
+}
+
+/// Proportional set size of one process in KiB (0 once it has gone): its
+/// private pages plus its share of the pages it maps with others.
+#[allow(dead_code)] // the window bench reads it; the e2e tests do not
+pub fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
         .unwrap_or(0)
 }
 
