@@ -240,10 +240,8 @@ impl Store {
         // connection does that after the commit. Just as durable as before,
         // as `synchronous = NORMAL` syncs nothing at commit in WAL mode.
         let large = w.logged_entries() >= LARGE_WRITE_ENTRIES && self.path != Path::new(":memory:");
-        if large {
-            if let Some(t) = self.checkpoint.take() {
-                let _ = t.join();
-            }
+        if large && let Some(t) = self.checkpoint.take() {
+            let _ = t.join();
         }
         // A small write (a sync's closing marker) while that background
         // checkpoint still runs would otherwise copy the large write's pages
