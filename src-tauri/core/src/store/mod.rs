@@ -240,14 +240,18 @@ impl Store {
         // connection does that after the commit. Just as durable as before,
         // as `synchronous = NORMAL` syncs nothing at commit in WAL mode.
         let large = w.logged_entries() >= LARGE_WRITE_ENTRIES && self.path != Path::new(":memory:");
-        if large {
-            if let Some(t) = self.checkpoint.take() {
-                let _ = t.join();
-            }
+        if large && let Some(t) = self.checkpoint.take() {
+            let _ = t.join();
+        }
+        // A small write (a sync's closing marker) while that background
+        // checkpoint still runs would otherwise copy the large write's pages
+        // itself, before it returns, whenever it takes the checkpoint first.
+        let deferred = large || self.checkpoint.as_ref().is_some_and(|t| !t.is_finished());
+        if deferred {
             w.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
         }
         let done = w.finish();
-        if large {
+        if deferred {
             self.conn.pragma_update(None, "wal_autocheckpoint", 1000)?;
         }
         done?;

@@ -20,6 +20,7 @@
 //! the heads say who wrote what.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Write as _;
 use std::sync::OnceLock;
 
 use ed25519_dalek::{Signer, Verifier};
@@ -76,13 +77,16 @@ pub(crate) fn push_entry(
     out.push(b',');
     let _ = serde_json::to_writer(&mut *out, row_id);
     out.push(b',');
-    out.extend_from_slice(hlc.to_string().as_bytes());
+    // Written in place: a hub page formats these for every entry it holds.
+    let _ = write!(out, "{hlc}");
     out.push(b',');
     let _ = serde_json::to_writer(&mut *out, origin);
     out.push(b',');
     out.extend_from_slice(cells);
     match pos {
-        Some((feed, fseq)) => out.extend_from_slice(format!(",{feed},{fseq}]").as_bytes()),
+        Some((feed, fseq)) => {
+            let _ = write!(out, ",{feed},{fseq}]");
+        }
         None => out.extend_from_slice(b",null,null]"),
     }
 }

@@ -194,8 +194,11 @@ impl<'a> Client<'a> {
                 .map_err(|e| dropped(&e))?;
             let status = resp.status().as_u16();
             let mut body = resp.into_body();
-            let mut bytes = Vec::new();
             let limit = DEFAULT_MAX_BODY * 4;
+            // Sized once from Content-Length: a 50 MB page grown by doubling
+            // is copied about twice over on the way in.
+            let declared = body.size_hint().exact().unwrap_or(0).min(limit);
+            let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
             loop {
                 let frame = tokio::time::timeout(READ_TIMEOUT, body.frame())
                     .await

@@ -135,7 +135,10 @@ pub(crate) fn read_log(
     let mut runs = feed::PageRuns::default();
     // Where the page was last cut-able: payload length, entries, position.
     let mut cut = (page.payload.len(), 0u64, after_seq);
-    let text = |r: &rusqlite::Row<'_>, i: usize| -> Result<String> { Ok(r.get(i)?) };
+    // Borrowed from the row: no string is allocated per entry.
+    fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+        r.get_ref(i)?.as_str().map_err(|e| Error::Sync(format!("change-log entry unreadable: {e}")))
+    }
     while let Some(r) = rows.next()? {
         let full = page.entries as usize >= limit || page.payload.len() >= max_bytes;
         if page.entries > 0 && full && runs.all_closed() {
@@ -162,12 +165,12 @@ pub(crate) fn read_log(
         if page.entries > 0 {
             page.payload.push(b',');
         }
-        let cells = r.get_ref(5)?.as_str().map_err(|e| Error::Sync(format!("change-log entry unreadable: {e}")))?;
-        bundle::push_entry(&mut page.payload, &text(r, 3)?, &text(r, 4)?, r.get(1)?, &origin, cells.as_bytes(), signed);
+        let cells = text(r, 5)?;
+        bundle::push_entry(&mut page.payload, text(r, 3)?, text(r, 4)?, r.get(1)?, origin, cells.as_bytes(), signed);
         page.entries += 1;
         page.upto = seq;
         if let Some((f, n)) = signed {
-            runs.add(conn, &origin, f, n)?;
+            runs.add(conn, origin, f, n)?;
         }
         if runs.all_closed() {
             runs.snapshot();
