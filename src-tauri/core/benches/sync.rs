@@ -15,80 +15,20 @@ use criterion::{BatchSize, Criterion, SamplingMode, criterion_group, criterion_m
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
 use kizuna_core::hlc::Stamp;
-use kizuna_core::model::office::OfficeInput;
 use kizuna_core::store::{CellValue, Change, Entry};
 use kizuna_core::sync::{HubOptions, SyncConfig};
-use tempfile::TempDir;
 
 fn sites() -> usize {
     std::env::var("KIZUNA_BENCH_SITES").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000)
 }
 
-fn site_cells(i: usize) -> Vec<(&'static str, CellValue)> {
-    let t = |s: String| CellValue::Text(s);
-    vec![
-        ("member_id", t(format!("0190a000-0000-7000-8000-{:012}", i % 500))),
-        ("name", t(format!("拠点 {i}"))),
-        ("name_en", t(format!("Site {i}"))),
-        ("prefecture_code", t(["03", "04", "07"][i % 3].into())),
-        ("municipality", t(format!("Town {}", i % 40))),
-        ("address", t(format!("{i} Chome, Somewhere"))),
-        ("latitude", CellValue::Real(38.0 + (i % 1000) as f64 / 1000.0)),
-        ("longitude", CellValue::Real(141.0 + (i % 700) as f64 / 1000.0)),
-        ("sectors", t("[\"shelter\",\"food\"]".into())),
-        ("status", t("active".into())),
-        ("opened_on", t("2011-04-01".into())),
-        ("closed_on", t("2013-03-31".into())),
-        ("created_on", t("2011-03-20".into())),
-        ("notes", t(format!("Synthetic benchmark site {i}"))),
-        ("office_id", t("tokyo".into())),
-    ]
-}
-
-struct Net {
-    hq_dir: TempDir,
-    hq: Kizuna,
-}
-
-fn hq_with_sites(n: usize) -> Net {
-    let hq_dir = tempfile::tempdir().unwrap();
-    let mut hq = Kizuna::init(hq_dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
-    // No seed, so no offices: the ones the benchmarks enrol are added first.
-    for code in ["tono", "fukushima"] {
-        let input = OfficeInput {
-            code: code.into(),
-            name_ja: code.into(),
-            name_en: code.into(),
-            prefecture: "03".into(),
-            ..Default::default()
-        };
-        hq.office_add(&input).unwrap();
-    }
-    hq.store_mut()
-        .write(|w| {
-            for i in 0..n {
-                w.insert("sites", &format!("0190b000-0000-7000-8000-{i:012}"), &site_cells(i))?;
-            }
-            Ok(())
-        })
-        .unwrap();
-    // Reopened: closing waits for the checkpoint that a large write leaves to
-    // a background thread, which would otherwise run into the first samples.
-    drop(hq);
-    let hq = Kizuna::open(hq_dir.path()).unwrap();
-    Net { hq_dir, hq }
-}
-
-fn office(net: &mut Net, code: &str) -> (TempDir, Kizuna) {
-    let sealed = net.hq.office_invite(code).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let k = Kizuna::join(dir.path(), &sealed.bytes, &sealed.passphrase).unwrap();
-    (dir, k)
-}
+#[path = "common/net.rs"]
+mod net;
+use net::{hq_with_sites, office, site_cells};
 
 fn initial(c: &mut Criterion) {
     let n = sites();
-    let mut net = hq_with_sites(n);
+    let mut net = hq_with_sites(n, &["tono".into(), "fukushima".into()]);
     let mut g = c.benchmark_group("sync_initial");
     // Flat: each sample is one full sync; ten samples, not 55 iterations.
     g.sample_size(10)
@@ -127,7 +67,7 @@ fn initial(c: &mut Criterion) {
 }
 
 fn incremental(c: &mut Criterion) {
-    let mut net = hq_with_sites(sites());
+    let mut net = hq_with_sites(sites(), &["tono".into(), "fukushima".into()]);
     let hub = kizuna_core::sync::serve(net.hq_dir.path(), "127.0.0.1:0", HubOptions::default()).unwrap();
     let url = hub.url();
     let (_dir, mut tono) = office(&mut net, "tono");
