@@ -16,55 +16,16 @@ use std::path::Path;
 use std::time::Instant;
 
 use kizuna_core::Kizuna;
-use kizuna_core::api::InitOptions;
-use kizuna_core::model::office::OfficeInput;
-use kizuna_core::store::CellValue;
 use kizuna_core::sync::{HubOptions, SyncConfig};
 
-/// The sync bench's site (`benches/sync.rs`).
-fn site_cells(i: usize) -> Vec<(&'static str, CellValue)> {
-    let t = |s: String| CellValue::Text(s);
-    vec![
-        ("member_id", t(format!("0190a000-0000-7000-8000-{:012}", i % 500))),
-        ("name", t(format!("拠点 {i}"))),
-        ("name_en", t(format!("Site {i}"))),
-        ("prefecture_code", t(["03", "04", "07"][i % 3].into())),
-        ("municipality", t(format!("Town {}", i % 40))),
-        ("address", t(format!("{i} Chome, Somewhere"))),
-        ("latitude", CellValue::Real(38.0 + (i % 1000) as f64 / 1000.0)),
-        ("longitude", CellValue::Real(141.0 + (i % 700) as f64 / 1000.0)),
-        ("sectors", t("[\"shelter\",\"food\"]".into())),
-        ("status", t("active".into())),
-        ("opened_on", t("2011-04-01".into())),
-        ("closed_on", t("2013-03-31".into())),
-        ("created_on", t("2011-03-20".into())),
-        ("notes", t(format!("Synthetic benchmark site {i}"))),
-        ("office_id", t("tokyo".into())),
-    ]
-}
+#[path = "../benches/common/net.rs"]
+mod net;
 
 const OFFICES: [&str; 4] = ["tono", "fukushima", "sendai", "morioka"];
 
 fn prepare(dir: &Path, n: usize) {
-    let mut hq = Kizuna::init(dir, &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
-    for code in OFFICES {
-        let input = OfficeInput {
-            code: code.into(),
-            name_ja: code.into(),
-            name_en: code.into(),
-            prefecture: "03".into(),
-            ..Default::default()
-        };
-        hq.office_add(&input).unwrap();
-    }
-    hq.store_mut()
-        .write(|w| {
-            for i in 0..n {
-                w.insert("sites", &format!("0190b000-0000-7000-8000-{i:012}"), &site_cells(i))?;
-            }
-            Ok(())
-        })
-        .unwrap();
+    let offices: Vec<String> = OFFICES.iter().map(|c| c.to_string()).collect();
+    let mut hq = net::write_hq(dir, n, &offices);
     // A first export signs HQ's feed, as the bench's first sample does.
     hq.sync_export(None).unwrap();
 }

@@ -1,7 +1,9 @@
-//! The synthetic network the sync benches share: HQ holding n sites of 15
+//! The synthetic network the sync benches and the `sync_once` example share: HQ holding n sites of 15
 //! cells, with offices enrolled by invite.
 
 #![allow(dead_code)] // each bench uses its own part
+
+use std::path::Path;
 
 use kizuna_core::Kizuna;
 use kizuna_core::api::InitOptions;
@@ -35,10 +37,10 @@ pub struct Net {
     pub hq: Kizuna,
 }
 
-/// HQ with no seed and `n` sites, and `offices` added (not yet invited).
-pub fn hq_with_sites(n: usize, offices: &[String]) -> Net {
-    let hq_dir = tempfile::tempdir().unwrap();
-    let mut hq = Kizuna::init(hq_dir.path(), &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
+/// HQ's data folder at `dir` with no seed, `offices` added (not yet
+/// invited) and `n` sites.
+pub fn write_hq(dir: &Path, n: usize, offices: &[String]) -> Kizuna {
+    let mut hq = Kizuna::init(dir, &InitOptions { office: Some("tokyo".into()), empty: Some(true) }).unwrap();
     for code in offices {
         let input = OfficeInput {
             code: code.clone(),
@@ -57,9 +59,15 @@ pub fn hq_with_sites(n: usize, offices: &[String]) -> Net {
             Ok(())
         })
         .unwrap();
+    hq
+}
+
+/// HQ in a temporary folder, as [`write_hq`] makes it.
+pub fn hq_with_sites(n: usize, offices: &[String]) -> Net {
+    let hq_dir = tempfile::tempdir().unwrap();
     // Reopened: closing waits for the checkpoint that a large write leaves to
     // a background thread, which would otherwise run into the first samples.
-    drop(hq);
+    drop(write_hq(hq_dir.path(), n, offices));
     let hq = Kizuna::open(hq_dir.path()).unwrap();
     Net { hq_dir, hq }
 }
