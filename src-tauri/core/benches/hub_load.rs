@@ -175,8 +175,7 @@ fn main() {
     let ok: Vec<&HubSyncReport> = syncs.iter().filter_map(|s| s.report.as_ref().ok()).collect();
     let entries: u64 = ok.iter().map(|r| r.pushed + r.pulled).sum();
     println!(
-        "hub_load: {n} offices x ({} initial + {rounds} rounds of {writes} sites) over HTTPS in {:.1} s: {:.1} syncs/s, {:.0} entries/s moved in the rounds",
-        1,
+        "hub_load: {n} offices x (an initial sync + {rounds} rounds of {writes} sites) over HTTPS in {:.1} s: {:.1} syncs/s, {:.0} entries/s moved in the rounds",
         wall.as_secs_f64(),
         (initial.len() + syncs.len()) as f64 / wall.as_secs_f64(),
         entries as f64 / wall.as_secs_f64()

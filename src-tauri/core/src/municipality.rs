@@ -86,9 +86,8 @@ fn key(typed: &str) -> String {
 /// The entries of one prefecture whose name, or district and name, is
 /// `typed`; a stored name is found as written before anything is folded.
 fn matching(prefecture_code: &str, typed: &str) -> Vec<&'static Municipality> {
-    let range = range_of(prefecture_code);
     let l = list();
-    let entries = &l.entries[range.clone()];
+    let entries = &l.entries[range_of(prefecture_code)];
     let exact: Vec<_> = entries.iter().filter(|m| m.name == typed).collect();
     if !exact.is_empty() {
         return exact;

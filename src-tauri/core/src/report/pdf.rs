@@ -94,9 +94,9 @@ pub fn render(pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
     info.modification_date = info.creation_date;
     info.metadata_date = info.creation_date;
     doc.resources.fonts.map.insert(FontId(FONT.to_string()), PdfFont::new(cut_font(&glyphs)?));
-    // printpdf learns which glyphs to embed from one run showing each used
-    // glyph once (by its id in the cut), on the first page; every page's
-    // content is replaced below.
+    // printpdf learns which glyphs to give widths and ToUnicode entries from
+    // one run showing each used glyph once (by its id in the cut), on the
+    // first page; every page's content is replaced below.
     let mut first = Vec::new();
     if !glyphs.is_empty() {
         first = vec![
@@ -131,8 +131,9 @@ pub fn render(pages: Pages, meta: &Meta<'_>) -> Result<Vec<u8>> {
     }
     tag_subset(&mut lo);
 
-    // The subset renumbers glyphs; how is read back from the run printpdf
-    // wrote for them, in the order they were given.
+    // The cut renumbers glyphs, and printpdf writes each one's code (its id in
+    // the cut for this TrueType font, a CID for a CID-keyed one): the codes are
+    // read back from the run it wrote for them, in the order they were given.
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     if page_ids.len() != count {
         return Err(Error::Report(format!("PDF writer made {} pages of {count}", page_ids.len())));
