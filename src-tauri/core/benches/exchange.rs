@@ -16,19 +16,12 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kizuna_core::Kizuna;
-use kizuna_core::api::{ImportKind, ImportRequest, InitOptions};
-use kizuna_core::model::member::MemberInput;
+use kizuna_core::api::{ImportKind, ImportRequest};
 
 const SITES: usize = 100_000;
-const MEMBERS: usize = 100;
-const TOWNS: [(&str, &str); 6] = [
-    ("宮城県", "石巻市"),
-    ("宮城県", "気仙沼市"),
-    ("岩手県", "釜石市"),
-    ("岩手県", "宮古市"),
-    ("福島県", "いわき市"),
-    ("福島県", "南相馬市"),
-];
+
+#[path = "common/sites_csv.rs"]
+mod sites_csv;
 
 static TIMES: Mutex<(Vec<Duration>, Vec<Duration>)> = Mutex::new((Vec::new(), Vec::new()));
 
@@ -41,41 +34,16 @@ fn sqlite3() -> PathBuf {
         .expect("sqlite3 is missing: set KIZUNA_SQLITE3 or install it (.ci/setup does)")
 }
 
-/// The CSV: a header the importer knows and 100k sites of 100 members.
-fn write_csv(path: &Path) {
-    use std::io::Write;
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    writeln!(f, "会員番号,都道府県,市区町村,拠点名,拠点名(英語),分野,状態,開設日").unwrap();
-    for i in 0..SITES {
-        let (pref, town) = TOWNS[i % TOWNS.len()];
-        writeln!(
-            f,
-            "TKY-{:04},{pref},{town},ひなんじょ{i:06},Shelter {i:06},避難所・住まい、食料,活動中,2011/3/{}",
-            i % MEMBERS + 1,
-            i % 28 + 1
-        )
-        .unwrap();
-    }
-}
-
 fn fresh() -> (tempfile::TempDir, Kizuna) {
     let dir = tempfile::tempdir().unwrap();
-    let mut k = Kizuna::init(dir.path(), &InitOptions::default()).unwrap();
-    for i in 0..MEMBERS {
-        k.member_add(&MemberInput {
-            name_ja: Some(format!("ベンチ会{i:03}")),
-            name_en: Some(format!("Bench Group {i:03}")),
-            ..Default::default()
-        })
-        .unwrap();
-    }
+    let k = sites_csv::fresh(dir.path());
     (dir, k)
 }
 
 fn import(c: &mut Criterion) {
     let work = tempfile::tempdir().unwrap();
     let csv = work.path().join("sites.csv");
-    write_csv(&csv);
+    sites_csv::write_csv(&csv, SITES);
     let sqlite = sqlite3();
     let mut g = c.benchmark_group("exchange");
     g.sample_size(10).measurement_time(Duration::from_secs(60)).warm_up_time(Duration::from_secs(1));
