@@ -5,34 +5,24 @@
 //! database: what SQLite alone needs to parse and store the same bytes. The
 //! target is within 3x; the ratio of the medians is printed at the end.
 //!
-//! `sqlite3` comes from `KIZUNA_SQLITE3` (exported by .ci/setup) or PATH.
+//! `sqlite3` comes from `KIZUNA_SQLITE3` (exported by .ci/setup) or PATH (`common/sqlite_shell.rs`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a bench, a panic is a failed run
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kizuna_core::Kizuna;
-use kizuna_core::api::{ImportKind, ImportRequest};
 
 const SITES: usize = 100_000;
 
 #[path = "common/sites_csv.rs"]
 mod sites_csv;
+#[path = "common/sqlite_shell.rs"]
+mod sqlite_shell;
 
 static TIMES: Mutex<(Vec<Duration>, Vec<Duration>)> = Mutex::new((Vec::new(), Vec::new()));
-
-fn sqlite3() -> PathBuf {
-    if let Some(p) = std::env::var_os("KIZUNA_SQLITE3").filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
-    }
-    std::env::var_os("PATH")
-        .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join("sqlite3")).find(|p| p.is_file()))
-        .expect("sqlite3 is missing: set KIZUNA_SQLITE3 or install it (.ci/setup does)")
-}
 
 fn fresh() -> (tempfile::TempDir, Kizuna) {
     let dir = tempfile::tempdir().unwrap();
@@ -44,7 +34,8 @@ fn import(c: &mut Criterion) {
     let work = tempfile::tempdir().unwrap();
     let csv = work.path().join("sites.csv");
     sites_csv::write_csv(&csv, SITES);
-    let sqlite = sqlite3();
+    let sqlite =
+        sqlite_shell::sqlite3().expect("sqlite3 is missing: set KIZUNA_SQLITE3 or install it (.ci/setup does)");
     let mut g = c.benchmark_group("exchange");
     g.sample_size(10).measurement_time(Duration::from_secs(60)).warm_up_time(Duration::from_secs(1));
     g.bench_function("import_100k_sites_dry_run_and_commit", |b| {
@@ -52,23 +43,8 @@ fn import(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
                 let (_dir, mut k) = fresh();
-                let mut req = ImportRequest {
-                    kind: ImportKind::Sites,
-                    path: csv.display().to_string(),
-                    encoding: None,
-                    sheet: None,
-                    mapping: None,
-                    on_duplicate: None,
-                    decisions: None,
-                    dry_run: Some(true),
-                };
-                let t = Instant::now();
-                let dry = k.import(&req).unwrap();
-                assert!(dry.problems.is_empty(), "{:?}", dry.problems.first());
-                req.dry_run = Some(false);
-                let done = k.import(&req).unwrap();
-                let took = t.elapsed();
-                assert_eq!(done.added as usize, SITES);
+                let (dry, commit) = sites_csv::import(&mut k, &csv, SITES);
+                let took = dry + commit;
                 TIMES.lock().unwrap().0.push(took);
                 total += took;
             }
@@ -80,18 +56,7 @@ fn import(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for n in 0..iters {
                 let db = work.path().join(format!("floor-{n}-{}.db", std::process::id()));
-                let _ = std::fs::remove_file(&db);
-                let t = Instant::now();
-                let out = Command::new(&sqlite)
-                    .args(["-cmd", ".mode csv"])
-                    .arg(&db)
-                    .arg(format!(".import {} sites", csv.display()))
-                    .stdin(std::process::Stdio::null())
-                    .output()
-                    .unwrap();
-                let took = t.elapsed();
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-                std::fs::remove_file(&db).unwrap();
+                let took = sqlite_shell::dot_import(&sqlite, &db, &csv);
                 TIMES.lock().unwrap().1.push(took);
                 total += took;
             }

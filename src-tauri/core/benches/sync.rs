@@ -19,7 +19,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // in a test, a panic is a failed assertion
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -37,6 +37,8 @@ fn sites() -> usize {
 #[path = "common/net.rs"]
 mod net;
 use net::{hq_with_sites, office, site_cells};
+#[path = "common/sqlite_shell.rs"]
+mod sqlite_shell;
 
 /// Each timed sample, by what it timed: the ratios at the end are of medians.
 static SAMPLES: Mutex<Vec<(&'static str, Duration)>> = Mutex::new(Vec::new());
@@ -97,14 +99,6 @@ fn import_encrypted(db: &Path, csv_path: &Path) {
     conn.execute_batch("COMMIT").unwrap();
 }
 
-fn sqlite3() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("KIZUNA_SQLITE3").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(p));
-    }
-    std::env::var_os("PATH")
-        .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join("sqlite3")).find(|p| p.is_file()))
-}
-
 fn floor(c: &mut Criterion) {
     let n = sites();
     let work = tempfile::tempdir().unwrap();
@@ -129,25 +123,15 @@ fn floor(c: &mut Criterion) {
             total
         })
     });
-    if let Some(shell) = sqlite3() {
+    if let Some(shell) = sqlite_shell::sqlite3() {
         g.bench_function(format!("sqlite3_dot_import_{n}_rows_plain"), |b| {
             b.iter_custom(|iters| {
                 let mut total = Duration::ZERO;
                 for i in 0..iters {
                     let db = work.path().join(format!("plain-{i}.db"));
-                    let t = Instant::now();
-                    let out = std::process::Command::new(&shell)
-                        .args(["-cmd", ".mode csv"])
-                        .arg(&db)
-                        .arg(format!(".import {} sites", csv_path.display()))
-                        .stdin(std::process::Stdio::null())
-                        .output()
-                        .unwrap();
-                    let took = t.elapsed();
-                    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                    let took = sqlite_shell::dot_import(&shell, &db, &csv_path);
                     sample("floor_plain", took);
                     total += took;
-                    std::fs::remove_file(&db).unwrap();
                 }
                 total
             })

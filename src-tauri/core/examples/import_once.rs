@@ -7,9 +7,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a measuring tool: a failure is a message and an exit
 
 use std::path::Path;
-use std::time::Instant;
-
-use kizuna_core::api::{ImportKind, ImportRequest};
 
 #[path = "../benches/common/sites_csv.rs"]
 mod sites_csv;
@@ -23,24 +20,6 @@ fn main() {
     let csv = dir.join("sites.csv");
     sites_csv::write_csv(&csv, sites);
     let mut k = sites_csv::fresh(&dir.join("data"));
-    let mut req = ImportRequest {
-        kind: ImportKind::Sites,
-        path: csv.display().to_string(),
-        encoding: None,
-        sheet: None,
-        mapping: None,
-        on_duplicate: None,
-        decisions: None,
-        dry_run: Some(true),
-    };
-    let t = Instant::now();
-    let dry = k.import(&req).unwrap();
-    assert!(dry.problems.is_empty(), "{:?}", dry.problems.first());
-    let dry_took = t.elapsed();
-    req.dry_run = Some(false);
-    let t = Instant::now();
-    let done = k.import(&req).unwrap();
-    let commit_took = t.elapsed();
-    assert_eq!(done.added as usize, sites);
+    let (dry_took, commit_took) = sites_csv::import(&mut k, &csv, sites);
     println!("{sites} sites: dry run {:.3} s, commit {:.3} s", dry_took.as_secs_f64(), commit_took.as_secs_f64());
 }

@@ -5,9 +5,10 @@
 
 use std::io::Write;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use kizuna_core::Kizuna;
-use kizuna_core::api::InitOptions;
+use kizuna_core::api::{ImportKind, ImportRequest, InitOptions};
 use kizuna_core::model::member::MemberInput;
 
 pub const MEMBERS: usize = 100;
@@ -48,4 +49,29 @@ pub fn fresh(dir: &Path) -> Kizuna {
         .unwrap();
     }
     k
+}
+
+/// Imports the CSV's `sites` rows into `k` as the app's import screen does,
+/// a dry run and then the commit; returns how long each took.
+pub fn import(k: &mut Kizuna, csv: &Path, sites: usize) -> (Duration, Duration) {
+    let mut req = ImportRequest {
+        kind: ImportKind::Sites,
+        path: csv.display().to_string(),
+        encoding: None,
+        sheet: None,
+        mapping: None,
+        on_duplicate: None,
+        decisions: None,
+        dry_run: Some(true),
+    };
+    let t = Instant::now();
+    let dry = k.import(&req).unwrap();
+    let dry_took = t.elapsed();
+    assert!(dry.problems.is_empty(), "{:?}", dry.problems.first());
+    req.dry_run = Some(false);
+    let t = Instant::now();
+    let done = k.import(&req).unwrap();
+    let commit_took = t.elapsed();
+    assert_eq!(done.added as usize, sites);
+    (dry_took, commit_took)
 }
