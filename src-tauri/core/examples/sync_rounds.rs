@@ -21,6 +21,7 @@ fn main() {
     let args: Vec<usize> =
         std::env::args().skip(1).map(|a| a.parse().expect("usage: sync_rounds SITES OFFICES ROUNDS")).collect();
     let [sites, n, rounds] = args[..] else { panic!("usage: sync_rounds SITES OFFICES ROUNDS") };
+    assert!((1..=26).contains(&n), "OFFICES: 1 to 26 (office codes oax to ozx)");
     let codes: Vec<String> = (0..n).map(|i| format!("o{}x", (b'a' + i as u8) as char)).collect();
     let mut hq_net = net::hq_with_sites(sites, &codes);
     let mut offices: Vec<_> = codes.iter().map(|c| net::office(&mut hq_net, c)).collect();
