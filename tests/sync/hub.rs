@@ -63,6 +63,42 @@ fn offices_converge_through_the_hub_and_port_zero_works() {
 }
 
 #[test]
+fn an_office_is_not_sent_back_what_it_has_just_pushed() {
+    let mut hq = hq();
+    let mut tono = join(&mut hq, "tono");
+    let mut sendai = join(&mut hq, "sendai");
+    let hub = serve(&hq);
+    assert!(sync_with(&mut tono, &hub).digests_match);
+    assert!(sync_with(&mut sendai, &hub).digests_match);
+    add_site(&mut sendai, "s1", "Sendai 1");
+    assert_eq!(sync_with(&mut sendai, &hub).pushed, 1);
+    for i in 0..20 {
+        add_site(&mut tono, &format!("t{i}"), &format!("Tono {i}"));
+    }
+    // Tono pushes its 20, then pulls: Sendai's one entry is all it lacks.
+    let r = sync_with(&mut tono, &hub);
+    assert!(r.digests_match, "{r:?}");
+    assert_eq!((r.pushed, r.pulled, r.new), (20, 1, 1), "{r:?}");
+    // In pages too, and the next sync carries nothing either way.
+    for i in 20..33 {
+        add_site(&mut tono, &format!("t{i}"), &format!("Tono {i}"));
+    }
+    let small = SyncConfig { page_entries: 5, ..SyncConfig::default() };
+    let r = tono.k.sync_with_hub(&hub.url(), &small, &mut |_| {}).expect("sync");
+    assert!(r.digests_match, "{r:?}");
+    assert_eq!((r.pushed, r.pulled), (13, 0), "{r:?}");
+    let r = sync_with(&mut tono, &hub);
+    assert_eq!((r.pushed, r.pulled, r.new), (0, 0, 0), "{r:?}");
+    // Sendai still gets all of Tono's.
+    let r = sync_with(&mut sendai, &hub);
+    assert!(r.digests_match, "{r:?}");
+    assert_eq!((r.pulled, r.new), (33, 33), "{r:?}");
+    assert_eq!(dump(&sendai), dump(&hq));
+    assert_eq!(dump(&tono), dump(&hq));
+    hub.stop();
+}
+
+#[test]
 fn a_log_larger_than_a_page_travels_in_several_pages_each_way() {
     let mut hq = hq();
     let mut tono = join(&mut hq, "tono");

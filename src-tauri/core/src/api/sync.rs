@@ -77,7 +77,7 @@ impl Kizuna {
                 None => 0,
             };
             feed::seal_own(w, &id, usize::MAX)?;
-            let page = read_log(w.conn(), &id.office, since, usize::MAX, usize::MAX)?;
+            let page = read_log(w.conn(), &id.office, None, since, usize::MAX, usize::MAX)?;
             let (entries, upto) = (page.entries, page.upto);
             let certs = keys::certs(w.conn())?;
             let bytes = bundle::seal_payload(&id, certs, page.heads, page.payload, entries, since, upto, false)?;

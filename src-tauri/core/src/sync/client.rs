@@ -19,6 +19,7 @@ use hyper::body::{Body as _, Bytes};
 use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, Uri};
 use hyper_util::rt::TokioIo;
+use rusqlite::OptionalExtension;
 use rustls::pki_types::ServerName;
 use tokio_rustls::TlsConnector;
 
@@ -301,7 +302,7 @@ pub(crate) fn push(
     sign_own(store, c.id, cfg.page_entries.max(1))?;
     loop {
         let (sent, _) = marker(store.conn(), peer)?;
-        let page = read_log(store.conn(), &c.id.office, sent, cfg.page_entries.max(1), PAGE_BYTES)?;
+        let page = read_log(store.conn(), &c.id.office, None, sent, cfg.page_entries.max(1), PAGE_BYTES)?;
         if page.entries == 0 {
             return Ok(pushed);
         }
@@ -325,9 +326,24 @@ pub(crate) fn pull(
     report: &mut HubSyncReport,
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<i64> {
+    // This office's own current feed, which it holds entire up to its last
+    // signed entry and has just pushed: the hub leaves those out of the
+    // pages (`CallerHolds`).
+    let own: Option<(i64, i64)> = store
+        .conn()
+        .query_row(
+            // One step down the `change_log_feed` index.
+            "SELECT feed, fseq FROM change_log WHERE origin = ?1 AND fseq IS NOT NULL \
+             ORDER BY feed DESC, fseq DESC LIMIT 1",
+            [&c.id.office],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let holds = own.map_or(String::new(), |(feed, fseq)| format!("&own_feed={feed}&own_fseq={fseq}"));
     loop {
         let (_, received) = marker(store.conn(), peer)?;
-        let bytes = c.call("GET", &format!("/v1/pull?since={received}&limit={}", cfg.page_entries.max(1)), &[])?;
+        let path = format!("/v1/pull?since={received}&limit={}{holds}", cfg.page_entries.max(1));
+        let bytes = c.call("GET", &path, &[])?;
         let opened = bundle::open(store.conn(), c.id, &bytes)?;
         let more = opened.manifest.more;
         // Every entry the page carried, those this replica held already

@@ -113,15 +113,26 @@ pub(crate) struct LogPage {
     pub heads: Vec<Head>,
 }
 
+/// What a hub's caller holds of its own current feed: its entries up to
+/// `fseq` (an office signs its feed in order, and pushes before it pulls).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallerHolds<'a> {
+    pub office: &'a str,
+    pub feed: i64,
+    pub fseq: i64,
+}
+
 /// Change-log entries after `after_seq`, in log order: at most `limit` of
 /// them, and no more once the payload has reached `max_bytes`, except that
 /// a page ends only where each feed in it is a run ending on a signed head
 /// (see [`feed`]). `own` is this replica's office: only HQ relays unsigned
-/// entries of other offices. Each entry's cells text goes into the payload
-/// as stored, without being parsed.
+/// entries of other offices. Entries `holds` says the caller has are passed
+/// over, so an office is not sent back what it has just pushed. Each
+/// entry's cells text goes into the payload as stored, without being parsed.
 pub(crate) fn read_log(
     conn: &Connection,
     own: &str,
+    holds: Option<CallerHolds<'_>>,
     after_seq: i64,
     limit: usize,
     max_bytes: usize,
@@ -162,6 +173,18 @@ pub(crate) fn read_log(
                 continue;
             }
         };
+        if let (Some((f, n)), Some(h)) = (signed, holds)
+            && origin == h.office
+            && f == h.feed
+            && n <= h.fseq
+        {
+            // The caller's own, which it holds: passed over like the above.
+            page.upto = seq;
+            if runs.all_closed() {
+                cut = (page.payload.len(), page.entries, seq);
+            }
+            continue;
+        }
         if page.entries > 0 {
             page.payload.push(b',');
         }

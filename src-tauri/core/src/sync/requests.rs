@@ -14,7 +14,7 @@ use sha2::{Digest as _, Sha256};
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::sync::bundle;
-use crate::sync::exchange::{PAGE, PULL_PAGE_BYTES};
+use crate::sync::exchange::{CallerHolds, PAGE, PULL_PAGE_BYTES};
 use crate::sync::exchange::{commit, identity_of, max_seq, read_log, set_received, sign_own};
 use crate::sync::hub::{digest, digest_upto};
 use crate::sync::keys;
@@ -166,7 +166,13 @@ fn route(
             let limit = query_param(&req.path, "limit").unwrap_or(PAGE as i64).clamp(1, PAGE as i64) as usize;
             let id = identity_of(store)?;
             sign_own(store, &id, limit)?;
-            let page = read_log(store.conn(), &id.office, since, limit, PULL_PAGE_BYTES)?;
+            // What the caller says it holds of its own feed: it can only
+            // keep its own entries from itself.
+            let holds = match (query_param(&req.path, "own_feed"), query_param(&req.path, "own_fseq")) {
+                (Some(feed), Some(fseq)) => Some(CallerHolds { office: &office, feed, fseq }),
+                _ => None,
+            };
+            let page = read_log(store.conn(), &id.office, holds, since, limit, PULL_PAGE_BYTES)?;
             let more = page.upto < max_seq(store.conn())?;
             let certs = keys::certs(store.conn())?;
             let bytes =
