@@ -124,21 +124,22 @@ pub fn shots_dir() -> PathBuf {
 /// Resident set size of one process in KiB (0 once it has gone).
 #[allow(dead_code)] // the window bench reads it; the e2e tests do not
 pub fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
+    proc_kib(pid, "status", "VmRSS:")
 }
 
 /// Proportional set size of one process in KiB (0 once it has gone): its
 /// private pages plus its share of the pages it maps with others.
 #[allow(dead_code)] // the window bench reads it; the e2e tests do not
 pub fn pss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+    proc_kib(pid, "smaps_rollup", "Pss:")
+}
+
+/// The KiB figure on `key`'s line of `/proc/PID/file`.
+#[allow(dead_code)] // the window bench reads it; the e2e tests do not
+fn proc_kib(pid: u32, file: &str, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
         .unwrap_or(0)
 }
 

@@ -19,7 +19,6 @@ use hyper::body::{Body as _, Bytes};
 use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, Uri};
 use hyper_util::rt::TokioIo;
-use rusqlite::OptionalExtension;
 use rustls::pki_types::ServerName;
 use tokio_rustls::TlsConnector;
 
@@ -29,6 +28,7 @@ use crate::sync::bundle;
 use crate::sync::exchange::{
     ImportReport, PAGE_BYTES, SyncConfig, commit, marker, max_seq, read_log, set_received, set_sent, sign_own,
 };
+use crate::sync::feed;
 use crate::sync::hub::{DEFAULT_MAX_BODY, HubSyncReport, SyncProgress, SyncStage};
 use crate::sync::keys::{self, Identity};
 use crate::sync::nonce;
@@ -326,20 +326,10 @@ pub(crate) fn pull(
     report: &mut HubSyncReport,
     progress: &mut dyn FnMut(SyncProgress),
 ) -> Result<i64> {
-    // This office's own current feed, which it holds entire up to its last
-    // signed entry and has just pushed: the hub leaves those out of the
-    // pages (`CallerHolds`).
-    let own: Option<(i64, i64)> = store
-        .conn()
-        .query_row(
-            // One step down the `change_log_feed` index.
-            "SELECT feed, fseq FROM change_log WHERE origin = ?1 AND fseq IS NOT NULL \
-             ORDER BY feed DESC, fseq DESC LIMIT 1",
-            [&c.id.office],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let holds = own.map_or(String::new(), |(feed, fseq)| format!("&own_feed={feed}&own_fseq={fseq}"));
+    // This office's own feed, which it has just pushed: the hub leaves it
+    // out of the pages (`CallerHolds`).
+    let holds = feed::own_held(store.conn(), c.id)?
+        .map_or(String::new(), |(feed, fseq)| format!("&own_feed={feed}&own_fseq={fseq}"));
     loop {
         let (_, received) = marker(store.conn(), peer)?;
         let path = format!("/v1/pull?since={received}&limit={}{holds}", cfg.page_entries.max(1));

@@ -158,33 +158,25 @@ pub(crate) fn read_log(
         let seq: i64 = r.get(0)?;
         let origin = text(r, 2)?;
         let pos: (Option<i64>, Option<i64>) = (r.get(6)?, r.get(7)?);
-        let signed = match pos {
-            (Some(f), Some(n)) => Some((f, n)),
-            _ if origin == SEED_ORIGIN || relay_unsigned => None,
+        // `None`: passed over, the page going on past it.
+        let relayed = match pos {
+            // The caller's own, which it holds.
+            (Some(f), Some(n)) if holds.is_some_and(|h| origin == h.office && f == h.feed && n <= h.fseq) => None,
+            (Some(f), Some(n)) => Some(Some((f, n))),
+            _ if origin == SEED_ORIGIN || relay_unsigned => Some(None),
             // Not yet in this office's own feed (written after it signed):
             // the page stops before it.
             _ if origin == own => break,
             // Another office's entry from before feeds: not relayed.
-            _ => {
-                page.upto = seq;
-                if runs.all_closed() {
-                    cut = (page.payload.len(), page.entries, seq);
-                }
-                continue;
-            }
+            _ => None,
         };
-        if let (Some((f, n)), Some(h)) = (signed, holds)
-            && origin == h.office
-            && f == h.feed
-            && n <= h.fseq
-        {
-            // The caller's own, which it holds: passed over like the above.
+        let Some(signed) = relayed else {
             page.upto = seq;
             if runs.all_closed() {
                 cut = (page.payload.len(), page.entries, seq);
             }
             continue;
-        }
+        };
         if page.entries > 0 {
             page.payload.push(b',');
         }

@@ -396,6 +396,13 @@ fn own_cert(conn: &Connection, id: &Identity) -> Result<Cert> {
         .ok_or_else(|| Error::Sync(format!("no enrolment certificate for office '{}' matches its key", id.office)))
 }
 
+/// This office's current feed and the position of its newest head there:
+/// how far it holds its own feed entire (`None` before it has signed any).
+pub(crate) fn own_held(conn: &Connection, id: &Identity) -> Result<Option<(i64, i64)>> {
+    let feed = own_cert(conn, id)?.issued_at;
+    Ok(held(conn, &id.office, feed)?.map(|(fseq, _)| (feed, fseq)))
+}
+
 /// Appends this office's entries not yet in its feed (local writes, legacy
 /// entries) to its feed, in log order, with a signed head at the end and
 /// after about every `every` entries (at a write's end), so that pages of
